@@ -1,0 +1,82 @@
+import "reflect-metadata";
+import type { AddressInfo } from "node:net";
+import type { GraphQLSchema } from "graphql";
+import type { AppConfig } from "./config";
+import { resolveJwtSecret, TokenService } from "./core/auth";
+import { systemClock, type Clock } from "./core/clock";
+import type { AppServices } from "./core/context";
+import { createDataSource, dialectOf } from "./core/db";
+import { createSerializer, runDirectly } from "./core/mutex";
+import { createAppPubSub } from "./core/pubsub";
+import { migrations } from "../migrations";
+import { allEntities } from "./modules";
+import { seedDemo, isEmptyDatabase } from "./modules/seed";
+import { buildAppSchema } from "./schema";
+import { createHttpServer, type RunningServer } from "./server";
+
+export interface App {
+  services: AppServices;
+  schema: GraphQLSchema;
+  /** Listens on the port (0 for any free one) and resolves to the URL of /graphql. */
+  listen(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+/** config -> database (migrated, maybe seeded) -> schema -> server. */
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? (() => {});
+  const dialect = dialectOf(config);
+  const tokens = new TokenService(resolveJwtSecret(config), config.jwtTtl);
+  const dataSource = createDataSource(config, { entities: allEntities, migrations });
+  await dataSource.initialize();
+  const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl);
+  const services: AppServices = {
+    config,
+    dataSource,
+    dialect,
+    clock: options.clock ?? systemClock,
+    pubSub,
+    tokens,
+    serialize: dialect === "sqlite" ? createSerializer() : runDirectly,
+  };
+  try {
+    if (config.migrateOnStart) {
+      const applied = await dataSource.runMigrations({ transaction: "each" });
+      if (applied.length) log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(", ")}`);
+    }
+    if (config.seedDemo && (await isEmptyDatabase(services))) {
+      await seedDemo(services);
+      log("Seeded the demo data set");
+    }
+  } catch (error) {
+    await dataSource.destroy();
+    await closePubSub();
+    throw error;
+  }
+  const schema = await buildAppSchema(pubSub);
+  let server: RunningServer | undefined;
+  return {
+    services,
+    schema,
+    async listen(port = config.port, host = config.host) {
+      server = await createHttpServer(services, schema);
+      await new Promise<void>((resolve, reject) => {
+        server!.http.once("error", reject);
+        server!.http.listen(port, host, () => resolve());
+      });
+      const address = server.http.address() as AddressInfo;
+      const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+      return `http://${shownHost}:${address.port}/graphql`;
+    },
+    async stop() {
+      if (server) await server.stop(config.shutdownTimeoutMs);
+      await closePubSub();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

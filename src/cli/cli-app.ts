@@ -1,0 +1,23 @@
+import "reflect-metadata";
+import { createApp, type App } from "../app";
+import { loadConfig } from "../config";
+
+/** The app without a listening server, for one-off commands; migrations applied, never seeded. */
+export async function withApp(work: (app: App) => Promise<void>): Promise<void> {
+  const app = await createApp(loadConfig(process.env, { seedDemo: false }));
+  try {
+    await work(app);
+  } finally {
+    await app.stop();
+  }
+}
+
+export function argValue(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+export function fail(error: unknown): never {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

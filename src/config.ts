@@ -1,0 +1,75 @@
+import path from "node:path";
+
+/** Every environment variable the service reads, validated once at start. */
+export interface AppConfig {
+  nodeEnv: string;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  /** mysql://user:pass@host:port/db selects MySQL/MariaDB; unset means the embedded SQLite file. */
+  databaseUrl?: string;
+  redisUrl?: string;
+  jwtSecret?: string;
+  jwtTtl: string;
+  migrateOnStart: boolean;
+  /** Seed the demo set into a fresh embedded database; a DATABASE_URL deployment never seeds by itself. */
+  seedDemo: boolean;
+  shutdownTimeoutMs: number;
+  loginMaxFailures: number;
+  loginWindowMinutes: number;
+  loginMaxFailuresPerAddress: number;
+  introspection: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes", "on"].includes(raw.toLowerCase())) return true;
+  if (["0", "false", "no", "off"].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const nodeEnv = env.NODE_ENV || "development";
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^(mysql|mariadb):\/\//.test(databaseUrl)) {
+    throw new ConfigError("DATABASE_URL must be mysql://user:pass@host:port/db (MySQL 8 or MariaDB 10.11)");
+  }
+  if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length > 0 && env.JWT_SECRET.length < 32) {
+    throw new ConfigError("JWT_SECRET must be at least 32 characters");
+  }
+  const isProduction = nodeEnv === "production";
+  const config: AppConfig = {
+    nodeEnv,
+    isProduction,
+    port: int(env, "PORT", 4000),
+    host: env.HOST || "0.0.0.0",
+    dataDir: path.resolve(env.DATA_DIR || "./data"),
+    databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    jwtSecret: env.JWT_SECRET || undefined,
+    jwtTtl: env.JWT_TTL || "8h",
+    migrateOnStart: bool(env, "MIGRATE_ON_START", true),
+    seedDemo: !databaseUrl && bool(env, "SEED_DEMO", true),
+    shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000),
+    loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 10, 1),
+    loginWindowMinutes: int(env, "LOGIN_WINDOW_MINUTES", 15, 1),
+    loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
+    introspection: bool(env, "INTROSPECTION", !isProduction),
+    logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
+    ...overrides,
+  };
+  return config;
+}

@@ -1,0 +1,72 @@
+import { Column, Entity, Index, PrimaryColumn, BeforeInsert, type ColumnOptions } from "typeorm";
+import { randomUUID } from "node:crypto";
+import { TIMESTAMP } from "./base.entity";
+import type { RequestContext } from "./context";
+
+/** One state change: who did what to which record, and the record before and after. Never edited. */
+@Entity("audit_entry")
+@Index("IDX_audit_entity", ["entityType", "entityId", "at", "id"])
+export class AuditEntry {
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  /** null for the system (sweeps, seeds). */
+  @Column({ name: "actor_id", type: "varchar", length: 36, nullable: true })
+  actorId: string | null;
+
+  @Column({ type: "varchar", length: 64 })
+  action: string;
+
+  @Column({ name: "entity_type", type: "varchar", length: 64 })
+  entityType: string;
+
+  @Column({ name: "entity_id", type: "varchar", length: 36 })
+  entityId: string;
+
+  @Column({ name: "at", ...TIMESTAMP } as ColumnOptions)
+  at: Date;
+
+  @Column({ type: "text", nullable: true })
+  before: string | null;
+
+  @Column({ type: "text", nullable: true })
+  after: string | null;
+
+  @BeforeInsert()
+  assignId(): void {
+    this.id ??= randomUUID();
+  }
+}
+
+const SECRET_FIELDS = new Set(["passwordHash", "password", "token"]);
+
+function snapshot(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return JSON.stringify(value, (key, v) => (SECRET_FIELDS.has(key) ? undefined : v));
+}
+
+export interface AuditChange {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Writes the audit entry for a state change inside the caller's transaction, so the entry
+ * and the change commit or roll back together.
+ */
+export async function recordAudit(ctx: RequestContext, change: AuditChange): Promise<void> {
+  if (!ctx.inTransaction) throw new Error(`audit "${change.action}" must be written inside the change's transaction`);
+  await ctx.repo(AuditEntry).insert({
+    id: randomUUID(),
+    actorId: ctx.user?.id ?? null,
+    action: change.action,
+    entityType: change.entityType,
+    entityId: change.entityId,
+    at: ctx.clock.now(),
+    before: snapshot(change.before),
+    after: snapshot(change.after),
+  });
+}

@@ -1,0 +1,101 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
+import type { AuthChecker } from "type-graphql";
+import type { AppConfig } from "../config";
+import { ConfigError } from "../config";
+import { forbidden, unauthenticated } from "./errors";
+
+export const ROLES = ["ADMIN", "CADRE", "ENTERPRISE"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a verified token says about the caller, refreshed from the database on each request. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  enterpriseId: string | null;
+}
+
+const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+// scrypt with N=2^15, r=8: 32 MiB per hash, memory-hard as OWASP recommends.
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const KEY_LENGTH = 32;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const hash = await scrypt(password, salt, KEY_LENGTH, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !hash) return false;
+  const expected = Buffer.from(hash, "base64");
+  const actual = await scrypt(password, Buffer.from(salt, "base64"), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  return crypto.timingSafeEqual(actual, expected);
+}
+
+/** A hash to compare against when the username is unknown, so both paths take the same time. */
+let decoyHash: Promise<string> | undefined;
+export const decoyPasswordHash = () => (decoyHash ??= hashPassword(crypto.randomBytes(16).toString("hex")));
+
+/**
+ * JWT_SECRET from the environment; on the embedded default a random secret is made once and
+ * kept in DATA_DIR so tokens survive restarts. A shared database needs a shared secret.
+ */
+export function resolveJwtSecret(config: AppConfig): Uint8Array {
+  if (config.jwtSecret) return new TextEncoder().encode(config.jwtSecret);
+  if (config.databaseUrl) throw new ConfigError("JWT_SECRET is required with DATABASE_URL (every instance must share it)");
+  const file = path.join(config.dataDir, "jwt-secret");
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, crypto.randomBytes(48).toString("base64url"), { mode: 0o600, flag: "wx" });
+  }
+  return new TextEncoder().encode(fs.readFileSync(file, "utf8").trim());
+}
+
+export class TokenService {
+  constructor(private readonly secret: Uint8Array, private readonly ttl: string) {}
+
+  async sign(user: Pick<AuthUser, "id" | "role">): Promise<{ token: string; expiresAt: Date }> {
+    const token = await new SignJWT({ role: user.role })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setExpirationTime(this.ttl)
+      .sign(this.secret);
+    const { exp } = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()) as { exp: number };
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** The user id a valid token names; UNAUTHENTICATED for anything else. */
+  async verify(token: string): Promise<string> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ["HS256"] });
+      if (!payload.sub) throw unauthenticated("Token has no subject");
+      return payload.sub;
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated("Token expired: sign in again");
+      throw unauthenticated("Invalid token");
+    }
+  }
+}
+
+/** Reads "Bearer <token>"; undefined when absent, UNAUTHENTICATED when malformed. */
+export function bearerToken(header: string | undefined | null): string | undefined {
+  if (header === undefined || header === null || header === "") return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw unauthenticated("Authorization must be 'Bearer <token>'");
+  return match[1];
+}
+
+/** Role checks for @Authorized; per-record checks live in services. */
+export const authChecker: AuthChecker<{ user: AuthUser | null }, Role> = ({ context }, roles) => {
+  if (!context.user) throw unauthenticated();
+  if (roles.length === 0 || roles.includes(context.user.role)) return true;
+  throw forbidden(`This needs the role ${roles.join(" or ")}`);
+};

@@ -1,0 +1,57 @@
+import fs from "node:fs";
+import path from "node:path";
+import { DataSource, type DataSourceOptions, type MixedList } from "typeorm";
+import type { AppConfig } from "../config";
+
+export type Dialect = "sqlite" | "mariadb";
+
+export function dialectOf(config: Pick<AppConfig, "databaseUrl">): Dialect {
+  return config.databaseUrl ? "mariadb" : "sqlite";
+}
+
+/** One DataSource for both dialects; the schema is made by migrations only. */
+export function createDataSource(
+  config: Pick<AppConfig, "databaseUrl" | "dataDir">,
+  options: { entities: MixedList<Function>; migrations: MixedList<Function>; logging?: boolean },
+): DataSource {
+  const common = {
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: "migrations",
+    synchronize: false,
+    logging: options.logging ?? false,
+  };
+  let settings: DataSourceOptions;
+  if (config.databaseUrl) {
+    settings = {
+      ...common,
+      type: "mariadb",
+      url: config.databaseUrl.replace(/^mariadb:/, "mysql:"),
+      timezone: "Z",
+      charset: "utf8mb4_unicode_ci",
+      extra: { connectionLimit: 20 },
+    };
+  } else {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    settings = {
+      ...common,
+      type: "better-sqlite3",
+      database: path.join(config.dataDir, "fast-approval.sqlite"),
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma("journal_mode = WAL");
+        db.pragma("busy_timeout = 5000");
+      },
+    };
+  }
+  return new DataSource(settings);
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/**
+ * A Date as both databases store and compare it ("YYYY-MM-DD HH:MM:SS.mmm", UTC), for raw
+ * parameters: better-sqlite3 cannot bind Date objects and mysql2 would use local time.
+ */
+export function dbDate(date: Date): string {
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
+}

@@ -1,0 +1,103 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+
+/** The stable codes a client may switch on. Domain modules add theirs here so the list stays one. */
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "BAD_USER_INPUT"
+  | "CONFLICT"
+  | "TOO_MANY_REQUESTS"
+  | "INVALID_TRANSITION"
+  | "TASK_ALREADY_CLAIMED"
+  | "TASK_LIMIT_REACHED"
+  | "NEGATIVE_LIST"
+  | "CREDIT_RESTRICTED"
+  | "INTERNAL_SERVER_ERROR";
+
+export class AppError extends GraphQLError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+export const unauthenticated = (message = "Sign in first: send Authorization: Bearer <token>") =>
+  new AppError("UNAUTHENTICATED", message);
+export const forbidden = (message = "You are not allowed to do this") => new AppError("FORBIDDEN", message);
+export const notFound = (entity: string, id: string) => new AppError("NOT_FOUND", `${entity} ${id} was not found`, { entity, id });
+export const badInput = (field: string, message: string) => new AppError("BAD_USER_INPUT", message, { field });
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => new AppError("CONFLICT", message, extra);
+export const invalidTransition = (entity: string, from: string, to: string) =>
+  new AppError("INVALID_TRANSITION", `${entity} cannot go from ${from} to ${to}`, { from, to });
+
+/**
+ * Allowed transitions as data: checked in one place, answering INVALID_TRANSITION with both states.
+ */
+export function assertTransition<S extends string>(table: Record<S, readonly S[]>, entity: string, from: S, to: S): void {
+  if (!table[from]?.includes(to)) throw invalidTransition(entity, from, to);
+}
+
+const KNOWN_CODES = new Set<string>([
+  "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "TOO_MANY_REQUESTS",
+  "INVALID_TRANSITION", "TASK_ALREADY_CLAIMED", "TASK_LIMIT_REACHED", "NEGATIVE_LIST", "CREDIT_RESTRICTED",
+  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP",
+]);
+
+interface ValidationFailure {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationFailure[];
+}
+
+function firstFailure(errors: ValidationFailure[], prefix = ""): { field: string; message: string } | undefined {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints && Object.keys(error.constraints).length) {
+      return { field, message: Object.values(error.constraints)[0] };
+    }
+    const nested = error.children && firstFailure(error.children, field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/**
+ * Shapes every error a client sees: stable codes, the offending field for bad input,
+ * and outside development nothing of the server's insides (stack, SQL, driver messages).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, exposeInternals: boolean): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const extensions = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
+  let code = String(extensions.code ?? "");
+  let message = formatted.message;
+
+  const validationErrors = (original as { extensions?: { validationErrors?: ValidationFailure[] } })?.extensions?.validationErrors
+    ?? (extensions.validationErrors as ValidationFailure[] | undefined);
+  if (validationErrors) {
+    const failure = firstFailure(validationErrors);
+    code = "BAD_USER_INPUT";
+    if (failure) {
+      extensions.field = failure.field;
+      message = `Invalid ${failure.field}: ${failure.message}`;
+    }
+    delete extensions.validationErrors;
+  }
+  if (code === "UNAUTHORIZED") code = "FORBIDDEN"; // type-graphql's name for a role refusal
+  if (original instanceof AppError) code = original.code;
+
+  if (!KNOWN_CODES.has(code)) {
+    // Unknown failure: driver errors, bugs. Keep details in development only.
+    if (!exposeInternals) {
+      return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    }
+    code = "INTERNAL_SERVER_ERROR";
+  }
+  extensions.code = code;
+  if (!exposeInternals) delete extensions.stacktrace;
+  return { ...formatted, message, extensions };
+}

@@ -1,0 +1,133 @@
+import { Max, Min } from "class-validator";
+import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { dbDate } from "./db";
+import { badInput } from "./errors";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, ${DEFAULT_PAGE_SIZE} when omitted, at most ${MAX_PAGE_SIZE}.` })
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: "Opaque cursor: the endCursor of the previous page." })
+  after?: string;
+}
+
+@ObjectType({ description: "Relay page information." })
+export class PageInfo {
+  @Field() hasNextPage: boolean;
+  @Field() hasPreviousPage: boolean;
+  @Field(() => String, { nullable: true }) startCursor: string | null;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  /** A function so the COUNT runs only when a client selects totalCount. */
+  totalCount: () => Promise<number>;
+}
+
+/** Makes the `XEdge` and `XConnection` object types for a node type. */
+export function ConnectionType<T extends object>(node: ClassType<T>, name = node.name) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field() cursor: string;
+    @Field(() => node) node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} records (Relay cursor connection).` })
+  class ConnectionClass {
+    @Field(() => [EdgeType]) edges: EdgeType[];
+    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => Int, { description: "How many records match the filter, over all pages." }) totalCount: number;
+  }
+  return ConnectionClass as ClassType<{ edges: Edge<T>[]; pageInfo: PageInfo; totalCount: number }>;
+}
+
+type KeyValue = string | number | Date;
+
+/** One ordering: keys compared left to right, ties broken by id, all in one direction. */
+export interface KeysetOrder<T> {
+  /** Names the ordering inside the cursor, so a cursor from another ordering is refused. */
+  name: string;
+  direction: "ASC" | "DESC";
+  /** Sort keys as `alias.column` expressions, with how to read each from a row. */
+  keys: Array<{ column: string; value: (row: T) => KeyValue; kind?: "date" | "string" | "number" }>;
+  idColumn: string;
+}
+
+function encodeCursor(name: string, values: unknown[]): string {
+  return Buffer.from(JSON.stringify([name, ...values])).toString("base64url");
+}
+
+function decodeCursor(cursor: string, order: KeysetOrder<unknown>): unknown[] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && parsed[0] === order.name && parsed.length === order.keys.length + 2) return parsed.slice(1);
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput("after", "Cursor is not valid for this list and ordering");
+}
+
+/**
+ * Keyset pagination: `(k1, …, id) > (cursor values)` in the order's direction, so a page
+ * stays correct when rows are inserted before it and deep pages cost what first pages do.
+ */
+export async function paginate<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  args: ConnectionArgs,
+  order: KeysetOrder<T>,
+): Promise<Connection<T>> {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  const countQuery = query.clone();
+  const columns = [...order.keys.map((k) => k.column), order.idColumn];
+  if (args.after) {
+    const values = decodeCursor(args.after, order as KeysetOrder<unknown>);
+    const params: Record<string, unknown> = {};
+    const placeholders = values.map((value, i) => {
+      const kind = order.keys[i]?.kind;
+      params[`cursor_${i}`] = kind === "date" ? dbDate(new Date(String(value))) : value;
+      return `:cursor_${i}`;
+    });
+    const op = order.direction === "ASC" ? ">" : "<";
+    query.andWhere(`(${columns.join(", ")}) ${op} (${placeholders.join(", ")})`, params);
+  }
+  columns.forEach((column, i) => (i === 0 ? query.orderBy(column, order.direction) : query.addOrderBy(column, order.direction)));
+  // limit, not take: lists join only to-one relations, so rows never multiply.
+  const rows = first === 0 ? [] : await query.limit(first + 1).getMany();
+  const hasNextPage = rows.length > first;
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({
+    node,
+    cursor: encodeCursor(order.name, [
+      ...order.keys.map((k) => {
+        const v = k.value(node);
+        return v instanceof Date ? v.toISOString() : v;
+      }),
+      node.id,
+    ]),
+  }));
+  let total: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => (total ??= countQuery.getCount()),
+  };
+}

@@ -1,0 +1,31 @@
+import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import Redis from "ioredis";
+
+/**
+ * Topics and their payloads. Payloads are small (ids, states, ISO times) and cross Redis as JSON.
+ * Modules add their topic here so every publisher and subscriber agrees on the shape.
+ */
+export interface TopicMap {
+  TASK_BOARD: Record<string, unknown>;
+  URGENT_REQUESTS: Record<string, unknown>;
+}
+export type Topic = keyof TopicMap;
+export type TopicPayload<K extends Topic> = TopicMap[K];
+export type AppPubSub = PubSub<{ [K in Topic]: [TopicMap[K]] }>;
+
+/** In-process pub/sub, or through Redis when REDIS_URL is set so events cross instances. */
+export function createAppPubSub(redisUrl?: string): { pubSub: AppPubSub; close(): Promise<void> } {
+  if (!redisUrl) {
+    return { pubSub: createPubSub<{ [K in Topic]: [TopicMap[K]] }>(), close: async () => {} };
+  }
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const eventTarget = createRedisEventTarget<any>({ publishClient, subscribeClient });
+  return {
+    pubSub: createPubSub<{ [K in Topic]: [TopicMap[K]] }>({ eventTarget }),
+    close: async () => {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}

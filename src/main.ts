@@ -1,0 +1,37 @@
+import "reflect-metadata";
+import { createApp } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { DEMO_PASSWORD, DEMO_USERS } from "./modules/seed";
+
+/** Entry: config -> database -> schema -> server, and a graceful stop on SIGTERM/SIGINT. */
+async function main() {
+  const config = loadConfig();
+  const log = (message: string) => console.log(message);
+  const app = await createApp(config, { log });
+  const url = await app.listen();
+  log(`Fast-approval API on ${app.services.dialect === "sqlite" ? `SQLite (${config.dataDir})` : "MySQL/MariaDB"}`);
+  log(`GraphQL over HTTP and WebSocket: ${url}`);
+  if (config.seedDemo) {
+    log(`Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.username} [${u.role}]`).join(", ")}`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing in-flight requests, then stopping`);
+    try {
+      await app.stop();
+      process.exit(0);
+    } catch (error) {
+      console.error("Unclean stop:", error);
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(1);
+});

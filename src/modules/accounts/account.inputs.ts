@@ -1,0 +1,54 @@
+import { IsIn, IsOptional, IsUUID, Length, Matches, MaxLength, MinLength } from "class-validator";
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { ROLES, type Role } from "../../core/auth";
+import { RoleEnum, User } from "./user.entity";
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+@InputType()
+export class LoginInput {
+  @Field()
+  @Length(1, 64)
+  username: string;
+
+  @Field()
+  @Length(1, 200)
+  password: string;
+}
+
+@ObjectType({ description: "A signed-in session: send the token as `Authorization: Bearer <token>`." })
+export class LoginPayload {
+  @Field({ description: "A signed JWT." })
+  token: string;
+
+  @Field()
+  expiresAt: Date;
+
+  @Field(() => User)
+  user: User;
+}
+
+@InputType()
+export class CreateUserInput {
+  @Field({ description: "3-64 characters: letters, digits, dot, dash, underscore." })
+  @Matches(/^[A-Za-z0-9._-]{3,64}$/, { message: "username must be 3-64 letters, digits, dots, dashes or underscores" })
+  username: string;
+
+  @Field({ description: `At least ${MIN_PASSWORD_LENGTH} characters.` })
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(200)
+  password: string;
+
+  @Field()
+  @Length(1, 100)
+  name: string;
+
+  @Field(() => RoleEnum)
+  @IsIn(ROLES)
+  role: Role;
+
+  @Field(() => ID, { nullable: true, description: "Required for ENTERPRISE users, not allowed for others." })
+  @IsOptional()
+  @IsUUID()
+  enterpriseId?: string;
+}

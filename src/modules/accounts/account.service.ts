@@ -1,0 +1,95 @@
+import { MoreThan } from "typeorm";
+import { type AuthUser, decoyPasswordHash, hashPassword, verifyPassword } from "../../core/auth";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { AppError, badInput, conflict, notFound, unauthenticated } from "../../core/errors";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { Enterprise } from "../enterprises/enterprise.entity";
+import type { CreateUserInput, LoginInput } from "./account.inputs";
+import { LoginFailure, User } from "./user.entity";
+
+export function toAuthUser(user: User): AuthUser {
+  return { id: user.id, username: user.username, name: user.name, role: user.role, enterpriseId: user.enterpriseId };
+}
+
+/** Accounts: sign-in with lockout, and users created by the reform office. */
+export class AccountService {
+  /** The caller behind a verified token; a deleted or deactivated user is not signed in. */
+  async authenticate(ctx: RequestContext, token: string): Promise<AuthUser> {
+    const userId = await ctx.app.tokens.verify(token);
+    const user = await ctx.repo(User).findOneBy({ id: userId });
+    if (!user || !user.active) throw unauthenticated("This account no longer signs in");
+    return toAuthUser(user);
+  }
+
+  /**
+   * Refuses a username with too many recent failures (and a client address with many more)
+   * before looking at the password, so guessing stays slow whatever the guess.
+   */
+  async login(ctx: RequestContext, input: LoginInput): Promise<{ token: string; expiresAt: Date; user: User }> {
+    const { config } = ctx.app;
+    const since = new Date(ctx.clock.now().getTime() - config.loginWindowMinutes * 60_000);
+    const failures = ctx.repo(LoginFailure);
+    const [byUsername, byAddress] = await Promise.all([
+      failures.countBy({ username: input.username, attemptedAt: MoreThan(since) }),
+      ctx.clientAddress ? failures.countBy({ clientAddress: ctx.clientAddress, attemptedAt: MoreThan(since) }) : 0,
+    ]);
+    if (byUsername >= config.loginMaxFailures || byAddress >= config.loginMaxFailuresPerAddress) {
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        `Too many failed sign-ins; try again in ${config.loginWindowMinutes} minutes`,
+        { retryAfterSeconds: config.loginWindowMinutes * 60 },
+      );
+    }
+    const user = await ctx.repo(User).findOneBy({ username: input.username });
+    const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
+    if (!user || !valid || !user.active) {
+      await failures.insert(failures.create({ username: input.username, clientAddress: ctx.clientAddress, attemptedAt: ctx.clock.now() }));
+      throw unauthenticated("Wrong username or password");
+    }
+    await failures.delete({ username: input.username });
+    return { ...(await ctx.app.tokens.sign(user)), user };
+  }
+
+  async createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
+    if (input.role === "ENTERPRISE" && !input.enterpriseId) throw badInput("enterpriseId", "An ENTERPRISE user needs enterpriseId");
+    if (input.role !== "ENTERPRISE" && input.enterpriseId) throw badInput("enterpriseId", `A ${input.role} user belongs to no enterprise`);
+    const passwordHash = await hashPassword(input.password);
+    return ctx.transaction(async (tx) => {
+      if (input.enterpriseId && !(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) {
+        throw notFound("Enterprise", input.enterpriseId);
+      }
+      if (await tx.repo(User).existsBy({ username: input.username })) {
+        throw conflict(`Username ${input.username} is taken`, { field: "username" });
+      }
+      const user = tx.repo(User).create({
+        username: input.username,
+        passwordHash,
+        name: input.name,
+        role: input.role,
+        enterpriseId: input.enterpriseId ?? null,
+        active: true,
+      });
+      await tx.repo(User).insert(user);
+      await recordAudit(tx, { action: "user.create", entityType: "User", entityId: user.id, after: user });
+      return user;
+    });
+  }
+
+  async findById(ctx: RequestContext, id: string): Promise<User | null> {
+    return ctx.repo(User).findOneBy({ id });
+  }
+
+  /** Users ordered by username. */
+  async list(ctx: RequestContext, args: ConnectionArgs): Promise<Connection<User>> {
+    const query = ctx.repo(User).createQueryBuilder("user");
+    return paginate(query, args, {
+      name: "username",
+      direction: "ASC",
+      keys: [{ column: "user.username", value: (u) => u.username }],
+      idColumn: "user.id",
+    });
+  }
+}
+
+export const accountService = new AccountService();

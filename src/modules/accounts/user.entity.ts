@@ -1,0 +1,71 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
+import { Enterprise } from "../enterprises/enterprise.entity";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { BaseEntity, TimestampColumn } from "../../core/base.entity";
+import { ROLES, type Role } from "../../core/auth";
+
+export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
+registerEnumType(RoleEnum, {
+  name: "Role",
+  description: "What a user is to the district's service.",
+  valuesConfig: {
+    ADMIN: { description: "区委改革办: the district reform office; runs the board and the model." },
+    CADRE: { description: "干部: an official who claims board tasks and serves on project teams." },
+    ENTERPRISE: { description: "企业: staff of one enterprise; sees only that enterprise's records." },
+  },
+});
+
+/** A person who signs in. An ENTERPRISE user belongs to exactly one enterprise; others to none. */
+@ObjectType({ description: "A person who signs in to the service." })
+@Entity("user")
+@Index("IDX_user_enterprise", ["enterpriseId"])
+@Index("UQ_user_username", ["username"], { unique: true })
+export class User extends BaseEntity {
+  @Field(() => ID)
+  declare id: string;
+
+  @Field()
+  @Column({ type: "varchar", length: 64 })
+  username: string;
+
+  @Column({ name: "password_hash", type: "varchar", length: 255 })
+  passwordHash: string;
+
+  @Field({ description: "Full name as shown to others." })
+  @Column({ type: "varchar", length: 100 })
+  name: string;
+
+  @Field(() => RoleEnum)
+  @Column({ type: "varchar", length: 16 })
+  role: Role;
+
+  @Column({ name: "enterprise_id", type: "varchar", length: 36, nullable: true })
+  enterpriseId: string | null;
+
+  @ManyToOne(() => Enterprise, { nullable: true })
+  @JoinColumn({ name: "enterprise_id", foreignKeyConstraintName: "FK_user_enterprise" })
+  enterprise?: Enterprise | null;
+
+  /** A deactivated user cannot sign in and their tokens stop working at once. */
+  @Field()
+  @Column({ type: "boolean", default: true })
+  active: boolean;
+
+  @Field()
+  declare createdAt: Date;
+}
+
+/** One failed sign-in, kept for the lockout window (per username and per client address). */
+@Entity("login_failure")
+@Index("IDX_login_failure_username", ["username", "attemptedAt"])
+@Index("IDX_login_failure_address", ["clientAddress", "attemptedAt"])
+export class LoginFailure extends BaseEntity {
+  @Column({ type: "varchar", length: 64 })
+  username: string;
+
+  @Column({ name: "client_address", type: "varchar", length: 64, nullable: true })
+  clientAddress: string | null;
+
+  @TimestampColumn("attempted_at")
+  attemptedAt: Date;
+}

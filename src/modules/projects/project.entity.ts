@@ -1,0 +1,114 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLLocalDate } from "graphql-scalars";
+import { BaseEntity, TimestampColumn } from "../../core/base.entity";
+import { Enterprise } from "../enterprises/enterprise.entity";
+
+export const PROJECT_STAGES = ["PRE_LANDING", "LAND_OBTAINED", "UNDER_CONSTRUCTION", "COMPLETED", "IN_PRODUCTION"] as const;
+export type ProjectStage = (typeof PROJECT_STAGES)[number];
+export const ProjectStageEnum = Object.fromEntries(PROJECT_STAGES.map((s) => [s, s])) as { [K in ProjectStage]: K };
+registerEnumType(ProjectStageEnum, {
+  name: "ProjectStage",
+  description: "Where a project is in its life.",
+  valuesConfig: {
+    PRE_LANDING: { description: "签约落地前: signed or negotiating, land not yet obtained." },
+    LAND_OBTAINED: { description: "已拿地: land contract signed." },
+    UNDER_CONSTRUCTION: { description: "在建: construction started." },
+    COMPLETED: { description: "已竣工: construction completed." },
+    IN_PRODUCTION: { description: "已投产: trial or full production." },
+  },
+});
+
+export const FAST_TRACK_STATUSES = ["NOT_APPLIED", "ADMITTED"] as const;
+export type FastTrackStatus = (typeof FAST_TRACK_STATUSES)[number];
+export const FastTrackStatusEnum = Object.fromEntries(FAST_TRACK_STATUSES.map((s) => [s, s])) as { [K in FastTrackStatus]: K };
+registerEnumType(FastTrackStatusEnum, {
+  name: "FastTrackStatus",
+  description: "双容双诺 fast track: NOT_APPLIED until admitted on the enterprise's commitment.",
+});
+
+const DATE = { type: "date", nullable: true } as const;
+
+/** 产业投资项目: an industrial investment project of one enterprise. */
+@ObjectType({ description: "产业投资项目: an industrial investment project." })
+@Entity("project")
+@Index("UQ_project_code", ["code"], { unique: true })
+@Index("IDX_project_enterprise", ["enterpriseId", "createdAt", "id"])
+@Index("IDX_project_created", ["createdAt", "id"])
+export class Project extends BaseEntity {
+  @Field(() => ID)
+  declare id: string;
+
+  @Field({ description: "投资项目统一代码: YYYY-RRRRRR-BB-CC-NNNNNN." })
+  @Column({ type: "varchar", length: 24 })
+  code: string;
+
+  @Field()
+  @Column({ type: "varchar", length: 200 })
+  name: string;
+
+  @Column({ name: "enterprise_id", type: "varchar", length: 36 })
+  enterpriseId: string;
+
+  @ManyToOne(() => Enterprise)
+  @JoinColumn({ name: "enterprise_id", foreignKeyConstraintName: "FK_project_enterprise" })
+  enterprise?: Enterprise;
+
+  @Field({ description: "Industry code (国民经济行业分类, e.g. C3971), matched against the negative list." })
+  @Column({ type: "varchar", length: 16 })
+  industry: string;
+
+  /** DECIMAL(18,2): exact, read and written as a string. */
+  @Column({ name: "total_investment", type: "decimal", precision: 18, scale: 2 })
+  totalInvestment: string;
+
+  @Field(() => String, { nullable: true, description: "Land parcel reference (地块编号)." })
+  @Column({ name: "land_parcel", type: "varchar", length: 100, nullable: true })
+  landParcel: string | null;
+
+  @Field(() => ProjectStageEnum)
+  @Column({ type: "varchar", length: 24, default: "PRE_LANDING" })
+  stage: ProjectStage;
+
+  @Field(() => FastTrackStatusEnum)
+  @Column({ name: "fast_track_status", type: "varchar", length: 16, default: "NOT_APPLIED" })
+  fastTrackStatus: FastTrackStatus;
+
+  @Field(() => Date, { nullable: true, description: "When the project was admitted to the fast track." })
+  @TimestampColumn("fast_track_admitted_at", true)
+  fastTrackAdmittedAt: Date | null;
+
+  @Column({ name: "fast_track_admitted_by_id", type: "varchar", length: 36, nullable: true })
+  fastTrackAdmittedById: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "签约: investment agreement signed." })
+  @Column({ name: "signed_on", ...DATE })
+  signedOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "拿地: land contract signed." })
+  @Column({ name: "land_contract_on", ...DATE })
+  landContractOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "开工: construction started." })
+  @Column({ name: "construction_start_on", ...DATE })
+  constructionStartOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "竣工: construction completed." })
+  @Column({ name: "completion_on", ...DATE })
+  completionOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "发证: property certificate issued." })
+  @Column({ name: "certificate_on", ...DATE })
+  certificateOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "预验: pre-acceptance passed." })
+  @Column({ name: "pre_acceptance_on", ...DATE })
+  preAcceptanceOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "试产: trial production started." })
+  @Column({ name: "trial_production_on", ...DATE })
+  trialProductionOn: string | null;
+
+  @Field()
+  declare createdAt: Date;
+}

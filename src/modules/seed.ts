@@ -1,0 +1,69 @@
+import type { AppServices } from "../core/context";
+import { RequestContext } from "../core/context";
+import { hashPassword } from "../core/auth";
+import { recordAudit } from "../core/audit";
+import { User } from "./accounts/user.entity";
+import { Enterprise } from "./enterprises/enterprise.entity";
+
+/** The one password of every demo login; the demo set is for trying the API, never for production. */
+export const DEMO_PASSWORD = "demo-password-2026";
+
+export interface DemoLogin {
+  username: string;
+  role: string;
+  name: string;
+}
+
+export const DEMO_ENTERPRISES = [
+  { key: "tqjg", name: "河源特区建工集团有限公司", creditCode: "91441602MA4W1TQJ1W", legalRepresentative: "陈建国", contact: "0762-3100001" },
+  { key: "crby", name: "华润怡宝饮料(河源)有限公司", creditCode: "91441602MA4W2CRB21", legalRepresentative: "李怡宝", contact: "0762-3100002" },
+  { key: "lsct", name: "河源力升创投科技有限公司", creditCode: "91441602MA4W3LCT3B", legalRepresentative: "王力升", contact: "0762-3100003" },
+  { key: "jxy", name: "河源聚芯源半导体有限公司", creditCode: "91441602MA4W4JXY4C", legalRepresentative: "赵聚芯", contact: "0762-3100004" },
+  { key: "gxcy", name: "源城共享产业园运营有限公司", creditCode: "91441602MA4W5GXC56", legalRepresentative: "刘共享", contact: "0762-3100005" },
+];
+
+export const DEMO_USERS: Array<DemoLogin & { enterpriseKey?: string }> = [
+  { username: "admin", role: "ADMIN", name: "区委改革办 管理员" },
+  { username: "cadre.zhang", role: "CADRE", name: "张伟 (区发改局)" },
+  { username: "cadre.li", role: "CADRE", name: "李娜 (区自然资源局)" },
+  { username: "cadre.wang", role: "CADRE", name: "王强 (区住建局)" },
+  { username: "cadre.chen", role: "CADRE", name: "陈静 (区生态环境分局)" },
+  { username: "cadre.liu", role: "CADRE", name: "刘洋 (区消防大队)" },
+  { username: "cadre.huang", role: "CADRE", name: "黄敏 (区市场监管局)" },
+  ...DEMO_ENTERPRISES.map((e) => ({ username: `ent.${e.key}`, role: "ENTERPRISE", name: `${e.legalRepresentative} (${e.name})`, enterpriseKey: e.key })),
+];
+
+export async function isEmptyDatabase(services: AppServices): Promise<boolean> {
+  return (await services.dataSource.getRepository(User).count()) === 0;
+}
+
+/**
+ * Loads the demo set in one transaction: users and enterprises here; each module's
+ * own demo records follow through its seeder.
+ */
+export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const ctx = RequestContext.system(services);
+  await ctx.transaction(async (tx) => {
+    const enterpriseIds = new Map<string, string>();
+    for (const { key, ...fields } of DEMO_ENTERPRISES) {
+      const enterprise = tx.repo(Enterprise).create(fields);
+      await tx.repo(Enterprise).insert(enterprise);
+      enterpriseIds.set(key, enterprise.id);
+      await recordAudit(tx, { action: "enterprise.create", entityType: "Enterprise", entityId: enterprise.id, after: enterprise });
+    }
+    for (const demo of DEMO_USERS) {
+      const user = tx.repo(User).create({
+        username: demo.username,
+        name: demo.name,
+        role: demo.role as User["role"],
+        passwordHash,
+        enterpriseId: demo.enterpriseKey ? enterpriseIds.get(demo.enterpriseKey)! : null,
+        active: true,
+      });
+      await tx.repo(User).insert(user);
+      await recordAudit(tx, { action: "user.create", entityType: "User", entityId: user.id, after: user });
+    }
+  });
+  return DEMO_USERS;
+}

@@ -1,0 +1,193 @@
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import { ApolloServer, HeaderMap, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer, type WebSocket } from "ws";
+import { bearerToken, type AuthUser } from "./core/auth";
+import { RequestContext, type AppServices } from "./core/context";
+import { formatError } from "./core/errors";
+import { accountService } from "./modules/accounts/account.service";
+
+const GRAPHQL_PATH = "/graphql";
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RunningServer {
+  http: http.Server;
+  stop(timeoutMs: number): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function errorBody(code: string, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** The caller named by a bearer token, or null without one; a bad token is refused, never ignored. */
+async function authenticate(services: AppServices, header: string | undefined | null): Promise<AuthUser | null> {
+  const token = bearerToken(header);
+  if (!token) return null;
+  return accountService.authenticate(RequestContext.system(services), token);
+}
+
+/** One node:http server: GraphQL over HTTP and WebSocket on /graphql, plus /healthz and /readyz. */
+export async function createHttpServer(services: AppServices, schema: GraphQLSchema): Promise<RunningServer> {
+  const { config } = services;
+  const exposeInternals = !config.isProduction;
+  const apollo = new ApolloServer<RequestContext & BaseContext>({
+    schema,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: exposeInternals,
+    formatError: (formatted, error) => formatError(formatted, error, exposeInternals),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+  let stopping = false;
+
+  async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const method = (req.method ?? "GET").toUpperCase();
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    let body: unknown;
+    if (method === "POST") {
+      const text = await readBody(req);
+      const contentType = headers.get("content-type") ?? "";
+      if (contentType.includes("application/json") || contentType.includes("application/graphql-response+json")) {
+        try {
+          body = text.length ? JSON.parse(text) : undefined;
+        } catch {
+          throw new HttpError(400, "Request body is not valid JSON");
+        }
+      } else {
+        body = text;
+      }
+    }
+    const requestId = headers.get("x-request-id") ?? randomUUID();
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search: url.search, body },
+      context: async () => {
+        try {
+          const user = await authenticate(services, headers.get("authorization"));
+          return RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null) as RequestContext & BaseContext;
+        } catch (error) {
+          if (error instanceof GraphQLError) {
+            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+          }
+          throw error;
+        }
+      },
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.setHeader("x-request-id", requestId);
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    try {
+      if (url.pathname === GRAPHQL_PATH) return await handleGraphQL(req, res, url);
+      if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+      if (url.pathname === "/readyz") {
+        if (stopping) return sendJson(res, 503, { status: "stopping" });
+        try {
+          await services.dataSource.query("SELECT 1");
+          return sendJson(res, 200, { status: "ready", database: services.dialect });
+        } catch {
+          return sendJson(res, 503, { status: "unavailable", database: services.dialect });
+        }
+      }
+      sendJson(res, 404, errorBody("NOT_FOUND", `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`));
+    } catch (error) {
+      if (res.headersSent) return res.destroy();
+      if (error instanceof HttpError) return sendJson(res, error.status, errorBody("BAD_REQUEST", error.message));
+      sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", exposeInternals ? String(error) : "Internal server error"));
+    }
+  });
+
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wsUsers = new WeakMap<object, AuthUser | null>();
+  const graphqlWs = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: http.IncomingMessage }>(
+    {
+      schema,
+      // A bad token is refused at connect (4403); no token connects for public operations only.
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        try {
+          wsUsers.set(ctx.extra, await authenticate(services, typeof header === "string" ? header : null));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) =>
+        RequestContext.create(services, wsUsers.get(ctx.extra) ?? null, randomUUID(), ctx.extra.request.socket.remoteAddress ?? null),
+      onError: (_ctx, _id, _payload, errors) => {
+        return errors.map((error) => {
+          const formatted = formatError(error.toJSON(), error, exposeInternals);
+          return new GraphQLError(formatted.message, { extensions: formatted.extensions });
+        });
+      },
+    },
+    wsServer,
+  );
+
+  return {
+    http: server,
+    async stop(timeoutMs: number) {
+      stopping = true;
+      for (const socket of wsServer.clients) socket.close(1001, "Server shutting down");
+      await graphqlWs.dispose();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.closeAllConnections();
+          for (const socket of wsServer.clients) socket.terminate();
+        }, timeoutMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      wsServer.close();
+      await apollo.stop();
+    },
+  };
+}

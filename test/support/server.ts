@@ -1,0 +1,178 @@
+import "reflect-metadata";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import mysql from "mysql2/promise";
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import { createApp, type App } from "../../src/app";
+import { loadConfig, type AppConfig } from "../../src/config";
+import { hashPassword, type Role } from "../../src/core/auth";
+import { ManualClock } from "../../src/core/clock";
+import { User } from "../../src/modules/accounts/user.entity";
+
+export const TEST_PASSWORD = "correct-horse-battery";
+let sharedHash: Promise<string> | undefined;
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+}
+
+/** A fresh, empty database for one test server: a temp SQLite dir, or a new MariaDB schema. */
+async function freshDatabase(): Promise<{ databaseUrl?: string; dataDir: string; drop(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fast-approval-test-"));
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) return { dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  const url = new URL(base);
+  const name = `t_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    dataDir,
+    drop: async () => {
+      const conn = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  wsUrl: string;
+  clock: ManualClock;
+  config: AppConfig;
+  databaseUrl?: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Inserts a user directly (fixture setup) and returns it with a signed token. */
+  user(role: Role, fields?: Partial<Pick<User, "username" | "name" | "enterpriseId">>): Promise<{ user: User; token: string }>;
+  ws(token?: string): Client;
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  config?: Partial<AppConfig>;
+  /** Reuse a database another test server made (two instances sharing one). */
+  share?: TestServer;
+  env?: Record<string, string>;
+}
+
+/** The real server, in-process on a free port, on a database of its own. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.share
+    ? { databaseUrl: options.share.databaseUrl, dataDir: options.share.config.dataDir, drop: async () => {} }
+    : await freshDatabase();
+  const config = loadConfig(
+    { NODE_ENV: "test", ...options.env },
+    { databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...options.config },
+  );
+  const clock = new ManualClock(new Date("2026-03-02T01:00:00.000Z"));
+  const app = await createApp(config, { clock });
+  const url = await app.listen(0, "127.0.0.1");
+  const wsUrl = url.replace(/^http/, "ws");
+  let counter = 0;
+  const clients: Client[] = [];
+  const server: TestServer = {
+    app,
+    url,
+    wsUrl,
+    clock,
+    config,
+    databaseUrl: database.databaseUrl,
+    async gql(query, variables, token, headers = {}) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as GraphQLResponse;
+      return { ...body, status: response.status };
+    },
+    async user(role, fields = {}) {
+      const repo = app.services.dataSource.getRepository(User);
+      const n = ++counter;
+      const user = repo.create({
+        username: fields.username ?? `${role.toLowerCase()}${n}_${crypto.randomBytes(3).toString("hex")}`,
+        name: fields.name ?? `${role} ${n}`,
+        role,
+        enterpriseId: fields.enterpriseId ?? null,
+        passwordHash: await (sharedHash ??= hashPassword(TEST_PASSWORD)),
+        active: true,
+      });
+      await repo.insert(user);
+      const { token } = await app.services.tokens.sign(user);
+      return { user, token };
+    },
+    ws(token) {
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.allSettled(clients.map((c) => c.dispose()));
+      await app.stop();
+      await database.drop();
+    },
+  };
+  return server;
+}
+
+/** The first error's code, for terse assertions. */
+export const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
+
+/** Subscribes and collects events; `next(n)` waits until n events arrived. */
+export function subscribe<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const events: T[] = [];
+  const errors: unknown[] = [];
+  let waiters: Array<() => void> = [];
+  let resolveStarted: () => void;
+  const started = new Promise<void>((r) => (resolveStarted = r));
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => {
+        if (value.errors) errors.push(...value.errors);
+        if (value.data) events.push(value.data as T);
+        waiters.forEach((w) => w());
+      },
+      error: (error) => {
+        errors.push(error);
+        waiters.forEach((w) => w());
+      },
+      complete: () => waiters.forEach((w) => w()),
+    },
+  );
+  client.on("connected", () => resolveStarted());
+  return {
+    events,
+    errors,
+    started,
+    unsubscribe,
+    async next(count: number, timeoutMs = 5000): Promise<T[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (events.length < count && errors.length === 0) {
+        if (Date.now() > deadline) throw new Error(`waited for ${count} events, got ${events.length}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+        waiters = [];
+      }
+      return events.slice(0, count);
+    },
+  };
+}
