@@ -33,6 +33,15 @@ export const DEMO_USERS: Array<DemoLogin & { enterpriseKey?: string }> = [
   ...DEMO_ENTERPRISES.map((e) => ({ username: `ent.${e.key}`, role: "ENTERPRISE", name: `${e.legalRepresentative} (${e.name})`, enterpriseKey: e.key })),
 ];
 
+/** What module seeders build on: the demo enterprises and users by key/username. */
+export interface DemoRefs {
+  enterpriseIds: Map<string, string>;
+  userIds: Map<string, string>;
+}
+
+/** Each module's demo records, in dependency order; each runs inside the seeding transaction. */
+const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [];
+
 export async function isEmptyDatabase(services: AppServices): Promise<boolean> {
   return (await services.dataSource.getRepository(User).count()) === 0;
 }
@@ -46,6 +55,7 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
   const ctx = RequestContext.system(services);
   await ctx.transaction(async (tx) => {
     const enterpriseIds = new Map<string, string>();
+    const userIds = new Map<string, string>();
     for (const { key, ...fields } of DEMO_ENTERPRISES) {
       const enterprise = tx.repo(Enterprise).create(fields);
       await tx.repo(Enterprise).insert(enterprise);
@@ -62,8 +72,10 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
         active: true,
       });
       await tx.repo(User).insert(user);
+      userIds.set(user.username, user.id);
       await recordAudit(tx, { action: "user.create", entityType: "User", entityId: user.id, after: user });
     }
+    for (const seed of moduleSeeders) await seed(tx, { enterpriseIds, userIds });
   });
   return DEMO_USERS;
 }
