@@ -31,7 +31,8 @@ export interface AppOptions {
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? (() => {});
   const dialect = dialectOf(config);
-  const tokens = new TokenService(resolveJwtSecret(config), config.jwtTtl);
+  const clock = options.clock ?? systemClock;
+  const tokens = new TokenService(resolveJwtSecret(config), config.jwtTtlSeconds, clock);
   const dataSource = createDataSource(config, { entities: allEntities, migrations });
   await dataSource.initialize();
   const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl);
@@ -39,7 +40,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     config,
     dataSource,
     dialect,
-    clock: options.clock ?? systemClock,
+    clock,
     pubSub,
     tokens,
     serialize: dialect === "sqlite" ? createSerializer() : runDirectly,

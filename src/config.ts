@@ -11,7 +11,8 @@ export interface AppConfig {
   databaseUrl?: string;
   redisUrl?: string;
   jwtSecret?: string;
-  jwtTtl: string;
+  /** Token lifetime in seconds. */
+  jwtTtlSeconds: number;
   migrateOnStart: boolean;
   /** Seed the demo set into a fresh embedded database; a DATABASE_URL deployment never seeds by itself. */
   seedDemo: boolean;
@@ -60,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
-    jwtTtl: env.JWT_TTL || "8h",
+    jwtTtlSeconds: int(env, "JWT_TTL_SECONDS", 8 * 3600, 60),
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),
     seedDemo: !databaseUrl && bool(env, "SEED_DEMO", true),
     shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000),

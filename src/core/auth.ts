@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
 import type { AuthChecker } from "type-graphql";
 import type { AppConfig } from "../config";
+import type { Clock } from "./clock";
 import { ConfigError } from "../config";
 import { forbidden, unauthenticated } from "./errors";
 
@@ -58,24 +59,30 @@ export function resolveJwtSecret(config: AppConfig): Uint8Array {
   return new TextEncoder().encode(fs.readFileSync(file, "utf8").trim());
 }
 
+/** Signs and checks session tokens (HS256 JWT) against the service clock. */
 export class TokenService {
-  constructor(private readonly secret: Uint8Array, private readonly ttl: string) {}
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly ttlSeconds: number,
+    private readonly clock: Clock,
+  ) {}
 
   async sign(user: Pick<AuthUser, "id" | "role">): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
+    const expiresAt = issuedAt + this.ttlSeconds;
     const token = await new SignJWT({ role: user.role })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(user.id)
-      .setIssuedAt()
-      .setExpirationTime(this.ttl)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
       .sign(this.secret);
-    const { exp } = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()) as { exp: number };
-    return { token, expiresAt: new Date(exp * 1000) };
+    return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
   /** The user id a valid token names; UNAUTHENTICATED for anything else. */
   async verify(token: string): Promise<string> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, { algorithms: ["HS256"] });
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ["HS256"], currentDate: this.clock.now() });
       if (!payload.sub) throw unauthenticated("Token has no subject");
       return payload.sub;
     } catch (error) {

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { AuditEntry } from "../../src/core/audit";
+import { LoginFailure, User } from "../../src/modules/accounts/user.entity";
+import { codeOf, startTestServer, TEST_PASSWORD, type TestServer } from "../support/server";
+
+let server: TestServer;
+let admin: { user: User; token: string };
+let cadre: { user: User; token: string };
+
+beforeAll(async () => {
+  server = await startTestServer({ config: { loginMaxFailures: 3 } });
+  admin = await server.user("ADMIN", { username: "reform.office" });
+  cadre = await server.user("CADRE", { username: "cadre.one" });
+});
+afterAll(() => server?.stop());
+
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { token expiresAt user { id username role } } }`;
+const ME = `{ me { id username name role active } }`;
+const CREATE_USER = `mutation($input: CreateUserInput!) { createUser(input: $input) { id username name role } }`;
+
+describe("login and me", () => {
+  test("a right password gives a token that works for me", async () => {
+    const res = await server.gql(LOGIN, { input: { username: "cadre.one", password: TEST_PASSWORD } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.login.user).toMatchObject({ username: "cadre.one", role: "CADRE" });
+    expect(new Date(res.data.login.expiresAt).getTime()).toBe(Math.floor(server.clock.now().getTime() / 1000) * 1000 + 8 * 3600_000);
+    const me = await server.gql(ME, {}, res.data.login.token);
+    expect(me.data.me).toMatchObject({ id: cadre.user.id, username: "cadre.one", role: "CADRE", active: true });
+  });
+
+  test("a wrong password or unknown user answers UNAUTHENTICATED without saying which", async () => {
+    const wrong = await server.gql(LOGIN, { input: { username: "cadre.one", password: "not-the-password" } });
+    const unknown = await server.gql(LOGIN, { input: { username: "nobody.here", password: "not-the-password" } });
+    expect(codeOf(wrong)).toBe("UNAUTHENTICATED");
+    expect(codeOf(unknown)).toBe("UNAUTHENTICATED");
+    expect(wrong.errors![0].message).toBe(unknown.errors![0].message);
+    // a later success clears the failures of that username
+    await server.gql(LOGIN, { input: { username: "cadre.one", password: TEST_PASSWORD } });
+    expect(await server.app.services.dataSource.getRepository(LoginFailure).countBy({ username: "cadre.one" })).toBe(0);
+  });
+
+  test("me without a token is UNAUTHENTICATED; a bad token is refused with 401, never treated as anonymous", async () => {
+    expect(codeOf(await server.gql(ME))).toBe("UNAUTHENTICATED");
+    const bad = await server.gql(ME, {}, "not.a.jwt");
+    expect(bad.status).toBe(401);
+    expect(codeOf(bad)).toBe("UNAUTHENTICATED");
+    const badPublic = await server.gql("{ __typename }", {}, "not.a.jwt");
+    expect(codeOf(badPublic)).toBe("UNAUTHENTICATED");
+    const forged = admin.token.slice(0, -4) + "AAAA";
+    expect(codeOf(await server.gql(ME, {}, forged))).toBe("UNAUTHENTICATED");
+  });
+
+  test("a token works until its expiry and is refused after it", async () => {
+    const { token } = await server.app.services.tokens.sign(cadre.user);
+    const start = server.clock.now();
+    onTestFinished(() => server.clock.set(start));
+    server.clock.advance(8 * 3600_000 - 5_000);
+    expect((await server.gql(ME, {}, token)).data.me.id).toBe(cadre.user.id);
+    server.clock.advance(10_000);
+    const res = await server.gql(ME, {}, token);
+    expect(codeOf(res)).toBe("UNAUTHENTICATED");
+    expect(res.errors![0].message).toMatch(/expired/i);
+  });
+
+  test("a deactivated user's token stops working at once", async () => {
+    const temp = await server.user("CADRE");
+    await server.app.services.dataSource.getRepository(User).update({ id: temp.user.id }, { active: false });
+    expect(codeOf(await server.gql(ME, {}, temp.token))).toBe("UNAUTHENTICATED");
+  });
+});
+
+test("repeated failures lock the username for the window, then it opens again", async () => {
+  const victim = await server.user("CADRE", { username: "locked.user" });
+  for (let i = 0; i < 3; i++) {
+    expect(codeOf(await server.gql(LOGIN, { input: { username: "locked.user", password: "wrong-password" } }))).toBe("UNAUTHENTICATED");
+  }
+  const locked = await server.gql(LOGIN, { input: { username: "locked.user", password: TEST_PASSWORD } });
+  expect(codeOf(locked)).toBe("TOO_MANY_REQUESTS");
+  expect(locked.errors![0].extensions!.retryAfterSeconds).toBe(15 * 60);
+  server.clock.advance(16 * 60_000);
+  const open = await server.gql(LOGIN, { input: { username: "locked.user", password: TEST_PASSWORD } });
+  expect(open.data.login.user.id).toBe(victim.user.id);
+});
+
+describe("createUser", () => {
+  test("ADMIN creates a user who can then sign in; the audit trail records it without the hash", async () => {
+    const res = await server.gql(CREATE_USER, { input: { username: "new.cadre", password: "long-enough-pw", name: "新 干部", role: "CADRE" } }, admin.token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createUser).toMatchObject({ username: "new.cadre", name: "新 干部", role: "CADRE" });
+    const login = await server.gql(LOGIN, { input: { username: "new.cadre", password: "long-enough-pw" } });
+    expect(login.data.login.user.username).toBe("new.cadre");
+    const entries = await server.app.services.dataSource.getRepository(AuditEntry).findBy({ entityId: res.data.createUser.id });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: "user.create", entityType: "User", actorId: admin.user.id, before: null });
+    expect(entries[0].after).toContain("new.cadre");
+    expect(entries[0].after).not.toContain("scrypt");
+  });
+
+  test("a CADRE or ENTERPRISE user cannot create users (FORBIDDEN), anonymous is UNAUTHENTICATED", async () => {
+    const input = { username: "sneaky", password: "long-enough-pw", name: "x", role: "ADMIN" };
+    expect(codeOf(await server.gql(CREATE_USER, { input }, cadre.token))).toBe("FORBIDDEN");
+    expect(codeOf(await server.gql(CREATE_USER, { input }))).toBe("UNAUTHENTICATED");
+    expect(await server.app.services.dataSource.getRepository(User).existsBy({ username: "sneaky" })).toBe(false);
+  });
+
+  test("a duplicate username answers CONFLICT and writes nothing", async () => {
+    const users = server.app.services.dataSource.getRepository(User);
+    const before = await users.count();
+    const res = await server.gql(CREATE_USER, { input: { username: "cadre.one", password: "long-enough-pw", name: "dup", role: "CADRE" } }, admin.token);
+    expect(codeOf(res)).toBe("CONFLICT");
+    expect(res.errors![0].extensions!.field).toBe("username");
+    expect(await users.count()).toBe(before);
+  });
+
+  test.each([
+    [{ username: "ab", password: "long-enough-pw", name: "x", role: "CADRE" }, "username"],
+    [{ username: "short.pw", password: "short", name: "x", role: "CADRE" }, "password"],
+    [{ username: "no.name", password: "long-enough-pw", name: "", role: "CADRE" }, "name"],
+    [{ username: "ent.without", password: "long-enough-pw", name: "x", role: "ENTERPRISE" }, "enterpriseId"],
+  ])("bad input %j answers BAD_USER_INPUT on %s and writes nothing", async (input, field) => {
+    const users = server.app.services.dataSource.getRepository(User);
+    const audits = server.app.services.dataSource.getRepository(AuditEntry);
+    const [userCount, auditCount] = [await users.count(), await audits.count()];
+    const res = await server.gql(CREATE_USER, { input }, admin.token);
+    expect(codeOf(res)).toBe("BAD_USER_INPUT");
+    expect(res.errors![0].extensions!.field).toBe(field);
+    expect(await users.count()).toBe(userCount);
+    expect(await audits.count()).toBe(auditCount);
+  });
+
+  test("an unknown role is rejected by the schema before any resolver runs", async () => {
+    const res = await server.gql(CREATE_USER, { input: { username: "x.y.z", password: "long-enough-pw", name: "x", role: "KING" } }, admin.token);
+    expect(codeOf(res)).toBe("BAD_USER_INPUT");
+  });
+});
