@@ -1,0 +1,142 @@
+import http from "node:http";
+import { auditServer } from "graphql-http";
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startTestServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let cadreToken: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cadreToken = (await server.user("CADRE", { username: "ws.cadre" })).token;
+});
+afterAll(() => server?.stop());
+
+const base = () => server.url.replace(/\/graphql$/, "");
+
+describe("HTTP", () => {
+  test("/healthz answers while the process lives; /readyz when the database answers", async () => {
+    const health = await fetch(`${base()}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${base()}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ready" });
+  });
+
+  test("GET runs a query; GET refuses a mutation", async () => {
+    const get = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "true" } });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual({ data: { __typename: "Query" } });
+    const mutation = `mutation { login(input: {username: "a", password: "b"}) { token } }`;
+    const refused = await fetch(`${server.url}?query=${encodeURIComponent(mutation)}`, { headers: { "apollo-require-preflight": "true" } });
+    expect(refused.status).toBe(405);
+  });
+
+  test("a GET without a preflight-forcing header is refused (CSRF prevention)", async () => {
+    const res = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`);
+    expect(res.status).toBe(400);
+  });
+
+  test("malformed JSON and an oversized body get a clear 4xx, not a crash", async () => {
+    const bad = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors[0].extensions.code).toBe("BAD_REQUEST");
+    const huge = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(1_100_000) } }),
+    }).catch((error) => error);
+    if (huge instanceof Error) return; // the server may cut the connection as soon as the limit passes
+    expect(huge.status).toBe(413);
+  });
+
+  test("an unknown path answers 404 in the GraphQL error shape", async () => {
+    const res = await fetch(`${base()}/nope`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).errors[0].extensions.code).toBe("NOT_FOUND");
+  });
+
+  test("an internal error shows no stack or SQL outside development", async () => {
+    const prod = await startTestServer({ env: { NODE_ENV: "production" } });
+    try {
+      const res = await prod.gql("{ me { id } }", {}, "garbage");
+      expect(res.errors![0].extensions!.stacktrace).toBeUndefined();
+      const introspection = await prod.gql("{ __schema { queryType { name } } }");
+      expect(introspection.errors![0].message).toMatch(/introspection/i);
+    } finally {
+      await prod.stop();
+    }
+  });
+
+  test("passes every MUST of the GraphQL-over-HTTP audit (graphql-http)", async () => {
+    const results = await auditServer({ url: server.url });
+    const mustFailures = results.filter((r) => r.status === "error");
+    if (process.env.SHOW_AUDIT_WARNINGS) console.log(results.filter((r) => r.status === "warn").map((r) => `${r.id} ${r.name}`).join("\n"));
+    expect(mustFailures.map((r) => `${r.id} ${r.name}: ${"reason" in r ? r.reason : ""}`)).toEqual([]);
+  });
+});
+
+describe("WebSocket (graphql-ws) on the same path", () => {
+  test("answers __typename and me for a token given at connect", async () => {
+    const client = server.ws(cadreToken);
+    const result = await new Promise<any>((resolve, reject) => {
+      let value: any;
+      client.subscribe({ query: "{ __typename me { username role } }" }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+    });
+    expect(result.data).toEqual({ __typename: "Query", me: { username: "ws.cadre", role: "CADRE" } });
+  });
+
+  test("without a token only public operations run: me is UNAUTHENTICATED", async () => {
+    const client = server.ws();
+    const result = await new Promise<any>((resolve, reject) => {
+      let value: any;
+      client.subscribe({ query: "{ __typename me { username } }" }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+    });
+    expect(result.data).toBeNull();
+    expect(result.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  test("a bad token is refused at connect with 4403", async () => {
+    const closed = await new Promise<{ code: number }>((resolve) => {
+      const socket = new WebSocket(server.wsUrl, "graphql-transport-ws");
+      socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: "Bearer forged.token.here" } })));
+      socket.on("close", (code) => resolve({ code }));
+    });
+    expect(closed.code).toBe(4403);
+  });
+});
+
+test("graceful stop: in-flight requests finish, sockets close with 1001, the server stops accepting", async () => {
+  const local = await startTestServer();
+  const token = (await local.user("CADRE")).token;
+  const port = new URL(local.url).port;
+  // a WebSocket connection that is open when the stop begins
+  const socket = new WebSocket(local.wsUrl, "graphql-transport-ws");
+  await new Promise<void>((resolve) => {
+    socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } })));
+    socket.on("message", () => resolve());
+  });
+  const socketClosed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+  // an HTTP request whose body is still arriving when the stop begins
+  const body = JSON.stringify({ query: "{ me { id } }" });
+  const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, path: "/graphql", method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "content-length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode!, text }));
+    });
+    req.on("error", reject);
+    req.write(body.slice(0, 5));
+    setTimeout(() => req.end(body.slice(5)), 300);
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  const stopped = local.stop();
+  expect(await socketClosed).toBe(1001);
+  const finished = await inFlight;
+  expect(finished.status).toBe(200);
+  expect(JSON.parse(finished.text).data.me.id).toBeTruthy();
+  await stopped;
+  await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+});
