@@ -7,6 +7,7 @@ import { systemClock, type Clock } from "./core/clock";
 import type { AppServices } from "./core/context";
 import { createDataSource, dialectOf } from "./core/db";
 import { createSerializer, runDirectly } from "./core/mutex";
+import { createLogger, Metrics } from "./core/observability";
 import { createAppPubSub } from "./core/pubsub";
 import { migrations } from "../migrations";
 import { allEntities } from "./modules";
@@ -25,6 +26,8 @@ export interface App {
 export interface AppOptions {
   clock?: Clock;
   log?: (message: string) => void;
+  /** Where JSON log lines go (stdout by default). */
+  logStream?: { write(line: string): void };
 }
 
 /** config -> database (migrated, maybe seeded) -> schema -> server. */
@@ -43,6 +46,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     clock,
     pubSub,
     tokens,
+    logger: createLogger(config.logLevel, options.logStream),
+    metrics: new Metrics(dataSource),
     serialize: dialect === "sqlite" ? createSerializer() : runDirectly,
   };
   try {

@@ -21,6 +21,12 @@ export interface AppConfig {
   loginWindowMinutes: number;
   loginMaxFailuresPerAddress: number;
   introspection: boolean;
+  /** Serve the GraphiQL IDE (bundled, no CDN) at GET /graphql for browsers. */
+  graphiql: boolean;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  maxBatchOperations: number;
+  metrics: boolean;
   logLevel: string;
 }
 
@@ -69,6 +75,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginWindowMinutes: int(env, "LOGIN_WINDOW_MINUTES", 15, 1),
     loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
     introspection: bool(env, "INTROSPECTION", !isProduction),
+    graphiql: bool(env, "GRAPHIQL", !isProduction),
+    maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1),
+    maxQueryCost: int(env, "MAX_QUERY_COST", 20_000, 1),
+    maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),
+    metrics: bool(env, "METRICS", true),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
     ...overrides,
   };

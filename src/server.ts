@@ -8,9 +8,22 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { bearerToken, type AuthUser } from "./core/auth";
 import { RequestContext, type AppServices } from "./core/context";
 import { formatError } from "./core/errors";
+import { observabilityPlugin } from "./core/observability";
+import { costLimitPlugin, depthLimitRule } from "./core/query-limits";
 import { accountService } from "./modules/accounts/account.service";
 
 const GRAPHQL_PATH = "/graphql";
+
+let graphiqlHtml: string | undefined;
+/** GraphiQL bundled by @graphql-yoga/render-graphiql: no CDN, works on an offline intranet. */
+function graphiqlPage(): string {
+  if (!graphiqlHtml) {
+    // loaded on first use: the bundle is large and most deployments never serve it
+    const { renderGraphiQL } = require("@graphql-yoga/render-graphiql") as typeof import("@graphql-yoga/render-graphiql");
+    graphiqlHtml = renderGraphiQL({ title: "Fast-approval API", endpoint: GRAPHQL_PATH, subscriptionsProtocol: "WS" } as never);
+  }
+  return graphiqlHtml;
+}
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RunningServer {
@@ -19,7 +32,7 @@ export interface RunningServer {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly code = "BAD_REQUEST") {
     super(message);
   }
 }
@@ -31,7 +44,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`));
+        reject(new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`, "PAYLOAD_TOO_LARGE"));
         req.destroy();
         return;
       }
@@ -69,7 +82,13 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     csrfPrevention: true,
     includeStacktraceInErrorResponses: exposeInternals,
     formatError: (formatted, error) => formatError(formatted, error, exposeInternals),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    allowBatchedHttpRequests: true,
+    validationRules: [depthLimitRule(config.maxQueryDepth)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin(schema, config.maxQueryCost),
+      observabilityPlugin(services.logger, services.metrics),
+    ],
   });
   await apollo.start();
   let stopping = false;
@@ -92,6 +111,9 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
         }
       } else {
         body = text;
+      }
+      if (Array.isArray(body) && body.length > config.maxBatchOperations) {
+        throw new HttpError(400, `A batch may hold at most ${config.maxBatchOperations} operations`, "BATCH_TOO_LARGE");
       }
     }
     const requestId = headers.get("x-request-id") ?? randomUUID();
@@ -123,7 +145,17 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     try {
-      if (url.pathname === GRAPHQL_PATH) return await handleGraphQL(req, res, url);
+      if (url.pathname === GRAPHQL_PATH) {
+        if (config.graphiql && req.method === "GET" && !url.search && (req.headers.accept ?? "").includes("text/html")) {
+          res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+          return res.end(graphiqlPage());
+        }
+        return await handleGraphQL(req, res, url);
+      }
+      if (url.pathname === "/metrics" && config.metrics) {
+        res.writeHead(200, { "content-type": services.metrics.registry.contentType });
+        return res.end(await services.metrics.registry.metrics());
+      }
       if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
       if (url.pathname === "/readyz") {
         if (stopping) return sendJson(res, 503, { status: "stopping" });
@@ -137,13 +169,19 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       sendJson(res, 404, errorBody("NOT_FOUND", `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`));
     } catch (error) {
       if (res.headersSent) return res.destroy();
-      if (error instanceof HttpError) return sendJson(res, error.status, errorBody("BAD_REQUEST", error.message));
+      if (error instanceof HttpError) return sendJson(res, error.status, errorBody(error.code, error.message));
       sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", exposeInternals ? String(error) : "Internal server error"));
     }
   });
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const wsUsers = new WeakMap<object, AuthUser | null>();
+  const wsSubscriptions = new WeakMap<object, Set<string>>();
+  const untrack = (extra: object, id?: string) => {
+    const ids = wsSubscriptions.get(extra);
+    if (!ids) return;
+    for (const each of id ? [id] : [...ids]) if (ids.delete(each)) services.metrics.subscriptions.dec();
+  };
   const graphqlWs = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: http.IncomingMessage }>(
     {
       schema,
@@ -157,6 +195,13 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
           return false;
         }
       },
+      onSubscribe: (ctx, id) => {
+        if (!wsSubscriptions.has(ctx.extra)) wsSubscriptions.set(ctx.extra, new Set());
+        wsSubscriptions.get(ctx.extra)!.add(id);
+        services.metrics.subscriptions.inc();
+      },
+      onComplete: (ctx, id) => untrack(ctx.extra, id),
+      onClose: (ctx) => untrack(ctx.extra),
       context: (ctx) =>
         RequestContext.create(services, wsUsers.get(ctx.extra) ?? null, randomUUID(), ctx.extra.request.socket.remoteAddress ?? null),
       onError: (_ctx, _id, _payload, errors) => {

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from "typeorm";
 import type { AppConfig } from "../config";
+import type { Logger } from "pino";
 import type { AuthUser, TokenService } from "./auth";
+import type { Metrics } from "./observability";
 import type { Clock } from "./clock";
 import type { Dialect } from "./db";
 import { unauthenticated } from "./errors";
@@ -14,6 +16,8 @@ export interface AppServices {
   clock: Clock;
   pubSub: AppPubSub;
   tokens: TokenService;
+  logger: Logger;
+  metrics: Metrics;
   /** Serialises transactions on SQLite only: TypeORM shares one connection there, so two open
    * transactions would interleave. Business rules never rely on it (they are enforced in SQL). */
   serialize<T>(work: () => Promise<T>): Promise<T>;

@@ -63,6 +63,8 @@ export interface TestServerOptions {
   /** Reuse a database another test server made (two instances sharing one). */
   share?: TestServer;
   env?: Record<string, string>;
+  /** Collects the JSON log lines (LOG_LEVEL defaults to silent in tests). */
+  logLines?: string[];
 }
 
 /** The real server, in-process on a free port, on a database of its own. */
@@ -75,7 +77,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     { databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...options.config },
   );
   const clock = new ManualClock(new Date("2026-03-02T01:00:00.000Z"));
-  const app = await createApp(config, { clock });
+  const logLines = options.logLines;
+  const app = await createApp(config, { clock, logStream: logLines ? { write: (line: string) => void logLines.push(line) } : undefined });
   const url = await app.listen(0, "127.0.0.1");
   const wsUrl = url.replace(/^http/, "ws");
   let counter = 0;

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { AuditEntry } from "../../src/core/audit";
+import { LoginFailure, User } from "../../src/modules/accounts/user.entity";
+import { codeOf, startTestServer, TEST_PASSWORD, type TestServer } from "../support/server";
+
+let server: TestServer;
+let adminToken: string;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({
+    config: { maxQueryDepth: 3, maxQueryCost: 500, maxBatchOperations: 3, loginMaxFailuresPerAddress: 4, logLevel: "info" },
+    logLines,
+  });
+  adminToken = (await server.user("ADMIN")).token;
+});
+afterAll(() => server?.stop());
+
+const counts = async () => ({
+  users: await server.app.services.dataSource.getRepository(User).count(),
+  audits: await server.app.services.dataSource.getRepository(AuditEntry).count(),
+});
+
+test("a query deeper than the limit is refused with QUERY_TOO_DEEP before it runs", async () => {
+  const ok = await server.gql(`{ users { edges { node { username } } } }`, {}, adminToken);
+  expect(ok.errors).toBeUndefined();
+  const deep = `{ auditTrail(entityType: "User", entityId: "x") { edges { node { actor { name } } } } }`;
+  const res = await server.gql(deep, {}, adminToken);
+  expect(codeOf(res)).toBe("QUERY_TOO_DEEP");
+  expect(res.data).toBeUndefined();
+});
+
+test("a query costing more than the limit is refused with QUERY_TOO_COMPLEX; lists cost by first", async () => {
+  const before = await counts();
+  const cheap = await server.gql(`{ users(first: 10) { edges { node { username name } } } }`, {}, adminToken);
+  expect(cheap.errors).toBeUndefined();
+  const costly = await server.gql(`{ a: users(first: 100) { edges { node { username name role } } } b: users(first: 100) { edges { node { username name role } } } }`, {}, adminToken);
+  expect(codeOf(costly)).toBe("QUERY_TOO_COMPLEX");
+  expect(costly.errors![0].extensions!.maxCost).toBe(500);
+  const mutation = await server.gql(
+    `mutation { createUser(input: {username: "costly.one", password: "long-enough-pw", name: "x", role: CADRE}) { id } a: users(first: 100) { edges { node { username name role } } } }`.replace("mutation {", "mutation { "),
+    {},
+    adminToken,
+  );
+  expect(mutation.errors).toBeDefined();
+  expect(await counts()).toEqual(before);
+});
+
+test("a batch with more operations than allowed is refused whole; a small batch runs", async () => {
+  const op = { query: "{ __typename }" };
+  const small = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([op, op]) });
+  expect(small.status).toBe(200);
+  expect(await small.json()).toEqual([{ data: { __typename: "Query" } }, { data: { __typename: "Query" } }]);
+  const before = await counts();
+  const create = { query: `mutation { createUser(input: {username: "batch.user", password: "long-enough-pw", name: "x", role: CADRE}) { id } }` };
+  const big = await fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify([create, op, op, op]),
+  });
+  expect(big.status).toBe(400);
+  expect(((await big.json()) as any).errors[0].extensions.code).toBe("BATCH_TOO_LARGE");
+  expect(await counts()).toEqual(before);
+});
+
+test("sign-in failures from one client address are limited across usernames", async () => {
+  const LOGIN = `mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }`;
+  for (let i = 0; i < 4; i++) expect(codeOf(await server.gql(LOGIN, { u: `guess${i}`, p: "wrong-password" }))).toBe("UNAUTHENTICATED");
+  const someone = await server.user("CADRE");
+  const blocked = await server.gql(LOGIN, { u: someone.user.username, p: TEST_PASSWORD });
+  expect(codeOf(blocked)).toBe("TOO_MANY_REQUESTS");
+  expect(await server.app.services.dataSource.getRepository(LoginFailure).count()).toBe(4);
+});
+
+test("metrics count operations by name and outcome; log lines carry the request id and never a secret", async () => {
+  await server.gql(`query WhoAmI { me { username } }`, {}, adminToken, { "x-request-id": "req-123" });
+  await server.gql(`mutation SignIn { login(input: {username: "nobody", password: "secret-password-123"}) { token } }`);
+  const metrics = await (await fetch(server.url.replace(/graphql$/, "metrics"))).text();
+  expect(metrics).toMatch(/graphql_requests_total\{operation="WhoAmI",outcome="ok"\} 1/);
+  expect(metrics).toMatch(/graphql_request_duration_seconds_bucket\{le="[^"]+",operation="WhoAmI"\}/);
+  expect(metrics).toContain("graphql_ws_subscriptions");
+  expect(metrics).toContain("db_pool_connections");
+  const lines = logLines.map((l) => JSON.parse(l));
+  expect(lines.find((l) => l.requestId === "req-123")).toMatchObject({ operation: "WhoAmI", msg: "graphql" });
+  expect(lines.find((l) => l.operation === "SignIn")).toMatchObject({ errorCodes: ["TOO_MANY_REQUESTS"] });
+  const all = logLines.join("\n");
+  expect(all).not.toContain("secret-password-123");
+  expect(all).not.toContain(adminToken);
+});
