@@ -56,7 +56,9 @@ export function observabilityPlugin(logger: Logger, metrics: Metrics): ApolloSer
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const operation = operationName ?? request.operationName ?? "anonymous";
           const body = response.body.kind === "single" ? response.body.singleResult : undefined;
-          const codes = [...new Set([...(errors ?? []), ...(body?.errors ?? [])].map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR")))];
+          // the formatted errors carry the codes clients see
+          const seen = body?.errors ?? errors ?? [];
+          const codes = [...new Set(seen.map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR")))];
           metrics.requests.inc({ operation, outcome: codes.length ? codes[0] : "ok" });
           metrics.latency.observe({ operation }, seconds);
           logger.info({ requestId: contextValue.requestId, operation, durationMs: Math.round(seconds * 1000 * 10) / 10, errorCodes: codes.length ? codes : undefined }, "graphql");
