@@ -14,6 +14,9 @@ import { accountService } from "./modules/accounts/account.service";
 
 const GRAPHQL_PATH = "/graphql";
 
+/** A browser navigating to /graphql (Accept: text/html, not JSON) gets the IDE instead of an API answer. */
+const wantsHtml = (accept = "") => accept.includes("text/html") && !accept.includes("application/json") && !accept.includes("application/graphql-response+json");
+
 let graphiqlHtml: string | undefined;
 /** GraphiQL bundled by @graphql-yoga/render-graphiql: no CDN, works on an offline intranet. */
 function graphiqlPage(): string {
@@ -146,7 +149,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     const url = new URL(req.url ?? "/", "http://localhost");
     try {
       if (url.pathname === GRAPHQL_PATH) {
-        if (config.graphiql && req.method === "GET" && !url.search && (req.headers.accept ?? "").includes("text/html")) {
+        if (config.graphiql && req.method === "GET" && wantsHtml(req.headers.accept)) {
           res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
           return res.end(graphiqlPage());
         }
