@@ -34,8 +34,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  /** A function so the COUNT runs only when a client selects totalCount. */
-  totalCount: () => Promise<number>;
+  /** Lazy: the COUNT runs only when a client selects totalCount (GraphQL awaits the thenable). */
+  totalCount: PromiseLike<number>;
 }
 
 /** Makes the `XEdge` and `XConnection` object types for a node type. */
@@ -120,6 +120,9 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     ]),
   }));
   let total: Promise<number> | undefined;
+  const totalCount: PromiseLike<number> = {
+    then: (onFulfilled, onRejected) => (total ??= countQuery.getCount()).then(onFulfilled, onRejected),
+  };
   return {
     edges,
     pageInfo: {
@@ -128,6 +131,6 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount: () => (total ??= countQuery.getCount()),
+    totalCount,
   };
 }
