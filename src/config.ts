@@ -21,6 +21,8 @@ export interface AppConfig {
   loginMaxFailuresPerAddress: number;
   introspection: boolean;
   logLevel: string;
+  /** How many unfinished (CLAIMED or SUBMITTED) board tasks one cadre may hold. */
+  taskClaimLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
     introspection: bool(env, "INTROSPECTION", !isProduction),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
+    taskClaimLimit: int(env, "TASK_CLAIM_LIMIT", 5, 1),
     ...overrides,
   };
   return config;
