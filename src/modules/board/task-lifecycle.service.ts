@@ -74,10 +74,21 @@ async function conditionalUpdate(tx: RequestContext, task: BoardTask, to: TaskSt
   return loadTask(tx, task.id);
 }
 
+/**
+ * Makes the cadre's workload row exist, in a short transaction of its own and before the claim's:
+ * INSERT IGNORE inside the claim would hold a shared lock on the row and two concurrent claims
+ * by one cadre would then deadlock upgrading it. A concurrent duplicate insert is ignored.
+ */
+async function ensureWorkloadRow(ctx: RequestContext, cadreId: string): Promise<void> {
+  if (await ctx.repo(CadreWorkload).existsBy({ cadreId })) return;
+  await ctx.transaction((tx) =>
+    tx.repo(CadreWorkload).createQueryBuilder().insert().into(CadreWorkload).values({ cadreId, openTasks: 0 }).orIgnore().execute(),
+  );
+}
+
 /** Counts one more unfinished task for the cadre, refused at the limit (TASK_LIMIT_REACHED) by the database. */
 async function takeWorkload(tx: RequestContext, cadreId: string): Promise<void> {
   const limit = tx.app.config.taskClaimLimit;
-  await tx.repo(CadreWorkload).createQueryBuilder().insert().into(CadreWorkload).values({ cadreId, openTasks: 0 }).orIgnore().execute();
   const result = await tx
     .repo(CadreWorkload)
     .createQueryBuilder()
@@ -160,6 +171,7 @@ export class TaskLifecycleService {
    */
   async claim(ctx: RequestContext, input: ClaimTaskInput): Promise<BoardTask> {
     const user = ctx.requireUser();
+    await ensureWorkloadRow(ctx, user.id);
     return ctx.transaction(async (tx) => {
       const now = tx.clock.now();
       const result = await tx
