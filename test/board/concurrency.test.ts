@@ -13,7 +13,7 @@ afterAll(() => server?.stop());
 
 test("50 cadres claiming one task at once over HTTP: exactly one gets it, 49 get TASK_ALREADY_CLAIMED naming the holder", async () => {
   const task = await publishTask(server, adminToken, { category: "MAJOR_PROJECT" });
-  const cadres = [];
+  const cadres: Array<Awaited<ReturnType<TestServer["user"]>>> = [];
   for (let i = 0; i < 50; i++) cadres.push(await server.user("CADRE"));
   const responses = await Promise.all(cadres.map((c) => claim(server, c.token, task.id, `pledge of ${c.user.id}`)));
 
@@ -39,7 +39,7 @@ test("50 cadres claiming one task at once over HTTP: exactly one gets it, 49 get
 test("one cadre claiming 12 tasks at once against the limit of 5: exactly 5 succeed, 7 get TASK_LIMIT_REACHED", async () => {
   expect(server.config.taskClaimLimit).toBe(5);
   const { user, token } = await server.user("CADRE");
-  const tasks = [];
+  const tasks: Array<{ id: string }> = [];
   for (let i = 0; i < 12; i++) tasks.push(await publishTask(server, adminToken));
   const responses = await Promise.all(tasks.map((t) => claim(server, token, t.id)));
   expect(responses.filter((r) => !r.errors)).toHaveLength(5);
@@ -59,7 +59,7 @@ test("one cadre claiming 12 tasks at once against the limit of 5: exactly 5 succ
 
 test("a cadre who releases or finishes a task may claim again; the count follows", async () => {
   const { user, token } = await server.user("CADRE");
-  const tasks = [];
+  const tasks: Array<{ id: string }> = [];
   for (let i = 0; i < 6; i++) tasks.push(await publishTask(server, adminToken));
   for (const t of tasks.slice(0, 5)) expect((await claim(server, token, t.id)).errors).toBeUndefined();
   expect(codeOf(await claim(server, token, tasks[5].id))).toBe("TASK_LIMIT_REACHED");

@@ -89,7 +89,7 @@ test("a claim rolled back by the limit check announces nothing and writes nothin
   const sub = subscribe(server.ws(watcher.token), CHANGED, { filter: { category: "KEY_WORK" } });
   const seen = await waitLive(sub, "KEY_WORK");
   const cadre = await server.user("CADRE");
-  const tasks = [];
+  const tasks: Array<{ id: string }> = [];
   for (let i = 0; i < 6; i++) tasks.push(await publishTask(server, adminToken, { category: "KEY_WORK" }));
   for (const t of tasks.slice(0, 5)) expect((await claim(server, cadre.token, t.id)).errors).toBeUndefined();
   const refused = await claim(server, cadre.token, tasks[5].id);

@@ -24,7 +24,8 @@ const ORDERS: Record<TaskBoardOrder, KeysetOrder<BoardTask>> = {
   },
 };
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** LIKE wildcards taken literally; "!" escapes on both dialects (a backslash means different things in MariaDB and SQLite literals). */
+const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** Reading the board: public to every signed-in user; a linked project only where the caller may see it. */
 export class BoardQueryService {
@@ -40,7 +41,7 @@ export class BoardQueryService {
     if (filter.claimantId) query.andWhere("task.claimantId = :claimantId", { claimantId: filter.claimantId });
     if (filter.dueBefore) query.andWhere("task.dueAt < :dueBefore", { dueBefore: dbDate(filter.dueBefore) });
     if (filter.search) {
-      query.andWhere("(task.title LIKE :search ESCAPE '\\' OR task.description LIKE :search ESCAPE '\\')", {
+      query.andWhere("(task.title LIKE :search ESCAPE '!' OR task.description LIKE :search ESCAPE '!')", {
         search: `%${escapeLike(filter.search)}%`,
       });
     }
