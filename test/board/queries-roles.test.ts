@@ -147,6 +147,32 @@ describe("taskBoard", () => {
     }
   });
 
+  test("the page query filtered by status uses the (status, due_at, id) index", async () => {
+    const ds = server.app.services.dataSource;
+    const runner = ds.createQueryRunner();
+    const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
+    await runner.release();
+    const original = proto.query;
+    const seen: Array<[string, unknown[]]> = [];
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      seen.push([String(args[0]), (args[1] as unknown[]) ?? []]);
+      return original.apply(this, args);
+    };
+    try {
+      expect((await server.gql(BOARD, { first: 5, filter: { status: "OPEN" } }, cadre.token)).errors).toBeUndefined();
+    } finally {
+      proto.query = original;
+    }
+    const [sql, params] = seen.find(([q]) => /board_task/.test(q) && /ORDER BY/.test(q) && /LIMIT/.test(q))!;
+    if (server.app.services.dialect === "mariadb") {
+      const plan = await ds.query(`EXPLAIN ${sql}`, params);
+      expect(plan[0].key).toBe("IDX_board_task_status_due");
+    } else {
+      const plan = await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params);
+      expect(plan.map((p: any) => p.detail).join(" ")).toContain("USING INDEX IDX_board_task_status_due");
+    }
+  });
+
   test("myTasks lists the caller's claimed tasks", async () => {
     const { token, user } = await server.user("CADRE");
     const t = await publishTask(server, admin.token);

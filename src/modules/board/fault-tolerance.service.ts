@@ -1,3 +1,4 @@
+import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { BoardTask, type TaskStatus } from "./board-task.entity";
@@ -64,6 +65,7 @@ export class FaultToleranceService {
         .where("id = :id AND status = 'FAILED'", { id: task.id })
         .execute();
       if (!bumped.affected) throw conflict("The task changed meanwhile", { status: (await readCurrentTask(tx, task.id))?.status });
+      await recordAudit(tx, { action: "faultToleranceReview.create", entityType: "FaultToleranceReview", entityId: review.id, after: review });
       const after = (await tx.repo(BoardTask).findOneBy({ id: task.id }))!;
       await recordTaskEvent(tx, task, after, "REVIEWED", `${decision}`);
       return review;

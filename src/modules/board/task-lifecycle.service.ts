@@ -174,6 +174,8 @@ export class TaskLifecycleService {
     await ensureWorkloadRow(ctx, user.id);
     return ctx.transaction(async (tx) => {
       const now = tx.clock.now();
+      const before = await tx.repo(BoardTask).findOneBy({ id: input.taskId });
+      if (!before) throw notFound("BoardTask", input.taskId);
       const result = await tx
         .repo(BoardTask)
         .createQueryBuilder()
@@ -206,7 +208,7 @@ export class TaskLifecycleService {
       }
       await takeWorkload(tx, user.id);
       const claimed = await loadTask(tx, input.taskId);
-      await recordTaskEvent(tx, { ...claimed, status: "OPEN" } as BoardTask, claimed, "CLAIMED", input.pledge);
+      await recordTaskEvent(tx, before, claimed, "CLAIMED", input.pledge);
       return claimed;
     });
   }
