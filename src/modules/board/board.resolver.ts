@@ -115,7 +115,8 @@ export class BoardResolver {
   }
 
   @Subscription(() => TaskBoardChange, {
-    description: "The live board: every publish, claim, release, progress report, submission, verification and withdrawal, after it commits. Signed-in users only.",
+    description: "The live board: every publish, claim, release, progress report, submission, send-back, verification, withdrawal and fault-tolerance review, " +
+      "after it commits, to subscribers whose filter matches. Signed-in users only; an ENTERPRISE user may filter only by a project of their own.",
     subscribe: ({ args, context }) => boardEvents.subscribe(context as RequestContext, (args as { filter?: TaskBoardChangedFilter }).filter),
   })
   taskBoardChanged(
