@@ -28,6 +28,8 @@ export interface AppConfig {
   maxBatchOperations: number;
   metrics: boolean;
   logLevel: string;
+  /** How many unfinished (CLAIMED or SUBMITTED) board tasks one cadre may hold. */
+  taskClaimLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),
     metrics: bool(env, "METRICS", true),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
+    taskClaimLimit: int(env, "TASK_CLAIM_LIMIT", 5, 1),
     ...overrides,
   };
   return config;

@@ -1,0 +1,56 @@
+import { filter, pipe } from "@graphql-yoga/subscription";
+import type { RequestContext } from "../../core/context";
+import { findVisibleProject } from "../projects/project-access";
+import type { BoardTask, BoardTaskEvent, TaskCategory, TaskEventType } from "./board-task.entity";
+import type { TaskBoardChangedFilter } from "./board.inputs";
+import { boardLoaders } from "./board.loaders";
+import type { TaskBoardChange } from "./board.types";
+
+/** What crosses the pub/sub for one board change: ids, the category and project to filter on, an ISO time. */
+export interface BoardEventPayload {
+  taskId: string;
+  type: TaskEventType;
+  actorId: string;
+  at: string;
+  category: TaskCategory;
+  projectId: string | null;
+}
+
+/** Queues the board event of a change; it goes out only when the change's transaction commits. */
+export function announce(tx: RequestContext, task: BoardTask, event: BoardTaskEvent): void {
+  const payload: BoardEventPayload = {
+    taskId: task.id,
+    type: event.type,
+    actorId: event.actorId,
+    at: event.at.toISOString(),
+    category: task.category,
+    projectId: task.projectId,
+  };
+  tx.publishAfterCommit("TASK_BOARD", payload as unknown as Record<string, unknown>);
+}
+
+/** The live board: signed-in users only; events pass the subscriber's category/project filter. */
+export class BoardEvents {
+  async subscribe(ctx: RequestContext, wanted: TaskBoardChangedFilter | undefined | null): Promise<AsyncIterable<BoardEventPayload>> {
+    ctx.requireUser();
+    // An ENTERPRISE user may follow only a project they may see (another's answers NOT_FOUND).
+    if (wanted?.projectId) await findVisibleProject(ctx, wanted.projectId);
+    const source = ctx.app.pubSub.subscribe("TASK_BOARD") as unknown as AsyncIterable<BoardEventPayload>;
+    return pipe(
+      source,
+      filter(
+        (event: BoardEventPayload) =>
+          (!wanted?.category || event.category === wanted.category) && (!wanted?.projectId || event.projectId === wanted.projectId),
+      ),
+    ) as AsyncIterable<BoardEventPayload>;
+  }
+
+  /** Loads the task as it is now; the subscription's context lives long, so its caches start afresh per event. */
+  async resolve(ctx: RequestContext, payload: BoardEventPayload): Promise<TaskBoardChange> {
+    ctx.loaders.clear();
+    const [task, actor] = await Promise.all([boardLoaders.task(ctx, payload.taskId), boardLoaders.user(ctx, payload.actorId)]);
+    return { type: payload.type, task: task!, actor: actor!, at: new Date(payload.at) };
+  }
+}
+
+export const boardEvents = new BoardEvents();

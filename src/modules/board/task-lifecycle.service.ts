@@ -1,0 +1,308 @@
+import { recordAudit } from "../../core/audit";
+import type { AuthUser } from "../../core/auth";
+import type { RequestContext } from "../../core/context";
+import { dbDate } from "../../core/db";
+import { AppError, assertTransition, badInput, forbidden, invalidTransition, notFound } from "../../core/errors";
+import { User } from "../accounts/user.entity";
+import { findVisibleProject } from "../projects/project-access";
+import { BoardTask, BoardTaskEvent, CadreWorkload, TASK_TRANSITIONS, UNFINISHED_STATUSES, type TaskEventType, type TaskStatus } from "./board-task.entity";
+import { announce } from "./board.events";
+import type {
+  ClaimTaskInput, PublishTaskInput, ReleaseTaskInput, ReportTaskProgressInput, SendBackTaskInput, SubmitTaskInput, VerifyTaskInput, WithdrawTaskInput,
+} from "./board.inputs";
+
+type TaskChanges = Partial<Record<keyof BoardTask, unknown>>;
+
+/** Reads a task as committed now: on MariaDB a locking read (so a REPEATABLE READ snapshot cannot hide a concurrent change). */
+export async function readCurrentTask(tx: RequestContext, taskId: string): Promise<BoardTask | null> {
+  const query = tx.repo(BoardTask).createQueryBuilder("task").where("task.id = :taskId", { taskId });
+  if (tx.app.dialect === "mariadb") query.setLock("pessimistic_read");
+  return query.getOne();
+}
+
+async function loadTask(tx: RequestContext, taskId: string): Promise<BoardTask> {
+  const task = await tx.repo(BoardTask).findOneBy({ id: taskId });
+  if (!task) throw notFound("BoardTask", taskId);
+  return task;
+}
+
+/**
+ * Writes one timeline entry (numbered by the task's new revision), its audit entry, and
+ * queues the board event for after the commit.
+ */
+export async function recordTaskEvent(
+  tx: RequestContext,
+  before: BoardTask | null,
+  after: BoardTask,
+  type: TaskEventType,
+  note: string | null = null,
+): Promise<void> {
+  const actor = tx.requireUser();
+  const event = tx.repo(BoardTaskEvent).create({
+    taskId: after.id,
+    seq: after.revision,
+    actorId: actor.id,
+    type,
+    fromStatus: before && before.status !== after.status ? before.status : null,
+    toStatus: before === null || before.status !== after.status ? after.status : null,
+    note,
+    at: tx.clock.now(),
+  });
+  await tx.repo(BoardTaskEvent).insert(event);
+  await recordAudit(tx, { action: `boardTask.${type.toLowerCase()}`, entityType: "BoardTask", entityId: after.id, before, after });
+  announce(tx, after, event);
+}
+
+/**
+ * The one way a task changes: `UPDATE ... WHERE id = ? AND status = <from> [AND claimant_id = ?]`,
+ * decided by the database through the affected-row count; 0 rows means someone changed the task
+ * first, answered INVALID_TRANSITION naming the state it is in now.
+ */
+async function conditionalUpdate(tx: RequestContext, task: BoardTask, to: TaskStatus, changes: TaskChanges, claimantId?: string): Promise<BoardTask> {
+  const query = tx
+    .repo(BoardTask)
+    .createQueryBuilder()
+    .update(BoardTask)
+    .set({ ...changes, status: to, revision: () => "revision + 1" } as never)
+    .where("id = :id AND status = :from", { id: task.id, from: task.status });
+  if (claimantId) query.andWhere("claimant_id = :claimantId", { claimantId });
+  const result = await query.execute();
+  if (!result.affected) {
+    const current = await readCurrentTask(tx, task.id);
+    throw invalidTransition("BoardTask", current?.status ?? task.status, to);
+  }
+  return loadTask(tx, task.id);
+}
+
+/**
+ * Makes the cadre's workload row exist, in a short transaction of its own and before the claim's:
+ * INSERT IGNORE inside the claim would hold a shared lock on the row and two concurrent claims
+ * by one cadre would then deadlock upgrading it. A concurrent duplicate insert is ignored.
+ */
+async function ensureWorkloadRow(ctx: RequestContext, cadreId: string): Promise<void> {
+  if (await ctx.repo(CadreWorkload).existsBy({ cadreId })) return;
+  await ctx.transaction((tx) =>
+    tx.repo(CadreWorkload).createQueryBuilder().insert().into(CadreWorkload).values({ cadreId, openTasks: 0 }).orIgnore().execute(),
+  );
+}
+
+/** Counts one more unfinished task for the cadre, refused at the limit (TASK_LIMIT_REACHED) by the database. */
+async function takeWorkload(tx: RequestContext, cadreId: string): Promise<void> {
+  const limit = tx.app.config.taskClaimLimit;
+  const result = await tx
+    .repo(CadreWorkload)
+    .createQueryBuilder()
+    .update(CadreWorkload)
+    .set({ openTasks: () => "open_tasks + 1" })
+    .where("cadre_id = :cadreId AND open_tasks < :limit", { cadreId, limit })
+    .execute();
+  if (!result.affected) {
+    throw new AppError("TASK_LIMIT_REACHED", `A cadre may hold at most ${limit} unfinished tasks; submit or release one first`, { limit });
+  }
+}
+
+async function releaseWorkload(tx: RequestContext, cadreId: string | null): Promise<void> {
+  if (!cadreId) return;
+  await tx
+    .repo(CadreWorkload)
+    .createQueryBuilder()
+    .update(CadreWorkload)
+    .set({ openTasks: () => "open_tasks - 1" })
+    .where("cadre_id = :cadreId AND open_tasks > 0", { cadreId })
+    .execute();
+}
+
+/**
+ * An action only the claimant may take. On a task nobody holds the action is an illegal
+ * transition; on another cadre's task it is FORBIDDEN.
+ */
+function requireClaimant(task: BoardTask, user: AuthUser, to: TaskStatus): void {
+  if (task.claimantId === user.id) return;
+  if (task.claimantId === null) assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, to);
+  throw forbidden("Only the cadre who claimed this task may do this");
+}
+
+/**
+ * The task lifecycle: OPEN -> CLAIMED -> SUBMITTED -> FULFILLED | FAILED, with release
+ * (CLAIMED -> OPEN), send-back (SUBMITTED -> CLAIMED) and withdrawal (OPEN -> WITHDRAWN).
+ * Each change is one conditional UPDATE decided by the database, one timeline entry, one audit
+ * entry and one board event published after the commit.
+ */
+export class TaskLifecycleService {
+  /** ADMIN publishes an OPEN task; the due time must lie ahead; a linked project must exist. */
+  async publish(ctx: RequestContext, input: PublishTaskInput): Promise<BoardTask> {
+    if (input.dueAt.getTime() <= ctx.clock.now().getTime()) throw badInput("dueAt", "dueAt must be in the future");
+    return ctx.transaction(async (tx) => {
+      if (input.projectId) await findVisibleProject(tx, input.projectId);
+      const user = tx.requireUser();
+      const task = tx.repo(BoardTask).create({
+        title: input.title,
+        description: input.description,
+        category: input.category,
+        projectId: input.projectId ?? null,
+        publishedById: user.id,
+        publishedAt: tx.clock.now(),
+        dueAt: input.dueAt,
+        status: "OPEN",
+        claimantId: null,
+        pledge: null,
+        claimedAt: null,
+        firstClaimedAt: null,
+        submittedAt: null,
+        verifiedAt: null,
+        verifiedById: null,
+        verificationComment: null,
+        withdrawnAt: null,
+        revision: 1,
+      });
+      await tx.repo(BoardTask).insert(task);
+      const saved = await loadTask(tx, task.id);
+      await recordTaskEvent(tx, null, saved, "PUBLISHED");
+      return saved;
+    });
+  }
+
+  /**
+   * 揭榜认领, first come first served, decided by the database: `UPDATE ... WHERE status = 'OPEN'`.
+   * When no row changes: the same cadre gets the task back unchanged; a task another cadre
+   * holds answers TASK_ALREADY_CLAIMED (with who); any other state INVALID_TRANSITION. The
+   * cadre's unfinished tasks are then counted by a conditional update in the same transaction:
+   * past the limit the whole claim rolls back (TASK_LIMIT_REACHED) and nothing is announced.
+   */
+  async claim(ctx: RequestContext, input: ClaimTaskInput): Promise<BoardTask> {
+    const user = ctx.requireUser();
+    await ensureWorkloadRow(ctx, user.id);
+    return ctx.transaction(async (tx) => {
+      const now = tx.clock.now();
+      const before = await tx.repo(BoardTask).findOneBy({ id: input.taskId });
+      if (!before) throw notFound("BoardTask", input.taskId);
+      const result = await tx
+        .repo(BoardTask)
+        .createQueryBuilder()
+        .update(BoardTask)
+        .set({
+          status: "CLAIMED",
+          claimantId: user.id,
+          pledge: input.pledge,
+          claimedAt: now,
+          firstClaimedAt: () => "COALESCE(first_claimed_at, :claimedAt)",
+          submittedAt: null,
+          verificationComment: null,
+          revision: () => "revision + 1",
+        } as never)
+        .where("id = :id AND status = 'OPEN'", { id: input.taskId, claimedAt: dbDate(now) })
+        .execute();
+      if (!result.affected) {
+        const current = await readCurrentTask(tx, input.taskId);
+        if (!current) throw notFound("BoardTask", input.taskId);
+        const held = current.claimantId !== null && UNFINISHED_STATUSES.includes(current.status);
+        if (held && current.claimantId === user.id) return current;
+        if (held) {
+          const holder = await tx.repo(User).findOneBy({ id: current.claimantId! });
+          throw new AppError("TASK_ALREADY_CLAIMED", `This task was already claimed by ${holder?.name ?? "another cadre"}`, {
+            claimantId: current.claimantId,
+            claimantName: holder?.name ?? null,
+          });
+        }
+        throw invalidTransition("BoardTask", current.status, "CLAIMED");
+      }
+      await takeWorkload(tx, user.id);
+      const claimed = await loadTask(tx, input.taskId);
+      await recordTaskEvent(tx, before, claimed, "CLAIMED", input.pledge);
+      return claimed;
+    });
+  }
+
+  /** The claimant gives a CLAIMED task back to OPEN, with a reason. */
+  async release(ctx: RequestContext, input: ReleaseTaskInput): Promise<BoardTask> {
+    const user = ctx.requireUser();
+    return ctx.transaction(async (tx) => {
+      const task = await loadTask(tx, input.taskId);
+      requireClaimant(task, user, "OPEN");
+      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "OPEN");
+      const after = await conditionalUpdate(tx, task, "OPEN", { claimantId: null, pledge: null, claimedAt: null }, user.id);
+      await releaseWorkload(tx, user.id);
+      await recordTaskEvent(tx, task, after, "RELEASED", input.reason);
+      return after;
+    });
+  }
+
+  /** The claimant reports progress on a CLAIMED task; the task stays CLAIMED, the timeline grows. */
+  async reportProgress(ctx: RequestContext, input: ReportTaskProgressInput): Promise<BoardTask> {
+    const user = ctx.requireUser();
+    return ctx.transaction(async (tx) => {
+      const task = await loadTask(tx, input.taskId);
+      if (task.claimantId !== null && task.claimantId !== user.id) throw forbidden("Only the cadre who claimed this task may report on it");
+      const refused = (status: TaskStatus) =>
+        new AppError("INVALID_TRANSITION", `Progress is reported on a CLAIMED task; this one is ${status}`, { from: status, to: "CLAIMED" });
+      if (task.status !== "CLAIMED") throw refused(task.status);
+      const result = await tx
+        .repo(BoardTask)
+        .createQueryBuilder()
+        .update(BoardTask)
+        .set({ revision: () => "revision + 1" } as never)
+        .where("id = :id AND status = 'CLAIMED' AND claimant_id = :claimantId", { id: task.id, claimantId: user.id })
+        .execute();
+      if (!result.affected) throw refused((await readCurrentTask(tx, task.id))?.status ?? task.status);
+      const after = await loadTask(tx, task.id);
+      await recordTaskEvent(tx, task, after, "PROGRESS", input.note);
+      return after;
+    });
+  }
+
+  /** The claimant submits a CLAIMED task for verification. */
+  async submit(ctx: RequestContext, input: SubmitTaskInput): Promise<BoardTask> {
+    const user = ctx.requireUser();
+    return ctx.transaction(async (tx) => {
+      const task = await loadTask(tx, input.taskId);
+      requireClaimant(task, user, "SUBMITTED");
+      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "SUBMITTED");
+      const after = await conditionalUpdate(tx, task, "SUBMITTED", { submittedAt: tx.clock.now() }, user.id);
+      await recordTaskEvent(tx, task, after, "SUBMITTED", input.note ?? null);
+      return after;
+    });
+  }
+
+  /** ADMIN verifies a SUBMITTED task: FULFILLED (兑现) or FAILED; either way the claimant holds one task less. */
+  async verify(ctx: RequestContext, input: VerifyTaskInput): Promise<BoardTask> {
+    const user = ctx.requireUser();
+    const to: TaskStatus = input.fulfilled ? "FULFILLED" : "FAILED";
+    return ctx.transaction(async (tx) => {
+      const task = await loadTask(tx, input.taskId);
+      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, to);
+      const after = await conditionalUpdate(tx, task, to, {
+        verifiedAt: tx.clock.now(),
+        verifiedById: user.id,
+        verificationComment: input.comment ?? null,
+      });
+      await releaseWorkload(tx, task.claimantId);
+      await recordTaskEvent(tx, task, after, to, input.comment ?? null);
+      return after;
+    });
+  }
+
+  /** ADMIN sends a submission back: SUBMITTED -> CLAIMED, same claimant, with the comment. */
+  async sendBack(ctx: RequestContext, input: SendBackTaskInput): Promise<BoardTask> {
+    return ctx.transaction(async (tx) => {
+      const task = await loadTask(tx, input.taskId);
+      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "CLAIMED");
+      if (task.status !== "SUBMITTED") throw invalidTransition("BoardTask", task.status, "CLAIMED");
+      const after = await conditionalUpdate(tx, task, "CLAIMED", { submittedAt: null, verificationComment: input.comment });
+      await recordTaskEvent(tx, task, after, "SENT_BACK", input.comment);
+      return after;
+    });
+  }
+
+  /** ADMIN withdraws an OPEN task (撤榜); a claimed task cannot be withdrawn. */
+  async withdraw(ctx: RequestContext, input: WithdrawTaskInput): Promise<BoardTask> {
+    return ctx.transaction(async (tx) => {
+      const task = await loadTask(tx, input.taskId);
+      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "WITHDRAWN");
+      const after = await conditionalUpdate(tx, task, "WITHDRAWN", { withdrawnAt: tx.clock.now() });
+      await recordTaskEvent(tx, task, after, "WITHDRAWN", input.reason ?? null);
+      return after;
+    });
+  }
+}
+
+export const taskLifecycleService = new TaskLifecycleService();

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { DEMO_PASSWORD } from "../../src/modules/seed";
+import { startTestServer, type TestServer } from "../support/server";
+import { claim, rows } from "./board-helpers";
+
+let server: TestServer;
+const login = async (username: string) => {
+  const response = await server.gql(`mutation($input: LoginInput!) { login(input: $input) { token } }`, { input: { username, password: DEMO_PASSWORD } });
+  return response.data.login.token as string;
+};
+
+beforeAll(async () => {
+  server = await startTestServer({ config: { seedDemo: true } });
+});
+afterAll(() => server?.stop());
+
+test("the demo board: 67 tasks in three categories, almost all claimed, some submitted, most fulfilled, 100% fulfilment", async () => {
+  const token = await login("cadre.zhang");
+  const stats = (await server.gql(`{ boardStats { published claimed open inProgress fulfilled failed fulfilmentRate overdue byCategory { category published } } }`, {}, token)).data.boardStats;
+  expect(stats).toMatchObject({ published: 67, claimed: 65, open: 2, inProgress: 12, fulfilled: 53, failed: 0, fulfilmentRate: 1, overdue: 0 });
+  expect(stats.byCategory.map((c: any) => c.published)).toEqual([21, 22, 24]);
+  const submitted = await server.gql(`{ taskBoard(filter: { status: SUBMITTED }) { totalCount } }`, {}, token);
+  expect(submitted.data.taskBoard.totalCount).toBe(5);
+});
+
+test("every demo task has a consistent timeline and each cadre's workload matches what they hold", async () => {
+  const tasks = await rows(server, "SELECT id, status, revision FROM board_task");
+  const events = await rows(server, "SELECT task_id, seq, type, to_status FROM board_task_event ORDER BY task_id, seq");
+  for (const task of tasks) {
+    const timeline = events.filter((e) => e.task_id === task.id);
+    expect(timeline.map((e) => Number(e.seq))).toEqual(timeline.map((_, i) => i + 1));
+    expect(timeline.length).toBe(Number(task.revision));
+    expect(timeline[0].type).toBe("PUBLISHED");
+    expect(timeline.filter((e) => e.to_status).at(-1)!.to_status).toBe(task.status);
+  }
+  const held = await rows(server, "SELECT claimant_id, COUNT(*) AS n FROM board_task WHERE status IN ('CLAIMED', 'SUBMITTED') GROUP BY claimant_id");
+  const workload = await rows(server, "SELECT cadre_id, open_tasks FROM cadre_workload WHERE open_tasks > 0");
+  expect(Object.fromEntries(workload.map((w) => [w.cadre_id, Number(w.open_tasks)]))).toEqual(Object.fromEntries(held.map((h) => [h.claimant_id, Number(h.n)])));
+});
+
+test("a demo cadre can claim an open demo task", async () => {
+  const token = await login("cadre.huang");
+  const open = await server.gql(`{ taskBoard(filter: { status: OPEN }) { edges { node { id } } } }`, {}, token);
+  const response = await claim(server, token, open.data.taskBoard.edges[0].node.id);
+  expect(response.errors).toBeUndefined();
+  expect(response.data.claimTask.status).toBe("CLAIMED");
+});
