@@ -8,7 +8,7 @@ let admin: { user: User; token: string };
 let cadre: { user: User; token: string };
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { loginMaxFailures: 3 } });
+  server = await startTestServer({ config: { loginMaxFailures: 3, jwtTtlSeconds: 8 * 3600 } });
   admin = await server.user("ADMIN", { username: "reform.office" });
   cadre = await server.user("CADRE", { username: "cadre.one" });
 });

@@ -59,7 +59,7 @@ describe("HTTP", () => {
   });
 
   test("an internal error shows no stack or SQL outside development", async () => {
-    const prod = await startTestServer({ env: { NODE_ENV: "production" } });
+    const prod = await startTestServer({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" } });
     try {
       const res = await prod.gql("{ me { id } }", {}, "garbage");
       expect(res.errors![0].extensions!.stacktrace).toBeUndefined();

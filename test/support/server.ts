@@ -13,6 +13,9 @@ import { ManualClock } from "../../src/core/clock";
 import { User } from "../../src/modules/accounts/user.entity";
 
 export const TEST_PASSWORD = "correct-horse-battery";
+
+/** Tests move the clock by days and months: fixture tokens must outlive that, and no background job may run. */
+const TEST_DEFAULTS: Partial<AppConfig> = { jwtTtlSeconds: 10 * 365 * 86_400 };
 let sharedHash: Promise<string> | undefined;
 
 export interface GraphQLResponse<T = any> {
@@ -74,7 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     : await freshDatabase();
   const config = loadConfig(
     { NODE_ENV: "test", ...options.env },
-    { databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...options.config },
+    { databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...TEST_DEFAULTS, ...options.config },
   );
   const clock = new ManualClock(new Date("2026-03-02T01:00:00.000Z"));
   const logLines = options.logLines;
