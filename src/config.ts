@@ -21,6 +21,8 @@ export interface AppConfig {
   loginMaxFailuresPerAddress: number;
   introspection: boolean;
   logLevel: string;
+  /** 容缺: the latest promised supply date of a deferred item, in days after admission. */
+  deferralMaxDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
     introspection: bool(env, "INTROSPECTION", !isProduction),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
+    deferralMaxDays: int(env, "DEFERRAL_MAX_DAYS", 180, 1),
     ...overrides,
   };
   return config;
