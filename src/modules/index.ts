@@ -5,11 +5,23 @@ import { LoginFailure, User } from "./accounts/user.entity";
 import { AuditResolver } from "./audit/audit.resolver";
 import { Enterprise } from "./enterprises/enterprise.entity";
 import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
+import { Application } from "./intake/application.entity";
+import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitments/commitment.entity";
+import { DeferrableItem } from "./fast-track/deferrable-item.entity";
+import { DeferredItem } from "./fast-track/deferred-item.entity";
+import { NegativeListEntry } from "./fast-track/negative-list.entity";
+import { DeferredItemResolver, FastTrackResolver, ProjectDeferralResolver } from "./fast-track/fast-track.resolver";
 import { Project } from "./projects/project.entity";
 import { ProjectResolver } from "./projects/project.resolver";
 
 /** Every stored entity; a module adds its own here. */
-export const allEntities: Function[] = [AuditEntry, User, LoginFailure, Enterprise, Project];
+export const allEntities: Function[] = [
+  AuditEntry, User, LoginFailure, Enterprise, Project,
+  NegativeListEntry, DeferrableItem, DeferredItem, ClauseTemplate, CommitmentLetter, CommitmentClause, Application,
+];
 
 /** Every resolver; a module adds its own here. */
-export const allResolvers: NonEmptyArray<Function> = [AccountResolver, AuditResolver, EnterpriseResolver, ProjectResolver];
+export const allResolvers: NonEmptyArray<Function> = [
+  AccountResolver, AuditResolver, EnterpriseResolver, ProjectResolver,
+  FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
+];

@@ -3,7 +3,7 @@ import { creditCodeCheckCharacter } from "../../src/modules/enterprises/credit-c
 import { Enterprise } from "../../src/modules/enterprises/enterprise.entity";
 import { Project } from "../../src/modules/projects/project.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { auditOf, createEnterprise, createProject, creditCode, ENTERPRISE_FIELDS, PROJECT_FIELDS, projectCode } from "./fixtures";
+import { auditOf, createEnterprise, createProject, creditCode, ENTERPRISE_FIELDS, PROJECT_FIELDS } from "./fixtures";
 
 let server: TestServer;
 let admin: string;
