@@ -7,6 +7,7 @@ import { Enterprise } from "./enterprises/enterprise.entity";
 import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
 import { Application } from "./intake/application.entity";
 import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitments/commitment.entity";
+import { CommitmentClauseResolver, CommitmentLetterResolver, ProjectCommitmentResolver } from "./commitments/commitment.resolver";
 import { DeferrableItem } from "./fast-track/deferrable-item.entity";
 import { DeferredItem } from "./fast-track/deferred-item.entity";
 import { NegativeListEntry } from "./fast-track/negative-list.entity";
@@ -24,4 +25,5 @@ export const allEntities: Function[] = [
 export const allResolvers: NonEmptyArray<Function> = [
   AccountResolver, AuditResolver, EnterpriseResolver, ProjectResolver,
   FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
+  CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
 ];
