@@ -6,6 +6,7 @@ import { AuditResolver } from "./audit/audit.resolver";
 import { Enterprise } from "./enterprises/enterprise.entity";
 import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
 import { Application } from "./intake/application.entity";
+import { IntakeResolver, ProjectIntakeResolver } from "./intake/intake.resolver";
 import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitments/commitment.entity";
 import { CommitmentClauseResolver, CommitmentLetterResolver, ProjectCommitmentResolver } from "./commitments/commitment.resolver";
 import { DeferrableItem } from "./fast-track/deferrable-item.entity";
@@ -26,4 +27,5 @@ export const allResolvers: NonEmptyArray<Function> = [
   AccountResolver, AuditResolver, EnterpriseResolver, ProjectResolver,
   FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
+  IntakeResolver, ProjectIntakeResolver,
 ];
