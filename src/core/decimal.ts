@@ -14,6 +14,15 @@ export function normalizeDecimal(text: string): string | null {
   return negative && /[1-9]/.test(value) ? `-${value}` : value;
 }
 
+/**
+ * Whether SQLite keeps the value exactly: its DECIMAL columns have NUMERIC affinity and hold such
+ * text as a REAL, exact to 15 significant digits (below 10^13 with cents). MariaDB's DECIMAL(18,2)
+ * holds every value the scalar accepts.
+ */
+export function sqliteHoldsExactly(canonical: string): boolean {
+  return canonical.replace(/^-/, "").replace(".", "").replace(/^0+/, "").length <= 15;
+}
+
 function parse(value: unknown): string {
   if (typeof value !== "string") throw new TypeError("Decimal must be a string such as \"12345678901.23\" (never a float)");
   const normalized = normalizeDecimal(value.trim());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { creditCodeCheckCharacter } from "../../src/modules/enterprises/credit-code";
+import { creditCodeCheckCharacter, isValidCreditCode } from "../../src/modules/enterprises/credit-code";
 import { Enterprise } from "../../src/modules/enterprises/enterprise.entity";
 import { Project } from "../../src/modules/projects/project.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
@@ -19,8 +19,15 @@ const CREATE_ENTERPRISE = `mutation($input: CreateEnterpriseInput!) { createEnte
 const CREATE_PROJECT = `mutation($input: CreateProjectInput!) { createProject(input: $input) { ${PROJECT_FIELDS} } }`;
 
 describe("enterprise credit code (GB 32100-2015)", () => {
-  test("known valid codes pass the check", () => {
+  test("known valid codes pass the check; changing any one character fails it", () => {
     expect(creditCodeCheckCharacter("91350100M000100Y4")).toBe("3");
+    for (const code of ["91350100M000100Y43", "91441602MA4W1TQJ1W", "91441602MA4W2CRB21", "91441602MA4W3LCT3B", "91441602MA4W4JXY4C", "91441602MA4W5GXC56"]) {
+      expect(isValidCreditCode(code)).toBe(true);
+      for (let i = 0; i < 18; i++) {
+        const changed = code.slice(0, i) + (code[i] === "1" ? "2" : "1") + code.slice(i + 1);
+        expect(isValidCreditCode(changed)).toBe(false);
+      }
+    }
   });
 
   test("a valid code is accepted and stored; one changed character answers BAD_USER_INPUT on creditCode and writes nothing", async () => {
@@ -89,6 +96,16 @@ describe("projects", () => {
     for (const bad of ["1.234", "12345678901234567.00", "1e5", "-5.00"]) {
       const res = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { totalInvestment } }`, { input: { id: p.id, totalInvestment: bad } }, admin);
       expect(codeOf(res)).toBe("BAD_USER_INPUT");
+    }
+    // 18 significant digits: exact on MariaDB's DECIMAL(18,2); refused (never rounded) on the embedded SQLite.
+    const big = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { totalInvestment } }`, { input: { id: p.id, totalInvestment: "9999999999999999.99" } }, admin);
+    if (server.app.services.dialect === "mariadb") {
+      expect(big.data.updateProject.totalInvestment).toBe("9999999999999999.99");
+      const [stored] = await server.app.services.dataSource.query("SELECT total_investment AS v FROM project WHERE id = ?", [p.id]);
+      expect(String(stored.v)).toBe("9999999999999999.99");
+    } else {
+      expect(codeOf(big)).toBe("BAD_USER_INPUT");
+      expect(big.errors![0].extensions!.field).toBe("totalInvestment");
     }
     const asNumber = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { totalInvestment } }`, { input: { id: p.id, totalInvestment: 100.5 } }, admin);
     expect(codeOf(asNumber)).toBe("BAD_USER_INPUT");
@@ -169,6 +186,31 @@ describe("projects", () => {
 
     const all = await server.gql(`query($id: ID!) { project(id: $id) { enterprise { name projects { totalCount } } } }`, { id: otherProject.id }, cadre);
     expect(all.data.project.enterprise).toEqual({ name: "他企业", projects: { totalCount: 1 } });
+  });
+
+  test("two concurrent registrations of one project code: one wins, the other answers CONFLICT", async () => {
+    const e = await createEnterprise(server, admin);
+    const code = "2026-441602-39-01-999999";
+    const results = await Promise.all([0, 1].map((i) => server.gql(CREATE_PROJECT, { input: { code, name: `并发${i}`, enterpriseId: e.id, industry: "C3971", totalInvestment: "1.00" } }, admin)));
+    expect(results.map((r) => (r.errors ? codeOf(r) : "OK")).sort()).toEqual(["CONFLICT", "OK"]);
+    expect(await server.app.services.dataSource.getRepository(Project).countBy({ code })).toBe(1);
+  });
+
+  test("auditTrail pages oldest first with cursors and names the actor", async () => {
+    const e = await createEnterprise(server, admin, "审计企业");
+    for (const name of ["审计一", "审计二", "审计三"]) {
+      server.clock.advance(1000);
+      await server.gql(`mutation($input: UpdateEnterpriseInput!) { updateEnterprise(input: $input) { id } }`, { input: { id: e.id, name } }, admin);
+    }
+    const q = `query($id: ID!, $after: String) { auditTrail(entityType: "Enterprise", entityId: $id, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { action actor { role } after } } } }`;
+    const first = await server.gql(q, { id: e.id }, admin);
+    expect(first.data.auditTrail.totalCount).toBe(4);
+    expect(first.data.auditTrail.pageInfo.hasNextPage).toBe(true);
+    const second = await server.gql(q, { id: e.id, after: first.data.auditTrail.pageInfo.endCursor }, admin);
+    const nodes = [...first.data.auditTrail.edges, ...second.data.auditTrail.edges].map((x: any) => x.node);
+    expect(nodes.map((n: any) => n.after.name)).toEqual(["审计企业", "审计一", "审计二", "审计三"]);
+    expect(nodes.every((n: any) => n.actor.role === "ADMIN")).toBe(true);
+    expect(second.data.auditTrail.pageInfo.hasNextPage).toBe(false);
   });
 
   test("a rejected change writes no audit entry", async () => {

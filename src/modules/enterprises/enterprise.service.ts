@@ -3,11 +3,14 @@ import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { conflict, notFound } from "../../core/errors";
+import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { enterpriseScope } from "../projects/project-access";
 import type { CreateEnterpriseInput, UpdateEnterpriseInput } from "./enterprise.inputs";
 import { Enterprise } from "./enterprise.entity";
+
+const codeTaken = (creditCode: string) => conflict(`Credit code ${creditCode} is already registered`, { field: "creditCode" });
 
 /** Enterprises: created and edited by the reform office; an ENTERPRISE user sees only its own. */
 export class EnterpriseService {
@@ -16,7 +19,7 @@ export class EnterpriseService {
     return ctx.transaction(async (tx) => {
       await this.assertCodeFree(tx, input.creditCode);
       const enterprise = tx.repo(Enterprise).create({ ...input });
-      await tx.repo(Enterprise).insert(enterprise);
+      await onUniqueViolation(() => tx.repo(Enterprise).insert(enterprise), () => codeTaken(input.creditCode));
       await recordAudit(tx, { action: "enterprise.create", entityType: "Enterprise", entityId: enterprise.id, after: enterprise });
       return enterprise;
     });
@@ -29,14 +32,14 @@ export class EnterpriseService {
       const { id, ...changes } = input;
       if (changes.creditCode && changes.creditCode !== before.creditCode) await this.assertCodeFree(tx, changes.creditCode);
       const after = tx.repo(Enterprise).merge(tx.repo(Enterprise).create({ ...before }), Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined && v !== null)));
-      await tx.repo(Enterprise).save(after);
+      await onUniqueViolation(() => tx.repo(Enterprise).save(after), () => codeTaken(after.creditCode));
       await recordAudit(tx, { action: "enterprise.update", entityType: "Enterprise", entityId: id, before, after });
       return after;
     });
   }
 
   private async assertCodeFree(tx: RequestContext, creditCode: string): Promise<void> {
-    if (await tx.repo(Enterprise).existsBy({ creditCode })) throw conflict(`Credit code ${creditCode} is already registered`, { field: "creditCode" });
+    if (await tx.repo(Enterprise).existsBy({ creditCode })) throw codeTaken(creditCode);
   }
 
   /** One enterprise the caller may see; another enterprise's answers NOT_FOUND to an ENTERPRISE user. */

@@ -1,6 +1,7 @@
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { conflict, notFound } from "../../core/errors";
+import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { DeferrableItem } from "./deferrable-item.entity";
 import type { CreateDeferrableItemInput, NegativeListEntryInput, UpdateDeferrableItemInput } from "./fast-track.inputs";
@@ -17,7 +18,7 @@ export class CatalogService {
         throw conflict(`Industry ${input.industryCode} is already on the negative list`, { field: "industryCode" });
       }
       const entry = tx.repo(NegativeListEntry).create({ ...input, createdAt: tx.clock.now() });
-      await tx.repo(NegativeListEntry).insert(entry);
+      await onUniqueViolation(() => tx.repo(NegativeListEntry).insert(entry), () => conflict(`Industry ${input.industryCode} is already on the negative list`, { field: "industryCode" }));
       await recordAudit(tx, { action: "negativeList.add", entityType: "NegativeListEntry", entityId: entry.id, after: entry });
       return entry;
     });

@@ -2,12 +2,16 @@ import DataLoader from "dataloader";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { conflict, notFound } from "../../core/errors";
+import { sqliteHoldsExactly } from "../../core/decimal";
+import { badInput, conflict, notFound } from "../../core/errors";
+import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { enterpriseScope, findVisibleProject } from "./project-access";
 import type { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project.inputs";
 import { Project } from "./project.entity";
+
+const codeTaken = (code: string) => conflict(`Project code ${code} is taken`, { field: "code" });
 
 const definedOnly = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -15,11 +19,12 @@ const definedOnly = <T extends object>(value: T) => Object.fromEntries(Object.en
 export class ProjectService {
   /** A project code is unique (CONFLICT on the field); its enterprise must exist. */
   async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
+    this.assertStorable(ctx, input.totalInvestment);
     return ctx.transaction(async (tx) => {
       if (!(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) throw notFound("Enterprise", input.enterpriseId);
       await this.assertCodeFree(tx, input.code);
       const project = tx.repo(Project).create({ landParcel: null, stage: "PRE_LANDING", fastTrackStatus: "NOT_APPLIED", ...definedOnly(input), createdAt: tx.clock.now() });
-      await tx.repo(Project).insert(project);
+      await onUniqueViolation(() => tx.repo(Project).insert(project), () => codeTaken(input.code));
       const after = await tx.repo(Project).findOneByOrFail({ id: project.id });
       await recordAudit(tx, { action: "project.create", entityType: "Project", entityId: project.id, after });
       return after;
@@ -28,13 +33,14 @@ export class ProjectService {
 
   /** Edits details, stage and milestones; the fast-track status changes only through admission. */
   async update(ctx: RequestContext, input: UpdateProjectInput): Promise<Project> {
+    if (input.totalInvestment !== undefined) this.assertStorable(ctx, input.totalInvestment);
     return ctx.transaction(async (tx) => {
       const before = await tx.repo(Project).findOneBy({ id: input.id });
       if (!before) throw notFound("Project", input.id);
       const { id, ...changes } = input;
       if (changes.code && changes.code !== before.code) await this.assertCodeFree(tx, changes.code);
       const defined = definedOnly(changes);
-      if (Object.keys(defined).length) await tx.repo(Project).update({ id }, defined);
+      if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
       const after = await tx.repo(Project).findOneByOrFail({ id });
       await recordAudit(tx, { action: "project.update", entityType: "Project", entityId: id, before, after });
       return after;
@@ -42,7 +48,14 @@ export class ProjectService {
   }
 
   private async assertCodeFree(tx: RequestContext, code: string): Promise<void> {
-    if (await tx.repo(Project).existsBy({ code })) throw conflict(`Project code ${code} is taken`, { field: "code" });
+    if (await tx.repo(Project).existsBy({ code })) throw codeTaken(code);
+  }
+
+  /** Money is never rounded: on the embedded SQLite an amount it cannot hold exactly is refused. */
+  private assertStorable(ctx: RequestContext, amount: string): void {
+    if (ctx.app.dialect === "sqlite" && !sqliteHoldsExactly(amount)) {
+      throw badInput("totalInvestment", "The embedded SQLite database holds amounts exactly up to 15 significant digits; use MariaDB/MySQL for larger ones");
+    }
   }
 
   findVisible(ctx: RequestContext, id: string): Promise<Project> {
