@@ -213,6 +213,24 @@ describe("projects", () => {
     expect(second.data.auditTrail.pageInfo.hasNextPage).toBe(false);
   });
 
+  test("an edit leaves omitted fields, ignores null on required ones and clears nullable milestones with null", async () => {
+    const e = await createEnterprise(server, admin);
+    const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08", landParcel: "HY-1" });
+    const res = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { name code signedOn landParcel totalInvestment } }`,
+      { input: { id: p.id, name: null, code: null, totalInvestment: null, signedOn: null, landParcel: null } }, admin);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.updateProject).toEqual({ name: p.name, code: p.code, signedOn: null, landParcel: null, totalInvestment: "50000000.00" });
+  });
+
+  test("an enterprise lists its ENTERPRISE users", async () => {
+    const e = await createEnterprise(server, admin);
+    const { user, token } = await server.user("ENTERPRISE", { enterpriseId: e.id });
+    for (const t of [admin, cadre, token]) {
+      const res = await server.gql(`query($id: ID!) { enterprise(id: $id) { users { id role } } }`, { id: e.id }, t);
+      expect(res.data.enterprise.users).toEqual([{ id: user.id, role: "ENTERPRISE" }]);
+    }
+  });
+
   test("a rejected change writes no audit entry", async () => {
     const e = await createEnterprise(server, admin);
     const p = await createProject(server, admin, e.id);

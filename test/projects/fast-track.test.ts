@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { loadConfig } from "../../src/config";
 import { AuditEntry } from "../../src/core/audit";
 import { RequestContext } from "../../src/core/context";
 import { DeferredItem } from "../../src/modules/fast-track/deferred-item.entity";
@@ -128,6 +129,13 @@ describe("negative list and admission", () => {
 
     const atLimit = await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [{ itemCode: "ENVIRONMENTAL_IMPACT", promisedBy: "2026-08-29" }] } }, token);
     expect(atLimit.data.applyFastTrack.deferredItems[0].promisedBy).toBe("2026-08-29");
+  });
+
+  test("DEFERRAL_MAX_DAYS sets the limit (180 by default)", () => {
+    expect(loadConfig({}).deferralMaxDays).toBe(180);
+    expect(loadConfig({ DEFERRAL_MAX_DAYS: "90" }).deferralMaxDays).toBe(90);
+    expect(() => loadConfig({ DEFERRAL_MAX_DAYS: "0" })).toThrow(/DEFERRAL_MAX_DAYS/);
+    expect(server.config.deferralMaxDays).toBe(180);
   });
 
   test("the catalog is ADMIN-editable", async () => {

@@ -1,11 +1,10 @@
 import { recordAudit } from "../../core/audit";
+import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { ClauseTemplate } from "./commitment.entity";
 import type { CreateClauseTemplateInput, UpdateClauseTemplateInput } from "./commitment.inputs";
-
-const definedOnly = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** 承诺条款范本: the reform office's clause templates. Editing one never changes drafted letters. */
 export class ClauseTemplateService {
@@ -17,7 +16,7 @@ export class ClauseTemplateService {
         if (!(await tx.repo(DeferrableItem).existsBy({ code: input.deferrableItemCode }))) throw badInput("deferrableItemCode", `No deferrable item ${input.deferrableItemCode}`);
       }
       if (await tx.repo(ClauseTemplate).existsBy({ code: input.code })) throw conflict(`Clause template ${input.code} exists`, { field: "code" });
-      const template = tx.repo(ClauseTemplate).create({ deferrableItemCode: null, dueDays: null, sortOrder: 0, active: true, ...definedOnly(input) });
+      const template = tx.repo(ClauseTemplate).create({ deferrableItemCode: null, dueDays: null, sortOrder: 0, active: true, ...changesOf(input, ["deferrableItemCode", "dueDays"]) });
       await tx.repo(ClauseTemplate).insert(template);
       await recordAudit(tx, { action: "clauseTemplate.create", entityType: "ClauseTemplate", entityId: template.id, after: template });
       return template;
@@ -29,7 +28,7 @@ export class ClauseTemplateService {
       const before = await tx.repo(ClauseTemplate).findOneBy({ id: input.id });
       if (!before) throw notFound("ClauseTemplate", input.id);
       const { id, ...changes } = input;
-      const defined = definedOnly(changes);
+      const defined = changesOf(changes, ["dueDays"]);
       if (Object.keys(defined).length) await tx.repo(ClauseTemplate).update({ id }, defined);
       const after = await tx.repo(ClauseTemplate).findOneByOrFail({ id });
       await recordAudit(tx, { action: "clauseTemplate.update", entityType: "ClauseTemplate", entityId: id, before, after });

@@ -64,7 +64,7 @@ export class UpdateClauseTemplateInput {
   @IsInt()
   @Min(0)
   @Max(3650)
-  dueDays?: number;
+  dueDays?: number | null;
 
   @Field({ nullable: true })
   @IsOptional()

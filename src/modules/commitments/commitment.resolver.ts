@@ -3,6 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
+import { deferredItemService } from "../fast-track/deferred-item.service";
 import { Project } from "../projects/project.entity";
 import { projectService } from "../projects/project.service";
 import { clauseTemplateService } from "./clause-template.service";
@@ -99,7 +100,7 @@ export class CommitmentLetterResolver {
 export class CommitmentClauseResolver {
   @FieldResolver(() => DeferredItem, { nullable: true, description: "The deferred item an enterprise clause follows." })
   deferredItem(@Root() clause: CommitmentClause, @Ctx() ctx: RequestContext) {
-    return clause.deferredItemId ? ctx.repo(DeferredItem).findOneBy({ id: clause.deferredItemId }) : null;
+    return clause.deferredItemId ? deferredItemService.byId(ctx, clause.deferredItemId) : null;
   }
 }
 

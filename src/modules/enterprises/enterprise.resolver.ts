@@ -41,7 +41,7 @@ export class EnterpriseResolver {
     return projectService.list(ctx, args, { enterpriseId: enterprise.id });
   }
 
-  @FieldResolver(() => [User], { description: "Its ENTERPRISE sign-in users (ADMIN and the enterprise's own users; empty for others)." })
+  @FieldResolver(() => [User], { description: "Its ENTERPRISE sign-in users." })
   users(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext): Promise<User[]> {
     return enterpriseService.users(ctx, enterprise);
   }

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
+import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
 import { conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
@@ -31,7 +32,7 @@ export class EnterpriseService {
       if (!before) throw notFound("Enterprise", input.id);
       const { id, ...changes } = input;
       if (changes.creditCode && changes.creditCode !== before.creditCode) await this.assertCodeFree(tx, changes.creditCode);
-      const after = tx.repo(Enterprise).merge(tx.repo(Enterprise).create({ ...before }), Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined && v !== null)));
+      const after = tx.repo(Enterprise).merge(tx.repo(Enterprise).create({ ...before }), changesOf(changes));
       await onUniqueViolation(() => tx.repo(Enterprise).save(after), () => codeTaken(after.creditCode));
       await recordAudit(tx, { action: "enterprise.update", entityType: "Enterprise", entityId: id, before, after });
       return after;
@@ -58,10 +59,8 @@ export class EnterpriseService {
     return paginate(query, args, { name: "name", direction: "ASC", keys: [{ column: "enterprise.name", value: (e) => e.name }], idColumn: "enterprise.id" });
   }
 
-  /** The enterprise's sign-in users, for ADMIN and the enterprise's own users. */
+  /** The enterprise's sign-in users (the enterprise itself was already found visible to the caller). */
   async users(ctx: RequestContext, enterprise: Enterprise): Promise<User[]> {
-    const scope = enterpriseScope(ctx);
-    if (ctx.requireUser().role === "CADRE" || (scope !== null && scope !== enterprise.id)) return [];
     return ctx.repo(User).find({ where: { enterpriseId: enterprise.id }, order: { username: "ASC" } });
   }
 

@@ -1,4 +1,5 @@
 import { recordAudit } from "../../core/audit";
+import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
 import { conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
@@ -6,8 +7,6 @@ import { paginate, type Connection, type ConnectionArgs } from "../../core/pagin
 import { DeferrableItem } from "./deferrable-item.entity";
 import type { CreateDeferrableItemInput, NegativeListEntryInput, UpdateDeferrableItemInput } from "./fast-track.inputs";
 import { NegativeListEntry } from "./negative-list.entity";
-
-const definedOnly = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The reform office's lists: the negative list (负面清单) and the deferrable-item catalog (容缺清单). */
 export class CatalogService {
@@ -59,7 +58,7 @@ export class CatalogService {
   async createDeferrableItem(ctx: RequestContext, input: CreateDeferrableItemInput): Promise<DeferrableItem> {
     return ctx.transaction(async (tx) => {
       if (await tx.repo(DeferrableItem).existsBy({ code: input.code })) throw conflict(`Deferrable item ${input.code} exists`, { field: "code" });
-      const item = tx.repo(DeferrableItem).create({ description: null, sortOrder: 0, active: true, ...definedOnly(input) });
+      const item = tx.repo(DeferrableItem).create({ description: null, sortOrder: 0, active: true, ...changesOf(input, ["description"]) });
       await tx.repo(DeferrableItem).insert(item);
       await recordAudit(tx, { action: "deferrableItem.create", entityType: "DeferrableItem", entityId: item.id, after: item });
       return item;
@@ -72,7 +71,7 @@ export class CatalogService {
       const before = await tx.repo(DeferrableItem).findOneBy({ id: input.id });
       if (!before) throw notFound("DeferrableItem", input.id);
       const { id, ...changes } = input;
-      const defined = definedOnly(changes);
+      const defined = changesOf(changes, ["description"]);
       if (Object.keys(defined).length) await tx.repo(DeferrableItem).update({ id }, defined);
       const after = await tx.repo(DeferrableItem).findOneByOrFail({ id });
       await recordAudit(tx, { action: "deferrableItem.update", entityType: "DeferrableItem", entityId: id, before, after });

@@ -82,6 +82,16 @@ export class DeferredItemService {
     return loader.load(projectId);
   }
 
+  /** Deferred items by id, through a per-request loader (no visibility check; callers check the parent). */
+  byId(ctx: RequestContext, id: string): Promise<DeferredItem | null> {
+    const loader = ctx.loader("deferredItem.byId", () => new DataLoader<string, DeferredItem | null>(async (ids) => {
+      const rows = await ctx.repo(DeferredItem).findBy({ id: In([...ids]) });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((i) => map.get(i) ?? null);
+    }));
+    return loader.load(id);
+  }
+
   /** The catalog item of a deferral, through a per-request loader. */
   catalogItem(ctx: RequestContext, id: string): Promise<DeferrableItem | null> {
     const loader = ctx.loader("deferrableItem.byId", () => new DataLoader<string, DeferrableItem | null>(async (ids) => {

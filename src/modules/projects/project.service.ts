@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
+import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
 import { sqliteHoldsExactly } from "../../core/decimal";
 import { badInput, conflict, notFound } from "../../core/errors";
@@ -13,8 +14,6 @@ import { Project } from "./project.entity";
 
 const codeTaken = (code: string) => conflict(`Project code ${code} is taken`, { field: "code" });
 
-const definedOnly = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-
 /** Projects: created and edited by the reform office; ENTERPRISE users see their own enterprise's only. */
 export class ProjectService {
   /** A project code is unique (CONFLICT on the field); its enterprise must exist. */
@@ -23,7 +22,7 @@ export class ProjectService {
     return ctx.transaction(async (tx) => {
       if (!(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) throw notFound("Enterprise", input.enterpriseId);
       await this.assertCodeFree(tx, input.code);
-      const project = tx.repo(Project).create({ landParcel: null, stage: "PRE_LANDING", fastTrackStatus: "NOT_APPLIED", ...definedOnly(input), createdAt: tx.clock.now() });
+      const project = tx.repo(Project).create({ landParcel: null, stage: "PRE_LANDING", fastTrackStatus: "NOT_APPLIED", ...changesOf(input, ["landParcel"]), createdAt: tx.clock.now() });
       await onUniqueViolation(() => tx.repo(Project).insert(project), () => codeTaken(input.code));
       const after = await tx.repo(Project).findOneByOrFail({ id: project.id });
       await recordAudit(tx, { action: "project.create", entityType: "Project", entityId: project.id, after });
@@ -33,13 +32,13 @@ export class ProjectService {
 
   /** Edits details, stage and milestones; the fast-track status changes only through admission. */
   async update(ctx: RequestContext, input: UpdateProjectInput): Promise<Project> {
-    if (input.totalInvestment !== undefined) this.assertStorable(ctx, input.totalInvestment);
+    if (input.totalInvestment !== undefined && input.totalInvestment !== null) this.assertStorable(ctx, input.totalInvestment);
     return ctx.transaction(async (tx) => {
       const before = await tx.repo(Project).findOneBy({ id: input.id });
       if (!before) throw notFound("Project", input.id);
       const { id, ...changes } = input;
       if (changes.code && changes.code !== before.code) await this.assertCodeFree(tx, changes.code);
-      const defined = definedOnly(changes);
+      const defined = changesOf(changes, ["landParcel", "signedOn", "landContractOn", "constructionStartOn", "completionOn", "certificateOn", "preAcceptanceOn", "trialProductionOn"]);
       if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
       const after = await tx.repo(Project).findOneByOrFail({ id });
       await recordAudit(tx, { action: "project.update", entityType: "Project", entityId: id, before, after });
