@@ -233,5 +233,23 @@ describe("deferred-item lifecycle", () => {
     expect(own.data.deferredItem.project.enterprise.id).toBe(mine.enterprise.id);
     const nested = await server.gql(`{ projects { edges { node { id deferredItems { id } } } } }`, {}, mine.token);
     expect(nested.data.projects.edges).toEqual([{ node: { id: mine.project.id, deferredItems: [{ id: mine.items[0].id }] } }]);
+    const listed = await server.gql(`{ deferredItems(first: 100) { totalCount edges { node { id } } } }`, {}, mine.token);
+    expect(listed.data.deferredItems.edges.map((e: any) => e.node.id)).toEqual([mine.items[0].id]);
+  });
+
+  test("deferredItems lists across projects by promised date, filtered by status and date, with cursors", async () => {
+    server.clock.set("2026-03-02T01:00:00.000Z");
+    const { project, items } = await admittedProject([["ENERGY_REVIEW", "2026-05-03"], ["DESIGN_PLAN_REVIEW", "2026-05-01"], ["CONSTRUCTION_PERMIT", "2026-05-02"], ["FIRE_DESIGN_REVIEW", "2026-07-01"]]);
+    const q = `query($f: DeferredItemFilter, $after: String) { deferredItems(first: 2, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { promisedBy item { code } } } } }`;
+    const f = { projectId: project.id, status: "PENDING", promisedBefore: "2026-06-01" };
+    const first = await server.gql(q, { f }, cadre);
+    expect(first.data.deferredItems.totalCount).toBe(3);
+    const second = await server.gql(q, { f, after: first.data.deferredItems.pageInfo.endCursor }, cadre);
+    const dates = [...first.data.deferredItems.edges, ...second.data.deferredItems.edges].map((e: any) => e.node.promisedBy);
+    expect(dates).toEqual(["2026-05-01", "2026-05-02", "2026-05-03"]);
+    expect(second.data.deferredItems.pageInfo.hasNextPage).toBe(false);
+    await server.gql(SUPPLIED, { input: { deferredItemId: items.find((i) => i.item.code === "ENERGY_REVIEW")!.id } }, cadre);
+    const supplied = await server.gql(q, { f: { projectId: project.id, status: "SUPPLIED" } }, cadre);
+    expect(supplied.data.deferredItems.edges.map((e: any) => e.node.item.code)).toEqual(["ENERGY_REVIEW"]);
   });
 });

@@ -5,10 +5,12 @@ import type { RequestContext } from "../../core/context";
 import { districtDate } from "../../core/dates";
 import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
 import { syncClausesWithDeferredItem } from "../commitments/clause-sync";
-import { findVisibleProject } from "../projects/project-access";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { enterpriseScope, findVisibleProject } from "../projects/project-access";
+import { Project } from "../projects/project.entity";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DEFERRED_ITEM_TRANSITIONS, DeferredItem } from "./deferred-item.entity";
-import type { RecordDeferredItemSuppliedInput } from "./fast-track.inputs";
+import type { DeferredItemFilter, RecordDeferredItemSuppliedInput } from "./fast-track.inputs";
 
 /** 容缺 materials after admission: supplied by the promised date, or found overdue once. */
 export class DeferredItemService {
@@ -66,6 +68,22 @@ export class DeferredItemService {
         throw invalidTransition("DeferredItem", current.status, "OVERDUE");
       }
       return after;
+    });
+  }
+
+  /** Deferred items across projects, earliest promise first; an ENTERPRISE user's own enterprise's only. */
+  list(ctx: RequestContext, args: ConnectionArgs, filter: DeferredItemFilter = {}): Promise<Connection<DeferredItem>> {
+    const query = ctx.repo(DeferredItem).createQueryBuilder("deferred");
+    const scope = enterpriseScope(ctx);
+    if (scope !== null) query.innerJoin(Project, "project", "project.id = deferred.projectId").andWhere("project.enterpriseId = :scope", { scope });
+    if (filter.projectId) query.andWhere("deferred.projectId = :projectId", { projectId: filter.projectId });
+    if (filter.status) query.andWhere("deferred.status = :status", { status: filter.status });
+    if (filter.promisedBefore) query.andWhere("deferred.promisedBy < :before", { before: filter.promisedBefore });
+    return paginate(query, args, {
+      name: "promised",
+      direction: "ASC",
+      keys: [{ column: "deferred.promisedBy", value: (d) => d.promisedBy, kind: "string" }],
+      idColumn: "deferred.id",
     });
   }
 

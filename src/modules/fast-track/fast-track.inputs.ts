@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsBoolean, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
+import { DEFERRED_ITEM_STATUSES, DeferredItemStatusEnum, type DeferredItemStatus } from "./deferred-item.entity";
 
 const ITEM_CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
 
@@ -116,4 +117,21 @@ export class MarkDeferredItemOverdueInput {
   @Field(() => ID)
   @Length(1, 36)
   deferredItemId: string;
+}
+
+@InputType()
+export class DeferredItemFilter {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @Length(1, 36)
+  projectId?: string;
+
+  @Field(() => DeferredItemStatusEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(DEFERRED_ITEM_STATUSES)
+  status?: DeferredItemStatus;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "Only items promised before this day." })
+  @IsOptional()
+  promisedBefore?: string;
 }

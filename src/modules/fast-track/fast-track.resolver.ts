@@ -10,13 +10,14 @@ import { DeferrableItem } from "./deferrable-item.entity";
 import { DeferredItem } from "./deferred-item.entity";
 import { deferredItemService } from "./deferred-item.service";
 import {
-  ApplyFastTrackInput, CreateDeferrableItemInput, MarkDeferredItemOverdueInput, NegativeListEntryInput,
+  ApplyFastTrackInput, CreateDeferrableItemInput, DeferredItemFilter, MarkDeferredItemOverdueInput, NegativeListEntryInput,
   RecordDeferredItemSuppliedInput, RemoveNegativeListEntryInput, UpdateDeferrableItemInput,
 } from "./fast-track.inputs";
 import { fastTrackService } from "./fast-track.service";
 import { NegativeListEntry } from "./negative-list.entity";
 
 const NegativeListConnection = ConnectionType(NegativeListEntry);
+const DeferredItemConnection = ConnectionType(DeferredItem);
 
 @Resolver()
 export class FastTrackResolver {
@@ -68,6 +69,16 @@ export class FastTrackResolver {
   @Query(() => DeferredItem, { description: "One deferred item; another enterprise's answers NOT_FOUND." })
   deferredItem(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<DeferredItem> {
     return deferredItemService.findVisible(ctx, id);
+  }
+
+  @Authorized()
+  @Query(() => DeferredItemConnection, { description: "Deferred items across projects, earliest promise first; an ENTERPRISE user sees its own only." })
+  deferredItems(
+    @Ctx() ctx: RequestContext,
+    @Args() args: ConnectionArgs,
+    @Arg("filter", () => DeferredItemFilter, { nullable: true }) filter?: DeferredItemFilter,
+  ) {
+    return deferredItemService.list(ctx, args, filter ?? {});
   }
 
   @Authorized("ADMIN", "CADRE")
