@@ -112,6 +112,18 @@ describe("two-way commitment letter", () => {
     expect(current.data.project.commitmentLetter).toEqual({ id: letter.id, status: "SIGNED" });
   });
 
+  test("both sides signing at the same moment leave one SIGNED letter with both signatures", async () => {
+    const { project, token } = await admitted();
+    const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
+    const results = await Promise.all([server.gql(SIGN, { input: { letterId: letter.id } }, token), server.gql(SIGN, { input: { letterId: letter.id } }, admin)]);
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
+    const row = await server.app.services.dataSource.getRepository(CommitmentLetter).findOneByOrFail({ id: letter.id });
+    expect(row.status).toBe("SIGNED");
+    expect(row.enterpriseSignedAt).not.toBeNull();
+    expect(row.governmentSignedAt).not.toBeNull();
+    expect(row.signedAt).not.toBeNull();
+  });
+
   test("a draft is edited until someone signs; a signed letter is immutable (CONFLICT) and nothing is written", async () => {
     const { project, token } = await admitted();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;

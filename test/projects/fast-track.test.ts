@@ -103,6 +103,16 @@ describe("negative list and admission", () => {
     expect(listed.data.projects.edges.map((e: any) => e.node.id)).toEqual([project.id]);
   });
 
+  test("two concurrent applications for one project: one admission, one CONFLICT, deferred items created once", async () => {
+    const { enterprise, token } = await enterpriseWithUser();
+    const project = await createProject(server, admin, enterprise.id);
+    const input = { projectId: project.id, deferredItems: [{ itemCode: "ENVIRONMENTAL_IMPACT", promisedBy: "2026-05-01" }] };
+    const results = await Promise.all([server.gql(APPLY, { input }, token), server.gql(APPLY, { input }, admin)]);
+    expect(results.map((r) => (r.errors ? codeOf(r) : "OK")).sort()).toEqual(["CONFLICT", "OK"]);
+    expect(await server.app.services.dataSource.getRepository(DeferredItem).countBy({ projectId: project.id })).toBe(1);
+    expect((await auditOf(server, admin, "Project", project.id)).filter((a) => a.action === "project.admitFastTrack")).toHaveLength(1);
+  });
+
   test("deferral input is checked: past dates, dates beyond DEFERRAL_MAX_DAYS, unknown, duplicate or inactive items; nothing written", async () => {
     const { enterprise, token } = await enterpriseWithUser();
     const project = await createProject(server, admin, enterprise.id);
