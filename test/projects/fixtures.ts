@@ -17,8 +17,8 @@ export function projectCode(): string {
   return `2026-441602-39-01-${String(base + serial)}`;
 }
 
-export const ENTERPRISE_FIELDS = "id name creditCode legalRepresentative contact";
-export const PROJECT_FIELDS = "id code name industry totalInvestment landParcel stage fastTrackStatus fastTrackAdmittedAt signedOn landContractOn constructionStartOn enterprise { id name }";
+export const ENTERPRISE_FIELDS = "id name creditCode legalRepresentative contact createdAt";
+export const PROJECT_FIELDS = "id createdAt code name industry totalInvestment landParcel stage fastTrackStatus fastTrackAdmittedAt signedOn landContractOn constructionStartOn enterprise { id name }";
 
 export async function createEnterprise(server: TestServer, adminToken: string, name = "测试企业"): Promise<{ id: string; creditCode: string }> {
   const res = await server.gql(

@@ -19,7 +19,7 @@ export class EnterpriseService {
   async create(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
     return ctx.transaction(async (tx) => {
       await this.assertCodeFree(tx, input.creditCode);
-      const enterprise = tx.repo(Enterprise).create({ ...input });
+      const enterprise = tx.repo(Enterprise).create({ ...input, createdAt: tx.clock.now() });
       await onUniqueViolation(() => tx.repo(Enterprise).insert(enterprise), () => codeTaken(input.creditCode));
       await recordAudit(tx, { action: "enterprise.create", entityType: "Enterprise", entityId: enterprise.id, after: enterprise });
       return enterprise;
