@@ -30,6 +30,8 @@ export interface AppConfig {
   logLevel: string;
   /** How many unfinished (CLAIMED or SUBMITTED) board tasks one cadre may hold. */
   taskClaimLimit: number;
+  /** 容缺: the latest promised supply date of a deferred item, in days after admission. */
+  deferralMaxDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metrics: bool(env, "METRICS", true),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
     taskClaimLimit: int(env, "TASK_CLAIM_LIMIT", 5, 1),
+    deferralMaxDays: int(env, "DEFERRAL_MAX_DAYS", 180, 1),
     ...overrides,
   };
   return config;

@@ -7,10 +7,30 @@ import { BoardTask, BoardTaskEvent, CadreWorkload } from "./board/board-task.ent
 import { BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver } from "./board/board.resolver";
 import { FaultToleranceReview } from "./board/fault-tolerance.entity";
 import { Enterprise } from "./enterprises/enterprise.entity";
+import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
+import { Application } from "./intake/application.entity";
+import { IntakeResolver, ProjectIntakeResolver } from "./intake/intake.resolver";
+import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitments/commitment.entity";
+import { CommitmentClauseResolver, CommitmentLetterResolver, ProjectCommitmentResolver } from "./commitments/commitment.resolver";
+import { DeferrableItem } from "./fast-track/deferrable-item.entity";
+import { DeferredItem } from "./fast-track/deferred-item.entity";
+import { NegativeListEntry } from "./fast-track/negative-list.entity";
+import { DeferredItemResolver, FastTrackResolver, ProjectDeferralResolver } from "./fast-track/fast-track.resolver";
 import { Project } from "./projects/project.entity";
+import { ProjectResolver } from "./projects/project.resolver";
 
 /** Every stored entity; a module adds its own here. */
-export const allEntities: Function[] = [AuditEntry, User, LoginFailure, Enterprise, Project, BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview];
+export const allEntities: Function[] = [
+  AuditEntry, User, LoginFailure, Enterprise, Project,
+  NegativeListEntry, DeferrableItem, DeferredItem, ClauseTemplate, CommitmentLetter, CommitmentClause, Application,
+  BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview,
+];
 
 /** Every resolver; a module adds its own here. */
-export const allResolvers: NonEmptyArray<Function> = [AccountResolver, AuditResolver, BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver];
+export const allResolvers: NonEmptyArray<Function> = [
+  AccountResolver, AuditResolver, EnterpriseResolver, ProjectResolver,
+  FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
+  CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
+  IntakeResolver, ProjectIntakeResolver,
+  BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
+];

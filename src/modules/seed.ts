@@ -5,6 +5,7 @@ import { recordAudit } from "../core/audit";
 import { User } from "./accounts/user.entity";
 import { seedBoard } from "./board/board.seed";
 import { Enterprise } from "./enterprises/enterprise.entity";
+import { seedProjects } from "./projects/project.seed";
 
 /** The one password of every demo login; the demo set is for trying the API, never for production. */
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -41,7 +42,7 @@ export interface DemoRefs {
 }
 
 /** Each module's demo records, in dependency order; each runs inside the seeding transaction. */
-const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [seedBoard];
+const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [seedProjects, seedBoard];
 
 export async function isEmptyDatabase(services: AppServices): Promise<boolean> {
   return (await services.dataSource.getRepository(User).count()) === 0;

@@ -2,8 +2,10 @@ import { GraphQLJSON } from "graphql-scalars";
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { AuditEntry } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { ConnectionArgs, ConnectionType, paginate } from "../../core/pagination";
+import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
+import { loadUser } from "../accounts/user-loader";
+import { auditService } from "./audit.service";
 
 @ObjectType("AuditEntry", { description: "One recorded state change: who did what to which record, before and after." })
 export class AuditEntryType {
@@ -17,8 +19,6 @@ export class AuditEntryType {
 
 const AuditEntryConnection = ConnectionType(AuditEntryType, "AuditEntry");
 
-const parse = (text: string | null) => (text === null ? null : JSON.parse(text));
-
 @Resolver(() => AuditEntryType)
 export class AuditResolver {
   @Authorized("ADMIN")
@@ -29,22 +29,21 @@ export class AuditResolver {
     @Arg("entityId", () => ID) entityId: string,
     @Args() args: ConnectionArgs,
   ) {
-    const query = ctx.repo(AuditEntry).createQueryBuilder("entry").where("entry.entityType = :entityType AND entry.entityId = :entityId", { entityType, entityId });
-    return paginate(query, args, { name: "at", direction: "ASC", keys: [{ column: "entry.at", value: (e) => e.at, kind: "date" }], idColumn: "entry.id" });
+    return auditService.trail(ctx, entityType, entityId, args);
   }
 
   @FieldResolver(() => User, { nullable: true })
   actor(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext) {
-    return entry.actorId ? ctx.repo(User).findOneBy({ id: entry.actorId }) : null;
+    return loadUser(ctx, entry.actorId);
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: "The record before the change; null on creation." })
   before(@Root() entry: AuditEntry) {
-    return parse(entry.before);
+    return auditService.snapshot(entry.before);
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: "The record after the change; null on deletion." })
   after(@Root() entry: AuditEntry) {
-    return parse(entry.after);
+    return auditService.snapshot(entry.after);
   }
 }

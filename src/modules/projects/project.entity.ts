@@ -2,6 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
+import { DecimalScalar, decimalTransformer } from "../../core/decimal";
 import { Enterprise } from "../enterprises/enterprise.entity";
 
 export const PROJECT_STAGES = ["PRE_LANDING", "LAND_OBTAINED", "UNDER_CONSTRUCTION", "COMPLETED", "IN_PRODUCTION"] as const;
@@ -59,7 +60,8 @@ export class Project extends BaseEntity {
   industry: string;
 
   /** DECIMAL(18,2): exact, read and written as a string. */
-  @Column({ name: "total_investment", type: "decimal", precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: "总投资 in yuan, an exact decimal string." })
+  @Column({ name: "total_investment", type: "decimal", precision: 18, scale: 2, transformer: decimalTransformer })
   totalInvestment: string;
 
   @Field(() => String, { nullable: true, description: "Land parcel reference (地块编号)." })

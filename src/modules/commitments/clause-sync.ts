@@ -1,0 +1,23 @@
+import { In } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import type { DeferredItem } from "../fast-track/deferred-item.entity";
+import { CommitmentClause, FULFILMENT_TRANSITIONS, type FulfilmentStatus } from "./commitment.entity";
+
+/**
+ * Enterprise clauses tied to a deferred item follow it: supplied -> FULFILLED (on the supply date),
+ * overdue -> BREACHED. Fulfilment is tracking, not a term of the letter, so it moves on signed
+ * letters too. Runs inside the deferred item's transaction and audits each clause it moves.
+ */
+export async function syncClausesWithDeferredItem(tx: RequestContext, item: DeferredItem): Promise<void> {
+  const target: FulfilmentStatus | null = item.status === "SUPPLIED" ? "FULFILLED" : item.status === "OVERDUE" ? "BREACHED" : null;
+  if (!target) return;
+  const from = (Object.keys(FULFILMENT_TRANSITIONS) as FulfilmentStatus[]).filter((s) => FULFILMENT_TRANSITIONS[s].includes(target));
+  const clauses = await tx.repo(CommitmentClause).findBy({ deferredItemId: item.id, fulfilmentStatus: In(from) });
+  for (const before of clauses) {
+    const changes = { fulfilmentStatus: target, fulfilledOn: target === "FULFILLED" ? item.suppliedOn : null };
+    const result = await tx.repo(CommitmentClause).update({ id: before.id, fulfilmentStatus: before.fulfilmentStatus }, changes);
+    if (!result.affected) continue;
+    await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: before.id, before, after: { ...before, ...changes } });
+  }
+}

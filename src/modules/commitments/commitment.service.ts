@@ -1,0 +1,245 @@
+import DataLoader from "dataloader";
+import { In, IsNull, Not } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { addDays, districtDate } from "../../core/dates";
+import { assertTransition, badInput, conflict, forbidden, notFound } from "../../core/errors";
+import { isUniqueViolation } from "../../core/unique";
+import { DeferrableItem } from "../fast-track/deferrable-item.entity";
+import { DeferredItem } from "../fast-track/deferred-item.entity";
+import { findVisibleProject } from "../projects/project-access";
+import { isProjectCadre } from "../projects/project-cadre";
+import type { Project } from "../projects/project.entity";
+import {
+  ClauseTemplate, CommitmentClause, CommitmentLetter, FULFILMENT_TRANSITIONS, type Party,
+} from "./commitment.entity";
+import type {
+  AmendCommitmentLetterInput, ClauseDateInput, DraftCommitmentLetterInput, RecordClauseFulfilmentInput, UpdateCommitmentClauseInput,
+} from "./commitment.inputs";
+
+type ClauseDraft = Omit<CommitmentClause, "id" | "createdAt" | "updatedAt" | "letterId" | "assignId" | "letter" | "deferredItem">;
+
+const render = (body: string, project: Project, dueOn: string | null) => body.replaceAll("{project}", project.name).replaceAll("{dueOn}", dueOn ?? "约定日期");
+
+/**
+ * 双向承诺书: one letter per project binding both parties. Drafted from the templates; signed by an
+ * ENTERPRISE user of the project's enterprise and by ADMIN or the project's cadre for the
+ * government; once SIGNED nothing in it changes (CONFLICT) except the clauses' fulfilment; an
+ * amendment is a new version drafted from the latest signed one, which stays readable.
+ */
+export class CommitmentService {
+  /**
+   * Drafts version 1 for a fast-track project: every active GOVERNMENT template (due today +
+   * dueDays) and every active ENTERPRISE template whose item the project deferred (due on the
+   * promised date, linked to the deferred item) or that names no item. `dueDates` override.
+   */
+  async draft(ctx: RequestContext, input: DraftCommitmentLetterInput): Promise<CommitmentLetter> {
+    const user = ctx.requireUser();
+    return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      if (project.fastTrackStatus !== "ADMITTED") throw conflict(`Project ${project.code} is not admitted to the fast track; a commitment letter follows admission`);
+      if (await tx.repo(CommitmentLetter).existsBy({ projectId: project.id })) {
+        throw conflict(`Project ${project.code} already has a commitment letter; edit the draft or amend the signed one`);
+      }
+      const templates = await tx.repo(ClauseTemplate).find({ where: { active: true }, order: { sortOrder: "ASC", code: "ASC" } });
+      const deferred = await tx.repo(DeferredItem).createQueryBuilder("d")
+        .innerJoinAndMapOne("d.item", DeferrableItem, "c", "c.id = d.deferrableItemId")
+        .where("d.projectId = :id", { id: project.id }).getMany();
+      const byItemCode = new Map(deferred.map((d) => [d.item!.code, d]));
+      const today = districtDate(tx.clock.now());
+      const clauses: ClauseDraft[] = [];
+      for (const template of templates) {
+        const item = template.deferrableItemCode ? byItemCode.get(template.deferrableItemCode) : undefined;
+        if (template.deferrableItemCode && !item) continue;
+        const dueOn = item ? item.promisedBy : template.dueDays !== null ? addDays(today, template.dueDays) : null;
+        clauses.push({
+          party: template.party,
+          templateCode: template.code,
+          title: template.title,
+          text: template.body,
+          dueOn,
+          deferredItemId: item?.id ?? null,
+          fulfilmentStatus: item?.status === "SUPPLIED" ? "FULFILLED" : item?.status === "OVERDUE" ? "BREACHED" : "PENDING",
+          fulfilledOn: item?.status === "SUPPLIED" ? item.suppliedOn : null,
+          sortOrder: template.sortOrder,
+        });
+      }
+      applyDueDates(clauses, input.dueDates);
+      for (const clause of clauses) clause.text = render(clause.text, project, clause.dueOn);
+      return this.insertVersion(tx, project, { version: 1, amendsId: null, draftedById: user.id }, clauses, "commitmentLetter.draft");
+    });
+  }
+
+  /** A new DRAFT version from the latest SIGNED one, with changed due dates; the earlier stays as signed. */
+  async amend(ctx: RequestContext, input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
+    const user = ctx.requireUser();
+    return ctx.transaction(async (tx) => {
+      const previous = await this.findVisible(tx, input.letterId);
+      if (previous.status !== "SIGNED") throw conflict("Only a signed letter is amended; edit the draft instead");
+      const latest = await tx.repo(CommitmentLetter).findOne({ where: { projectId: previous.projectId }, order: { version: "DESC" } });
+      if (latest!.id !== previous.id) throw conflict(`Version ${previous.version} is not the latest (version ${latest!.version} exists)`);
+      const project = await findVisibleProject(tx, previous.projectId);
+      const old = await tx.repo(CommitmentClause).find({ where: { letterId: previous.id }, order: { sortOrder: "ASC", id: "ASC" } });
+      const templates = new Map((await tx.repo(ClauseTemplate).findBy({ code: In(old.map((c) => c.templateCode)) })).map((t) => [t.code, t]));
+      const clauses: ClauseDraft[] = old.map(({ id: _id, createdAt: _c, updatedAt: _u, letterId: _l, ...rest }) => ({ ...rest }));
+      const changed = applyDueDates(clauses, input.dueDates);
+      for (const clause of clauses) {
+        const template = templates.get(clause.templateCode);
+        if (changed.has(clause.templateCode) && template) clause.text = render(template.body, project, clause.dueOn);
+      }
+      return this.insertVersion(tx, project, { version: previous.version + 1, amendsId: previous.id, draftedById: user.id }, clauses, "commitmentLetter.amend");
+    });
+  }
+
+  private async insertVersion(
+    tx: RequestContext,
+    project: Project,
+    fields: Pick<CommitmentLetter, "version" | "amendsId" | "draftedById">,
+    clauses: ClauseDraft[],
+    action: string,
+  ): Promise<CommitmentLetter> {
+    const now = tx.clock.now();
+    const letter = tx.repo(CommitmentLetter).create({
+      projectId: project.id, status: "DRAFT", enterpriseSignedAt: null, enterpriseSignedById: null,
+      governmentSignedAt: null, governmentSignedById: null, signedAt: null, createdAt: now, ...fields,
+    });
+    try {
+      await tx.repo(CommitmentLetter).insert(letter);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`Version ${fields.version} of project ${project.code}'s letter was just drafted by someone else`);
+      throw error;
+    }
+    const rows = clauses.map((c) => tx.repo(CommitmentClause).create({ ...c, letterId: letter.id }));
+    for (const row of rows) await tx.repo(CommitmentClause).insert(row);
+    await recordAudit(tx, { action, entityType: "CommitmentLetter", entityId: letter.id, after: { ...letter, clauses: rows } });
+    return letter;
+  }
+
+  /**
+   * Signs the caller's side: an ENTERPRISE user signs for the enterprise, ADMIN (or the project's
+   * cadre) for the government. Each side signs once; the second signature makes the letter SIGNED.
+   */
+  async sign(ctx: RequestContext, letterId: string): Promise<CommitmentLetter> {
+    const user = ctx.requireUser();
+    return ctx.transaction(async (tx) => {
+      const before = await this.findVisible(tx, letterId);
+      if (before.status === "SIGNED") throw conflict("The letter is already signed by both parties");
+      let side: Party;
+      if (user.role === "ENTERPRISE") side = "ENTERPRISE";
+      else if (user.role === "ADMIN" || (await isProjectCadre(tx, before.projectId, user.id))) side = "GOVERNMENT";
+      else throw forbidden("Only ADMIN or the project's cadre signs for the government");
+      const now = tx.clock.now();
+      const signed = side === "ENTERPRISE"
+        ? await tx.repo(CommitmentLetter).update({ id: before.id, status: "DRAFT", enterpriseSignedAt: IsNull() }, { enterpriseSignedAt: now, enterpriseSignedById: user.id })
+        : await tx.repo(CommitmentLetter).update({ id: before.id, status: "DRAFT", governmentSignedAt: IsNull() }, { governmentSignedAt: now, governmentSignedById: user.id });
+      if (!signed.affected) throw conflict(`The ${side.toLowerCase()} side has already signed`);
+      await tx.repo(CommitmentLetter).update(
+        { id: before.id, status: "DRAFT", enterpriseSignedAt: Not(IsNull()), governmentSignedAt: Not(IsNull()) },
+        { status: "SIGNED", signedAt: now },
+      );
+      const after = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.id });
+      await recordAudit(tx, { action: `commitmentLetter.sign${side === "ENTERPRISE" ? "Enterprise" : "Government"}`, entityType: "CommitmentLetter", entityId: before.id, before, after });
+      return after;
+    });
+  }
+
+  /** Edits a clause of a draft nobody has signed yet; a signed (or half-signed) letter answers CONFLICT. */
+  async updateClause(ctx: RequestContext, input: UpdateCommitmentClauseInput): Promise<CommitmentClause> {
+    return ctx.transaction(async (tx) => {
+      const before = await this.findVisibleClause(tx, input.clauseId);
+      const letter = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.letterId });
+      const changes: Partial<CommitmentClause> = {};
+      if (input.dueOn !== undefined) changes.dueOn = input.dueOn;
+      if (input.text !== undefined) changes.text = input.text;
+      const result = await tx.repo(CommitmentLetter).update(
+        { id: letter.id, status: "DRAFT", enterpriseSignedAt: IsNull(), governmentSignedAt: IsNull() },
+        { updatedAt: tx.clock.now() },
+      );
+      if (!result.affected) throw conflict("A signed letter is immutable: amend it to make a new version");
+      if (Object.keys(changes).length) await tx.repo(CommitmentClause).update({ id: before.id }, changes);
+      const after = await tx.repo(CommitmentClause).findOneByOrFail({ id: before.id });
+      await recordAudit(tx, { action: "commitmentClause.update", entityType: "CommitmentClause", entityId: before.id, before, after });
+      return after;
+    });
+  }
+
+  /** Records whether a clause of a SIGNED letter was kept (FULFILLED) or not (BREACHED). */
+  async recordFulfilment(ctx: RequestContext, input: RecordClauseFulfilmentInput): Promise<CommitmentClause> {
+    const today = districtDate(ctx.clock.now());
+    const fulfilledOn = input.fulfilled ? (input.fulfilledOn ?? today) : null;
+    if (fulfilledOn && fulfilledOn > today) throw badInput("fulfilledOn", `The date ${fulfilledOn} is in the future`);
+    return ctx.transaction(async (tx) => {
+      const before = await this.findVisibleClause(tx, input.clauseId);
+      const letter = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.letterId });
+      if (letter.status !== "SIGNED") throw conflict("A clause binds only once the letter is signed by both parties");
+      const target = input.fulfilled ? "FULFILLED" : "BREACHED";
+      assertTransition(FULFILMENT_TRANSITIONS, "CommitmentClause", before.fulfilmentStatus, target);
+      const result = await tx.repo(CommitmentClause).update({ id: before.id, fulfilmentStatus: before.fulfilmentStatus }, { fulfilmentStatus: target, fulfilledOn });
+      if (!result.affected) throw conflict("The clause changed meanwhile; read it again");
+      const after = await tx.repo(CommitmentClause).findOneByOrFail({ id: before.id });
+      await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: before.id, before, after });
+      return after;
+    });
+  }
+
+  /** A letter whose project the caller may see (NOT_FOUND otherwise). */
+  async findVisible(ctx: RequestContext, id: string): Promise<CommitmentLetter> {
+    const letter = await ctx.repo(CommitmentLetter).findOneBy({ id });
+    if (!letter) throw notFound("CommitmentLetter", id);
+    await findVisibleProject(ctx, letter.projectId).catch(() => {
+      throw notFound("CommitmentLetter", id);
+    });
+    return letter;
+  }
+
+  private async findVisibleClause(ctx: RequestContext, id: string): Promise<CommitmentClause> {
+    const clause = await ctx.repo(CommitmentClause).findOneBy({ id });
+    if (!clause) throw notFound("CommitmentClause", id);
+    await this.findVisible(ctx, clause.letterId).catch(() => {
+      throw notFound("CommitmentClause", id);
+    });
+    return clause;
+  }
+
+  /** All versions of a project's letter, oldest first (per-request loader). */
+  forProject(ctx: RequestContext, projectId: string): Promise<CommitmentLetter[]> {
+    const loader = ctx.loader("commitmentLetter.byProject", () => new DataLoader<string, CommitmentLetter[]>(async (ids) => {
+      const rows = await ctx.repo(CommitmentLetter).find({ where: { projectId: In([...ids]) }, order: { version: "ASC" } });
+      return ids.map((id) => rows.filter((r) => r.projectId === id));
+    }));
+    return loader.load(projectId);
+  }
+
+  /** The binding letter: the latest SIGNED version, or null. */
+  async current(ctx: RequestContext, projectId: string): Promise<CommitmentLetter | null> {
+    const letters = await this.forProject(ctx, projectId);
+    return letters.filter((l) => l.status === "SIGNED").at(-1) ?? null;
+  }
+
+  /** A letter's clauses in order (per-request loader). */
+  clauses(ctx: RequestContext, letterId: string): Promise<CommitmentClause[]> {
+    const loader = ctx.loader("commitmentClause.byLetter", () => new DataLoader<string, CommitmentClause[]>(async (ids) => {
+      const rows = await ctx.repo(CommitmentClause).find({ where: { letterId: In([...ids]) }, order: { sortOrder: "ASC", id: "ASC" } });
+      return ids.map((id) => rows.filter((r) => r.letterId === id));
+    }));
+    return loader.load(letterId);
+  }
+
+  templates(ctx: RequestContext, includeInactive: boolean): Promise<ClauseTemplate[]> {
+    return ctx.repo(ClauseTemplate).find({ where: includeInactive ? {} : { active: true }, order: { sortOrder: "ASC", code: "ASC" } });
+  }
+}
+
+/** Applies due-date overrides by template code; an override for a clause the letter lacks is BAD_USER_INPUT. */
+function applyDueDates(clauses: ClauseDraft[], dueDates: ClauseDateInput[]): Set<string> {
+  const changed = new Set<string>();
+  dueDates.forEach((d, i) => {
+    const clause = clauses.find((c) => c.templateCode === d.templateCode);
+    if (!clause) throw badInput(`dueDates.${i}.templateCode`, `The letter has no clause from template ${d.templateCode}`);
+    clause.dueOn = d.dueOn;
+    changed.add(d.templateCode);
+  });
+  return changed;
+}
+
+export const commitmentService = new CommitmentService();

@@ -1,0 +1,77 @@
+import DataLoader from "dataloader";
+import { In } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import { changesOf } from "../../core/changes";
+import type { RequestContext } from "../../core/context";
+import { conflict, notFound } from "../../core/errors";
+import { onUniqueViolation } from "../../core/unique";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { User } from "../accounts/user.entity";
+import { enterpriseScope } from "../projects/project-access";
+import type { CreateEnterpriseInput, UpdateEnterpriseInput } from "./enterprise.inputs";
+import { Enterprise } from "./enterprise.entity";
+
+const codeTaken = (creditCode: string) => conflict(`Credit code ${creditCode} is already registered`, { field: "creditCode" });
+
+/** Enterprises: created and edited by the reform office; an ENTERPRISE user sees only its own. */
+export class EnterpriseService {
+  /** A unified social credit code belongs to one enterprise only (CONFLICT on the field otherwise). */
+  async create(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
+    return ctx.transaction(async (tx) => {
+      await this.assertCodeFree(tx, input.creditCode);
+      const enterprise = tx.repo(Enterprise).create({ ...input, createdAt: tx.clock.now() });
+      await onUniqueViolation(() => tx.repo(Enterprise).insert(enterprise), () => codeTaken(input.creditCode));
+      await recordAudit(tx, { action: "enterprise.create", entityType: "Enterprise", entityId: enterprise.id, after: enterprise });
+      return enterprise;
+    });
+  }
+
+  async update(ctx: RequestContext, input: UpdateEnterpriseInput): Promise<Enterprise> {
+    return ctx.transaction(async (tx) => {
+      const before = await tx.repo(Enterprise).findOneBy({ id: input.id });
+      if (!before) throw notFound("Enterprise", input.id);
+      const { id, ...changes } = input;
+      if (changes.creditCode && changes.creditCode !== before.creditCode) await this.assertCodeFree(tx, changes.creditCode);
+      const after = tx.repo(Enterprise).merge(tx.repo(Enterprise).create({ ...before }), changesOf(changes));
+      await onUniqueViolation(() => tx.repo(Enterprise).save(after), () => codeTaken(after.creditCode));
+      await recordAudit(tx, { action: "enterprise.update", entityType: "Enterprise", entityId: id, before, after });
+      return after;
+    });
+  }
+
+  private async assertCodeFree(tx: RequestContext, creditCode: string): Promise<void> {
+    if (await tx.repo(Enterprise).existsBy({ creditCode })) throw codeTaken(creditCode);
+  }
+
+  /** One enterprise the caller may see; another enterprise's answers NOT_FOUND to an ENTERPRISE user. */
+  async findVisible(ctx: RequestContext, id: string): Promise<Enterprise> {
+    const scope = enterpriseScope(ctx);
+    const enterprise = scope !== null && scope !== id ? null : await this.byId(ctx).load(id);
+    if (!enterprise) throw notFound("Enterprise", id);
+    return enterprise;
+  }
+
+  /** Enterprises by name; an ENTERPRISE user's list holds its own only. */
+  async list(ctx: RequestContext, args: ConnectionArgs): Promise<Connection<Enterprise>> {
+    const scope = enterpriseScope(ctx);
+    const query = ctx.repo(Enterprise).createQueryBuilder("enterprise");
+    if (scope !== null) query.where("enterprise.id = :scope", { scope });
+    return paginate(query, args, { name: "name", direction: "ASC", keys: [{ column: "enterprise.name", value: (e) => e.name }], idColumn: "enterprise.id" });
+  }
+
+  /** The enterprise's sign-in users (the enterprise itself was already found visible to the caller). */
+  async users(ctx: RequestContext, enterprise: Enterprise): Promise<User[]> {
+    return ctx.repo(User).find({ where: { enterpriseId: enterprise.id }, order: { username: "ASC" } });
+  }
+
+  /** Per-request loader: enterprises by id (no visibility check; callers check the parent). */
+  byId(ctx: RequestContext): DataLoader<string, Enterprise | null> {
+    return ctx.loader("enterprise.byId", () => new DataLoader<string, Enterprise | null>(async (ids) => {
+      const rows = await ctx.repo(Enterprise).findBy({ id: In([...ids]) });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }));
+  }
+}
+
+export const enterpriseService = new EnterpriseService();

@@ -1,0 +1,155 @@
+import DataLoader from "dataloader";
+import { In, LessThan } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { districtDate } from "../../core/dates";
+import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
+import { syncClausesWithDeferredItem } from "../commitments/clause-sync";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { enterpriseScope, findVisibleProject } from "../projects/project-access";
+import { Project } from "../projects/project.entity";
+import { DeferrableItem } from "./deferrable-item.entity";
+import { DEFERRED_ITEM_TRANSITIONS, DeferredItem } from "./deferred-item.entity";
+import type { DeferredItemFilter, RecordDeferredItemSuppliedInput } from "./fast-track.inputs";
+
+/** 容缺 materials after admission: supplied by the promised date, or found overdue once. */
+export class DeferredItemService {
+  /** A deferred item whose project the caller may see (NOT_FOUND otherwise). */
+  async findVisible(ctx: RequestContext, id: string): Promise<DeferredItem> {
+    const item = await ctx.repo(DeferredItem).findOneBy({ id });
+    if (!item) throw notFound("DeferredItem", id);
+    await findVisibleProject(ctx, item.projectId).catch(() => {
+      throw notFound("DeferredItem", id);
+    });
+    return item;
+  }
+
+  /**
+   * Records the material as supplied (by an official who received it): PENDING or OVERDUE ->
+   * SUPPLIED with the date (today when omitted, never in the future) and the recorder. Linked
+   * letter clauses become FULFILLED.
+   */
+  async recordSupplied(ctx: RequestContext, input: RecordDeferredItemSuppliedInput): Promise<DeferredItem> {
+    const user = ctx.requireUser();
+    const today = districtDate(ctx.clock.now());
+    const suppliedOn = input.suppliedOn ?? today;
+    if (suppliedOn > today) throw badInput("suppliedOn", `The supply date ${suppliedOn} is in the future`);
+    return ctx.transaction(async (tx) => {
+      const before = await this.findVisible(tx, input.deferredItemId);
+      assertTransition(DEFERRED_ITEM_TRANSITIONS, "DeferredItem", before.status, "SUPPLIED");
+      const result = await tx.repo(DeferredItem).update(
+        { id: before.id, status: In(["PENDING", "OVERDUE"]) },
+        { status: "SUPPLIED", suppliedOn, suppliedById: user.id },
+      );
+      if (!result.affected) throw invalidTransition("DeferredItem", "SUPPLIED", "SUPPLIED");
+      const after = await tx.repo(DeferredItem).findOneByOrFail({ id: before.id });
+      await recordAudit(tx, { action: "deferredItem.supplied", entityType: "DeferredItem", entityId: before.id, before, after });
+      await syncClausesWithDeferredItem(tx, after);
+      return after;
+    });
+  }
+
+  /**
+   * Marks one PENDING item OVERDUE once its promised date has passed (NOT_YET_DUE before; a
+   * SUPPLIED or already OVERDUE item answers INVALID_TRANSITION). Linked clauses become BREACHED.
+   */
+  async markOverdue(ctx: RequestContext, deferredItemId: string): Promise<DeferredItem> {
+    const now = ctx.clock.now();
+    const today = districtDate(now);
+    return ctx.transaction(async (tx) => {
+      const before = await this.findVisible(tx, deferredItemId);
+      assertTransition(DEFERRED_ITEM_TRANSITIONS, "DeferredItem", before.status, "OVERDUE");
+      if (before.promisedBy >= today) {
+        throw new AppError("NOT_YET_DUE", `The promised date ${before.promisedBy} has not passed yet`, { promisedBy: before.promisedBy });
+      }
+      const after = await flipOverdue(tx, before, now, today);
+      if (!after) {
+        const current = await tx.repo(DeferredItem).findOneByOrFail({ id: before.id });
+        throw invalidTransition("DeferredItem", current.status, "OVERDUE");
+      }
+      return after;
+    });
+  }
+
+  /** Deferred items across projects, earliest promise first; an ENTERPRISE user's own enterprise's only. */
+  list(ctx: RequestContext, args: ConnectionArgs, filter: DeferredItemFilter = {}): Promise<Connection<DeferredItem>> {
+    const query = ctx.repo(DeferredItem).createQueryBuilder("deferred");
+    const scope = enterpriseScope(ctx);
+    if (scope !== null) query.innerJoin(Project, "project", "project.id = deferred.projectId").andWhere("project.enterpriseId = :scope", { scope });
+    if (filter.projectId) query.andWhere("deferred.projectId = :projectId", { projectId: filter.projectId });
+    if (filter.status) query.andWhere("deferred.status = :status", { status: filter.status });
+    if (filter.promisedBefore) query.andWhere("deferred.promisedBy < :before", { before: filter.promisedBefore });
+    return paginate(query, args, {
+      name: "promised",
+      direction: "ASC",
+      keys: [{ column: "deferred.promisedBy", value: (d) => d.promisedBy, kind: "string" }],
+      idColumn: "deferred.id",
+    });
+  }
+
+  /** A project's deferred items in catalog order, through a per-request loader. */
+  forProject(ctx: RequestContext, projectId: string): Promise<DeferredItem[]> {
+    const loader = ctx.loader("deferredItem.byProject", () => new DataLoader<string, DeferredItem[]>(async (ids) => {
+      const rows = await ctx.repo(DeferredItem).createQueryBuilder("d")
+        .innerJoin(DeferrableItem, "c", "c.id = d.deferrableItemId")
+        .where("d.projectId IN (:...ids)", { ids: [...ids] })
+        .orderBy("c.sortOrder", "ASC").addOrderBy("d.id", "ASC")
+        .getMany();
+      return ids.map((id) => rows.filter((r) => r.projectId === id));
+    }));
+    return loader.load(projectId);
+  }
+
+  /** Deferred items by id, through a per-request loader (no visibility check; callers check the parent). */
+  byId(ctx: RequestContext, id: string): Promise<DeferredItem | null> {
+    const loader = ctx.loader("deferredItem.byId", () => new DataLoader<string, DeferredItem | null>(async (ids) => {
+      const rows = await ctx.repo(DeferredItem).findBy({ id: In([...ids]) });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((i) => map.get(i) ?? null);
+    }));
+    return loader.load(id);
+  }
+
+  /** The catalog item of a deferral, through a per-request loader. */
+  catalogItem(ctx: RequestContext, id: string): Promise<DeferrableItem | null> {
+    const loader = ctx.loader("deferrableItem.byId", () => new DataLoader<string, DeferrableItem | null>(async (ids) => {
+      const rows = await ctx.repo(DeferrableItem).findBy({ id: In([...ids]) });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((i) => map.get(i) ?? null);
+    }));
+    return loader.load(id);
+  }
+}
+
+/** PENDING -> OVERDUE by a conditional UPDATE, so each item flips (and is audited) exactly once. */
+async function flipOverdue(tx: RequestContext, before: DeferredItem, now: Date, today: string): Promise<DeferredItem | null> {
+  const result = await tx.repo(DeferredItem).update(
+    { id: before.id, status: "PENDING", promisedBy: LessThan(today) },
+    { status: "OVERDUE", overdueAt: now },
+  );
+  if (!result.affected) return null;
+  const after = await tx.repo(DeferredItem).findOneByOrFail({ id: before.id });
+  await recordAudit(tx, { action: "deferredItem.overdue", entityType: "DeferredItem", entityId: before.id, before, after });
+  await syncClausesWithDeferredItem(tx, after);
+  return after;
+}
+
+/**
+ * For the supervision sweep: every PENDING item whose promised date is before `now`'s district day
+ * becomes OVERDUE, in one transaction. Each flip is a conditional UPDATE, so concurrent sweeps
+ * flip (and audit) each item once between them. Returns the items this call flipped.
+ */
+export async function markOverdueDeferredItems(ctx: RequestContext, now: Date): Promise<DeferredItem[]> {
+  const today = districtDate(now);
+  return ctx.transaction(async (tx) => {
+    const candidates = await tx.repo(DeferredItem).findBy({ status: "PENDING", promisedBy: LessThan(today) });
+    const flipped: DeferredItem[] = [];
+    for (const item of candidates) {
+      const after = await flipOverdue(tx, item, now, today);
+      if (after) flipped.push(after);
+    }
+    return flipped;
+  });
+}
+
+export const deferredItemService = new DeferredItemService();

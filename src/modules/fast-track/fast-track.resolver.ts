@@ -1,0 +1,121 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../core/context";
+import { ConnectionArgs, ConnectionType } from "../../core/pagination";
+import { User } from "../accounts/user.entity";
+import { loadUser } from "../accounts/user-loader";
+import { Project } from "../projects/project.entity";
+import { projectService } from "../projects/project.service";
+import { catalogService } from "./catalog.service";
+import { DeferrableItem } from "./deferrable-item.entity";
+import { DeferredItem } from "./deferred-item.entity";
+import { deferredItemService } from "./deferred-item.service";
+import {
+  ApplyFastTrackInput, CreateDeferrableItemInput, DeferredItemFilter, MarkDeferredItemOverdueInput, NegativeListEntryInput,
+  RecordDeferredItemSuppliedInput, RemoveNegativeListEntryInput, UpdateDeferrableItemInput,
+} from "./fast-track.inputs";
+import { fastTrackService } from "./fast-track.service";
+import { NegativeListEntry } from "./negative-list.entity";
+
+const NegativeListConnection = ConnectionType(NegativeListEntry);
+const DeferredItemConnection = ConnectionType(DeferredItem);
+
+@Resolver()
+export class FastTrackResolver {
+  @Authorized()
+  @Query(() => NegativeListConnection, { description: "负面清单, by industry code." })
+  negativeList(@Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
+    return catalogService.negativeList(ctx, args);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => NegativeListEntry, { description: "Put an industry code or category on the negative list (ADMIN)." })
+  addNegativeListEntry(@Ctx() ctx: RequestContext, @Arg("input") input: NegativeListEntryInput): Promise<NegativeListEntry> {
+    return catalogService.addNegativeListEntry(ctx, input);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => NegativeListEntry, { description: "Take an entry off the negative list (ADMIN); returns the removed entry." })
+  removeNegativeListEntry(@Ctx() ctx: RequestContext, @Arg("input") input: RemoveNegativeListEntryInput): Promise<NegativeListEntry> {
+    return catalogService.removeNegativeListEntry(ctx, input.id);
+  }
+
+  @Authorized()
+  @Query(() => [DeferrableItem], { description: "容缺清单: the deferrable items, in display order." })
+  deferrableItems(@Ctx() ctx: RequestContext, @Arg("includeInactive", { defaultValue: false }) includeInactive: boolean): Promise<DeferrableItem[]> {
+    return catalogService.deferrableItems(ctx, includeInactive);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => DeferrableItem, { description: "Add an item to the deferrable catalog (ADMIN)." })
+  createDeferrableItem(@Ctx() ctx: RequestContext, @Arg("input") input: CreateDeferrableItemInput): Promise<DeferrableItem> {
+    return catalogService.createDeferrableItem(ctx, input);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => DeferrableItem, { description: "Edit or deactivate a deferrable item (ADMIN)." })
+  updateDeferrableItem(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateDeferrableItemInput): Promise<DeferrableItem> {
+    return catalogService.updateDeferrableItem(ctx, input);
+  }
+
+  @Authorized("ADMIN", "ENTERPRISE")
+  @Mutation(() => Project, {
+    description: "双容双诺 admission on the enterprise's commitment (its own ENTERPRISE users, or ADMIN on its behalf). NEGATIVE_LIST, CREDIT_RESTRICTED or CONFLICT when refused.",
+  })
+  applyFastTrack(@Ctx() ctx: RequestContext, @Arg("input") input: ApplyFastTrackInput): Promise<Project> {
+    return fastTrackService.apply(ctx, input);
+  }
+
+  @Authorized()
+  @Query(() => DeferredItem, { description: "One deferred item; another enterprise's answers NOT_FOUND." })
+  deferredItem(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<DeferredItem> {
+    return deferredItemService.findVisible(ctx, id);
+  }
+
+  @Authorized()
+  @Query(() => DeferredItemConnection, { description: "Deferred items across projects, earliest promise first; an ENTERPRISE user sees its own only." })
+  deferredItems(
+    @Ctx() ctx: RequestContext,
+    @Args() args: ConnectionArgs,
+    @Arg("filter", () => DeferredItemFilter, { nullable: true }) filter?: DeferredItemFilter,
+  ) {
+    return deferredItemService.list(ctx, args, filter ?? {});
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => DeferredItem, { description: "Record a deferred material as supplied (ADMIN or CADRE receiving it)." })
+  recordDeferredItemSupplied(@Ctx() ctx: RequestContext, @Arg("input") input: RecordDeferredItemSuppliedInput): Promise<DeferredItem> {
+    return deferredItemService.recordSupplied(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => DeferredItem, { description: "Mark a PENDING item OVERDUE after its promised date passed (NOT_YET_DUE before)." })
+  markDeferredItemOverdue(@Ctx() ctx: RequestContext, @Arg("input") input: MarkDeferredItemOverdueInput): Promise<DeferredItem> {
+    return deferredItemService.markOverdue(ctx, input.deferredItemId);
+  }
+}
+
+@Resolver(() => DeferredItem)
+export class DeferredItemResolver {
+  @FieldResolver(() => DeferrableItem)
+  item(@Root() deferred: DeferredItem, @Ctx() ctx: RequestContext) {
+    return deferredItemService.catalogItem(ctx, deferred.deferrableItemId);
+  }
+
+  @FieldResolver(() => Project)
+  project(@Root() deferred: DeferredItem, @Ctx() ctx: RequestContext) {
+    return projectService.byId(ctx).load(deferred.projectId);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "Who recorded the supply." })
+  suppliedBy(@Root() deferred: DeferredItem, @Ctx() ctx: RequestContext) {
+    return loadUser(ctx, deferred.suppliedById);
+  }
+}
+
+@Resolver(() => Project)
+export class ProjectDeferralResolver {
+  @FieldResolver(() => [DeferredItem], { description: "容缺: the materials this project promised to supply later." })
+  deferredItems(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<DeferredItem[]> {
+    return deferredItemService.forProject(ctx, project.id);
+  }
+}

@@ -1,0 +1,88 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../core/context";
+import { ConnectionArgs, ConnectionType } from "../../core/pagination";
+import { User } from "../accounts/user.entity";
+import { loadUser } from "../accounts/user-loader";
+import { Project } from "../projects/project.entity";
+import { projectService } from "../projects/project.service";
+import { Application } from "./application.entity";
+import { ApplicationFilter, ApplicationStepInput, DecideApplicationInput, SubmitApplicationInput } from "./intake.inputs";
+import { intakeService } from "./intake.service";
+
+const ApplicationConnection = ConnectionType(Application);
+
+@Resolver(() => Application)
+export class IntakeResolver {
+  @Authorized()
+  @Query(() => ApplicationConnection, { description: "Applications, newest first; an ENTERPRISE user sees its own enterprise's only." })
+  applications(
+    @Ctx() ctx: RequestContext,
+    @Args() args: ConnectionArgs,
+    @Arg("filter", () => ApplicationFilter, { nullable: true }) filter?: ApplicationFilter,
+  ) {
+    return intakeService.list(ctx, args, filter ?? {});
+  }
+
+  @Authorized()
+  @Query(() => Application, { description: "One application; another enterprise's answers NOT_FOUND." })
+  application(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<Application> {
+    return intakeService.findVisible(ctx, id);
+  }
+
+  @Authorized()
+  @Mutation(() => Application, { description: "前台受理: take in an application for a project (front desk, or the enterprise online for its own project)." })
+  submitApplication(@Ctx() ctx: RequestContext, @Arg("input") input: SubmitApplicationInput): Promise<Application> {
+    return intakeService.submit(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => Application, { description: "分类流转: route a RECEIVED application to the back office for its class." })
+  routeApplication(@Ctx() ctx: RequestContext, @Arg("input") input: ApplicationStepInput): Promise<Application> {
+    return intakeService.route(ctx, input.applicationId);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => Application, { description: "后台审批: approve or reject a ROUTED application." })
+  decideApplication(@Ctx() ctx: RequestContext, @Arg("input") input: DecideApplicationInput): Promise<Application> {
+    return intakeService.decide(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => Application, { description: "统一出件: issue a decided application's result at the one window." })
+  issueApplicationResult(@Ctx() ctx: RequestContext, @Arg("input") input: ApplicationStepInput): Promise<Application> {
+    return intakeService.issue(ctx, input.applicationId);
+  }
+
+  @FieldResolver(() => Project)
+  project(@Root() application: Application, @Ctx() ctx: RequestContext) {
+    return projectService.byId(ctx).load(application.projectId);
+  }
+
+  @FieldResolver(() => User, { description: "Who took it in at the front desk (or submitted it online)." })
+  receivedBy(@Root() application: Application, @Ctx() ctx: RequestContext) {
+    return loadUser(ctx, application.receivedById);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  routedBy(@Root() application: Application, @Ctx() ctx: RequestContext) {
+    return loadUser(ctx, application.routedById);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  decidedBy(@Root() application: Application, @Ctx() ctx: RequestContext) {
+    return loadUser(ctx, application.decidedById);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  issuedBy(@Root() application: Application, @Ctx() ctx: RequestContext) {
+    return loadUser(ctx, application.issuedById);
+  }
+}
+
+@Resolver(() => Project)
+export class ProjectIntakeResolver {
+  @FieldResolver(() => [Application], { description: "一门式 applications for this project, newest first." })
+  applications(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<Application[]> {
+    return intakeService.forProject(ctx, project.id);
+  }
+}

@@ -1,0 +1,111 @@
+import DataLoader from "dataloader";
+import { In } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { enterpriseScope, findVisibleProject } from "../projects/project-access";
+import { Project } from "../projects/project.entity";
+import { APPLICATION_TRANSITIONS, Application, BACK_OFFICE_BY_CLASS, type ApplicationStatus } from "./application.entity";
+import type { ApplicationFilter, DecideApplicationInput, SubmitApplicationInput } from "./intake.inputs";
+
+/**
+ * 一门式一网式: the front desk takes an application in (or the enterprise online), it is routed to
+ * the back office for its class, decided there, and the result is issued at the one window. Each
+ * step records who handled it and when; steps follow APPLICATION_TRANSITIONS.
+ */
+export class IntakeService {
+  /** Takes in an application for a project the caller may see; RECEIVED, handled by the caller. */
+  async submit(ctx: RequestContext, input: SubmitApplicationInput): Promise<Application> {
+    const user = ctx.requireUser();
+    return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      const now = tx.clock.now();
+      const application = tx.repo(Application).create({
+        projectId: project.id, applicationClass: input.applicationClass, title: input.title, status: "RECEIVED", department: null,
+        receivedById: user.id, receivedAt: now, routedById: null, routedAt: null, decidedById: null, decidedAt: null,
+        decisionNote: null, issuedById: null, issuedAt: null, createdAt: now,
+      });
+      await tx.repo(Application).insert(application);
+      await recordAudit(tx, { action: "application.submit", entityType: "Application", entityId: application.id, after: application });
+      return application;
+    });
+  }
+
+  /** RECEIVED -> ROUTED to the back office its class names (BACK_OFFICE_BY_CLASS). */
+  route(ctx: RequestContext, id: string): Promise<Application> {
+    const user = ctx.requireUser();
+    return this.step(ctx, id, "ROUTED", "application.route", (a) => ({
+      department: BACK_OFFICE_BY_CLASS[a.applicationClass], routedById: user.id, routedAt: ctx.clock.now(),
+    }));
+  }
+
+  /** ROUTED -> APPROVED or REJECTED by the back office; a rejection states its reason. */
+  decide(ctx: RequestContext, input: DecideApplicationInput): Promise<Application> {
+    const user = ctx.requireUser();
+    if (!input.approved && !input.note) throw badInput("note", "A rejection needs the back office's reason");
+    return this.step(ctx, input.applicationId, input.approved ? "APPROVED" : "REJECTED", "application.decide", () => ({
+      decidedById: user.id, decidedAt: ctx.clock.now(), decisionNote: input.note ?? null,
+    }));
+  }
+
+  /** APPROVED or REJECTED -> ISSUED: the result handed out at the one window. */
+  issue(ctx: RequestContext, id: string): Promise<Application> {
+    const user = ctx.requireUser();
+    return this.step(ctx, id, "ISSUED", "application.issue", () => ({ issuedById: user.id, issuedAt: ctx.clock.now() }));
+  }
+
+  private async step(
+    ctx: RequestContext,
+    id: string,
+    to: ApplicationStatus,
+    action: string,
+    changes: (a: Application) => Partial<Application>,
+  ): Promise<Application> {
+    return ctx.transaction(async (tx) => {
+      const before = await this.findVisible(tx, id);
+      assertTransition(APPLICATION_TRANSITIONS, "Application", before.status, to);
+      const result = await tx.repo(Application).update({ id, status: before.status }, { ...changes(before), status: to });
+      const after = await tx.repo(Application).findOneByOrFail({ id });
+      if (!result.affected) throw invalidTransition("Application", after.status, to);
+      await recordAudit(tx, { action, entityType: "Application", entityId: id, before, after });
+      return after;
+    });
+  }
+
+  /** An application whose project the caller may see (NOT_FOUND otherwise). */
+  async findVisible(ctx: RequestContext, id: string): Promise<Application> {
+    const application = await ctx.repo(Application).findOneBy({ id });
+    if (!application) throw notFound("Application", id);
+    await findVisibleProject(ctx, application.projectId).catch(() => {
+      throw notFound("Application", id);
+    });
+    return application;
+  }
+
+  /** Newest first; an ENTERPRISE user's list holds its own enterprise's applications only. */
+  list(ctx: RequestContext, args: ConnectionArgs, filter: ApplicationFilter = {}): Promise<Connection<Application>> {
+    const query = ctx.repo(Application).createQueryBuilder("application");
+    const scope = enterpriseScope(ctx);
+    if (scope !== null) query.innerJoin(Project, "project", "project.id = application.projectId").andWhere("project.enterpriseId = :scope", { scope });
+    if (filter.projectId) query.andWhere("application.projectId = :projectId", { projectId: filter.projectId });
+    if (filter.status) query.andWhere("application.status = :status", { status: filter.status });
+    return paginate(query, args, {
+      name: "received",
+      direction: "DESC",
+      keys: [{ column: "application.receivedAt", value: (a) => a.receivedAt, kind: "date" }],
+      idColumn: "application.id",
+    });
+  }
+
+  /** A project's applications, newest first (per-request loader). */
+  forProject(ctx: RequestContext, projectId: string): Promise<Application[]> {
+    const loader = ctx.loader("application.byProject", () => new DataLoader<string, Application[]>(async (ids) => {
+      const rows = await ctx.repo(Application).find({ where: { projectId: In([...ids]) }, order: { receivedAt: "DESC", id: "DESC" } });
+      return ids.map((id) => rows.filter((r) => r.projectId === id));
+    }));
+    return loader.load(projectId);
+  }
+}
+
+export const intakeService = new IntakeService();

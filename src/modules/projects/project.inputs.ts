@@ -1,0 +1,116 @@
+import { IsIn, IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { GraphQLLocalDate } from "graphql-scalars";
+import { Field, ID, InputType } from "type-graphql";
+import { DecimalScalar } from "../../core/decimal";
+import { FAST_TRACK_STATUSES, FastTrackStatusEnum, PROJECT_STAGES, ProjectStageEnum, type FastTrackStatus, type ProjectStage } from "./project.entity";
+
+/** 投资项目统一代码: year, 6-digit division, 2-digit sector, 2-digit type, 6 digits. */
+export const PROJECT_CODE_PATTERN = /^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$/;
+const CODE_MESSAGE = "code must be a unified investment project code YYYY-RRRRRR-BB-CC-NNNNNN";
+const INDUSTRY_PATTERN = /^[A-T]\d{2,4}$/;
+const INDUSTRY_MESSAGE = "industry must be a GB/T 4754 industry code such as C3971 (section letter, then 2-4 digits)";
+const NON_NEGATIVE = /^\d/;
+
+@InputType()
+class ProjectMilestoneFields {
+  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() signedOn?: string | null;
+  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() landContractOn?: string | null;
+  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() constructionStartOn?: string | null;
+  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() completionOn?: string | null;
+  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() certificateOn?: string | null;
+  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() preAcceptanceOn?: string | null;
+  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() trialProductionOn?: string | null;
+}
+
+@InputType()
+export class CreateProjectInput extends ProjectMilestoneFields {
+  @Field({ description: "投资项目统一代码 YYYY-RRRRRR-BB-CC-NNNNNN; unique." })
+  @Matches(PROJECT_CODE_PATTERN, { message: CODE_MESSAGE })
+  code: string;
+
+  @Field()
+  @Length(1, 200)
+  name: string;
+
+  @Field(() => ID)
+  @Length(1, 36)
+  enterpriseId: string;
+
+  @Field()
+  @Matches(INDUSTRY_PATTERN, { message: INDUSTRY_MESSAGE })
+  industry: string;
+
+  @Field(() => DecimalScalar, { description: "总投资 in yuan, not negative." })
+  @Matches(NON_NEGATIVE, { message: "totalInvestment must not be negative" })
+  totalInvestment: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  landParcel?: string | null;
+
+  @Field(() => ProjectStageEnum, { nullable: true, description: "PRE_LANDING when omitted." })
+  @IsOptional()
+  @IsIn(PROJECT_STAGES)
+  stage?: ProjectStage;
+}
+
+@InputType()
+export class UpdateProjectInput extends ProjectMilestoneFields {
+  @Field(() => ID)
+  @Length(1, 36)
+  id: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(PROJECT_CODE_PATTERN, { message: CODE_MESSAGE })
+  code?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 200)
+  name?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(INDUSTRY_PATTERN, { message: INDUSTRY_MESSAGE })
+  industry?: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  @IsOptional()
+  @Matches(NON_NEGATIVE, { message: "totalInvestment must not be negative" })
+  totalInvestment?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  landParcel?: string | null;
+
+  @Field(() => ProjectStageEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(PROJECT_STAGES)
+  stage?: ProjectStage;
+}
+
+@InputType()
+export class ProjectFilter {
+  @Field(() => ProjectStageEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(PROJECT_STAGES)
+  stage?: ProjectStage;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @Length(1, 36)
+  enterpriseId?: string;
+
+  @Field(() => FastTrackStatusEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(FAST_TRACK_STATUSES)
+  fastTrackStatus?: FastTrackStatus;
+
+  @Field({ nullable: true, description: "Part of the name or the code." })
+  @IsOptional()
+  @MaxLength(100)
+  search?: string;
+}

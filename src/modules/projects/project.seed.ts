@@ -1,0 +1,180 @@
+import { RequestContext } from "../../core/context";
+import type { Clock } from "../../core/clock";
+import { toAuthUser } from "../accounts/account.service";
+import { User } from "../accounts/user.entity";
+import { commitmentService } from "../commitments/commitment.service";
+import { catalogService } from "../fast-track/catalog.service";
+import type { DeferredItem } from "../fast-track/deferred-item.entity";
+import { deferredItemService } from "../fast-track/deferred-item.service";
+import { fastTrackService } from "../fast-track/fast-track.service";
+import type { ApplicationClass } from "../intake/application.entity";
+import { intakeService } from "../intake/intake.service";
+import type { DemoRefs } from "../seed";
+import type { ProjectStage } from "./project.entity";
+import { projectService } from "./project.service";
+
+type Milestones = Partial<Record<"signedOn" | "landContractOn" | "constructionStartOn" | "completionOn" | "certificateOn" | "preAcceptanceOn" | "trialProductionOn", string>>;
+
+interface DemoProject {
+  enterpriseKey: string;
+  code: string;
+  name: string;
+  industry: string;
+  totalInvestment: string;
+  landParcel: string | null;
+  createdOn: string;
+  stage: ProjectStage;
+  milestones: Milestones;
+  /** Admission day and the deferrals declared, each with what became of it. */
+  fastTrack?: {
+    on: string;
+    deferrals: Array<{ code: string; promisedBy: string; supplied?: string; overdueSeenOn?: string }>;
+  };
+  /** Letter steps: drafted, enterprise and government signatures; optional amendment. */
+  letter?: { draftedOn: string; enterpriseSignedOn?: string; governmentSignedOn?: string; amend?: { on: string; templateCode: string; dueOn: string; enterpriseSignedOn?: string } };
+  applications?: Array<{ cls: ApplicationClass; title: string; on: string; upTo: "RECEIVED" | "ROUTED" | "APPROVED" | "REJECTED" | "ISSUED"; note?: string }>;
+}
+
+/**
+ * The district's named projects (特区建工, 华润怡宝, 力升创投二期, 聚芯源二期, 共享产业园) in division
+ * 441602, with deferred items in each state, letters (signed, half-signed, amended) and one-window
+ * applications. 力升创投二期, 聚芯源二期 and 共享产业园 started construction on land handover.
+ */
+export const DEMO_PROJECTS: DemoProject[] = [
+  {
+    enterpriseKey: "tqjg", code: "2025-441602-47-01-000101", name: "特区建工·源城智能建造产业园", industry: "E4710", totalInvestment: "350000000.00",
+    landParcel: "YC-2025-G08", createdOn: "2025-06-10", stage: "UNDER_CONSTRUCTION",
+    milestones: { signedOn: "2025-06-10", landContractOn: "2025-08-01", constructionStartOn: "2025-08-20" },
+    fastTrack: { on: "2025-06-12", deferrals: [
+      { code: "ENVIRONMENTAL_IMPACT", promisedBy: "2025-09-30", supplied: "2025-09-18" },
+      { code: "CONSTRUCTION_PERMIT", promisedBy: "2025-11-30", supplied: "2025-11-20" },
+    ] },
+    letter: { draftedOn: "2025-06-13", enterpriseSignedOn: "2025-06-15", governmentSignedOn: "2025-06-16" },
+    applications: [{ cls: "PLANNING_PERMIT", title: "建设工程规划许可申请", on: "2025-07-20", upTo: "ISSUED" }],
+  },
+  {
+    enterpriseKey: "tqjg", code: "2026-441602-30-01-000102", name: "特区建工·绿色建材基地", industry: "C3021", totalInvestment: "120000000.00",
+    landParcel: null, createdOn: "2026-09-01", stage: "PRE_LANDING", milestones: { signedOn: "2026-09-01" },
+  },
+  {
+    enterpriseKey: "crby", code: "2025-441602-15-01-000201", name: "华润怡宝河源饮料生产基地", industry: "C1522", totalInvestment: "1200000000.00",
+    landParcel: "YC-2025-G02", createdOn: "2025-03-01", stage: "IN_PRODUCTION",
+    milestones: { signedOn: "2025-03-01", landContractOn: "2025-04-10", constructionStartOn: "2025-04-25", preAcceptanceOn: "2026-01-20", trialProductionOn: "2026-02-01", completionOn: "2026-03-30", certificateOn: "2026-04-15" },
+    fastTrack: { on: "2025-03-05", deferrals: [
+      { code: "DESIGN_PLAN_REVIEW", promisedBy: "2025-05-31", supplied: "2025-05-20" },
+      { code: "FIRE_DESIGN_REVIEW", promisedBy: "2025-06-30", supplied: "2025-06-25" },
+    ] },
+    letter: { draftedOn: "2025-03-06", enterpriseSignedOn: "2025-03-08", governmentSignedOn: "2025-03-08" },
+    applications: [
+      { cls: "JOINT_ACCEPTANCE", title: "联合验收申请", on: "2026-03-20", upTo: "ISSUED" },
+      { cls: "PROPERTY_REGISTRATION", title: "不动产首次登记", on: "2026-04-01", upTo: "ISSUED" },
+    ],
+  },
+  {
+    enterpriseKey: "lsct", code: "2025-441602-39-01-000301", name: "力升创投科技园二期", industry: "C3971", totalInvestment: "450000000.50",
+    landParcel: "YC-2025-G11", createdOn: "2025-08-15", stage: "UNDER_CONSTRUCTION",
+    milestones: { signedOn: "2025-08-15", landContractOn: "2025-09-10", constructionStartOn: "2025-09-10" },
+    fastTrack: { on: "2025-08-20", deferrals: [
+      { code: "ENVIRONMENTAL_IMPACT", promisedBy: "2025-11-30", supplied: "2025-11-28" },
+      { code: "FIRE_DESIGN_REVIEW", promisedBy: "2026-01-31", overdueSeenOn: "2026-02-02" },
+      { code: "CONSTRUCTION_DRAWING_REVIEW", promisedBy: "2026-02-15", supplied: "2026-02-10" },
+    ] },
+    letter: { draftedOn: "2025-08-21", enterpriseSignedOn: "2025-08-22", governmentSignedOn: "2025-08-25" },
+    applications: [{ cls: "FIRE_DESIGN_REVIEW", title: "消防设计审查申请", on: "2026-01-10", upTo: "REJECTED", note: "消防分区与疏散宽度不满足规范，请修改后重新申报" }],
+  },
+  {
+    enterpriseKey: "jxy", code: "2026-441602-39-73-000401", name: "聚芯源半导体二期", industry: "C3973", totalInvestment: "12345678901.23",
+    landParcel: "YC-2026-G03", createdOn: "2026-06-01", stage: "UNDER_CONSTRUCTION",
+    milestones: { signedOn: "2026-06-01", landContractOn: "2026-07-15", constructionStartOn: "2026-07-15" },
+    fastTrack: { on: "2026-07-01", deferrals: [
+      { code: "DESIGN_PLAN_REVIEW", promisedBy: "2026-08-31", supplied: "2026-08-25" },
+      { code: "ENVIRONMENTAL_IMPACT", promisedBy: "2026-12-20" },
+      { code: "CONSTRUCTION_PERMIT", promisedBy: "2026-12-28" },
+    ] },
+    letter: {
+      draftedOn: "2026-07-02", enterpriseSignedOn: "2026-07-03", governmentSignedOn: "2026-07-05",
+      amend: { on: "2026-09-10", templateCode: "GOV_PARALLEL_APPROVAL", dueOn: "2026-10-15", enterpriseSignedOn: "2026-09-12" },
+    },
+    applications: [
+      { cls: "FILING", title: "企业投资项目备案", on: "2026-06-05", upTo: "ISSUED" },
+      { cls: "PLANNING_PERMIT", title: "建设工程规划许可申请", on: "2026-11-20", upTo: "ROUTED" },
+      { cls: "CONSTRUCTION_PERMIT", title: "施工许可申请", on: "2026-11-25", upTo: "RECEIVED" },
+    ],
+  },
+  {
+    enterpriseKey: "gxcy", code: "2026-441602-70-01-000501", name: "源城共享产业园", industry: "K7010", totalInvestment: "800000000.00",
+    landParcel: "YC-2026-G01", createdOn: "2026-03-10", stage: "UNDER_CONSTRUCTION",
+    milestones: { signedOn: "2026-03-10", landContractOn: "2026-04-20", constructionStartOn: "2026-04-20" },
+    fastTrack: { on: "2026-03-15", deferrals: [
+      { code: "ENERGY_REVIEW", promisedBy: "2026-05-31", overdueSeenOn: "2026-06-01" },
+      { code: "SOIL_WATER_CONSERVATION", promisedBy: "2026-09-10", supplied: "2026-09-01" },
+    ] },
+    letter: { draftedOn: "2026-03-16", enterpriseSignedOn: "2026-03-18" },
+    applications: [{ cls: "ENVIRONMENTAL_IMPACT", title: "环评审批申请", on: "2026-04-02", upTo: "APPROVED", note: "同意建设" }],
+  },
+];
+
+const NEGATIVE_LIST = [
+  { industryCode: "C16", category: "烟草制品业", reason: "烟草制品业实行专卖许可，不适用承诺制准入" },
+  { industryCode: "C2511", category: "原油加工及石油制品制造", reason: "高耗能高排放项目须经完整前置审批" },
+  { industryCode: "B06", category: "煤炭开采和洗选业", reason: "涉及安全生产与生态红线，不适用容缺受理" },
+];
+
+/** A clock fixed at 10:00 on a district day (02:00 UTC). */
+const at = (day: string): Clock => ({ now: () => new Date(`${day}T02:00:00.000Z`) });
+
+/** Builds the demo through the services themselves (rules, audit trail), each step as its user on its day. */
+export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<void> {
+  const users = new Map<string, User>();
+  const as = async (username: string, day: string) => {
+    const id = refs.userIds.get(username)!;
+    const user = users.get(username) ?? (await tx.repo(User).findOneByOrFail({ id }));
+    users.set(username, user);
+    return new RequestContext({ ...tx.app, clock: at(day) }, toAuthUser(user), tx.manager, "seed", null, []);
+  };
+  for (const entry of NEGATIVE_LIST) await catalogService.addNegativeListEntry(await as("admin", "2025-01-02"), entry);
+
+  for (const demo of DEMO_PROJECTS) {
+    const ent = `ent.${demo.enterpriseKey}`;
+    const project = await projectService.create(await as("admin", demo.createdOn), {
+      code: demo.code, name: demo.name, enterpriseId: refs.enterpriseIds.get(demo.enterpriseKey)!, industry: demo.industry,
+      totalInvestment: demo.totalInvestment, landParcel: demo.landParcel, stage: "PRE_LANDING", signedOn: demo.milestones.signedOn,
+    });
+    if (demo.fastTrack) {
+      await fastTrackService.apply(await as(ent, demo.fastTrack.on), {
+        projectId: project.id,
+        deferredItems: demo.fastTrack.deferrals.map((d) => ({ itemCode: d.code, promisedBy: d.promisedBy })),
+      });
+    }
+    if (demo.letter) {
+      const letter = await commitmentService.draft(await as("admin", demo.letter.draftedOn), { projectId: project.id, dueDates: [] });
+      if (demo.letter.enterpriseSignedOn) await commitmentService.sign(await as(ent, demo.letter.enterpriseSignedOn), letter.id);
+      if (demo.letter.governmentSignedOn) await commitmentService.sign(await as("admin", demo.letter.governmentSignedOn), letter.id);
+      const amend = demo.letter.amend;
+      if (amend) {
+        const v2 = await commitmentService.amend(await as("admin", amend.on), { letterId: letter.id, dueDates: [{ templateCode: amend.templateCode, dueOn: amend.dueOn }] });
+        if (amend.enterpriseSignedOn) await commitmentService.sign(await as(ent, amend.enterpriseSignedOn), v2.id);
+      }
+    }
+    if (demo.fastTrack) {
+      const items: DeferredItem[] = await deferredItemService.forProject(await as("admin", demo.createdOn), project.id);
+      const byCode = new Map(await Promise.all(items.map(async (i) => [(await deferredItemService.catalogItem(tx, i.deferrableItemId))!.code, i] as const)));
+      for (const d of demo.fastTrack.deferrals) {
+        const item = byCode.get(d.code)!;
+        if (d.supplied) await deferredItemService.recordSupplied(await as("cadre.wang", d.supplied), { deferredItemId: item.id, suppliedOn: d.supplied });
+        if (d.overdueSeenOn) await deferredItemService.markOverdue(await as("cadre.huang", d.overdueSeenOn), item.id);
+      }
+    }
+    for (const a of demo.applications ?? []) {
+      const application = await intakeService.submit(await as("cadre.zhang", a.on), { projectId: project.id, applicationClass: a.cls, title: a.title });
+      if (a.upTo === "RECEIVED") continue;
+      await intakeService.route(await as("cadre.zhang", a.on), application.id);
+      if (a.upTo === "ROUTED") continue;
+      await intakeService.decide(await as("cadre.wang", a.on), { applicationId: application.id, approved: a.upTo !== "REJECTED", note: a.note });
+      if (a.upTo !== "ISSUED") continue;
+      await intakeService.issue(await as("cadre.zhang", a.on), application.id);
+    }
+    const last = Object.values(demo.milestones).sort().at(-1) ?? demo.createdOn;
+    await projectService.update(await as("admin", last), { id: project.id, stage: demo.stage, ...demo.milestones });
+  }
+}

@@ -1,0 +1,94 @@
+import DataLoader from "dataloader";
+import { In } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import { changesOf } from "../../core/changes";
+import type { RequestContext } from "../../core/context";
+import { sqliteHoldsExactly } from "../../core/decimal";
+import { badInput, conflict, notFound } from "../../core/errors";
+import { onUniqueViolation } from "../../core/unique";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { Enterprise } from "../enterprises/enterprise.entity";
+import { enterpriseScope, findVisibleProject } from "./project-access";
+import type { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project.inputs";
+import { Project } from "./project.entity";
+
+const codeTaken = (code: string) => conflict(`Project code ${code} is taken`, { field: "code" });
+
+/** Projects: created and edited by the reform office; ENTERPRISE users see their own enterprise's only. */
+export class ProjectService {
+  /** A project code is unique (CONFLICT on the field); its enterprise must exist. */
+  async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
+    this.assertStorable(ctx, input.totalInvestment);
+    return ctx.transaction(async (tx) => {
+      if (!(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) throw notFound("Enterprise", input.enterpriseId);
+      await this.assertCodeFree(tx, input.code);
+      const project = tx.repo(Project).create({ landParcel: null, stage: "PRE_LANDING", fastTrackStatus: "NOT_APPLIED", ...changesOf(input, ["landParcel"]), createdAt: tx.clock.now() });
+      await onUniqueViolation(() => tx.repo(Project).insert(project), () => codeTaken(input.code));
+      const after = await tx.repo(Project).findOneByOrFail({ id: project.id });
+      await recordAudit(tx, { action: "project.create", entityType: "Project", entityId: project.id, after });
+      return after;
+    });
+  }
+
+  /** Edits details, stage and milestones; the fast-track status changes only through admission. */
+  async update(ctx: RequestContext, input: UpdateProjectInput): Promise<Project> {
+    if (input.totalInvestment !== undefined && input.totalInvestment !== null) this.assertStorable(ctx, input.totalInvestment);
+    return ctx.transaction(async (tx) => {
+      const before = await tx.repo(Project).findOneBy({ id: input.id });
+      if (!before) throw notFound("Project", input.id);
+      const { id, ...changes } = input;
+      if (changes.code && changes.code !== before.code) await this.assertCodeFree(tx, changes.code);
+      const defined = changesOf(changes, ["landParcel", "signedOn", "landContractOn", "constructionStartOn", "completionOn", "certificateOn", "preAcceptanceOn", "trialProductionOn"]);
+      if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
+      const after = await tx.repo(Project).findOneByOrFail({ id });
+      await recordAudit(tx, { action: "project.update", entityType: "Project", entityId: id, before, after });
+      return after;
+    });
+  }
+
+  private async assertCodeFree(tx: RequestContext, code: string): Promise<void> {
+    if (await tx.repo(Project).existsBy({ code })) throw codeTaken(code);
+  }
+
+  /** Money is never rounded: on the embedded SQLite an amount it cannot hold exactly is refused. */
+  private assertStorable(ctx: RequestContext, amount: string): void {
+    if (ctx.app.dialect === "sqlite" && !sqliteHoldsExactly(amount)) {
+      throw badInput("totalInvestment", "The embedded SQLite database holds amounts exactly up to 15 significant digits; use MariaDB/MySQL for larger ones");
+    }
+  }
+
+  findVisible(ctx: RequestContext, id: string): Promise<Project> {
+    return findVisibleProject(ctx, id);
+  }
+
+  /** Newest first; filters combine; an ENTERPRISE user's list holds its own enterprise's projects only. */
+  async list(ctx: RequestContext, args: ConnectionArgs, filter: ProjectFilter = {}): Promise<Connection<Project>> {
+    const query = ctx.repo(Project).createQueryBuilder("project");
+    const scope = enterpriseScope(ctx);
+    if (scope !== null) query.andWhere("project.enterpriseId = :scope", { scope });
+    if (filter.enterpriseId) query.andWhere("project.enterpriseId = :enterpriseId", { enterpriseId: filter.enterpriseId });
+    if (filter.stage) query.andWhere("project.stage = :stage", { stage: filter.stage });
+    if (filter.fastTrackStatus) query.andWhere("project.fastTrackStatus = :fastTrackStatus", { fastTrackStatus: filter.fastTrackStatus });
+    if (filter.search) {
+      const pattern = `%${filter.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      query.andWhere("(project.name LIKE :pattern ESCAPE '!' OR project.code LIKE :pattern ESCAPE '!')", { pattern });
+    }
+    return paginate(query, args, {
+      name: "newest",
+      direction: "DESC",
+      keys: [{ column: "project.createdAt", value: (p) => p.createdAt, kind: "date" }],
+      idColumn: "project.id",
+    });
+  }
+
+  /** Per-request loader: projects by id (no visibility check; callers check the parent). */
+  byId(ctx: RequestContext): DataLoader<string, Project | null> {
+    return ctx.loader("project.byId", () => new DataLoader<string, Project | null>(async (ids) => {
+      const rows = await ctx.repo(Project).findBy({ id: In([...ids]) });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }));
+  }
+}
+
+export const projectService = new ProjectService();
