@@ -34,7 +34,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const tokens = new TokenService(resolveJwtSecret(config), config.jwtTtl);
   const dataSource = createDataSource(config, { entities: allEntities, migrations });
   await dataSource.initialize();
-  const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl);
+  const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl, config.redisChannelPrefix);
   const services: AppServices = {
     config,
     dataSource,
