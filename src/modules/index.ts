@@ -10,6 +10,7 @@ import { ProjectManagerAssignment } from "./teams/project-manager-assignment.ent
 import { TeamMember } from "./teams/team-member.entity";
 import { ServiceTicket, TicketDepartment } from "./tickets/service-ticket.entity";
 import { TicketEvent } from "./tickets/ticket-event.entity";
+import { TicketEventResolver, TicketResolver } from "./tickets/ticket.resolver";
 import { ProjectManagerAssignmentResolver, ProjectTeamResolver, TeamMemberResolver, TeamResolver } from "./teams/team.resolver";
 
 /** Every stored entity; a module adds its own here. */
@@ -21,5 +22,5 @@ export const allEntities: Function[] = [
 /** Every resolver; a module adds its own here. */
 export const allResolvers: NonEmptyArray<Function> = [
   AccountResolver, AuditResolver,
-  TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver,
+  TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
 ];

@@ -35,7 +35,7 @@ export class TeamResolver {
   }
 
   @Authorized("CADRE")
-  @Query(() => ManagedProjectConnection, { description: "Projects the calling cadre now manages, newest first." })
+  @Query(() => ManagedProjectConnection, { description: "Projects the calling cadre now manages, by project code." })
   managedProjects(@Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
     return teamService.managedProjects(ctx, args);
   }

@@ -145,7 +145,7 @@ export class TeamService {
     return assignment ? userLoader(ctx).load(assignment.cadreId) : null;
   }
 
-  /** Projects the calling cadre now manages, newest first. */
+  /** Projects the calling cadre now manages, by project code. */
   async managedProjects(ctx: RequestContext, args: ConnectionArgs): Promise<Connection<Project>> {
     const user = ctx.requireUser();
     const query = ctx
@@ -154,8 +154,8 @@ export class TeamService {
       .where("project.id IN (SELECT a.project_id FROM project_manager_assignment a WHERE a.active_project_id IS NOT NULL AND a.cadre_id = :cadreId)", { cadreId: user.id });
     return paginate(query, args, {
       name: "managed",
-      direction: "DESC",
-      keys: [{ column: "project.createdAt", value: (p) => p.createdAt, kind: "date" }],
+      direction: "ASC",
+      keys: [{ column: "project.code", value: (p) => p.code }],
       idColumn: "project.id",
     });
   }

@@ -13,8 +13,8 @@ import { TicketStageEnum, TicketStatusEnum, type TicketStage, type TicketStatus 
  */
 @ObjectType({ description: "服务工单: a request to a project's service team (预诊, 导诊, 会诊 or 急诊)." })
 @Entity("service_ticket")
-@Index("IDX_ticket_project", ["projectId", "createdAt", "id"])
-@Index("IDX_ticket_created", ["createdAt", "id"])
+@Index("IDX_ticket_project", ["projectId", "openedAt", "id"])
+@Index("IDX_ticket_opened", ["openedAt", "id"])
 @Index("IDX_ticket_assignee", ["assigneeId", "status"])
 @Index("IDX_ticket_status_ack_due", ["status", "ackDueAt"])
 @Index("IDX_ticket_status_resolve_due", ["status", "resolveDueAt"])
@@ -59,6 +59,14 @@ export class ServiceTicket extends BaseEntity {
   @ManyToOne(() => User, { nullable: true })
   @JoinColumn({ name: "assignee_id", foreignKeyConstraintName: "FK_ticket_assignee" })
   assignee?: User | null;
+
+  @Field({ description: "When it was raised (service clock)." })
+  @TimestampColumn("opened_at")
+  openedAt: Date;
+
+  /** Timeline entries so far: bumped (row-locked) for each entry, giving its sequence number. */
+  @Column({ name: "event_count", type: "integer", default: 0 })
+  eventCount: number;
 
   @Field({ description: "Acknowledge by this time (SLA of the stage)." })
   @TimestampColumn("ack_due_at")

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { ServiceTicket } from "./service-ticket.entity";
 import { TicketEventTypeEnum, TicketStageEnum, TicketStatusEnum, type TicketEventType, type TicketStage, type TicketStatus } from "./ticket.states";
@@ -7,7 +7,7 @@ import { TicketEventTypeEnum, TicketStageEnum, TicketStatusEnum, type TicketEven
 /** One entry of a ticket's timeline: a comment, status change, reassignment, escalation or SLA breach. Never edited. */
 @ObjectType({ description: "One entry of a ticket's timeline." })
 @Entity("ticket_event")
-@Index("IDX_ticket_event_ticket", ["ticketId", "at", "id"])
+@Index("UQ_ticket_event_seq", ["ticketId", "seq"], { unique: true })
 export class TicketEvent extends BaseEntity {
   @Field(() => ID)
   declare id: string;
@@ -18,6 +18,11 @@ export class TicketEvent extends BaseEntity {
   @ManyToOne(() => ServiceTicket)
   @JoinColumn({ name: "ticket_id", foreignKeyConstraintName: "FK_ticket_event_ticket" })
   ticket?: ServiceTicket;
+
+  /** Position on the ticket's timeline, 1, 2, 3, ... (entries may share a clock time). */
+  @Field(() => Int, { description: "Position on the ticket's timeline, from 1." })
+  @Column({ type: "integer" })
+  seq: number;
 
   @Field(() => TicketEventTypeEnum)
   @Column({ type: "varchar", length: 24 })

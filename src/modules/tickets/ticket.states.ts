@@ -43,6 +43,10 @@ export const TICKET_TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> =
   CLOSED: [],
 };
 
+/** Starting work is ACKNOWLEDGED -> IN_PROGRESS only; reopening is the raiser's RESOLVED -> IN_PROGRESS only. */
+export const START_TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = { OPEN: [], ACKNOWLEDGED: ["IN_PROGRESS"], IN_PROGRESS: [], RESOLVED: [], CLOSED: [] };
+export const REOPEN_TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = { OPEN: [], ACKNOWLEDGED: [], IN_PROGRESS: [], RESOLVED: ["IN_PROGRESS"], CLOSED: [] };
+
 /** Statuses in which a ticket is still being worked: it can be commented, reassigned and escalated. */
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"];
 
