@@ -9,11 +9,11 @@ import type { ServiceTicketFilter } from "./ticket.inputs";
 import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";
 import { TicketEvent } from "./ticket-event.entity";
 
-/** A deadline was missed: already stamped by the checker, met late, or passed while still unmet. */
+/** A deadline was missed: already stamped by the checker, met late, or passed while still unmet. Never NULL, so NOT works. */
 const BREACHED_SQL =
   "(ticket.ackBreachedAt IS NOT NULL OR ticket.resolveBreachedAt IS NOT NULL" +
-  " OR (ticket.acknowledgedAt IS NULL AND ticket.status = 'OPEN' AND ticket.ackDueAt < :breachNow) OR ticket.acknowledgedAt > ticket.ackDueAt" +
-  " OR (ticket.resolvedAt IS NULL AND ticket.status IN ('OPEN', 'ACKNOWLEDGED', 'IN_PROGRESS') AND ticket.resolveDueAt < :breachNow) OR ticket.resolvedAt > ticket.resolveDueAt)";
+  " OR (ticket.acknowledgedAt IS NULL AND ticket.status = 'OPEN' AND ticket.ackDueAt < :breachNow) OR (ticket.acknowledgedAt IS NOT NULL AND ticket.acknowledgedAt > ticket.ackDueAt)" +
+  " OR (ticket.resolvedAt IS NULL AND ticket.status IN ('OPEN', 'ACKNOWLEDGED', 'IN_PROGRESS') AND ticket.resolveDueAt < :breachNow) OR (ticket.resolvedAt IS NOT NULL AND ticket.resolvedAt > ticket.resolveDueAt))";
 
 /** Reading tickets: one by id, filtered lists, timelines, each limited to what the caller may see. */
 export class TicketQueryService {
