@@ -83,6 +83,9 @@ describe("project managers", () => {
     const enterprise = await makeEnterprise(server);
     for (let round = 0; round < 3; round++) {
       const project = await makeProject(server, enterprise.id);
+      // Rounds 1 and 2 start with a manager in place, so the racers also race to end that assignment.
+      const initial = round > 0 ? 1 : 0;
+      if (initial) expect((await server.gql(ASSIGN, { input: { projectId: project.id, cadreId: (await server.user("CADRE")).user.id } }, admin)).errors).toBeUndefined();
       const cadres = await Promise.all(Array.from({ length: 6 }, () => server.user("CADRE")));
       const responses = await Promise.all(cadres.map((c) => server.gql(ASSIGN, { input: { projectId: project.id, cadreId: c.user.id } }, admin)));
       const ok = responses.filter((r) => !r.errors);
@@ -93,7 +96,7 @@ describe("project managers", () => {
       const rows = await server.app.services.dataSource.getRepository(ProjectManagerAssignment).findBy({ projectId: project.id });
       const active = rows.filter((r) => r.activeProjectId !== null);
       expect(active).toHaveLength(1);
-      expect(rows).toHaveLength(ok.length);
+      expect(rows).toHaveLength(ok.length + initial);
       expect(rows.filter((r) => r.endedAt === null)).toHaveLength(1);
     }
   });

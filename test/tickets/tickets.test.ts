@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuditEntry } from "../../src/core/audit";
 import { ServiceTicket } from "../../src/modules/tickets/service-ticket.entity";
+import { TicketEvent } from "../../src/modules/tickets/ticket-event.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { departmentId, makeProjectWithTeam } from "./fixtures";
 import { ACK, CLOSE, COMMENT, ESCALATE, OPEN, REASSIGN, REOPEN, RESOLVE, START, TICKET, TICKETS } from "./gql";
@@ -218,6 +219,23 @@ describe("lifecycle", () => {
       ["PRE_DIAGNOSIS", "CONSULTATION", "需多部门"],
       ["CONSULTATION", "EMERGENCY", "停工待水电"],
     ]);
+  });
+});
+
+describe("concurrency", () => {
+  test("two acknowledgements at once: one wins, the other answers INVALID_TRANSITION; concurrent comments get distinct positions", async () => {
+    const ticket = await open("GUIDANCE");
+    const [x, y] = await Promise.all([
+      server.gql(ACK, { input: { ticketId: ticket.id } }, team.manager.token),
+      server.gql(ACK, { input: { ticketId: ticket.id } }, admin),
+    ]);
+    expect([x, y].filter((r) => !r.errors)).toHaveLength(1);
+    expect([x, y].filter((r) => r.errors).map(codeOf)).toEqual(["INVALID_TRANSITION"]);
+    const comments = await Promise.all(Array.from({ length: 6 }, (_, i) => server.gql(COMMENT, { input: { ticketId: ticket.id, body: `第${i}条` } }, i % 2 ? team.member.token : team.owner.token)));
+    for (const r of comments) expect(r.errors).toBeUndefined();
+    const rows = await server.app.services.dataSource.getRepository(TicketEvent).find({ where: { ticketId: ticket.id }, order: { seq: "ASC" } });
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(rows.filter((r) => r.type === "ACKNOWLEDGED")).toHaveLength(1);
   });
 });
 
