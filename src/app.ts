@@ -12,6 +12,7 @@ import { createAppPubSub } from "./core/pubsub";
 import { migrations } from "../migrations";
 import { allEntities } from "./modules";
 import { seedDemo, isEmptyDatabase } from "./modules/seed";
+import { startSlaChecker } from "./modules/tickets/sla.service";
 import { buildAppSchema } from "./schema";
 import { createHttpServer, type RunningServer } from "./server";
 
@@ -38,7 +39,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const tokens = new TokenService(resolveJwtSecret(config), config.jwtTtlSeconds, clock);
   const dataSource = createDataSource(config, { entities: allEntities, migrations });
   await dataSource.initialize();
-  const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl);
+  const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl, config.redisChannelPrefix);
   const services: AppServices = {
     config,
     dataSource,
@@ -66,6 +67,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   }
   const schema = await buildAppSchema(pubSub);
   let server: RunningServer | undefined;
+  let slaChecker: { stop(): Promise<void> } | undefined;
   return {
     services,
     schema,
@@ -75,12 +77,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         server!.http.once("error", reject);
         server!.http.listen(port, host, () => resolve());
       });
+      if (config.slaCheckIntervalMs > 0) slaChecker ??= startSlaChecker(services, config.slaCheckIntervalMs, log);
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return `http://${shownHost}:${address.port}/graphql`;
     },
     async stop() {
       if (server) await server.stop(config.shutdownTimeoutMs);
+      await slaChecker?.stop();
       await closePubSub();
       if (dataSource.isInitialized) await dataSource.destroy();
     },

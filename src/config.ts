@@ -32,7 +32,25 @@ export interface AppConfig {
   taskClaimLimit: number;
   /** 容缺: the latest promised supply date of a deferred item, in days after admission. */
   deferralMaxDays: number;
+  /** Prefix of every Redis pub/sub channel, so several deployments (or test runs) can share one Redis. */
+  redisChannelPrefix: string;
+  /** How often the in-server SLA checker runs; 0 turns it off. */
+  slaCheckIntervalMs: number;
+  /** A RESOLVED service ticket the raiser has not confirmed closes itself after this many hours. */
+  ticketAutoCloseHours: number;
+  /** Hours to acknowledge and to resolve a service ticket, per stage. */
+  ticketSla: Record<TicketSlaStage, { ackHours: number; resolveHours: number }>;
 }
+
+export const TICKET_SLA_STAGES = ["PRE_DIAGNOSIS", "GUIDANCE", "CONSULTATION", "EMERGENCY"] as const;
+export type TicketSlaStage = (typeof TICKET_SLA_STAGES)[number];
+/** Default SLA hours per stage: 急诊 answers within 2 hours and is resolved within 3 days. */
+const DEFAULT_TICKET_SLA: Record<TicketSlaStage, { ackHours: number; resolveHours: number }> = {
+  PRE_DIAGNOSIS: { ackHours: 24, resolveHours: 240 },
+  GUIDANCE: { ackHours: 24, resolveHours: 120 },
+  CONSULTATION: { ackHours: 8, resolveHours: 168 },
+  EMERGENCY: { ackHours: 2, resolveHours: 72 },
+};
 
 export class ConfigError extends Error {}
 
@@ -87,6 +105,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
     taskClaimLimit: int(env, "TASK_CLAIM_LIMIT", 5, 1),
     deferralMaxDays: int(env, "DEFERRAL_MAX_DAYS", 180, 1),
+    redisChannelPrefix: env.REDIS_CHANNEL_PREFIX || "",
+    slaCheckIntervalMs: int(env, "SLA_CHECK_INTERVAL_MS", 60_000),
+    ticketAutoCloseHours: int(env, "TICKET_AUTO_CLOSE_HOURS", 72, 1),
+    // SLA_<STAGE>_ACK_HOURS and SLA_<STAGE>_RESOLVE_HOURS, e.g. SLA_EMERGENCY_ACK_HOURS=2.
+    ticketSla: Object.fromEntries(
+      TICKET_SLA_STAGES.map((stage) => [
+        stage,
+        {
+          ackHours: int(env, `SLA_${stage}_ACK_HOURS`, DEFAULT_TICKET_SLA[stage].ackHours, 1),
+          resolveHours: int(env, `SLA_${stage}_RESOLVE_HOURS`, DEFAULT_TICKET_SLA[stage].resolveHours, 1),
+        },
+      ]),
+    ) as AppConfig["ticketSla"],
     ...overrides,
   };
   return config;

@@ -15,9 +15,15 @@ export abstract class BaseEntity {
   @UpdateDateColumn({ name: "updated_at", ...TIMESTAMP } as ColumnOptions)
   updatedAt: Date;
 
+  /**
+   * Sets the timestamps here rather than by column default: SQLite's datetime('now') keeps whole
+   * seconds in another text format than TypeORM writes, which would break keyset cursors.
+   */
   @BeforeInsert()
   assignId(): void {
     this.id ??= randomUUID();
+    this.createdAt ??= new Date();
+    this.updatedAt ??= this.createdAt;
   }
 }
 

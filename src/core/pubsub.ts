@@ -14,18 +14,33 @@ export type Topic = keyof TopicMap;
 export type TopicPayload<K extends Topic> = TopicMap[K];
 export type AppPubSub = PubSub<{ [K in Topic]: [TopicMap[K]] }>;
 
-/** In-process pub/sub, or through Redis when REDIS_URL is set so events cross instances. */
-export function createAppPubSub(redisUrl?: string): { pubSub: AppPubSub; close(): Promise<void> } {
+/**
+ * In-process pub/sub, or through Redis when REDIS_URL is set so events cross instances.
+ * `channelPrefix` namespaces the Redis channels (deployments or test runs sharing one Redis).
+ */
+export function createAppPubSub(redisUrl?: string, channelPrefix = ""): { pubSub: AppPubSub; close(): Promise<void> } {
   if (!redisUrl) {
     return { pubSub: createPubSub<{ [K in Topic]: [TopicMap[K]] }>(), close: async () => {} };
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget<any>({ publishClient, subscribeClient });
+  const redisTarget = createRedisEventTarget<any>({ publishClient, subscribeClient });
+  const eventTarget = channelPrefix ? prefixedEventTarget(redisTarget, channelPrefix) : redisTarget;
   return {
     pubSub: createPubSub<{ [K in Topic]: [TopicMap[K]] }>({ eventTarget }),
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
+  };
+}
+
+type EventTargetLike = ReturnType<typeof createRedisEventTarget<any>>;
+
+/** The same event target with every topic renamed to `prefix + topic` (listeners still see the topic's payload). */
+function prefixedEventTarget(target: EventTargetLike, prefix: string): EventTargetLike {
+  return {
+    addEventListener: (topic, listener) => target.addEventListener(prefix + topic, listener),
+    removeEventListener: (topic, listener) => target.removeEventListener(prefix + topic, listener),
+    dispatchEvent: (event) => target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: event.detail })),
   };
 }

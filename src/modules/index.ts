@@ -18,12 +18,20 @@ import { NegativeListEntry } from "./fast-track/negative-list.entity";
 import { DeferredItemResolver, FastTrackResolver, ProjectDeferralResolver } from "./fast-track/fast-track.resolver";
 import { Project } from "./projects/project.entity";
 import { ProjectResolver } from "./projects/project.resolver";
+import { Department } from "./teams/department.entity";
+import { ProjectManagerAssignment } from "./teams/project-manager-assignment.entity";
+import { TeamMember } from "./teams/team-member.entity";
+import { ServiceTicket, TicketDepartment } from "./tickets/service-ticket.entity";
+import { TicketEvent } from "./tickets/ticket-event.entity";
+import { TicketEventResolver, TicketResolver } from "./tickets/ticket.resolver";
+import { ProjectManagerAssignmentResolver, ProjectTeamResolver, TeamMemberResolver, TeamResolver } from "./teams/team.resolver";
 
 /** Every stored entity; a module adds its own here. */
 export const allEntities: Function[] = [
   AuditEntry, User, LoginFailure, Enterprise, Project,
   NegativeListEntry, DeferrableItem, DeferredItem, ClauseTemplate, CommitmentLetter, CommitmentClause, Application,
   BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview,
+  Department, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
 ];
 
 /** Every resolver; a module adds its own here. */
@@ -33,4 +41,5 @@ export const allResolvers: NonEmptyArray<Function> = [
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
   IntakeResolver, ProjectIntakeResolver,
   BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
+  TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
 ];

@@ -6,6 +6,7 @@ import { User } from "./accounts/user.entity";
 import { seedBoard } from "./board/board.seed";
 import { Enterprise } from "./enterprises/enterprise.entity";
 import { seedProjects } from "./projects/project.seed";
+import { seedTeamsAndTickets } from "./tickets/ticket.seed";
 
 /** The one password of every demo login; the demo set is for trying the API, never for production. */
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -42,7 +43,12 @@ export interface DemoRefs {
 }
 
 /** Each module's demo records, in dependency order; each runs inside the seeding transaction. */
-const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [seedProjects, seedBoard];
+const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [
+  seedProjects,
+  // after the projects: managers, teams and tickets for the projects that exist by then
+  seedTeamsAndTickets,
+  seedBoard,
+];
 
 export async function isEmptyDatabase(services: AppServices): Promise<boolean> {
   return (await services.dataSource.getRepository(User).count()) === 0;

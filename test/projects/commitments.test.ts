@@ -84,6 +84,18 @@ describe("two-way commitment letter", () => {
     expect(codeOf(await server.gql(DRAFT, { input: { projectId: p2.id } }, cadre))).toBe("FORBIDDEN");
   });
 
+  test("the project's manager (项目经理人) may sign the government side; another cadre may not", async () => {
+    const { project } = await admitted();
+    const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
+    const manager = await server.user("CADRE");
+    const assigned = await server.gql(`mutation($input: AssignProjectManagerInput!) { assignProjectManager(input: $input) { id } }`, { input: { projectId: project.id, cadreId: manager.user.id } }, admin);
+    expect(assigned.errors).toBeUndefined();
+    expect(codeOf(await server.gql(SIGN, { input: { letterId: letter.id } }, cadre))).toBe("FORBIDDEN");
+    const signed = await server.gql(SIGN, { input: { letterId: letter.id } }, manager.token);
+    expect(signed.errors).toBeUndefined();
+    expect(signed.data.signCommitmentLetter.governmentSignedBy).toEqual({ id: manager.user.id });
+  });
+
   test("both parties sign: the enterprise's user for its side, ADMIN for the government; who and when are recorded", async () => {
     const { project, user, token } = await admitted();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;

@@ -1,11 +1,10 @@
 import type { RequestContext } from "../../core/context";
+import { ProjectManagerAssignment } from "../teams/project-manager-assignment.entity";
 
 /**
- * Whether the user is the project's cadre (项目经理人), who may sign the government side of its
- * commitment letter. Project managers arrive with the service-team issue, whose module replaces
- * this body with a look-up of the active assignment; until then no cadre is a project's manager,
- * so only ADMIN signs for the government.
+ * Whether the user is the project's cadre (项目经理人, the active manager assignment), who may
+ * sign the government side of its commitment letter alongside ADMIN.
  */
-export async function isProjectCadre(_ctx: RequestContext, _projectId: string, _userId: string): Promise<boolean> {
-  return false;
+export async function isProjectCadre(ctx: RequestContext, projectId: string, userId: string): Promise<boolean> {
+  return ctx.repo(ProjectManagerAssignment).existsBy({ activeProjectId: projectId, cadreId: userId });
 }

@@ -1,0 +1,119 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../core/context";
+import { ConnectionArgs, ConnectionType } from "../../core/pagination";
+import { User } from "../accounts/user.entity";
+import { Project } from "../projects/project.entity";
+import { Department } from "./department.entity";
+import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
+import { departmentLoader, projectLoader, userLoader } from "./team.loaders";
+import { AddTeamMemberInput, AssignProjectManagerInput, CreateDepartmentInput, RemoveTeamMemberInput } from "./team.inputs";
+import { ServiceTeam, TeamMember } from "./team-member.entity";
+import { teamService } from "./team.service";
+
+export const ManagedProjectConnection = ConnectionType(Project, "ManagedProject");
+
+@Resolver()
+export class TeamResolver {
+  @Authorized("ADMIN")
+  @Mutation(() => ProjectManagerAssignment, {
+    description: "Make a cadre the project's manager (ADMIN); the previous assignment ends and stays in the history. A concurrent assignment that loses answers CONFLICT.",
+  })
+  assignProjectManager(@Ctx() ctx: RequestContext, @Arg("input") input: AssignProjectManagerInput): Promise<ProjectManagerAssignment> {
+    return teamService.assignProjectManager(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => TeamMember, { description: "Add a cadre to a project's team (ADMIN or the project's manager)." })
+  addTeamMember(@Ctx() ctx: RequestContext, @Arg("input") input: AddTeamMemberInput): Promise<TeamMember> {
+    return teamService.addTeamMember(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => TeamMember, { description: "End a cadre's membership of a project's team (ADMIN or the project's manager)." })
+  removeTeamMember(@Ctx() ctx: RequestContext, @Arg("input") input: RemoveTeamMemberInput): Promise<TeamMember> {
+    return teamService.removeTeamMember(ctx, input);
+  }
+
+  @Authorized("CADRE")
+  @Query(() => ManagedProjectConnection, { description: "Projects the calling cadre now manages, by project code." })
+  managedProjects(@Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
+    return teamService.managedProjects(ctx, args);
+  }
+
+  @Authorized()
+  @Query(() => [Department], { description: "The district departments teams and consultations draw on." })
+  departments(@Ctx() ctx: RequestContext): Promise<Department[]> {
+    return teamService.departments(ctx);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Department, { description: "Add a department to the list (ADMIN)." })
+  createDepartment(@Ctx() ctx: RequestContext, @Arg("input") input: CreateDepartmentInput): Promise<Department> {
+    return teamService.createDepartment(ctx, input);
+  }
+}
+
+/** Project fields of this module; type-graphql merges them into the Project type. */
+@Resolver(() => Project)
+export class ProjectTeamResolver {
+  @FieldResolver(() => User, { nullable: true, description: "项目经理人: the cadre leading the project's team; null until assigned." })
+  manager(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return teamService.managerOf(ctx, project.id);
+  }
+
+  @FieldResolver(() => ServiceTeam, { description: "一项目一专班: the project's service team." })
+  team(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<ServiceTeam> {
+    return teamService.teamOf(ctx, project.id);
+  }
+
+  @FieldResolver(() => [ProjectManagerAssignment], { description: "Every manager the project has had, newest first." })
+  managerHistory(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<ProjectManagerAssignment[]> {
+    return teamService.managerHistoryOf(ctx, project.id);
+  }
+}
+
+@Resolver(() => ProjectManagerAssignment)
+export class ProjectManagerAssignmentResolver {
+  @FieldResolver(() => Project)
+  project(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
+    return projectLoader(ctx).load(assignment.projectId);
+  }
+
+  @FieldResolver(() => User, { description: "The cadre who is (or was) the manager." })
+  cadre(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
+    return userLoader(ctx).load(assignment.cadreId);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "Who made the assignment." })
+  startedBy(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
+    return assignment.startedById ? userLoader(ctx).load(assignment.startedById) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "Who ended it (by reassigning)." })
+  endedBy(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
+    return assignment.endedById ? userLoader(ctx).load(assignment.endedById) : null;
+  }
+}
+
+@Resolver(() => TeamMember)
+export class TeamMemberResolver {
+  @FieldResolver(() => User)
+  user(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
+    return userLoader(ctx).load(member.userId);
+  }
+
+  @FieldResolver(() => Department)
+  department(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
+    return departmentLoader(ctx).load(member.departmentId);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  addedBy(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
+    return member.addedById ? userLoader(ctx).load(member.addedById) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  removedBy(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
+    return member.removedById ? userLoader(ctx).load(member.removedById) : null;
+  }
+}

@@ -1,0 +1,186 @@
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { badInput, conflict, forbidden, notFound } from "../../core/errors";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { User } from "../accounts/user.entity";
+import { Project } from "../projects/project.entity";
+import { findVisibleProject } from "../projects/project-access";
+import { isConcurrencyFailure } from "./db-errors";
+import { Department } from "./department.entity";
+import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
+import { activeManagerLoader, activeMembersLoader, managerHistoryLoader, userLoader } from "./team.loaders";
+import type { AddTeamMemberInput, AssignProjectManagerInput, CreateDepartmentInput, RemoveTeamMemberInput } from "./team.inputs";
+import { ServiceTeam, TeamMember } from "./team-member.entity";
+
+const memberKey = (projectId: string, userId: string) => `${projectId}:${userId}`;
+
+/** 一项目一专班: project managers, their teams, and the departments teams draw on. */
+export class TeamService {
+  /** The active manager's user id of a project, or null. */
+  async activeManagerId(ctx: RequestContext, projectId: string): Promise<string | null> {
+    const active = await ctx.repo(ProjectManagerAssignment).findOneBy({ activeProjectId: projectId });
+    return active?.cadreId ?? null;
+  }
+
+  /** Whether the user now leads or serves on the project's team. */
+  async servesOn(ctx: RequestContext, projectId: string, userId: string): Promise<boolean> {
+    const [manager, member] = await Promise.all([
+      ctx.repo(ProjectManagerAssignment).existsBy({ activeProjectId: projectId, cadreId: userId }),
+      ctx.repo(TeamMember).existsBy({ activeKey: memberKey(projectId, userId) }),
+    ]);
+    return manager || member;
+  }
+
+  private async requireCadre(ctx: RequestContext, userId: string, field: string): Promise<User> {
+    const user = await ctx.repo(User).findOneBy({ id: userId });
+    if (!user || user.role !== "CADRE" || !user.active) throw badInput(field, `${userId} is not an active CADRE user`);
+    return user;
+  }
+
+  /**
+   * Makes a cadre the project's manager (ADMIN). The previous assignment is ended (endedAt,
+   * endedBy) and the new one inserted in one transaction; the UNIQUE key on active_project_id
+   * keeps one active manager per project. Of two concurrent assignments the database lets one
+   * through; the other answers CONFLICT (nothing written) and may simply be sent again.
+   * Assigning the current manager again changes nothing and returns the active assignment.
+   */
+  async assignProjectManager(ctx: RequestContext, input: AssignProjectManagerInput): Promise<ProjectManagerAssignment> {
+    const actor = ctx.requireUser();
+    try {
+      return await ctx.transaction(async (tx) => {
+        const project = await findVisibleProject(tx, input.projectId);
+        const cadre = await this.requireCadre(tx, input.cadreId, "cadreId");
+        const repo = tx.repo(ProjectManagerAssignment);
+        const current = await repo.findOneBy({ activeProjectId: project.id });
+        if (current?.cadreId === cadre.id) return current;
+        const now = tx.clock.now();
+        if (current) {
+          const ended = await repo.update({ id: current.id, activeProjectId: project.id }, { activeProjectId: null, endedAt: now, endedById: actor.id });
+          if (!ended.affected) throw conflict("The project's manager changed meanwhile; reload and try again", { projectId: project.id });
+          await recordAudit(tx, {
+            action: "project.manager.end",
+            entityType: "ProjectManagerAssignment",
+            entityId: current.id,
+            before: current,
+            after: { ...current, activeProjectId: null, endedAt: now, endedById: actor.id },
+          });
+        }
+        const assignment = repo.create({ projectId: project.id, activeProjectId: project.id, cadreId: cadre.id, startedAt: now, startedById: actor.id, endedAt: null, endedById: null });
+        await repo.insert(assignment);
+        await recordAudit(tx, { action: "project.manager.assign", entityType: "ProjectManagerAssignment", entityId: assignment.id, after: assignment });
+        return assignment;
+      });
+    } catch (error) {
+      if (isConcurrencyFailure(error)) {
+        throw conflict("Another manager assignment for this project was saved at the same moment; reload and try again", { projectId: input.projectId });
+      }
+      throw error;
+    }
+  }
+
+  /** ADMIN, or the project's active manager, manages the team; others are refused. */
+  private async requireTeamManager(tx: RequestContext, projectId: string): Promise<void> {
+    const user = tx.requireUser();
+    if (user.role === "ADMIN") return;
+    if ((await this.activeManagerId(tx, projectId)) !== user.id) throw forbidden("Only ADMIN or the project's manager manages its team");
+  }
+
+  /** Adds a cadre to the project's team for a department and role (ADMIN or the manager); one active membership per cadre and project. */
+  async addTeamMember(ctx: RequestContext, input: AddTeamMemberInput): Promise<TeamMember> {
+    try {
+      return await ctx.transaction(async (tx) => {
+        const project = await findVisibleProject(tx, input.projectId);
+        await this.requireTeamManager(tx, project.id);
+        await this.requireCadre(tx, input.userId, "userId");
+        if (!(await tx.repo(Department).existsBy({ id: input.departmentId }))) throw badInput("departmentId", `No department ${input.departmentId}`);
+        const key = memberKey(project.id, input.userId);
+        if (await tx.repo(TeamMember).existsBy({ activeKey: key })) throw conflict("This cadre already serves on the team", { field: "userId" });
+        const member = tx.repo(TeamMember).create({
+          projectId: project.id,
+          userId: input.userId,
+          departmentId: input.departmentId,
+          role: input.role,
+          activeKey: key,
+          addedById: tx.requireUser().id,
+          removedAt: null,
+          removedById: null,
+        });
+        await tx.repo(TeamMember).insert(member);
+        await recordAudit(tx, { action: "team.member.add", entityType: "TeamMember", entityId: member.id, after: member });
+        return member;
+      });
+    } catch (error) {
+      if (isConcurrencyFailure(error)) throw conflict("This cadre already serves on the team", { field: "userId" });
+      throw error;
+    }
+  }
+
+  /** Ends a cadre's membership (ADMIN or the manager); the row stays as history. */
+  async removeTeamMember(ctx: RequestContext, input: RemoveTeamMemberInput): Promise<TeamMember> {
+    return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      await this.requireTeamManager(tx, project.id);
+      const key = memberKey(project.id, input.userId);
+      const member = await tx.repo(TeamMember).findOneBy({ activeKey: key });
+      if (!member) throw notFound("TeamMember", input.userId);
+      const now = tx.clock.now();
+      const removed = await tx.repo(TeamMember).update({ id: member.id, activeKey: key }, { activeKey: null, removedAt: now, removedById: tx.requireUser().id });
+      if (!removed.affected) throw notFound("TeamMember", input.userId);
+      const after = { ...member, activeKey: null, removedAt: now, removedById: tx.requireUser().id };
+      await recordAudit(tx, { action: "team.member.remove", entityType: "TeamMember", entityId: member.id, before: member, after });
+      return Object.assign(member, after);
+    });
+  }
+
+  /** A project's team: its manager and members now serving. */
+  async teamOf(ctx: RequestContext, projectId: string): Promise<ServiceTeam> {
+    const [assignment, members] = await Promise.all([activeManagerLoader(ctx).load(projectId), activeMembersLoader(ctx).load(projectId)]);
+    const manager = assignment ? await userLoader(ctx).load(assignment.cadreId) : null;
+    return { projectId, manager, members };
+  }
+
+  /** The project's manager (a cadre), or null before one is assigned. */
+  async managerOf(ctx: RequestContext, projectId: string): Promise<User | null> {
+    const assignment = await activeManagerLoader(ctx).load(projectId);
+    return assignment ? userLoader(ctx).load(assignment.cadreId) : null;
+  }
+
+  /** Projects the calling cadre now manages, by project code. */
+  async managedProjects(ctx: RequestContext, args: ConnectionArgs): Promise<Connection<Project>> {
+    const user = ctx.requireUser();
+    const query = ctx
+      .repo(Project)
+      .createQueryBuilder("project")
+      .where("project.id IN (SELECT a.project_id FROM project_manager_assignment a WHERE a.active_project_id IS NOT NULL AND a.cadre_id = :cadreId)", { cadreId: user.id });
+    return paginate(query, args, {
+      name: "managed",
+      direction: "ASC",
+      keys: [{ column: "project.code", value: (p) => p.code }],
+      idColumn: "project.id",
+    });
+  }
+
+  /** The department list, in its set order. */
+  async departments(ctx: RequestContext): Promise<Department[]> {
+    return ctx.repo(Department).find({ order: { sortOrder: "ASC", name: "ASC" } });
+  }
+
+  /** Adds a department to the list (ADMIN); codes are unique. */
+  async createDepartment(ctx: RequestContext, input: CreateDepartmentInput): Promise<Department> {
+    return ctx.transaction(async (tx) => {
+      if (await tx.repo(Department).existsBy({ code: input.code })) throw conflict(`Department ${input.code} exists`, { field: "code" });
+      const last = await tx.repo(Department).find({ order: { sortOrder: "DESC" }, take: 1 });
+      const department = tx.repo(Department).create({ code: input.code, name: input.name, sortOrder: (last[0]?.sortOrder ?? 0) + 10 });
+      await tx.repo(Department).insert(department);
+      await recordAudit(tx, { action: "department.create", entityType: "Department", entityId: department.id, after: department });
+      return department;
+    });
+  }
+
+  /** Every manager the project has had, newest first. */
+  managerHistoryOf(ctx: RequestContext, projectId: string): Promise<ProjectManagerAssignment[]> {
+    return managerHistoryLoader(ctx).load(projectId);
+  }
+}
+
+export const teamService = new TeamService();

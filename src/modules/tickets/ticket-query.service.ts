@@ -1,0 +1,91 @@
+import DataLoader from "dataloader";
+import { In } from "typeorm";
+import type { RequestContext } from "../../core/context";
+import { dbDate } from "../../core/db";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { Department } from "../teams/department.entity";
+import { findVisibleTicket, scopeTickets } from "./ticket-access";
+import type { ServiceTicketFilter } from "./ticket.inputs";
+import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";
+import { TicketEvent } from "./ticket-event.entity";
+
+/** A deadline was missed: already stamped by the checker, met late, or passed while still unmet. Never NULL, so NOT works. */
+const BREACHED_SQL =
+  "(ticket.ackBreachedAt IS NOT NULL OR ticket.resolveBreachedAt IS NOT NULL" +
+  " OR (ticket.acknowledgedAt IS NULL AND ticket.status = 'OPEN' AND ticket.ackDueAt < :breachNow) OR (ticket.acknowledgedAt IS NOT NULL AND ticket.acknowledgedAt > ticket.ackDueAt)" +
+  " OR (ticket.resolvedAt IS NULL AND ticket.status IN ('OPEN', 'ACKNOWLEDGED', 'IN_PROGRESS') AND ticket.resolveDueAt < :breachNow) OR (ticket.resolvedAt IS NOT NULL AND ticket.resolvedAt > ticket.resolveDueAt))";
+
+/** Reading tickets: one by id, filtered lists, timelines, each limited to what the caller may see. */
+export class TicketQueryService {
+  /** A ticket the caller may see; NOT_FOUND otherwise (another enterprise's ticket included). */
+  async find(ctx: RequestContext, id: string): Promise<ServiceTicket> {
+    const { project: _project, ...ticket } = await findVisibleTicket(ctx, id);
+    return Object.assign(new ServiceTicket(), ticket);
+  }
+
+  /** The caller's visible tickets matching the filter, newest first. */
+  async list(ctx: RequestContext, args: ConnectionArgs, filter: ServiceTicketFilter = {}): Promise<Connection<ServiceTicket>> {
+    const query = scopeTickets(ctx.repo(ServiceTicket).createQueryBuilder("ticket"), ctx.requireUser());
+    if (filter.projectId) query.andWhere("ticket.projectId = :projectId", { projectId: filter.projectId });
+    if (filter.stage) query.andWhere("ticket.stage = :stage", { stage: filter.stage });
+    if (filter.status) query.andWhere("ticket.status = :status", { status: filter.status });
+    if (filter.assigneeId) query.andWhere("ticket.assigneeId = :assigneeId", { assigneeId: filter.assigneeId });
+    if (filter.breached !== undefined && filter.breached !== null) {
+      query.andWhere(filter.breached ? BREACHED_SQL : `NOT ${BREACHED_SQL}`, { breachNow: dbDate(ctx.clock.now()) });
+    }
+    return paginate(query, args, {
+      name: "tickets",
+      direction: "DESC",
+      keys: [{ column: "ticket.openedAt", value: (t) => t.openedAt, kind: "date" }],
+      idColumn: "ticket.id",
+    });
+  }
+
+  /** A ticket's timeline, oldest first. */
+  async timeline(ctx: RequestContext, ticketId: string, args: ConnectionArgs): Promise<Connection<TicketEvent>> {
+    const query = ctx.repo(TicketEvent).createQueryBuilder("event").where("event.ticketId = :ticketId", { ticketId });
+    return paginate(query, args, {
+      name: "timeline-seq",
+      direction: "ASC",
+      keys: [{ column: "event.seq", value: (e) => e.seq, kind: "number" }],
+      idColumn: "event.id",
+    });
+  }
+
+  /** The departments consulted on each ticket (batched per tick, not cached: see team.loaders). */
+  departmentsOf(ctx: RequestContext, ticketId: string): Promise<Department[]> {
+    const loader = ctx.loader(
+      "ticket.departments",
+      () =>
+        new DataLoader<string, Department[]>(
+          async (ids) => {
+            const links = await ctx.repo(TicketDepartment).find({ where: { ticketId: In([...ids]) }, relations: { department: true } });
+            return ids.map((id) =>
+              links
+                .filter((l) => l.ticketId === id)
+                .map((l) => l.department!)
+                .sort((a, b) => a.sortOrder - b.sortOrder),
+            );
+          },
+          { cache: false },
+        ),
+    );
+    return loader.load(ticketId);
+  }
+
+  /** The acknowledge deadline was missed (stamped, met late, or passed while still OPEN). */
+  ackBreached(ctx: RequestContext, ticket: ServiceTicket): boolean {
+    if (ticket.ackBreachedAt) return true;
+    const done = ticket.acknowledgedAt ?? (ticket.status === "OPEN" ? ctx.clock.now() : null);
+    return done !== null && done.getTime() > ticket.ackDueAt.getTime();
+  }
+
+  /** The resolve deadline was missed (stamped, met late, or passed while unresolved). */
+  resolveBreached(ctx: RequestContext, ticket: ServiceTicket): boolean {
+    if (ticket.resolveBreachedAt) return true;
+    const done = ticket.resolvedAt ?? (["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"].includes(ticket.status) ? ctx.clock.now() : null);
+    return done !== null && done.getTime() > ticket.resolveDueAt.getTime();
+  }
+}
+
+export const ticketQueryService = new TicketQueryService();

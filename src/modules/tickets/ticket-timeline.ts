@@ -1,0 +1,37 @@
+import type { RequestContext } from "../../core/context";
+import { ServiceTicket } from "./service-ticket.entity";
+import { TicketEvent } from "./ticket-event.entity";
+import type { TicketEventType } from "./ticket.states";
+import { announceUrgent } from "./urgent.events";
+
+/**
+ * Appends an entry to a ticket's timeline inside the caller's transaction. The ticket's
+ * event_count is incremented first (an UPDATE, so concurrent entries on one ticket queue on its
+ * row lock) and gives the entry's sequence number; UNIQUE (ticket_id, seq) backs it up. EMERGENCY
+ * tickets announce the entry on URGENT_REQUESTS after commit.
+ */
+export async function appendTimeline(
+  tx: RequestContext,
+  ticket: Pick<ServiceTicket, "id" | "projectId" | "stage">,
+  enterpriseId: string,
+  entry: Partial<TicketEvent> & { type: TicketEventType },
+): Promise<TicketEvent> {
+  await tx.repo(ServiceTicket).increment({ id: ticket.id }, "eventCount", 1);
+  const { eventCount } = await tx.repo(ServiceTicket).findOneOrFail({ select: { id: true, eventCount: true }, where: { id: ticket.id } });
+  const event = tx.repo(TicketEvent).create({
+    ticketId: ticket.id,
+    seq: eventCount,
+    actorId: tx.user?.id ?? null,
+    at: tx.clock.now(),
+    fromStatus: null,
+    toStatus: null,
+    fromStage: null,
+    toStage: null,
+    assigneeId: null,
+    body: null,
+    ...entry,
+  });
+  await tx.repo(TicketEvent).insert(event);
+  announceUrgent(tx, ticket, enterpriseId, event);
+  return event;
+}

@@ -1,0 +1,153 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import type { RequestContext } from "../../core/context";
+import { ConnectionArgs, ConnectionType } from "../../core/pagination";
+import { User } from "../accounts/user.entity";
+import { Project } from "../projects/project.entity";
+import { Department } from "../teams/department.entity";
+import { projectLoader, userLoader } from "../teams/team.loaders";
+import { ServiceTicket } from "./service-ticket.entity";
+import { TicketEvent } from "./ticket-event.entity";
+import { CommentOnTicketInput, EscalateTicketInput, OpenServiceTicketInput, ReassignTicketInput, ServiceTicketFilter, TicketStatusInput } from "./ticket.inputs";
+import { ticketQueryService } from "./ticket-query.service";
+import { ticketService } from "./ticket.service";
+import { UrgentRequestEvent, type UrgentRequestPayload } from "./urgent.events";
+import { urgentService } from "./urgent.service";
+
+const ServiceTicketConnection = ConnectionType(ServiceTicket);
+const TicketEventConnection = ConnectionType(TicketEvent);
+
+@Resolver(() => ServiceTicket)
+export class TicketResolver {
+  @Authorized()
+  @Query(() => ServiceTicketConnection, { description: "Service tickets the caller may see, newest first." })
+  serviceTickets(
+    @Ctx() ctx: RequestContext,
+    @Args() args: ConnectionArgs,
+    @Arg("filter", () => ServiceTicketFilter, { nullable: true }) filter?: ServiceTicketFilter,
+  ) {
+    return ticketQueryService.list(ctx, args, filter);
+  }
+
+  @Authorized()
+  @Query(() => ServiceTicket, { description: "One service ticket; NOT_FOUND when the caller may not see it." })
+  ticket(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<ServiceTicket> {
+    return ticketQueryService.find(ctx, id);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "Raise a ticket (the project's enterprise, its manager or a team member)." })
+  openServiceTicket(@Ctx() ctx: RequestContext, @Arg("input") input: OpenServiceTicketInput): Promise<ServiceTicket> {
+    return ticketService.open(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "OPEN -> ACKNOWLEDGED (the assignee, the manager or ADMIN)." })
+  acknowledgeTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
+    return ticketService.acknowledge(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "ACKNOWLEDGED -> IN_PROGRESS (the assignee, the manager or ADMIN)." })
+  startTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
+    return ticketService.start(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "Add a comment to the timeline (anyone who sees the ticket, until it is closed)." })
+  commentOnTicket(@Ctx() ctx: RequestContext, @Arg("input") input: CommentOnTicketInput): Promise<ServiceTicket> {
+    return ticketService.comment(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "IN_PROGRESS -> RESOLVED (the assignee, the manager or ADMIN)." })
+  resolveTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
+    return ticketService.resolve(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "RESOLVED -> CLOSED: the raiser confirms (or ADMIN)." })
+  closeTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
+    return ticketService.close(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "RESOLVED -> IN_PROGRESS: the raiser is not satisfied." })
+  reopenTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
+    return ticketService.reopen(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "Give an unfinished ticket to another cadre of the project's team (ADMIN or the manager)." })
+  reassignTicket(@Ctx() ctx: RequestContext, @Arg("input") input: ReassignTicketInput): Promise<ServiceTicket> {
+    return ticketService.reassign(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ServiceTicket, { description: "Move an unfinished ticket to a more urgent stage; its SLA deadlines are recomputed." })
+  escalateTicket(@Ctx() ctx: RequestContext, @Arg("input") input: EscalateTicketInput): Promise<ServiceTicket> {
+    return ticketService.escalate(ctx, input);
+  }
+
+  @Authorized()
+  @Subscription(() => UrgentRequestEvent, {
+    topics: "URGENT_REQUESTS",
+    filter: ({ payload, args, context }) => urgentService.delivers(context, payload, args.projectId),
+    description: "急诊 live: creation, status changes, comments, reassignment, escalation into EMERGENCY and SLA breaches of EMERGENCY tickets the caller may see.",
+  })
+  urgentRequests(
+    @Root() payload: UrgentRequestPayload,
+    @Ctx() ctx: RequestContext,
+    @Arg("projectId", () => ID, { nullable: true }) _projectId?: string,
+  ): Promise<UrgentRequestEvent> {
+    return urgentService.toEvent(ctx, payload);
+  }
+
+  @FieldResolver(() => Project)
+  project(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
+    return projectLoader(ctx).load(ticket.projectId);
+  }
+
+  @FieldResolver(() => User, { description: "Who raised it." })
+  raisedBy(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
+    return userLoader(ctx).load(ticket.raisedById);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "The cadre working on it; null while the project has no manager." })
+  assignee(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
+    return ticket.assigneeId ? userLoader(ctx).load(ticket.assigneeId) : null;
+  }
+
+  @FieldResolver(() => [Department], { description: "Departments consulted." })
+  departments(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
+    return ticketQueryService.departmentsOf(ctx, ticket.id);
+  }
+
+  @FieldResolver(() => TicketEventConnection, { description: "Comments, status changes, reassignments, escalations and SLA breaches, oldest first." })
+  timeline(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
+    return ticketQueryService.timeline(ctx, ticket.id, args);
+  }
+
+  @FieldResolver(() => Boolean, { description: "The acknowledge deadline was missed." })
+  ackBreached(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext): boolean {
+    return ticketQueryService.ackBreached(ctx, ticket);
+  }
+
+  @FieldResolver(() => Boolean, { description: "The resolve deadline was missed." })
+  resolveBreached(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext): boolean {
+    return ticketQueryService.resolveBreached(ctx, ticket);
+  }
+}
+
+@Resolver(() => TicketEvent)
+export class TicketEventResolver {
+  @FieldResolver(() => User, { nullable: true, description: "Who acted; null for the system (SLA checker, auto-close)." })
+  actor(@Root() event: TicketEvent, @Ctx() ctx: RequestContext) {
+    return event.actorId ? userLoader(ctx).load(event.actorId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "The new assignee of a REASSIGNED entry (or the first one of OPENED)." })
+  assignee(@Root() event: TicketEvent, @Ctx() ctx: RequestContext) {
+    return event.assigneeId ? userLoader(ctx).load(event.assigneeId) : null;
+  }
+}
+

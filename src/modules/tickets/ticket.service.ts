@@ -1,0 +1,237 @@
+import { In } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { assertTransition, badInput, forbidden, invalidTransition } from "../../core/errors";
+import { findVisibleProject } from "../projects/project-access";
+import { Department } from "../teams/department.entity";
+import { teamService } from "../teams/team.service";
+import { findVisibleTicket } from "./ticket-access";
+import type { CommentOnTicketInput, EscalateTicketInput, OpenServiceTicketInput, ReassignTicketInput, TicketStatusInput } from "./ticket.inputs";
+import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";
+import { ACTIVE_STATUSES, REOPEN_TRANSITIONS, START_TRANSITIONS, TICKET_TRANSITIONS, stageRank, type TicketEventType, type TicketStage, type TicketStatus } from "./ticket.states";
+import { appendTimeline } from "./ticket-timeline";
+
+type VisibleTicket = Awaited<ReturnType<typeof findVisibleTicket>>;
+
+const HOUR = 3_600_000;
+const addHours = (date: Date, hours: number) => new Date(date.getTime() + hours * HOUR);
+const earlier = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
+
+/** Actions other than status changes, and the statuses that allow them (data, like the transition table). */
+const ACTION_STATUSES: Record<"COMMENTED" | "REASSIGNED" | "ESCALATED", readonly TicketStatus[]> = {
+  COMMENTED: ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS", "RESOLVED"],
+  REASSIGNED: ACTIVE_STATUSES,
+  ESCALATED: ACTIVE_STATUSES,
+};
+
+function assertAction(ticket: ServiceTicket, action: keyof typeof ACTION_STATUSES): void {
+  if (!ACTION_STATUSES[action].includes(ticket.status)) throw invalidTransition("ServiceTicket", ticket.status, action);
+}
+
+/** Who may move a ticket along, by the status it goes to. */
+type Mover = "WORKER" | "RAISER" | "RAISER_OR_ADMIN";
+
+/**
+ * 服务工单 lifecycle: OPEN -> ACKNOWLEDGED -> IN_PROGRESS -> RESOLVED -> CLOSED, the raiser
+ * confirming (or the SLA checker closing it after TICKET_AUTO_CLOSE_HOURS) and free to reopen a
+ * RESOLVED ticket. Every change is one transaction: a conditional UPDATE on the status read (so a
+ * concurrent change answers INVALID_TRANSITION instead of being overwritten), a timeline entry,
+ * an audit entry, and for EMERGENCY tickets an urgent-request event after commit.
+ */
+export class TicketService {
+  private async checkDepartments(tx: RequestContext, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const found = await tx.repo(Department).countBy({ id: In(ids) });
+    if (found !== ids.length) throw badInput("departmentIds", "Some departments do not exist");
+  }
+
+  /** The assignee must lead or serve on the project's team. */
+  private async checkAssignee(tx: RequestContext, projectId: string, assigneeId: string): Promise<void> {
+    if (!(await teamService.servesOn(tx, projectId, assigneeId))) throw badInput("assigneeId", "The assignee must be the project's manager or a member of its team");
+  }
+
+  /**
+   * Raises a ticket: by an enterprise user of the project, its manager or a team member. The
+   * assignee defaults to the manager (none yet: unassigned); CONSULTATION needs departments;
+   * the SLA deadlines come from the stage and the clock.
+   */
+  async open(ctx: RequestContext, input: OpenServiceTicketInput): Promise<ServiceTicket> {
+    return ctx.transaction(async (tx) => {
+      const user = tx.requireUser();
+      const project = await findVisibleProject(tx, input.projectId);
+      if (user.role === "ADMIN" || (user.role === "CADRE" && !(await teamService.servesOn(tx, project.id, user.id)))) {
+        throw forbidden("A ticket is raised by the project's enterprise, its manager or a member of its team");
+      }
+      const departmentIds = input.departmentIds ?? [];
+      if (input.stage === "CONSULTATION" && !departmentIds.length) throw badInput("departmentIds", "A consultation (会诊) needs at least one department");
+      await this.checkDepartments(tx, departmentIds);
+      if (input.assigneeId) await this.checkAssignee(tx, project.id, input.assigneeId);
+      const assigneeId = input.assigneeId ?? (await teamService.activeManagerId(tx, project.id));
+      const now = tx.clock.now();
+      const sla = tx.app.config.ticketSla[input.stage];
+      const ticket = tx.repo(ServiceTicket).create({
+        projectId: project.id,
+        stage: input.stage,
+        status: "OPEN",
+        title: input.title,
+        openedAt: now,
+        eventCount: 0,
+        description: input.description,
+        raisedById: user.id,
+        assigneeId,
+        ackDueAt: addHours(now, sla.ackHours),
+        resolveDueAt: addHours(now, sla.resolveHours),
+        acknowledgedAt: null,
+        resolvedAt: null,
+        closedAt: null,
+        ackBreachedAt: null,
+        resolveBreachedAt: null,
+      });
+      await tx.repo(ServiceTicket).insert(ticket);
+      for (const departmentId of departmentIds) await tx.repo(TicketDepartment).insert(tx.repo(TicketDepartment).create({ ticketId: ticket.id, departmentId }));
+      await appendTimeline(tx, ticket, project.enterpriseId, { type: "OPENED", toStatus: "OPEN", toStage: ticket.stage, assigneeId, body: null });
+      await recordAudit(tx, { action: "ticket.open", entityType: "ServiceTicket", entityId: ticket.id, after: { ...ticket, departmentIds } });
+      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+    });
+  }
+
+  private async requireMover(tx: RequestContext, ticket: VisibleTicket, mover: Mover): Promise<void> {
+    const user = tx.requireUser();
+    if (mover === "RAISER") {
+      if (ticket.raisedById !== user.id) throw forbidden("Only the raiser of the ticket may do this");
+      return;
+    }
+    if (mover === "RAISER_OR_ADMIN") {
+      if (ticket.raisedById !== user.id && user.role !== "ADMIN") throw forbidden("Only the raiser of the ticket (or ADMIN) may do this");
+      return;
+    }
+    if (user.role === "ADMIN" || ticket.assigneeId === user.id) return;
+    if ((await teamService.activeManagerId(tx, ticket.projectId)) === user.id) return;
+    throw forbidden("Only the assignee, the project's manager or ADMIN works on the ticket");
+  }
+
+  /** Moves a ticket to `to` when the table allows it and the caller may, stamping `set` columns. */
+  private async move(
+    ctx: RequestContext,
+    input: TicketStatusInput,
+    to: TicketStatus,
+    type: TicketEventType,
+    mover: Mover,
+    set: (now: Date) => Partial<ServiceTicket>,
+    table: Record<TicketStatus, readonly TicketStatus[]> = TICKET_TRANSITIONS,
+  ): Promise<ServiceTicket> {
+    return ctx.transaction(async (tx) => {
+      const ticket = await findVisibleTicket(tx, input.ticketId);
+      assertTransition(table, "ServiceTicket", ticket.status, to);
+      await this.requireMover(tx, ticket, mover);
+      const now = tx.clock.now();
+      const changes = { status: to, ...set(now) };
+      const result = await tx.repo(ServiceTicket).update({ id: ticket.id, status: ticket.status }, changes);
+      if (!result.affected) {
+        const current = await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+        throw invalidTransition("ServiceTicket", current.status, to);
+      }
+      await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type, fromStatus: ticket.status, toStatus: to, body: input.note ?? null });
+      const { project: _project, ...before } = ticket;
+      await recordAudit(tx, { action: `ticket.${type.toLowerCase()}`, entityType: "ServiceTicket", entityId: ticket.id, before, after: { ...before, ...changes } });
+      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+    });
+  }
+
+  /** 受理: the assignee (or the manager, or ADMIN) takes the ticket up. */
+  acknowledge(ctx: RequestContext, input: TicketStatusInput) {
+    return this.move(ctx, input, "ACKNOWLEDGED", "ACKNOWLEDGED", "WORKER", (now) => ({ acknowledgedAt: now }));
+  }
+
+  /** 开始办理. */
+  start(ctx: RequestContext, input: TicketStatusInput) {
+    return this.move(ctx, input, "IN_PROGRESS", "STARTED", "WORKER", () => ({}), START_TRANSITIONS);
+  }
+
+  /** 解决: answered; the raiser confirms, or it closes itself after TICKET_AUTO_CLOSE_HOURS. */
+  resolve(ctx: RequestContext, input: TicketStatusInput) {
+    return this.move(ctx, input, "RESOLVED", "RESOLVED", "WORKER", (now) => ({ resolvedAt: now }));
+  }
+
+  /** 办结: the raiser confirms the resolution (ADMIN may close it for them). */
+  close(ctx: RequestContext, input: TicketStatusInput) {
+    return this.move(ctx, input, "CLOSED", "CLOSED", "RAISER_OR_ADMIN", (now) => ({ closedAt: now }));
+  }
+
+  /** The raiser is not satisfied: a RESOLVED ticket goes back to IN_PROGRESS (its deadlines unchanged). */
+  reopen(ctx: RequestContext, input: TicketStatusInput) {
+    return this.move(ctx, input, "IN_PROGRESS", "REOPENED", "RAISER", () => ({ resolvedAt: null }), REOPEN_TRANSITIONS);
+  }
+
+  /** A comment on the timeline, by anyone who sees the ticket, until it is closed. */
+  async comment(ctx: RequestContext, input: CommentOnTicketInput): Promise<ServiceTicket> {
+    return ctx.transaction(async (tx) => {
+      const ticket = await findVisibleTicket(tx, input.ticketId);
+      assertAction(ticket, "COMMENTED");
+      const entry = await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "COMMENTED", body: input.body });
+      await recordAudit(tx, { action: "ticket.comment", entityType: "ServiceTicket", entityId: ticket.id, after: { ticketEventId: entry.id, body: input.body } });
+      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+    });
+  }
+
+  /** 转派: ADMIN or the project's manager gives an unfinished ticket to a cadre serving on the project. */
+  async reassign(ctx: RequestContext, input: ReassignTicketInput): Promise<ServiceTicket> {
+    return ctx.transaction(async (tx) => {
+      const user = tx.requireUser();
+      const ticket = await findVisibleTicket(tx, input.ticketId);
+      assertAction(ticket, "REASSIGNED");
+      if (user.role !== "ADMIN" && (await teamService.activeManagerId(tx, ticket.projectId)) !== user.id) {
+        throw forbidden("Only ADMIN or the project's manager reassigns a ticket");
+      }
+      if (ticket.assigneeId === input.assigneeId) throw badInput("assigneeId", "The ticket is already assigned to this cadre");
+      await this.checkAssignee(tx, ticket.projectId, input.assigneeId);
+      const result = await tx.repo(ServiceTicket).update({ id: ticket.id, status: ticket.status }, { assigneeId: input.assigneeId });
+      if (!result.affected) throw invalidTransition("ServiceTicket", (await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id })).status, "REASSIGNED");
+      await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "REASSIGNED", assigneeId: input.assigneeId, body: input.reason ?? null });
+      const { project: _project, ...before } = ticket;
+      await recordAudit(tx, { action: "ticket.reassign", entityType: "ServiceTicket", entityId: ticket.id, before, after: { ...before, assigneeId: input.assigneeId } });
+      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+    });
+  }
+
+  /**
+   * Moves an unfinished ticket to a more urgent stage (PRE_DIAGNOSIS < GUIDANCE < CONSULTATION <
+   * EMERGENCY), by anyone who sees it. The deadlines become those of the new stage counted from
+   * now, never later than they were (an acknowledged ticket keeps its acknowledge deadline).
+   * CONSULTATION needs at least one department, given now or already on the ticket.
+   */
+  async escalate(ctx: RequestContext, input: EscalateTicketInput): Promise<ServiceTicket> {
+    return ctx.transaction(async (tx) => {
+      const ticket = await findVisibleTicket(tx, input.ticketId);
+      assertAction(ticket, "ESCALATED");
+      if (stageRank(input.toStage) <= stageRank(ticket.stage)) throw invalidTransition("ServiceTicket stage", ticket.stage, input.toStage);
+      const newDepartments = input.departmentIds ?? [];
+      await this.checkDepartments(tx, newDepartments);
+      const existing = await tx.repo(TicketDepartment).findBy({ ticketId: ticket.id });
+      const toAdd = newDepartments.filter((id) => !existing.some((d) => d.departmentId === id));
+      if (input.toStage === "CONSULTATION" && existing.length + toAdd.length === 0) {
+        throw badInput("departmentIds", "A consultation (会诊) needs at least one department");
+      }
+      const now = tx.clock.now();
+      const sla = tx.app.config.ticketSla[input.toStage];
+      const changes = {
+        stage: input.toStage as TicketStage,
+        ackDueAt: ticket.acknowledgedAt ? ticket.ackDueAt : earlier(ticket.ackDueAt, addHours(now, sla.ackHours)),
+        resolveDueAt: earlier(ticket.resolveDueAt, addHours(now, sla.resolveHours)),
+      };
+      const result = await tx.repo(ServiceTicket).update({ id: ticket.id, status: ticket.status, stage: ticket.stage }, changes);
+      if (!result.affected) {
+        const current = await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+        throw invalidTransition("ServiceTicket stage", current.stage, input.toStage);
+      }
+      for (const departmentId of toAdd) await tx.repo(TicketDepartment).insert(tx.repo(TicketDepartment).create({ ticketId: ticket.id, departmentId }));
+      const escalated = Object.assign(new ServiceTicket(), { ...ticket, ...changes });
+      await appendTimeline(tx, escalated, ticket.project.enterpriseId, { type: "ESCALATED", fromStage: ticket.stage, toStage: input.toStage, body: input.reason });
+      const { project: _project, ...before } = ticket;
+      await recordAudit(tx, { action: "ticket.escalate", entityType: "ServiceTicket", entityId: ticket.id, before, after: { ...before, ...changes, addedDepartmentIds: toAdd } });
+      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+    });
+  }
+}
+
+export const ticketService = new TicketService();

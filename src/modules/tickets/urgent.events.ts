@@ -1,0 +1,56 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import type { RequestContext } from "../../core/context";
+import { User } from "../accounts/user.entity";
+import { ServiceTicket } from "./service-ticket.entity";
+import { URGENT_TYPE_OF, UrgentEventTypeEnum, type TicketEventType, type UrgentEventType } from "./ticket.states";
+
+/** What crosses the pub/sub (and Redis) for an urgent request: ids, states and an ISO time only. */
+export interface UrgentRequestPayload {
+  [key: string]: unknown;
+  ticketId: string;
+  projectId: string;
+  enterpriseId: string;
+  type: UrgentEventType;
+  actorId: string | null;
+  at: string;
+}
+
+@ObjectType({ description: "Something that happened to an urgent request (an EMERGENCY ticket)." })
+export class UrgentRequestEvent {
+  @Field(() => UrgentEventTypeEnum)
+  type: UrgentEventType;
+
+  @Field(() => ServiceTicket, { description: "The ticket as it is when the event is delivered." })
+  ticket: ServiceTicket;
+
+  @Field(() => User, { nullable: true, description: "Who acted; null when the system did (SLA breach, auto-close)." })
+  actor: User | null;
+
+  @Field({ description: "When it happened (service clock)." })
+  at: Date;
+
+  @Field(() => ID)
+  projectId: string;
+}
+
+/**
+ * Announces a timeline entry of an EMERGENCY ticket on URGENT_REQUESTS, after the transaction
+ * commits. Entries of tickets in other stages are not urgent and announce nothing.
+ */
+export function announceUrgent(
+  tx: RequestContext,
+  ticket: Pick<ServiceTicket, "id" | "projectId" | "stage">,
+  enterpriseId: string,
+  entry: { type: TicketEventType; actorId: string | null; at: Date },
+): void {
+  if (ticket.stage !== "EMERGENCY") return;
+  const payload: UrgentRequestPayload = {
+    ticketId: ticket.id,
+    projectId: ticket.projectId,
+    enterpriseId,
+    type: URGENT_TYPE_OF[entry.type],
+    actorId: entry.actorId,
+    at: entry.at.toISOString(),
+  };
+  tx.publishAfterCommit("URGENT_REQUESTS", payload);
+}

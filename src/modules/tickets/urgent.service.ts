@@ -1,0 +1,33 @@
+import type { RequestContext } from "../../core/context";
+import { userLoader } from "../teams/team.loaders";
+import { ServiceTicket } from "./service-ticket.entity";
+import { canSeeTicket } from "./ticket-access";
+import type { UrgentRequestEvent, UrgentRequestPayload } from "./urgent.events";
+
+/** Delivering urgent-request events: each to the subscribers allowed to see its ticket only. */
+export class UrgentService {
+  /**
+   * Whether this subscriber gets the event: it must match the projectId asked for, and the
+   * subscriber must see the ticket now (ADMIN all; ENTERPRISE its enterprise's projects; CADRE
+   * projects they manage or serve on, looked up in the database per event).
+   */
+  async delivers(ctx: RequestContext, payload: UrgentRequestPayload, projectId?: string | null): Promise<boolean> {
+    if (projectId && payload.projectId !== projectId) return false;
+    const user = ctx.user;
+    if (!user) return false;
+    if (user.role === "ADMIN") return true;
+    if (user.role === "ENTERPRISE") return user.enterpriseId !== null && user.enterpriseId === payload.enterpriseId;
+    return canSeeTicket(ctx, user, payload.ticketId);
+  }
+
+  /** The event as the subscriber reads it: the ticket as it is now, the actor, the time. */
+  async toEvent(ctx: RequestContext, payload: UrgentRequestPayload): Promise<UrgentRequestEvent> {
+    const [ticket, actor] = await Promise.all([
+      ctx.repo(ServiceTicket).findOneByOrFail({ id: payload.ticketId }),
+      payload.actorId ? userLoader(ctx).load(payload.actorId) : null,
+    ]);
+    return { type: payload.type, ticket, actor, at: new Date(payload.at), projectId: payload.projectId };
+  }
+}
+
+export const urgentService = new UrgentService();
