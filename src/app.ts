@@ -4,7 +4,9 @@ import type { GraphQLSchema } from "graphql";
 import type { AppConfig } from "./config";
 import { resolveJwtSecret, TokenService } from "./core/auth";
 import { systemClock, type Clock } from "./core/clock";
-import type { AppServices } from "./core/context";
+import { RequestContext, type AppServices } from "./core/context";
+import { startPeriodic } from "./core/periodic";
+import { sweepService } from "./modules/supervision/sweep.service";
 import { createDataSource, dialectOf } from "./core/db";
 import { createSerializer, runDirectly } from "./core/mutex";
 import { createLogger, Metrics } from "./core/observability";
@@ -66,6 +68,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   }
   const schema = await buildAppSchema(pubSub);
   let server: RunningServer | undefined;
+  const stopJobs: Array<() => Promise<void>> = [];
   return {
     services,
     schema,
@@ -75,11 +78,13 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         server!.http.once("error", reject);
         server!.http.listen(port, host, () => resolve());
       });
+      stopJobs.push(startPeriodic(services, "deadline", config.sweepIntervalMs, () => sweepService.run(RequestContext.system(services))));
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return `http://${shownHost}:${address.port}/graphql`;
     },
     async stop() {
+      await Promise.all(stopJobs.map((stopJob) => stopJob()));
       if (server) await server.stop(config.shutdownTimeoutMs);
       await closePubSub();
       if (dataSource.isInitialized) await dataSource.destroy();

@@ -74,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     : await freshDatabase();
   const config = loadConfig(
     { NODE_ENV: "test", ...options.env },
-    { databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...options.config },
+    { databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, sweepIntervalMs: 0, ...options.config },
   );
   const clock = new ManualClock(new Date("2026-03-02T01:00:00.000Z"));
   const logLines = options.logLines;
