@@ -119,9 +119,58 @@ export class Supervision1764200006000 implements MigrationInterface {
         foreignKeys: [foreignKey("FK_credit_record_enterprise", "enterprise_id", "enterprise")],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: "circuit_breaker",
+        columns: [
+          { ...varchar("project_id", 36), isPrimary: true },
+          varchar("state", 20),
+          varchar("stop_work_order", 500, { isNullable: true }),
+          timestamp("suspended_at", { isNullable: true }),
+          { name: "rectification_due_on", type: "date", isNullable: true },
+          timestamp("rectified_at", { isNullable: true }),
+          varchar("decision_reason", 500, { isNullable: true }),
+          timestamp("changed_at"),
+        ],
+        foreignKeys: [foreignKey("FK_circuit_breaker_project", "project_id", "project")],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "circuit_breaker_event",
+        columns: [
+          id(),
+          ...timestamps(queryRunner),
+          varchar("project_id", 36),
+          varchar("from_state", 20),
+          varchar("to_state", 20),
+          varchar("actor_id", 36, { isNullable: true }),
+          varchar("reason", 500),
+          timestamp("at"),
+        ],
+        indices: [{ name: "IDX_circuit_breaker_event_project", columnNames: ["project_id", "at"] }],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "delay_cause",
+        columns: [
+          id(),
+          ...timestamps(queryRunner),
+          varchar("project_id", 36),
+          varchar("attributed_to", 12),
+          varchar("cause", 24),
+          varchar("note", 500, { isNullable: true }),
+          varchar("recorded_by_id", 36),
+          timestamp("recorded_at"),
+        ],
+        indices: [{ name: "IDX_delay_cause_project", columnNames: ["project_id", "recorded_at"] }],
+        foreignKeys: [foreignKey("FK_delay_cause_project", "project_id", "project")],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ["credit_record", "inspection_finding", "joint_inspection", "project_supervision", "supervision_standard"]) await queryRunner.dropTable(table);
+    for (const table of ["delay_cause", "circuit_breaker_event", "circuit_breaker", "credit_record", "inspection_finding", "joint_inspection", "project_supervision", "supervision_standard"]) await queryRunner.dropTable(table);
   }
 }

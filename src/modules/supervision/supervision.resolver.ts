@@ -36,6 +36,8 @@ export class MeasureGroup {
 export class SweepReport {
   @Field() ranAt: Date;
   @Field(() => Int) overdueFindings: number;
+  @Field(() => Int, { description: "Projects the circuit breaker suspended." }) suspendedProjects: number;
+  @Field(() => Int, { description: "Suspended projects whose rectification deadline passed." }) awaitingDecision: number;
   @Field(() => Int) creditRecords: number;
 }
 
@@ -43,6 +45,7 @@ export class SweepReport {
 export class SupervisionDashboard {
   @Field(() => [InspectionFinding], { description: "Findings whose follow-up is overdue." }) overdueFindings: InspectionFinding[];
   @Field(() => [InspectionDue]) inspectionsDue: InspectionDue[];
+  @Field(() => [Project], { description: "Projects stopped by the circuit breaker (SUSPENDED or AWAITING_DECISION)." }) suspendedProjects: Project[];
   @Field(() => [MeasureGroup], { description: "Enterprises under each credit measure (NONE left out)." }) enterprisesByMeasure: MeasureGroup[];
 }
 

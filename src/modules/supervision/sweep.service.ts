@@ -3,11 +3,14 @@ import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { Project } from "../projects/project.entity";
 import { creditService } from "../credit/credit.service";
+import { circuitBreakerService } from "./circuit-breaker.service";
 import { InspectionFinding, JointInspection } from "./supervision.entity";
 
 export interface SweepReport {
   ranAt: Date;
   overdueFindings: number;
+  suspendedProjects: number;
+  awaitingDecision: number;
   creditRecords: number;
 }
 
@@ -18,8 +21,12 @@ export interface SweepReport {
  */
 export class SweepService {
   async run(ctx: RequestContext): Promise<SweepReport> {
-    const report: SweepReport = { ranAt: ctx.clock.now(), overdueFindings: 0, creditRecords: 0 };
+    const report: SweepReport = { ranAt: ctx.clock.now(), overdueFindings: 0, suspendedProjects: 0, awaitingDecision: 0, creditRecords: 0 };
     await this.sweepFindings(ctx, report);
+    const breakers = await circuitBreakerService.sweep(ctx);
+    report.suspendedProjects += breakers.suspendedProjects;
+    report.awaitingDecision += breakers.awaitingDecision;
+    report.creditRecords += breakers.creditRecords;
     return report;
   }
 
