@@ -4,7 +4,9 @@ import type { GraphQLSchema } from "graphql";
 import type { AppConfig } from "./config";
 import { resolveJwtSecret, TokenService } from "./core/auth";
 import { systemClock, type Clock } from "./core/clock";
-import type { AppServices } from "./core/context";
+import { RequestContext, type AppServices } from "./core/context";
+import { startPeriodic } from "./core/periodic";
+import { sweepService } from "./modules/supervision/sweep.service";
 import { createDataSource, dialectOf } from "./core/db";
 import { createSerializer, runDirectly } from "./core/mutex";
 import { createLogger, Metrics } from "./core/observability";
@@ -12,7 +14,7 @@ import { createAppPubSub } from "./core/pubsub";
 import { migrations } from "../migrations";
 import { allEntities } from "./modules";
 import { seedDemo, isEmptyDatabase } from "./modules/seed";
-import { startSlaChecker } from "./modules/tickets/sla.service";
+import { checkSla } from "./modules/tickets/sla.service";
 import { buildAppSchema } from "./schema";
 import { createHttpServer, type RunningServer } from "./server";
 
@@ -67,7 +69,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   }
   const schema = await buildAppSchema(pubSub);
   let server: RunningServer | undefined;
-  let slaChecker: { stop(): Promise<void> } | undefined;
+  const stopJobs: Array<() => Promise<void>> = [];
   return {
     services,
     schema,
@@ -77,14 +79,17 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         server!.http.once("error", reject);
         server!.http.listen(port, host, () => resolve());
       });
-      if (config.slaCheckIntervalMs > 0) slaChecker ??= startSlaChecker(services, config.slaCheckIntervalMs, log);
+      stopJobs.push(
+        startPeriodic(services, "deadline", config.sweepIntervalMs, () => sweepService.run(RequestContext.system(services))),
+        startPeriodic(services, "sla", config.slaCheckIntervalMs, () => checkSla(RequestContext.system(services))),
+      );
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return `http://${shownHost}:${address.port}/graphql`;
     },
     async stop() {
+      await Promise.all(stopJobs.map((stopJob) => stopJob()));
       if (server) await server.stop(config.shutdownTimeoutMs);
-      await slaChecker?.stop();
       await closePubSub();
       if (dataSource.isInitialized) await dataSource.destroy();
     },

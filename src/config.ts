@@ -27,6 +27,20 @@ export interface AppConfig {
   maxQueryCost: number;
   maxBatchOperations: number;
   metrics: boolean;
+  /** Points a credit record of each severity (MINOR, GENERAL, SERIOUS) weighs. */
+  creditPoints: [number, number, number];
+  /** Active points from which each measure applies: KEY_ATTENTION … MARKET_BAN. */
+  creditThresholds: [number, number, number, number, number];
+  /** Days a record of each severity stays active before it lapses (credit repair). */
+  creditPeriodDays: [number, number, number];
+  /** Months after signing by which a fast-track project must hold its construction permit. */
+  circuitBreakerMonths: number;
+  /** Days a suspended project has to rectify. */
+  rectificationDays: number;
+  /** Days between inspections for LOW, MEDIUM and HIGH risk. */
+  inspectionIntervalDays: [number, number, number];
+  /** How often the deadline sweep runs inside the server; 0 turns it off. */
+  sweepIntervalMs: number;
   logLevel: string;
   /** How many unfinished (CLAIMED or SUBMITTED) board tasks one cadre may hold. */
   taskClaimLimit: number;
@@ -60,6 +74,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   return value;
+}
+
+/** A comma-separated list of positive integers with exactly as many entries as the default. */
+function ints<T extends number[]>(env: NodeJS.ProcessEnv, name: string, fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const values = raw.split(",").map((v) => Number(v.trim()));
+  if (values.length !== fallback.length || values.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new ConfigError(`${name} must be ${fallback.length} comma-separated integers, got "${raw}"`);
+  }
+  return values as T;
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -102,6 +127,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxQueryCost: int(env, "MAX_QUERY_COST", 20_000, 1),
     maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),
     metrics: bool(env, "METRICS", true),
+    creditPoints: ints(env, "CREDIT_POINTS", [1, 2, 5]),
+    creditThresholds: ints(env, "CREDIT_THRESHOLDS", [1, 3, 5, 8, 12]),
+    creditPeriodDays: ints(env, "CREDIT_PERIOD_DAYS", [180, 365, 1095]),
+    circuitBreakerMonths: int(env, "CIRCUIT_BREAKER_MONTHS", 6, 1),
+    rectificationDays: int(env, "RECTIFICATION_DAYS", 60, 1),
+    inspectionIntervalDays: ints(env, "INSPECTION_INTERVAL_DAYS", [180, 90, 30]),
+    sweepIntervalMs: int(env, "SWEEP_INTERVAL_MS", 5 * 60_000),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
     taskClaimLimit: int(env, "TASK_CLAIM_LIMIT", 5, 1),
     deferralMaxDays: int(env, "DEFERRAL_MAX_DAYS", 180, 1),

@@ -25,6 +25,12 @@ import { ServiceTicket, TicketDepartment } from "./tickets/service-ticket.entity
 import { TicketEvent } from "./tickets/ticket-event.entity";
 import { TicketEventResolver, TicketResolver } from "./tickets/ticket.resolver";
 import { ProjectManagerAssignmentResolver, ProjectTeamResolver, TeamMemberResolver, TeamResolver } from "./teams/team.resolver";
+import { CreditRecord } from "./credit/credit-record.entity";
+import { CreditResolver } from "./credit/credit.resolver";
+import { InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard } from "./supervision/supervision.entity";
+import { CircuitBreaker, CircuitBreakerEvent, DelayCause } from "./supervision/circuit-breaker.entity";
+import { CircuitBreakerResolver } from "./supervision/circuit-breaker.resolver";
+import { JointInspectionResolver, ProjectSupervisionResolver, SupervisionResolver } from "./supervision/supervision.resolver";
 
 /** Every stored entity; a module adds its own here. */
 export const allEntities: Function[] = [
@@ -32,6 +38,7 @@ export const allEntities: Function[] = [
   NegativeListEntry, DeferrableItem, DeferredItem, ClauseTemplate, CommitmentLetter, CommitmentClause, Application,
   BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview,
   Department, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
+  CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
 ];
 
 /** Every resolver; a module adds its own here. */
@@ -42,4 +49,5 @@ export const allResolvers: NonEmptyArray<Function> = [
   IntakeResolver, ProjectIntakeResolver,
   BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
   TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
+  CreditResolver, SupervisionResolver, JointInspectionResolver, ProjectSupervisionResolver, CircuitBreakerResolver,
 ];

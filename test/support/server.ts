@@ -15,7 +15,7 @@ import { User } from "../../src/modules/accounts/user.entity";
 export const TEST_PASSWORD = "correct-horse-battery";
 
 /** Tests move the clock by days and months: fixture tokens must outlive that, and no background job may run. */
-const TEST_DEFAULTS: Partial<AppConfig> = { jwtTtlSeconds: 10 * 365 * 86_400 };
+const TEST_DEFAULTS: Partial<AppConfig> = { jwtTtlSeconds: 10 * 365 * 86_400, sweepIntervalMs: 0 };
 let sharedHash: Promise<string> | undefined;
 
 export interface GraphQLResponse<T = any> {

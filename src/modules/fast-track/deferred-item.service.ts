@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { In, LessThan } from "typeorm";
 import { recordAudit } from "../../core/audit";
+import { creditService } from "../credit/credit.service";
 import type { RequestContext } from "../../core/context";
 import { districtDate } from "../../core/dates";
 import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
@@ -131,6 +132,15 @@ async function flipOverdue(tx: RequestContext, before: DeferredItem, now: Date, 
   const after = await tx.repo(DeferredItem).findOneByOrFail({ id: before.id });
   await recordAudit(tx, { action: "deferredItem.overdue", entityType: "DeferredItem", entityId: before.id, before, after });
   await syncClausesWithDeferredItem(tx, after);
+  // 失信受限: a broken promise to supply is a breach on the enterprise, whoever noticed it
+  const project = await tx.repo(Project).findOneByOrFail({ id: before.projectId });
+  await creditService.recordBreach(tx, {
+    enterpriseId: project.enterpriseId,
+    severity: "GENERAL",
+    reason: `Deferred material not supplied by the promised date ${before.promisedBy}`,
+    sourceType: "DEFERRED_ITEM",
+    sourceId: before.id,
+  });
   return after;
 }
 

@@ -75,12 +75,12 @@ registerEnumType(TicketEventTypeEnum, {
   },
 });
 
-export const URGENT_EVENT_TYPES = ["CREATED", "STATUS_CHANGED", "COMMENTED", "REASSIGNED", "ESCALATED", "SLA_BREACHED"] as const;
+export const URGENT_EVENT_TYPES = ["CREATED", "STATUS_CHANGED", "COMMENTED", "REASSIGNED", "ESCALATED", "SLA_BREACHED", "CIRCUIT_BREAKER"] as const;
 export type UrgentEventType = (typeof URGENT_EVENT_TYPES)[number];
 export const UrgentEventTypeEnum = Object.fromEntries(URGENT_EVENT_TYPES.map((s) => [s, s])) as { [K in UrgentEventType]: K };
 registerEnumType(UrgentEventTypeEnum, {
   name: "UrgentRequestEventType",
-  description: "What happened to an EMERGENCY (急诊) ticket.",
+  description: "What happened on a project's urgent channel: to an EMERGENCY (急诊) ticket, or to the project's circuit breaker (熔断).",
   valuesConfig: {
     CREATED: { description: "An urgent request was raised." },
     STATUS_CHANGED: { description: "Acknowledged, started, resolved, closed or reopened." },
@@ -88,6 +88,7 @@ registerEnumType(UrgentEventTypeEnum, {
     REASSIGNED: { description: "Given to another cadre." },
     ESCALATED: { description: "Escalated into EMERGENCY." },
     SLA_BREACHED: { description: "Its acknowledge or resolve deadline passed." },
+    CIRCUIT_BREAKER: { description: "熔断: the project's circuit breaker moved (suspended, rectified, awaiting decision, exited, reapply); `ticket` is null." },
   },
 });
 

@@ -1,7 +1,8 @@
 import type { RequestContext } from "../../core/context";
 import { userLoader } from "../teams/team.loaders";
 import { ServiceTicket } from "./service-ticket.entity";
-import { canSeeTicket } from "./ticket-access";
+import { circuitBreakerService } from "../supervision/circuit-breaker.service";
+import { cadreServesProject, canSeeTicket } from "./ticket-access";
 import type { UrgentRequestEvent, UrgentRequestPayload } from "./urgent.events";
 
 /** Delivering urgent-request events: each to the subscribers allowed to see its ticket only. */
@@ -17,16 +18,17 @@ export class UrgentService {
     if (!user) return false;
     if (user.role === "ADMIN") return true;
     if (user.role === "ENTERPRISE") return user.enterpriseId !== null && user.enterpriseId === payload.enterpriseId;
-    return canSeeTicket(ctx, user, payload.ticketId);
+    return payload.ticketId ? canSeeTicket(ctx, user, payload.ticketId) : cadreServesProject(ctx, user.id, payload.projectId);
   }
 
   /** The event as the subscriber reads it: the ticket as it is now, the actor, the time. */
   async toEvent(ctx: RequestContext, payload: UrgentRequestPayload): Promise<UrgentRequestEvent> {
-    const [ticket, actor] = await Promise.all([
-      ctx.repo(ServiceTicket).findOneByOrFail({ id: payload.ticketId }),
+    const [ticket, circuitBreaker, actor] = await Promise.all([
+      payload.ticketId ? ctx.repo(ServiceTicket).findOneByOrFail({ id: payload.ticketId }) : null,
+      payload.ticketId ? null : circuitBreakerService.breakerOf(ctx, payload.projectId),
       payload.actorId ? userLoader(ctx).load(payload.actorId) : null,
     ]);
-    return { type: payload.type, ticket, actor, at: new Date(payload.at), projectId: payload.projectId };
+    return { type: payload.type, ticket, circuitBreaker, actor, at: new Date(payload.at), projectId: payload.projectId };
   }
 }
 

@@ -1,0 +1,151 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLLocalDate } from "graphql-scalars";
+import { BaseEntity, TimestampColumn } from "../../core/base.entity";
+import { Project } from "../projects/project.entity";
+
+const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+
+export const BREAKER_STATES = ["ACTIVE", "SUSPENDED", "AWAITING_DECISION", "EXITED", "REAPPLY"] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+export const BreakerStateEnum = enumOf(BREAKER_STATES);
+registerEnumType(BreakerStateEnum, {
+  name: "CircuitBreakerState",
+  description:
+    "熔断: a fast-track project with no construction permit CIRCUIT_BREAKER_MONTHS (6) after signing, whose delay a cadre attributed to the enterprise, " +
+    "is SUSPENDED (stop work, rectify within RECTIFICATION_DAYS); rectified in time it is ACTIVE again; not rectified by the deadline it is " +
+    "AWAITING_DECISION until the reform office decides EXITED or REAPPLY. A delay attributed to the government never trips it.",
+  valuesConfig: {
+    ACTIVE: { description: "Running normally." },
+    SUSPENDED: { description: "停工整改: stop-work order issued, rectification deadline running." },
+    AWAITING_DECISION: { description: "整改期满仍未达标: awaiting the ADMIN decision." },
+    EXITED: { description: "退出: the project leaves the fast track." },
+    REAPPLY: { description: "重新申请: the project must apply again." },
+  },
+});
+
+/** Allowed moves of the breaker, checked in one place. */
+export const BREAKER_TRANSITIONS: Record<BreakerState, readonly BreakerState[]> = {
+  ACTIVE: ["SUSPENDED"],
+  SUSPENDED: ["ACTIVE", "AWAITING_DECISION"],
+  AWAITING_DECISION: ["EXITED", "REAPPLY"],
+  EXITED: [],
+  REAPPLY: [],
+};
+
+export const DELAY_PARTIES = ["ENTERPRISE", "GOVERNMENT"] as const;
+export type DelayParty = (typeof DELAY_PARTIES)[number];
+export const DelayPartyEnum = enumOf(DELAY_PARTIES);
+registerEnumType(DelayPartyEnum, { name: "DelayParty", description: "Whose fault a delay is: only the enterprise's trips the circuit breaker." });
+
+export const DELAY_CAUSES = ["OVERDUE_MATERIALS", "FUNDS_NOT_IN_PLACE", "DESIGN_CHANGES", "APPROVAL_DELAY", "OTHER"] as const;
+export type DelayCauseKind = (typeof DELAY_CAUSES)[number];
+export const DelayCauseKindEnum = enumOf(DELAY_CAUSES);
+registerEnumType(DelayCauseKindEnum, { name: "DelayCauseKind" });
+
+/** The breaker of one project; absent until it first trips (ACTIVE is the default). */
+@ObjectType({ description: "熔断: the state of a project's circuit breaker." })
+@Entity("circuit_breaker")
+export class CircuitBreaker {
+  @Field(() => ID)
+  @PrimaryColumn({ name: "project_id", type: "varchar", length: 36 })
+  projectId: string;
+
+  @ManyToOne(() => Project)
+  @JoinColumn({ name: "project_id", foreignKeyConstraintName: "FK_circuit_breaker_project" })
+  project?: Project;
+
+  @Field(() => BreakerStateEnum)
+  @Column({ type: "varchar", length: 20 })
+  state: BreakerState;
+
+  @Field(() => String, { nullable: true, description: "停工整改通知: the stop-work order." })
+  @Column({ name: "stop_work_order", type: "varchar", length: 500, nullable: true })
+  stopWorkOrder: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @TimestampColumn("suspended_at", true)
+  suspendedAt: Date | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Column({ name: "rectification_due_on", type: "date", nullable: true })
+  rectificationDueOn: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @TimestampColumn("rectified_at", true)
+  rectifiedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ name: "decision_reason", type: "varchar", length: 500, nullable: true })
+  decisionReason: string | null;
+
+  @Field(() => Date)
+  @TimestampColumn("changed_at")
+  changedAt: Date;
+}
+
+/** One step of a breaker: who moved it, when and why. */
+@ObjectType({ description: "One step of a project's circuit breaker." })
+@Entity("circuit_breaker_event")
+@Index("IDX_circuit_breaker_event_project", ["projectId", "at"])
+export class CircuitBreakerEvent extends BaseEntity {
+  @Field(() => ID) declare id: string;
+
+  @Column({ name: "project_id", type: "varchar", length: 36 })
+  projectId: string;
+
+  @Field(() => BreakerStateEnum)
+  @Column({ name: "from_state", type: "varchar", length: 20 })
+  fromState: BreakerState;
+
+  @Field(() => BreakerStateEnum)
+  @Column({ name: "to_state", type: "varchar", length: 20 })
+  toState: BreakerState;
+
+  @Field(() => ID, { nullable: true, description: "null when the sweep acted." })
+  @Column({ name: "actor_id", type: "varchar", length: 36, nullable: true })
+  actorId: string | null;
+
+  @Field()
+  @Column({ type: "varchar", length: 500 })
+  reason: string;
+
+  @Field()
+  @TimestampColumn("at")
+  at: Date;
+}
+
+/** A cadre's finding of why a project is late, and whose fault it is. */
+@ObjectType({ description: "Why a project is late and whose fault it is (recordDelayCause)." })
+@Entity("delay_cause")
+@Index("IDX_delay_cause_project", ["projectId", "recordedAt"])
+export class DelayCause extends BaseEntity {
+  @Field(() => ID) declare id: string;
+
+  @Column({ name: "project_id", type: "varchar", length: 36 })
+  projectId: string;
+
+  @ManyToOne(() => Project)
+  @JoinColumn({ name: "project_id", foreignKeyConstraintName: "FK_delay_cause_project" })
+  project?: Project;
+
+  @Field(() => DelayPartyEnum)
+  @Column({ name: "attributed_to", type: "varchar", length: 12 })
+  attributedTo: DelayParty;
+
+  @Field(() => DelayCauseKindEnum)
+  @Column({ type: "varchar", length: 24 })
+  cause: DelayCauseKind;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: "varchar", length: 500, nullable: true })
+  note: string | null;
+
+  @Field(() => ID)
+  @Column({ name: "recorded_by_id", type: "varchar", length: 36 })
+  recordedById: string;
+
+  @Field()
+  @TimestampColumn("recorded_at")
+  recordedAt: Date;
+}

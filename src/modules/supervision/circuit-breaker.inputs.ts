@@ -1,0 +1,29 @@
+import { IsIn, IsOptional, IsUUID, Length } from "class-validator";
+import { Field, ID, InputType, registerEnumType } from "type-graphql";
+import { DELAY_CAUSES, DELAY_PARTIES, DelayCauseKindEnum, DelayPartyEnum, type DelayCauseKind, type DelayParty } from "./circuit-breaker.entity";
+
+@InputType()
+export class RecordDelayCauseInput {
+  @Field(() => ID) @IsUUID() projectId: string;
+  @Field(() => DelayPartyEnum) @IsIn(DELAY_PARTIES) attributedTo: DelayParty;
+  @Field(() => DelayCauseKindEnum) @IsIn(DELAY_CAUSES) cause: DelayCauseKind;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 500) note?: string;
+}
+
+@InputType()
+export class ConfirmRectificationInput {
+  @Field(() => ID) @IsUUID() projectId: string;
+  @Field() @Length(1, 500) note: string;
+}
+
+export const BREAKER_OUTCOMES = ["EXIT", "REAPPLY"] as const;
+export type BreakerOutcome = (typeof BREAKER_OUTCOMES)[number];
+export const BreakerOutcomeEnum = Object.fromEntries(BREAKER_OUTCOMES.map((o) => [o, o])) as { [K in BreakerOutcome]: K };
+registerEnumType(BreakerOutcomeEnum, { name: "RectificationOutcome", description: "退出 EXIT the fast track, or REAPPLY (重新申请)." });
+
+@InputType()
+export class DecideAfterRectificationInput {
+  @Field(() => ID) @IsUUID() projectId: string;
+  @Field(() => BreakerOutcomeEnum) @IsIn(BREAKER_OUTCOMES) outcome: BreakerOutcome;
+  @Field() @Length(1, 500) reason: string;
+}

@@ -1,0 +1,69 @@
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID, Length, ValidateNested } from "class-validator";
+import { Field, ID, InputType } from "type-graphql";
+import { GraphQLLocalDate } from "graphql-scalars";
+import { PHASES, RISK_LEVELS, RiskLevelEnum, SupervisionPhaseEnum, type RiskLevel, type SupervisionPhase } from "./supervision.entity";
+
+@InputType()
+export class CreateSupervisionStandardInput {
+  @Field() @Length(1, 16) code: string;
+  @Field() @Length(1, 200) title: string;
+  @Field(() => SupervisionPhaseEnum) @IsIn(PHASES) phase: SupervisionPhase;
+}
+
+@InputType()
+export class UpdateSupervisionStandardInput {
+  @Field(() => ID) @IsUUID() standardId: string;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 200) title?: string;
+  @Field(() => SupervisionPhaseEnum, { nullable: true }) @IsOptional() @IsIn(PHASES) phase?: SupervisionPhase;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+
+@InputType()
+export class SetRiskLevelInput {
+  @Field(() => ID) @IsUUID() projectId: string;
+  @Field(() => RiskLevelEnum) @IsIn(RISK_LEVELS) riskLevel: RiskLevel;
+}
+
+@InputType()
+export class ScheduleJointInspectionInput {
+  @Field(() => ID) @IsUUID() projectId: string;
+  @Field(() => GraphQLLocalDate) @IsISO8601({ strict: true }) scheduledOn: string;
+  @Field(() => [String], { description: "At least two departments: one visit instead of several." })
+  @ArrayMinSize(2)
+  @ArrayMaxSize(20)
+  @Length(1, 100, { each: true })
+  departments: string[];
+}
+
+@InputType()
+export class StandardResultInput {
+  @Field(() => ID) @IsUUID() standardId: string;
+  @Field() @IsBoolean() passed: boolean;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 500) note?: string;
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "Required when not passed: the follow-up deadline." })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  followUpDueOn?: string;
+}
+
+@InputType()
+export class RecordInspectionFindingsInput {
+  @Field(() => ID) @IsUUID() inspectionId: string;
+  @Field(() => [StandardResultInput])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(26)
+  @ValidateNested({ each: true })
+  results: StandardResultInput[];
+}
+
+@InputType()
+export class ResolveFindingInput {
+  @Field(() => ID) @IsUUID() findingId: string;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 500) note?: string;
+}
+
+@InputType()
+export class LiftCreditRecordInput {
+  @Field(() => ID) @IsUUID() recordId: string;
+  @Field() @Length(1, 500) reason: string;
+}

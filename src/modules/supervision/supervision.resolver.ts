@@ -1,0 +1,141 @@
+import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { GraphQLLocalDate } from "graphql-scalars";
+import type { RequestContext } from "../../core/context";
+import { Enterprise } from "../enterprises/enterprise.entity";
+import { MeasureEnum, type Measure } from "../credit/credit-record.entity";
+import { CommitmentClause } from "../commitments/commitment.entity";
+import { DeferredItem } from "../fast-track/deferred-item.entity";
+import { Project } from "../projects/project.entity";
+import { InspectionFinding, JointInspection, RiskLevelEnum, SupervisionStandard, type RiskLevel } from "./supervision.entity";
+import {
+  CreateSupervisionStandardInput,
+  RecordInspectionFindingsInput,
+  ResolveFindingInput,
+  ScheduleJointInspectionInput,
+  SetRiskLevelInput,
+  UpdateSupervisionStandardInput,
+} from "./supervision.inputs";
+import { supervisionService } from "./supervision.service";
+import { dashboardService } from "./dashboard.service";
+import { sweepService } from "./sweep.service";
+
+@ObjectType({ description: "A fast-track project whose inspection interval has passed." })
+export class InspectionDue {
+  @Field(() => Project) project: Project;
+  @Field(() => RiskLevelEnum) riskLevel: RiskLevel;
+  @Field(() => GraphQLLocalDate, { nullable: true }) lastInspectedOn: string | null;
+  @Field(() => GraphQLLocalDate) dueOn: string;
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "An inspection already scheduled, if any." }) nextScheduledOn: string | null;
+}
+
+@ObjectType()
+export class MeasureGroup {
+  @Field(() => MeasureEnum) measure: Measure;
+  @Field(() => [Enterprise]) enterprises: Enterprise[];
+}
+
+@ObjectType({ description: "What the deadline sweep did this run (each effect happens once over all runs)." })
+export class SweepReport {
+  @Field() ranAt: Date;
+  @Field(() => Int, { description: "容缺 materials that went OVERDUE." }) overdueDeferredItems: number;
+  @Field(() => Int, { description: "Commitment clauses that went BREACHED (unfulfilled past their due date)." }) breachedClauses: number;
+  @Field(() => Int) overdueFindings: number;
+  @Field(() => Int, { description: "Projects the circuit breaker suspended." }) suspendedProjects: number;
+  @Field(() => Int, { description: "Suspended projects whose rectification deadline passed." }) awaitingDecision: number;
+  @Field(() => Int) creditRecords: number;
+}
+
+@ObjectType({ description: "The supervision picture now." })
+export class SupervisionDashboard {
+  @Field(() => [DeferredItem], { description: "容缺 materials overdue, earliest promise first." }) overdueDeferredItems: DeferredItem[];
+  @Field(() => [CommitmentClause], { description: "Commitment clauses breached (either party), earliest due first." }) breachedClauses: CommitmentClause[];
+  @Field(() => [InspectionFinding], { description: "Findings whose follow-up is overdue." }) overdueFindings: InspectionFinding[];
+  @Field(() => [InspectionDue]) inspectionsDue: InspectionDue[];
+  @Field(() => [Project], { description: "Projects stopped by the circuit breaker (SUSPENDED or AWAITING_DECISION)." }) suspendedProjects: Project[];
+  @Field(() => [MeasureGroup], { description: "Enterprises under each credit measure (NONE left out)." }) enterprisesByMeasure: MeasureGroup[];
+}
+
+@Resolver()
+export class SupervisionResolver {
+  @Authorized()
+  @Query(() => [SupervisionStandard], { description: "The supervision standards (26项细则标准), by code." })
+  supervisionStandards(@Ctx() ctx: RequestContext, @Arg("activeOnly", { defaultValue: true }) activeOnly: boolean) {
+    return supervisionService.standards(ctx, activeOnly);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => SupervisionStandard)
+  createSupervisionStandard(@Ctx() ctx: RequestContext, @Arg("input") input: CreateSupervisionStandardInput) {
+    return supervisionService.createStandard(ctx, input);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => SupervisionStandard)
+  updateSupervisionStandard(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateSupervisionStandardInput) {
+    return supervisionService.updateStandard(ctx, input);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Project, { description: "Set a project's risk level, which sets its inspection interval (ADMIN)." })
+  setProjectRiskLevel(@Ctx() ctx: RequestContext, @Arg("input") input: SetRiskLevelInput) {
+    return supervisionService.setRiskLevel(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => JointInspection, { description: "综合查一次: schedule one visit by several departments." })
+  scheduleJointInspection(@Ctx() ctx: RequestContext, @Arg("input") input: ScheduleJointInspectionInput) {
+    return supervisionService.scheduleJointInspection(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => JointInspection, { description: "Record per standard a pass or a finding with a follow-up deadline; completes the inspection." })
+  recordInspectionFindings(@Ctx() ctx: RequestContext, @Arg("input") input: RecordInspectionFindingsInput) {
+    return supervisionService.recordFindings(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Mutation(() => InspectionFinding, { description: "A finding put right (OPEN or OVERDUE -> RESOLVED)." })
+  resolveInspectionFinding(@Ctx() ctx: RequestContext, @Arg("input") input: ResolveFindingInput) {
+    return supervisionService.resolveFinding(ctx, input);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Query(() => [InspectionDue], { description: "风险等级差异化监管: fast-track projects whose inspection interval has passed, earliest first." })
+  inspectionsDue(@Ctx() ctx: RequestContext) {
+    return supervisionService.inspectionsDue(ctx);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @Query(() => SupervisionDashboard)
+  supervisionDashboard(@Ctx() ctx: RequestContext) {
+    return dashboardService.dashboard(ctx);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => SweepReport, { description: "Run the deadline sweep now (it also runs inside the server every SWEEP_INTERVAL_MS)." })
+  runDeadlineSweep(@Ctx() ctx: RequestContext) {
+    return sweepService.run(ctx);
+  }
+}
+
+@Resolver(() => JointInspection)
+export class JointInspectionResolver {
+  @FieldResolver(() => [InspectionFinding])
+  findings(@Root() inspection: JointInspection, @Ctx() ctx: RequestContext) {
+    return supervisionService.findings(ctx, inspection.id);
+  }
+}
+
+@Resolver(() => Project)
+export class ProjectSupervisionResolver {
+  @FieldResolver(() => RiskLevelEnum, { description: "风险等级: MEDIUM until an ADMIN sets it." })
+  riskLevel(@Root() project: Project, @Ctx() ctx: RequestContext) {
+    return supervisionService.riskLevel(ctx, project.id);
+  }
+
+  @Authorized("ADMIN", "CADRE")
+  @FieldResolver(() => [JointInspection], { description: "The project's joint inspections, latest first." })
+  inspections(@Root() project: Project, @Ctx() ctx: RequestContext) {
+    return supervisionService.inspections(ctx, project.id);
+  }
+}

@@ -1,0 +1,200 @@
+import DataLoader from "dataloader";
+import { In } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import { addDays, districtDate } from "../../core/dates";
+import type { RequestContext } from "../../core/context";
+import { badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { Project } from "../projects/project.entity";
+import { RISK_LEVELS, InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
+import type {
+  CreateSupervisionStandardInput,
+  RecordInspectionFindingsInput,
+  ResolveFindingInput,
+  ScheduleJointInspectionInput,
+  SetRiskLevelInput,
+  UpdateSupervisionStandardInput,
+} from "./supervision.inputs";
+
+export interface InspectionDue {
+  project: Project;
+  riskLevel: RiskLevel;
+  lastInspectedOn: string | null;
+  dueOn: string;
+  nextScheduledOn: string | null;
+}
+
+/** The default risk level of a project nobody has rated yet. */
+export const DEFAULT_RISK: RiskLevel = "MEDIUM";
+
+/** 周期监管: standards, risk levels, joint inspections and their findings. */
+export class SupervisionService {
+  standards(ctx: RequestContext, activeOnly: boolean): Promise<SupervisionStandard[]> {
+    return ctx.repo(SupervisionStandard).find({ where: activeOnly ? { active: true } : {}, order: { code: "ASC" } });
+  }
+
+  async createStandard(ctx: RequestContext, input: CreateSupervisionStandardInput): Promise<SupervisionStandard> {
+    return ctx.transaction(async (tx) => {
+      if (await tx.repo(SupervisionStandard).existsBy({ code: input.code })) throw conflict(`Standard ${input.code} exists`, { field: "code" });
+      const standard = tx.repo(SupervisionStandard).create({ ...input, active: true });
+      await tx.repo(SupervisionStandard).insert(standard);
+      await recordAudit(tx, { action: "standard.create", entityType: "SupervisionStandard", entityId: standard.id, after: standard });
+      return standard;
+    });
+  }
+
+  async updateStandard(ctx: RequestContext, input: UpdateSupervisionStandardInput): Promise<SupervisionStandard> {
+    return ctx.transaction(async (tx) => {
+      const before = await tx.repo(SupervisionStandard).findOneBy({ id: input.standardId });
+      if (!before) throw notFound("SupervisionStandard", input.standardId);
+      const { standardId, ...changes } = input;
+      const after = tx.repo(SupervisionStandard).merge(tx.repo(SupervisionStandard).create(before), changes);
+      await tx.repo(SupervisionStandard).save(after);
+      await recordAudit(tx, { action: "standard.update", entityType: "SupervisionStandard", entityId: standardId, before, after });
+      return after;
+    });
+  }
+
+  riskLevel(ctx: RequestContext, projectId: string): Promise<RiskLevel> {
+    const loader = ctx.loader(
+      "riskLevelByProject",
+      () =>
+        new DataLoader<string, RiskLevel>(async (ids) => {
+          const rows = await ctx.repo(ProjectSupervision).findBy({ projectId: In([...ids]) });
+          const levels = new Map(rows.map((r) => [r.projectId, r.riskLevel]));
+          return ids.map((id) => levels.get(id) ?? DEFAULT_RISK);
+        }),
+    );
+    return loader.load(projectId);
+  }
+
+  async setRiskLevel(ctx: RequestContext, input: SetRiskLevelInput): Promise<Project> {
+    return ctx.transaction(async (tx) => {
+      const project = await tx.repo(Project).findOneBy({ id: input.projectId });
+      if (!project) throw notFound("Project", input.projectId);
+      const before = await tx.repo(ProjectSupervision).findOneBy({ projectId: input.projectId });
+      await tx.repo(ProjectSupervision).upsert({ projectId: input.projectId, riskLevel: input.riskLevel }, ["projectId"]);
+      await recordAudit(tx, { action: "project.riskLevel", entityType: "Project", entityId: project.id, before: { riskLevel: before?.riskLevel ?? DEFAULT_RISK }, after: { riskLevel: input.riskLevel } });
+      return project;
+    });
+  }
+
+  /** 综合查一次: several departments, one visit, on a date not in the past. */
+  async scheduleJointInspection(ctx: RequestContext, input: ScheduleJointInspectionInput): Promise<JointInspection> {
+    const today = districtDate(ctx.clock.now());
+    if (input.scheduledOn < today) throw badInput("scheduledOn", "An inspection cannot be scheduled in the past");
+    const departments = [...new Set(input.departments.map((d) => d.trim()))];
+    if (departments.length < 2) throw badInput("departments", "A joint inspection needs at least two different departments");
+    return ctx.transaction(async (tx) => {
+      if (!(await tx.repo(Project).existsBy({ id: input.projectId }))) throw notFound("Project", input.projectId);
+      const inspection = tx.repo(JointInspection).create({
+        projectId: input.projectId,
+        scheduledOn: input.scheduledOn,
+        departments,
+        status: "SCHEDULED",
+        scheduledById: tx.requireUser().id,
+        completedAt: null,
+      });
+      await tx.repo(JointInspection).insert(inspection);
+      await recordAudit(tx, { action: "inspection.schedule", entityType: "JointInspection", entityId: inspection.id, after: inspection });
+      return inspection;
+    });
+  }
+
+  /**
+   * Records the outcome per standard and completes the inspection (once: a conditional update
+   * on SCHEDULED). A finding needs a follow-up deadline after today; a pass has none.
+   */
+  async recordFindings(ctx: RequestContext, input: RecordInspectionFindingsInput): Promise<JointInspection> {
+    const today = districtDate(ctx.clock.now());
+    const standardIds = input.results.map((r) => r.standardId);
+    if (new Set(standardIds).size !== standardIds.length) throw badInput("results", "Each standard may appear once");
+    input.results.forEach((result, i) => {
+      if (!result.passed && !result.followUpDueOn) throw badInput(`results.${i}.followUpDueOn`, "A finding needs a follow-up deadline");
+      if (result.passed && result.followUpDueOn) throw badInput(`results.${i}.followUpDueOn`, "A pass has no follow-up");
+      if (result.followUpDueOn && result.followUpDueOn <= today) throw badInput(`results.${i}.followUpDueOn`, "The follow-up deadline must be after today");
+    });
+    return ctx.transaction(async (tx) => {
+      const inspection = await tx.repo(JointInspection).findOneBy({ id: input.inspectionId });
+      if (!inspection) throw notFound("JointInspection", input.inspectionId);
+      const known = await tx.repo(SupervisionStandard).countBy({ id: In(standardIds), active: true });
+      if (known !== standardIds.length) throw badInput("results", "Every standard must be an active supervision standard");
+      const completedAt = tx.clock.now();
+      const result = await tx.repo(JointInspection).createQueryBuilder().update().set({ status: "COMPLETED", completedAt }).where("id = :id AND status = 'SCHEDULED'", { id: inspection.id }).execute();
+      if (!result.affected) throw invalidTransition("JointInspection", inspection.status, "COMPLETED");
+      const findings = input.results.map((r) =>
+        tx.repo(InspectionFinding).create({
+          inspectionId: inspection.id,
+          standardId: r.standardId,
+          passed: r.passed,
+          note: r.note ?? null,
+          followUpDueOn: r.followUpDueOn ?? null,
+          followUpStatus: r.passed ? "NONE" : "OPEN",
+          followUpResolvedAt: null,
+        }),
+      );
+      await tx.repo(InspectionFinding).insert(findings);
+      const after = { ...inspection, status: "COMPLETED" as const, completedAt };
+      await recordAudit(tx, { action: "inspection.findings", entityType: "JointInspection", entityId: inspection.id, before: inspection, after: { ...after, findings } });
+      return tx.repo(JointInspection).create(after);
+    });
+  }
+
+  /** A finding put right: OPEN or OVERDUE -> RESOLVED (a credit record already written stays). */
+  async resolveFinding(ctx: RequestContext, input: ResolveFindingInput): Promise<InspectionFinding> {
+    return ctx.transaction(async (tx) => {
+      const before = await tx.repo(InspectionFinding).findOneBy({ id: input.findingId });
+      if (!before) throw notFound("InspectionFinding", input.findingId);
+      const resolvedAt = tx.clock.now();
+      const result = await tx
+        .repo(InspectionFinding)
+        .createQueryBuilder()
+        .update()
+        .set({ followUpStatus: "RESOLVED", followUpResolvedAt: resolvedAt, ...(input.note ? { note: input.note } : {}) })
+        .where("id = :id AND follow_up_status IN ('OPEN', 'OVERDUE')", { id: before.id })
+        .execute();
+      if (!result.affected) throw invalidTransition("InspectionFinding", before.followUpStatus, "RESOLVED");
+      const after = await tx.repo(InspectionFinding).findOneByOrFail({ id: before.id });
+      await recordAudit(tx, { action: "finding.resolve", entityType: "InspectionFinding", entityId: before.id, before, after });
+      return after;
+    });
+  }
+
+  findings(ctx: RequestContext, inspectionId: string): Promise<InspectionFinding[]> {
+    return ctx.repo(InspectionFinding).find({ where: { inspectionId }, order: { createdAt: "ASC", id: "ASC" } });
+  }
+
+  inspections(ctx: RequestContext, projectId: string): Promise<JointInspection[]> {
+    return ctx.repo(JointInspection).find({ where: { projectId }, order: { scheduledOn: "DESC", id: "ASC" } });
+  }
+
+  /**
+   * 风险等级差异化监管: a project is due when its risk level's interval has passed since its
+   * last completed inspection (or, never inspected, since it was admitted to the fast track or
+   * created). Only fast-track projects are supervised this way.
+   */
+  async inspectionsDue(ctx: RequestContext): Promise<InspectionDue[]> {
+    const today = districtDate(ctx.clock.now());
+    const projects = await ctx.repo(Project).find({ where: { fastTrackStatus: "ADMITTED" }, order: { code: "ASC" } });
+    if (!projects.length) return [];
+    const ids = projects.map((p) => p.id);
+    const [risks, inspections] = await Promise.all([
+      ctx.repo(ProjectSupervision).findBy({ projectId: In(ids) }),
+      ctx.repo(JointInspection).findBy({ projectId: In(ids), status: In(["SCHEDULED", "COMPLETED"]) }),
+    ]);
+    const riskOf = new Map(risks.map((r) => [r.projectId, r.riskLevel]));
+    const due: InspectionDue[] = [];
+    for (const project of projects) {
+      const riskLevel = riskOf.get(project.id) ?? DEFAULT_RISK;
+      const own = inspections.filter((i) => i.projectId === project.id);
+      const completed = own.filter((i) => i.status === "COMPLETED").map((i) => i.scheduledOn).sort();
+      const lastInspectedOn = completed.at(-1) ?? null;
+      const since = lastInspectedOn ?? districtDate(project.fastTrackAdmittedAt ?? project.createdAt);
+      const dueOn = addDays(since, ctx.app.config.inspectionIntervalDays[RISK_LEVELS.indexOf(riskLevel)]);
+      const nextScheduledOn = own.filter((i) => i.status === "SCHEDULED").map((i) => i.scheduledOn).sort()[0] ?? null;
+      if (dueOn <= today) due.push({ project, riskLevel, lastInspectedOn, dueOn, nextScheduledOn });
+    }
+    return due.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+  }
+}
+
+export const supervisionService = new SupervisionService();

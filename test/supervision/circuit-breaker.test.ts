@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { CircuitBreakerEvent } from "../../src/modules/supervision/circuit-breaker.entity";
+import { CreditRecord } from "../../src/modules/credit/credit-record.entity";
+import { codeOf, startTestServer, subscribe, type TestServer } from "../support/server";
+import { enterpriseWithProject } from "./fixtures";
+
+let server: TestServer;
+let admin: string;
+let cadre: string;
+
+const CAUSE = `mutation($input: RecordDelayCauseInput!) { recordDelayCause(input: $input) { id attributedTo cause } }`;
+const SWEEP = `mutation { runDeadlineSweep { suspendedProjects awaitingDecision creditRecords } }`;
+const RECTIFY = `mutation($input: ConfirmRectificationInput!) { confirmRectification(input: $input) { state rectifiedAt } }`;
+const DECIDE = `mutation($input: DecideAfterRectificationInput!) { decideAfterRectification(input: $input) { state decisionReason } }`;
+const DASHBOARD = `{ supervisionDashboard { suspendedProjects { id } } }`;
+
+const at = (date: string) => server.clock.set(new Date(`${date}T02:00:00.000Z`));
+const sweep = async () => (await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep;
+
+/** The breaker's steps as stored, and whether the supervision dashboard lists the project as stopped. */
+async function breakerOf(projectId: string) {
+  const { dataSource } = server.app.services;
+  const events = await dataSource.getRepository(CircuitBreakerEvent).find({ where: { projectId }, order: { at: "ASC" } });
+  const suspended = (await server.gql(DASHBOARD, {}, admin)).data.supervisionDashboard.suspendedProjects.map((p: any) => p.id);
+  return { events: events.map((e) => `${e.fromState}->${e.toState}`), listedAsSuspended: suspended.includes(projectId) };
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ config: { jwtTtlSeconds: 10 * 365 * 86_400 } });
+  admin = (await server.user("ADMIN")).token;
+  cadre = (await server.user("CADRE")).token;
+});
+afterAll(() => server?.stop());
+
+test("no permit 6 months after signing, delay on the enterprise: suspended, rectified in time -> active again", async () => {
+  at("2026-02-01");
+  const { project } = await enterpriseWithProject(server, { signedOn: "2026-01-05" });
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS", note: "环评材料逾期未补" } }, cadre);
+  // the project's urgent channel, as the enterprise sees it; another enterprise sees nothing
+  const owner = await server.user("ENTERPRISE", { enterpriseId: project.enterpriseId });
+  const other = await enterpriseWithProject(server);
+  const stranger = await server.user("ENTERPRISE", { enterpriseId: other.enterprise.id });
+  const URGENT = `subscription { urgentRequests { type projectId ticket { id } circuitBreaker { state rectificationDueOn } } }`;
+  const mine = subscribe(server.ws(owner.token), URGENT);
+  const theirs = subscribe(server.ws(stranger.token), URGENT);
+  await Promise.all([mine.started, theirs.started]);
+  await new Promise((r) => setTimeout(r, 100));
+
+  at("2026-07-04");
+  expect((await sweep()).suspendedProjects).toBe(0);
+  at("2026-07-05");
+  expect(await sweep()).toMatchObject({ suspendedProjects: 1 });
+  expect(await sweep()).toMatchObject({ suspendedProjects: 0 });
+  expect(await breakerOf(project.id)).toEqual({ events: ["ACTIVE->SUSPENDED"], listedAsSuspended: true });
+
+  at("2026-09-03"); // the last day of the 60-day rectification period
+  const rectified = await server.gql(RECTIFY, { input: { projectId: project.id, note: "材料已补齐，复工" } }, cadre);
+  expect(rectified.data.confirmRectification.state).toBe("ACTIVE");
+  expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "again" } }, cadre))).toBe("INVALID_TRANSITION");
+  // the old enterprise delay does not trip it again; a new one does
+  at("2026-09-10");
+  expect((await sweep()).suspendedProjects).toBe(0);
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, cadre);
+  expect((await sweep()).suspendedProjects).toBe(1);
+  expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED", "SUSPENDED->ACTIVE", "ACTIVE->SUSPENDED"]);
+  const events = (await mine.next(3)).map((e: any) => e.urgentRequests);
+  expect(events.map((e: any) => e.type)).toEqual(["CIRCUIT_BREAKER", "CIRCUIT_BREAKER", "CIRCUIT_BREAKER"]);
+  expect(events[0]).toMatchObject({ projectId: project.id, ticket: null });
+  expect(events.at(-1).circuitBreaker.state).toBe("SUSPENDED");
+  await new Promise((r) => setTimeout(r, 200));
+  expect(theirs.events).toEqual([]);
+});
+
+test("not rectified by the deadline: awaiting the ADMIN decision, a serious credit record, then EXIT", async () => {
+  at("2026-01-10");
+  const { project, enterprise } = await enterpriseWithProject(server, { signedOn: "2026-01-10" });
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, cadre);
+  at("2026-07-10");
+  expect((await sweep()).suspendedProjects).toBeGreaterThanOrEqual(1);
+  at("2026-09-08"); // 2026-07-10 + 60 days: the last day to rectify
+  expect((await sweep()).awaitingDecision).toBe(0);
+  at("2026-09-09");
+  const late = await server.gql(RECTIFY, { input: { projectId: project.id, note: "too late" } }, cadre);
+  expect(codeOf(late)).toBe("BAD_USER_INPUT");
+  expect(await sweep()).toMatchObject({ awaitingDecision: 1, creditRecords: 1 });
+  expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "x" } }, cadre))).toBe("INVALID_TRANSITION");
+  const records = await server.app.services.dataSource.getRepository(CreditRecord).findBy({ enterpriseId: enterprise.id });
+  expect(records.map((r) => [r.severity, r.sourceType])).toEqual([["SERIOUS", "CIRCUIT_BREAKER"]]);
+
+  server.clock.advance(3600_000);
+  expect(codeOf(await server.gql(DECIDE, { input: { projectId: project.id, outcome: "EXIT", reason: "整改不到位" } }, cadre))).toBe("FORBIDDEN");
+  const decided = await server.gql(DECIDE, { input: { projectId: project.id, outcome: "EXIT", reason: "整改不到位，退出" } }, admin);
+  expect(decided.data.decideAfterRectification).toEqual({ state: "EXITED", decisionReason: "整改不到位，退出" });
+  const again = await server.gql(DECIDE, { input: { projectId: project.id, outcome: "REAPPLY", reason: "x" } }, admin);
+  expect(codeOf(again)).toBe("INVALID_TRANSITION");
+  expect(again.errors![0].extensions).toMatchObject({ from: "EXITED", to: "REAPPLY" });
+  expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED", "SUSPENDED->AWAITING_DECISION", "AWAITING_DECISION->EXITED"]);
+});
+
+test("a delay attributed to the government, or a project that started construction, does not trip it", async () => {
+  at("2026-01-15");
+  const government = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
+  const started = await enterpriseWithProject(server, { signedOn: "2026-01-15", constructionStartOn: "2026-05-01" });
+  await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, cadre);
+  server.clock.advance(60_000); // the later finding wins
+  await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "GOVERNMENT", cause: "APPROVAL_DELAY", note: "审批部门原因" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: started.project.id, attributedTo: "ENTERPRISE", cause: "OTHER" } }, cadre);
+  at("2026-08-01");
+  await sweep();
+  expect((await breakerOf(government.project.id)).events).toEqual([]);
+  expect((await breakerOf(started.project.id)).events).toEqual([]);
+});
+
+test("sweeps at the same moment suspend a project once", async () => {
+  at("2026-02-20");
+  const { project } = await enterpriseWithProject(server, { signedOn: "2026-02-20" });
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, cadre);
+  at("2026-08-20");
+  const reports = await Promise.all([sweep(), sweep(), sweep()]);
+  expect(reports.reduce((sum, r) => sum + r.suspendedProjects, 0)).toBeGreaterThanOrEqual(1);
+  expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED"]);
+});

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { CreditRecord } from "../../src/modules/credit/credit-record.entity";
+import { codeOf, startTestServer, type TestServer } from "../support/server";
+import { createEnterprise, createProject } from "../projects/fixtures";
+
+let server: TestServer;
+let admin: string;
+
+const APPLY = `mutation($input: ApplyFastTrackInput!) { applyFastTrack(input: $input) { id fastTrackStatus } }`;
+const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLetter(input: $input) { id clauses { id party dueOn fulfilmentStatus } } }`;
+const SIGN = `mutation($input: SignCommitmentLetterInput!) { signCommitmentLetter(input: $input) { id status } }`;
+const SWEEP = `mutation { runDeadlineSweep { overdueDeferredItems breachedClauses creditRecords } }`;
+const CREDIT = `query($id: ID!) { enterprise(id: $id) { creditStatus { measure activePoints facilitationRestricted } creditRecords(first: 20) { edges { node { id severity sourceType } } } } }`;
+const DASHBOARD = `{ supervisionDashboard { overdueDeferredItems { id status } breachedClauses { id party fulfilmentStatus } } }`;
+
+const at = (date: string) => server.clock.set(new Date(`${date}T02:00:00.000Z`));
+const ITEMS = ["ENVIRONMENTAL_IMPACT", "DESIGN_PLAN_REVIEW", "FIRE_DESIGN_REVIEW", "CONSTRUCTION_DRAWING_REVIEW"];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = (await server.user("ADMIN")).token;
+});
+afterAll(() => server?.stop());
+
+test("overdue materials write credit records, the measure blocks the fast track, credit repair opens it again", async () => {
+  at("2026-03-02");
+  const enterprise = await createEnterprise(server, admin, "失信测试企业");
+  const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
+  const first = await createProject(server, admin, enterprise.id, { signedOn: "2026-03-01" });
+  const admitted = await server.gql(APPLY, { input: { projectId: first.id, deferredItems: ITEMS.map((itemCode) => ({ itemCode, promisedBy: "2026-03-10" })) } }, owner.token);
+  expect(admitted.data.applyFastTrack.fastTrackStatus).toBe("ADMITTED");
+  const letter = (await server.gql(DRAFT, { input: { projectId: first.id } }, admin)).data.draftCommitmentLetter;
+  expect((await server.gql(SIGN, { input: { letterId: letter.id } }, owner.token)).errors).toBeUndefined();
+  expect((await server.gql(SIGN, { input: { letterId: letter.id } }, admin)).data.signCommitmentLetter.status).toBe("SIGNED");
+
+  at("2026-03-10"); // the promised day itself is still in time
+  expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep).toMatchObject({ overdueDeferredItems: 0, creditRecords: 0 });
+  at("2026-03-11");
+  const [a, b] = await Promise.all([server.gql(SWEEP, {}, admin), server.gql(SWEEP, {}, admin)]);
+  const reports = [a.data.runDeadlineSweep, b.data.runDeadlineSweep];
+  expect(reports.reduce((n, r) => n + r.overdueDeferredItems, 0)).toBe(4);
+  expect(await server.app.services.dataSource.getRepository(CreditRecord).countBy({ enterpriseId: enterprise.id, sourceType: "DEFERRED_ITEM" })).toBe(4);
+
+  const credit = (await server.gql(CREDIT, { id: enterprise.id }, owner.token)).data.enterprise;
+  expect(credit.creditStatus).toEqual({ measure: "FACILITATION_RESTRICTED", activePoints: 8, facilitationRestricted: true });
+  const dashboard = (await server.gql(DASHBOARD, {}, admin)).data.supervisionDashboard;
+  expect(dashboard.overdueDeferredItems.length).toBeGreaterThanOrEqual(4);
+  // the enterprise clauses tied to those materials are breached with them
+  expect(dashboard.breachedClauses.filter((c: any) => c.party === "ENTERPRISE").length).toBeGreaterThanOrEqual(4);
+
+  const second = await createProject(server, admin, enterprise.id);
+  const refused = await server.gql(APPLY, { input: { projectId: second.id, deferredItems: [] } }, owner.token);
+  expect(codeOf(refused)).toBe("CREDIT_RESTRICTED");
+  expect(refused.errors![0].extensions!.measure).toBe("FACILITATION_RESTRICTED");
+
+  const recordId = credit.creditRecords.edges[0].node.id;
+  const lifted = await server.gql(`mutation($input: LiftCreditRecordInput!) { liftCreditRecord(input: $input) { id } }`, { input: { recordId, reason: "已补齐材料，信用修复" } }, admin);
+  expect(lifted.errors).toBeUndefined();
+  const after = (await server.gql(CREDIT, { id: enterprise.id }, owner.token)).data.enterprise.creditStatus;
+  expect(after).toEqual({ measure: "PUBLIC_NOTICE", activePoints: 6, facilitationRestricted: false });
+  expect((await server.gql(APPLY, { input: { projectId: second.id, deferredItems: [] } }, owner.token)).data.applyFastTrack.fastTrackStatus).toBe("ADMITTED");
+});
+
+test("a government clause past its date is breached for the dashboard and writes no enterprise credit record", async () => {
+  at("2026-04-01");
+  const enterprise = await createEnterprise(server, admin, "守信企业");
+  const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
+  const project = await createProject(server, admin, enterprise.id, { signedOn: "2026-04-01" });
+  await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [] } }, owner.token);
+  const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
+  const governmentClauses = letter.clauses.filter((c: any) => c.party === "GOVERNMENT");
+  expect(governmentClauses.length).toBeGreaterThan(0);
+  await server.gql(SIGN, { input: { letterId: letter.id } }, owner.token);
+  await server.gql(SIGN, { input: { letterId: letter.id } }, admin);
+  const latest = governmentClauses.map((c: any) => c.dueOn).sort().at(-1);
+  server.clock.set(new Date(new Date(`${latest}T02:00:00.000Z`).getTime() + 86_400_000));
+  const report = (await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep;
+  expect(report.breachedClauses).toBeGreaterThanOrEqual(governmentClauses.length); // the first test's letter has government clauses too
+  const breached = (await server.gql(DASHBOARD, {}, admin)).data.supervisionDashboard.breachedClauses.map((c: any) => c.id);
+  for (const clause of governmentClauses) expect(breached).toContain(clause.id);
+  expect(await server.app.services.dataSource.getRepository(CreditRecord).countBy({ enterpriseId: enterprise.id })).toBe(0);
+  expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep.breachedClauses).toBe(0);
+});
