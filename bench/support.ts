@@ -1,3 +1,4 @@
+import "./production";
 import "reflect-metadata";
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
