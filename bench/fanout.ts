@@ -23,7 +23,8 @@ run(async (cleanup) => {
   cleanup.push(() => db.drop());
   const server = fork(path.join(__dirname, "fanout-server.js"), [], {
     env: { ...process.env, BENCH_DB_URL: db.url },
-    execArgv: ["--expose-gc"],
+    // e.g. BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+    execArgv: ["--expose-gc", ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])],
     stdio: ["ignore", process.stderr, "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
