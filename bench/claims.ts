@@ -1,0 +1,72 @@
+import { freshDatabase, gql, insertTasks, insertUsers, percentile, progress, run, startApp, timed, type GraphQLResult } from "./support";
+
+/**
+ * bench:claims — (1) CADRES cadres at once, each claiming PER_CADRE distinct tasks one after the
+ * other: claims per second and p99; (2) CONTENDERS cadres claiming one task at the same moment:
+ * exactly one winner (checked in the answers and the database) and p99.
+ */
+const CADRES = Number(process.env.BENCH_CADRES || 100);
+const PER_CADRE = Number(process.env.BENCH_CLAIMS_PER_CADRE || 5);
+const CONTENDERS = Number(process.env.BENCH_CONTENDERS || 200);
+const CLAIM = "mutation Claim($input: ClaimTaskInput!) { claimTask(input: $input) { id status claimant { name } } }";
+
+run(async (cleanup) => {
+  const db = await freshDatabase("claims");
+  cleanup.push(() => db.drop());
+  const { app, url, stop } = await startApp(db.url, { taskClaimLimit: Math.max(5, PER_CADRE) });
+  cleanup.push(stop);
+  const ds = app.services.dataSource;
+  const [admin] = await insertUsers(app, "ADMIN", 1);
+  const warmers = await insertUsers(app, "CADRE", 20);
+  const cadres = await insertUsers(app, "CADRE", CADRES);
+  const contenders = await insertUsers(app, "CADRE", CONTENDERS);
+  const refs = { publisherId: admin.id, cadreIds: [], projectIds: [] };
+  const warmTasks = await insertTasks(ds, warmers.length, refs, { allOpen: true });
+  const tasks = await insertTasks(ds, CADRES * PER_CADRE, refs, { allOpen: true, offset: warmers.length });
+  const [contested] = await insertTasks(ds, 1, refs, { allOpen: true, offset: warmers.length + tasks.length });
+  await ds.query("ANALYZE TABLE board_task, `user`");
+
+  const claim = (token: string, taskId: string) => timed(() => gql(url, CLAIM, { input: { taskId, pledge: "按期完成，保质保量" } }, token));
+  const check = (r: GraphQLResult) => {
+    if (r.errors || r.data?.claimTask?.status !== "CLAIMED") throw new Error(`claim answered ${JSON.stringify(r).slice(0, 400)}`);
+  };
+  progress("warming up");
+  for (const [i, w] of warmers.entries()) check((await claim(w.token, warmTasks[i])).value);
+
+  progress(`${CADRES} cadres x ${PER_CADRE} distinct claims`);
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    cadres.map(async (cadre, c) => {
+      for (let k = 0; k < PER_CADRE; k++) {
+        const { value, ms } = await claim(cadre.token, tasks[c * PER_CADRE + k]);
+        check(value);
+        latencies.push(ms);
+      }
+    }),
+  );
+  const wall = (performance.now() - started) / 1000;
+  const [{ claimed }] = await ds.query("SELECT COUNT(*) AS claimed FROM board_task WHERE status = 'CLAIMED' AND claimant_id IS NOT NULL");
+  if (Number(claimed) !== warmers.length + tasks.length) throw new Error(`${claimed} tasks claimed in the database, expected ${warmers.length + tasks.length}`);
+
+  progress(`${CONTENDERS} cadres at once on one task`);
+  const answers = await Promise.all(contenders.map((cadre) => claim(cadre.token, contested).then((r) => ({ ...r, cadre }))));
+  const winners = answers.filter((a) => !a.value.errors);
+  const losers = answers.filter((a) => a.value.errors?.[0]?.extensions?.code === "TASK_ALREADY_CLAIMED");
+  if (winners.length !== 1 || losers.length !== CONTENDERS - 1) {
+    throw new Error(`${winners.length} winners, ${losers.length} TASK_ALREADY_CLAIMED of ${CONTENDERS}: ${JSON.stringify(answers.find((a) => a.value.errors && !losers.includes(a))?.value)}`);
+  }
+  const winner = winners[0].cadre;
+  const [row] = await ds.query("SELECT status, claimant_id FROM board_task WHERE id = ?", [contested]);
+  const [{ events }] = await ds.query("SELECT COUNT(*) AS events FROM board_task_event WHERE task_id = ? AND type = 'CLAIMED'", [contested]);
+  if (row.status !== "CLAIMED" || row.claimant_id !== winner.id || Number(events) !== 1) {
+    throw new Error(`database disagrees: ${JSON.stringify(row)}, ${events} CLAIMED events, winner ${winner.id}`);
+  }
+  const contention = answers.map((a) => a.ms);
+  const p99 = percentile(contention, 0.99);
+  return (
+    `bench:claims ${CADRES} cadres x ${PER_CADRE} distinct tasks: ${(latencies.length / wall).toFixed(0)} claims/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; ` +
+    `${CONTENDERS} at once on one task: exactly one winner (${winner.name}, ${winner.id}; ${losers.length} TASK_ALREADY_CLAIMED; database agrees), ` +
+    `p50 ${percentile(contention, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target < 100 ms: ${p99 < 100 ? "met" : "MISSED"})`
+  );
+});
