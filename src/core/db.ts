@@ -29,7 +29,8 @@ export function createDataSource(
       url: config.databaseUrl.replace(/^mariadb:/, "mysql:"),
       timezone: "Z",
       charset: "utf8mb4_unicode_ci",
-      extra: { connectionLimit: 20 },
+      // trace: false skips the stack capture mysql2 makes per query (a few % of CPU on hot pages)
+      extra: { connectionLimit: 20, trace: false },
     };
   } else {
     fs.mkdirSync(config.dataDir, { recursive: true });

@@ -44,3 +44,19 @@ function prefixedEventTarget(target: EventTargetLike, prefix: string): EventTarg
     dispatchEvent: (event) => target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: event.detail })),
   };
 }
+
+const perEventCache = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Loads what every subscriber of one published event needs, once per event rather than once per
+ * subscriber: the pub/sub hands the same payload object to each of them. Only for data that does
+ * not depend on who receives it (visibility is filtered before, per subscriber).
+ */
+export function oncePerEvent<T>(payload: object, load: () => Promise<T>): Promise<T> {
+  let loaded = perEventCache.get(payload) as Promise<T> | undefined;
+  if (!loaded) {
+    loaded = load();
+    perEventCache.set(payload, loaded);
+  }
+  return loaded;
+}

@@ -1,9 +1,10 @@
 import { filter, pipe } from "@graphql-yoga/subscription";
 import type { RequestContext } from "../../core/context";
+import { oncePerEvent } from "../../core/pubsub";
+import { User } from "../accounts/user.entity";
 import { findVisibleProject } from "../projects/project-access";
-import type { BoardTask, BoardTaskEvent, TaskCategory, TaskEventType } from "./board-task.entity";
+import { BoardTask, type BoardTaskEvent, type TaskCategory, type TaskEventType } from "./board-task.entity";
 import type { TaskBoardChangedFilter } from "./board.inputs";
-import { boardLoaders } from "./board.loaders";
 import type { TaskBoardChange } from "./board.types";
 
 /** What crosses the pub/sub for one board change: ids, the category and project to filter on, an ISO time. */
@@ -45,10 +46,15 @@ export class BoardEvents {
     ) as AsyncIterable<BoardEventPayload>;
   }
 
-  /** Loads the task as it is now; the subscription's context lives long, so its caches start afresh per event. */
+  /**
+   * Loads the task as it is now, once per event for all subscribers; the subscription's context
+   * lives long, so its caches (used by the task's fields) start afresh per event.
+   */
   async resolve(ctx: RequestContext, payload: BoardEventPayload): Promise<TaskBoardChange> {
     ctx.loaders.clear();
-    const [task, actor] = await Promise.all([boardLoaders.task(ctx, payload.taskId), boardLoaders.user(ctx, payload.actorId)]);
+    const [task, actor] = await oncePerEvent(payload, () =>
+      Promise.all([ctx.repo(BoardTask).findOneBy({ id: payload.taskId }), ctx.repo(User).findOneBy({ id: payload.actorId })]),
+    );
     return { type: payload.type, task: task!, actor: actor!, at: new Date(payload.at) };
   }
 }
