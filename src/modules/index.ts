@@ -5,9 +5,15 @@ import { LoginFailure, User } from "./accounts/user.entity";
 import { AuditResolver } from "./audit/audit.resolver";
 import { Enterprise } from "./enterprises/enterprise.entity";
 import { Project } from "./projects/project.entity";
+import { CalendarDay, CalendarYear } from "./calendar/calendar.entity";
+import { CalendarResolver } from "./calendar/calendar.resolver";
+import { ApprovalDependency, ApprovalItem } from "./instep/approval.entity";
+import { Building, BuildingAcceptance } from "./instep/building.entity";
+import { SurveyCommission, SurveyResult } from "./instep/survey.entity";
 
 /** Every stored entity; a module adds its own here. */
-export const allEntities: Function[] = [AuditEntry, User, LoginFailure, Enterprise, Project];
+export const allEntities: Function[] = [AuditEntry, User, LoginFailure, Enterprise, Project,
+  CalendarDay, CalendarYear, ApprovalItem, ApprovalDependency, SurveyCommission, SurveyResult, Building, BuildingAcceptance];
 
 /** Every resolver; a module adds its own here. */
-export const allResolvers: NonEmptyArray<Function> = [AccountResolver, AuditResolver];
+export const allResolvers: NonEmptyArray<Function> = [AccountResolver, AuditResolver, CalendarResolver];
