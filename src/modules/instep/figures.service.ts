@@ -1,0 +1,86 @@
+import type { RequestContext } from "../../core/context";
+import { badInput } from "../../core/errors";
+import { calendarService } from "../calendar/calendar.service";
+import { chinaToday, dayNumber } from "../calendar/local-date";
+import { Project } from "../projects/project.entity";
+import { ApprovalItem } from "./approval.entity";
+import { districtFigureProviders } from "./figure-providers";
+import type { ApprovalTimeFigures, DistrictFigures, StartPreparationFigures } from "./figures.types";
+import { unionWorkingDays } from "./timeline.service";
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const average = (values: number[]) => (values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : null);
+
+/**
+ * The district's figures for a window [from, to], computed from the data on each request,
+ * never stored. Every duration counts working days under the official calendar.
+ */
+export class FiguresService {
+  async districtFigures(ctx: RequestContext, from: string, to: string): Promise<DistrictFigures> {
+    if (Number.isNaN(dayNumber(from))) throw badInput("from", "from must be a date YYYY-MM-DD");
+    if (Number.isNaN(dayNumber(to))) throw badInput("to", "to must be a date YYYY-MM-DD");
+    if (to < from) throw badInput("to", "to must not be before from");
+    const window = { from, to };
+    const [approvalTime, startPreparation, board, tickets] = await Promise.all([
+      this.approvalTime(ctx, from, to),
+      this.startPreparation(ctx, from, to),
+      districtFigureProviders.board?.(ctx, window) ?? null,
+      districtFigureProviders.tickets?.(ctx, window) ?? null,
+    ]);
+    return { from, to, approvalTime, startPreparation, board, tickets };
+  }
+
+  /**
+   * Projects with at least one item, all items APPROVED, the last approval in the window;
+   * each counts the working days on which any of its items was under review.
+   */
+  async approvalTime(ctx: RequestContext, from: string, to: string): Promise<ApprovalTimeFigures> {
+    const { approvalBaselineWorkingDays: baseline, approvalCutTargetPercent: target } = ctx.app.config;
+    const calendar = await calendarService.snapshot(ctx);
+    const today = chinaToday(ctx.clock);
+    const items = await ctx.repo(ApprovalItem).find();
+    const byProject = new Map<string, ApprovalItem[]>();
+    for (const item of items) byProject.set(item.projectId, [...(byProject.get(item.projectId) ?? []), item]);
+    const durations: number[] = [];
+    for (const projectItems of byProject.values()) {
+      if (projectItems.some((i) => i.status !== "APPROVED")) continue;
+      const last = projectItems.map((i) => i.approvedOn!).sort().at(-1)!;
+      if (last < from || last > to) continue;
+      durations.push(unionWorkingDays(calendar, projectItems, today));
+    }
+    const averageWorkingDays = average(durations);
+    const cutPercent = averageWorkingDays === null ? null : round2(((baseline - averageWorkingDays) / baseline) * 100);
+    return {
+      projects: durations.length,
+      averageWorkingDays,
+      baselineWorkingDays: baseline,
+      cutPercent,
+      targetCutPercent: target,
+      targetMet: cutPercent === null ? null : cutPercent >= target,
+    };
+  }
+
+  /** Projects whose construction started in the window, with their land contract date. */
+  async startPreparation(ctx: RequestContext, from: string, to: string): Promise<StartPreparationFigures> {
+    const { startPreparationTargetWorkingDays: target, startPreparationBaselineWorkingDays: baseline } = ctx.app.config;
+    const calendar = await calendarService.snapshot(ctx);
+    const projects = await ctx
+      .repo(Project)
+      .createQueryBuilder("p")
+      .where("p.land_contract_on IS NOT NULL")
+      .andWhere("p.construction_start_on >= :from AND p.construction_start_on <= :to", { from, to })
+      .getMany();
+    const spans = projects.map((p) => calendar.workingDaysBetween(p.landContractOn!, p.constructionStartOn!));
+    const onHandover = spans.filter((wd) => wd <= target);
+    return {
+      projects: projects.length,
+      averageWorkingDays: average(spans),
+      targetWorkingDays: target,
+      startedOnLandHandover: onHandover.length,
+      baselineWorkingDays: baseline,
+      averageDaysEarlierThanBaseline: average(onHandover.map((wd) => baseline - wd)),
+    };
+  }
+}
+
+export const figuresService = new FiguresService();
