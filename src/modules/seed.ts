@@ -4,6 +4,7 @@ import { hashPassword } from "../core/auth";
 import { recordAudit } from "../core/audit";
 import { User } from "./accounts/user.entity";
 import { Enterprise } from "./enterprises/enterprise.entity";
+import { seedInStep } from "./instep/instep.seed";
 
 /** The one password of every demo login; the demo set is for trying the API, never for production. */
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -40,7 +41,10 @@ export interface DemoRefs {
 }
 
 /** Each module's demo records, in dependency order; each runs inside the seeding transaction. */
-const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [];
+const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [
+  // Works on the projects seeded before it: keep it after the projects seeder.
+  seedInStep,
+];
 
 export async function isEmptyDatabase(services: AppServices): Promise<boolean> {
   return (await services.dataSource.getRepository(User).count()) === 0;
