@@ -23,11 +23,6 @@ export interface AppConfig {
   introspection: boolean;
   /** Serve the GraphiQL IDE (bundled, no CDN) at GET /graphql for browsers. */
   graphiql: boolean;
-  maxQueryDepth: number;
-  maxQueryCost: number;
-  maxBatchOperations: number;
-  metrics: boolean;
-  logLevel: string;
   /** 交地同步开工: working days from land contract to construction start a project should stay within. */
   startPreparationTargetWorkingDays: number;
   /** Start preparation before the reform (90+ calendar days, about 60 working days): what "days earlier" compares with. */
@@ -42,6 +37,11 @@ export interface AppConfig {
   approvalBaselineWorkingDays: number;
   /** The cut of whole-process approval time against the baseline the district aims for, in percent. */
   approvalCutTargetPercent: number;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  maxBatchOperations: number;
+  metrics: boolean;
+  logLevel: string;
 }
 
 export class ConfigError extends Error {}
@@ -90,11 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
     introspection: bool(env, "INTROSPECTION", !isProduction),
     graphiql: bool(env, "GRAPHIQL", !isProduction),
-    maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1),
-    maxQueryCost: int(env, "MAX_QUERY_COST", 20_000, 1),
-    maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),
-    metrics: bool(env, "METRICS", true),
-    logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
     startPreparationTargetWorkingDays: int(env, "START_PREPARATION_TARGET_WORKING_DAYS", 15, 1),
     startPreparationBaselineWorkingDays: int(env, "START_PREPARATION_BASELINE_WORKING_DAYS", 60, 1),
     certificateTargetWorkingDays: int(env, "CERTIFICATE_TARGET_WORKING_DAYS", 20, 1),
@@ -102,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trialProductionTargetWorkingDays: int(env, "TRIAL_PRODUCTION_TARGET_WORKING_DAYS", 10, 1),
     approvalBaselineWorkingDays: int(env, "APPROVAL_BASELINE_WORKING_DAYS", 60, 1),
     approvalCutTargetPercent: int(env, "APPROVAL_CUT_TARGET_PERCENT", 30, 0),
+    maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1),
+    maxQueryCost: int(env, "MAX_QUERY_COST", 20_000, 1),
+    maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),
+    metrics: bool(env, "METRICS", true),
+    logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
     ...overrides,
   };
   return config;

@@ -91,6 +91,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, ex
     delete extensions.validationErrors;
   }
   if (code === "UNAUTHORIZED") code = "FORBIDDEN"; // type-graphql's name for a role refusal
+  const innerCode = (original as GraphQLError | undefined)?.extensions?.code;
+  if (code === "GRAPHQL_VALIDATION_FAILED" && typeof innerCode === "string" && KNOWN_CODES.has(innerCode)) code = innerCode; // our own validation rules
   if (original instanceof AppError) code = original.code;
 
   if (!KNOWN_CODES.has(code)) {

@@ -48,11 +48,8 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
               estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
             });
           } catch (error) {
-            // Variable coercion fails here first (e.g. a LocalDate "2026-02-30"): that is the client's input, not a server fault.
-            if (error instanceof GraphQLError) {
-              throw new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
-            }
-            throw error;
+            // the estimate coerces variables first: a bad variable is the client's input error
+            throw new GraphQLError(error instanceof Error ? error.message : String(error), { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
           }
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for fewer items or fields`, {

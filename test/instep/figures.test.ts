@@ -11,7 +11,7 @@ const FIGURES = `query($from: LocalDate!, $to: LocalDate!) { districtFigures(fro
   from to
   approvalTime { projects averageWorkingDays baselineWorkingDays cutPercent targetCutPercent targetMet }
   startPreparation { projects averageWorkingDays targetWorkingDays startedOnLandHandover baselineWorkingDays averageDaysEarlierThanBaseline }
-  board { tasksPublished tasksClaimed tasksFulfilled fulfilmentRate }
+  board { published claimed claimRate fulfilled fulfilmentRate }
   tickets { tickets shareResolvedWithinSla byMode { mode tickets resolvedWithinSla } }
 } }`;
 
@@ -69,7 +69,7 @@ test("a narrower window counts only what falls in it; an empty one answers nulls
 test("board and ticket figures come from the modules that register a provider", async () => {
   registerDistrictFigureProvider("board", async (_ctx, window) => {
     expect(window).toEqual({ from: "2025-09-01", to: "2025-12-31" });
-    return { tasksPublished: 67, tasksClaimed: 67, tasksFulfilled: 67, fulfilmentRate: 1 };
+    return { published: 67, claimed: 67, claimRate: 1, fulfilled: 67, fulfilmentRate: 1 };
   });
   registerDistrictFigureProvider("tickets", async () => ({
     tickets: 4,
@@ -78,7 +78,7 @@ test("board and ticket figures come from the modules that register a provider", 
   }));
   try {
     const res = await server.gql(FIGURES, { from: "2025-09-01", to: "2025-12-31" }, cadre);
-    expect(res.data.districtFigures.board).toEqual({ tasksPublished: 67, tasksClaimed: 67, tasksFulfilled: 67, fulfilmentRate: 1 });
+    expect(res.data.districtFigures.board).toEqual({ published: 67, claimed: 67, claimRate: 1, fulfilled: 67, fulfilmentRate: 1 });
     expect(res.data.districtFigures.tickets.byMode).toEqual([{ mode: "EMERGENCY", tickets: 4, resolvedWithinSla: 3 }]);
   } finally {
     delete districtFigureProviders.board;

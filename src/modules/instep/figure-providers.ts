@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../core/context";
-import type { BoardFigures, TicketFigures } from "./figures.types";
+import type { DistrictBoardFigures, DistrictTicketFigures } from "./figures.types";
 
 /** The window a figure is computed for: China local dates, both ends included. */
 export interface FigureWindow {
@@ -13,8 +13,8 @@ export interface FigureWindow {
  * districtFigures answers null for a figure whose provider is not registered.
  */
 export interface DistrictFigureProviders {
-  board?: (ctx: RequestContext, window: FigureWindow) => Promise<BoardFigures>;
-  tickets?: (ctx: RequestContext, window: FigureWindow) => Promise<TicketFigures>;
+  board?: (ctx: RequestContext, window: FigureWindow) => Promise<DistrictBoardFigures>;
+  tickets?: (ctx: RequestContext, window: FigureWindow) => Promise<DistrictTicketFigures>;
 }
 
 export const districtFigureProviders: DistrictFigureProviders = {};

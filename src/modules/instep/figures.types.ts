@@ -43,24 +43,28 @@ export class StartPreparationFigures {
   averageDaysEarlierThanBaseline: number | null;
 }
 
-@ObjectType({ description: "任务榜 figures, from the task board module (null until it is wired in)." })
-export class BoardFigures {
-  @Field(() => Int) tasksPublished: number;
-  @Field(() => Int) tasksClaimed: number;
-  @Field(() => Int) tasksFulfilled: number;
-  @Field(() => Float, { nullable: true, description: "兑现率: fulfilled / claimed, 0..1." }) fulfilmentRate: number | null;
+@ObjectType({
+  description:
+    "任务榜 figures for the window, from the task board module (null until it registers a provider): published (WITHDRAWN excluded), claimed at least once, verified fulfilled; 兑现率 as the board defines it.",
+})
+export class DistrictBoardFigures {
+  @Field(() => Int) published: number;
+  @Field(() => Int) claimed: number;
+  @Field(() => Float, { nullable: true, description: "claimed / published in [0,1]." }) claimRate: number | null;
+  @Field(() => Int) fulfilled: number;
+  @Field(() => Float, { nullable: true, description: "兑现率 in [0,1], as the task board module computes it." }) fulfilmentRate: number | null;
 }
 
 @ObjectType({ description: "Tickets of one service mode." })
-export class TicketModeFigures {
+export class DistrictTicketModeFigures {
   @Field({ description: "PRE_DIAGNOSIS, GUIDANCE, CONSULTATION or EMERGENCY." }) mode: string;
   @Field(() => Int) tickets: number;
   @Field(() => Int) resolvedWithinSla: number;
 }
 
 @ObjectType({ description: "Service ticket figures, from the tickets module (null until it is wired in)." })
-export class TicketFigures {
-  @Field(() => [TicketModeFigures]) byMode: TicketModeFigures[];
+export class DistrictTicketFigures {
+  @Field(() => [DistrictTicketModeFigures]) byMode: DistrictTicketModeFigures[];
   @Field(() => Int) tickets: number;
   @Field(() => Float, { nullable: true, description: "Share resolved within the SLA, 0..1." }) shareResolvedWithinSla: number | null;
 }
@@ -71,6 +75,6 @@ export class DistrictFigures {
   @Field(() => GraphQLLocalDate) to: string;
   @Field(() => ApprovalTimeFigures) approvalTime: ApprovalTimeFigures;
   @Field(() => StartPreparationFigures) startPreparation: StartPreparationFigures;
-  @Field(() => BoardFigures, { nullable: true, description: "null while no task board provider is registered." }) board: BoardFigures | null;
-  @Field(() => TicketFigures, { nullable: true, description: "null while no tickets provider is registered." }) tickets: TicketFigures | null;
+  @Field(() => DistrictBoardFigures, { nullable: true, description: "null while no task board provider is registered." }) board: DistrictBoardFigures | null;
+  @Field(() => DistrictTicketFigures, { nullable: true, description: "null while no tickets provider is registered." }) tickets: DistrictTicketFigures | null;
 }
