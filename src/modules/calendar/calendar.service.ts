@@ -4,6 +4,7 @@ import type { RequestContext } from "../../core/context";
 import { AppError, badInput } from "../../core/errors";
 import { CalendarDay, CalendarYear, type CalendarCoverage, type DaySource, type WorkingDayInfo } from "./calendar.entity";
 import type { DeclareCalendarYearInput, SetCalendarDayInput } from "./calendar.inputs";
+import { insertUnique } from "../instep/instep-common";
 import { dayNumber, fromDayNumber, weekday } from "./local-date";
 
 /** Years the chinese-days package holds official holiday data for (it knows weekends for any year, which is not enough). */
@@ -158,7 +159,7 @@ export class CalendarService {
         day = (await repo.findOneByOrFail({ id: before.id }));
       } else {
         day = repo.create({ date: input.date, ...fields });
-        await repo.insert(day);
+        await insertUnique(() => repo.insert(day), `${input.date} was set at the same time by someone else; try again`, "date");
         day = await repo.findOneByOrFail({ id: day.id });
       }
       await recordAudit(tx, { action: "calendar.setDay", entityType: "CalendarDay", entityId: day.id, before, after: day });
@@ -177,7 +178,7 @@ export class CalendarService {
       const repo = tx.repo(CalendarYear);
       if (await repo.existsBy({ year: input.year })) throw new AppError("CONFLICT", `${input.year} is already declared`, { field: "year" });
       const year = repo.create({ year: input.year, note: input.note ?? null, declaredById: tx.user?.id ?? null });
-      await repo.insert(year);
+      await insertUnique(() => repo.insert(year), `${input.year} is already declared`, "year");
       await recordAudit(tx, { action: "calendar.declareYear", entityType: "CalendarYear", entityId: year.id, after: year });
       return repo.findOneByOrFail({ id: year.id });
     });

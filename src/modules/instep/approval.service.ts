@@ -6,7 +6,7 @@ import { paginate, type Connection, type ConnectionArgs } from "../../core/pagin
 import { findVisibleProject } from "../projects/project-access";
 import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalStatus } from "./approval.entity";
 import { buildingService } from "./building.service";
-import { resolveOn } from "./instep-common";
+import { insertUnique, resolveOn } from "./instep-common";
 import type { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { SurveyResult } from "./survey.entity";
 
@@ -37,7 +37,7 @@ export class ApprovalService {
         handledById: tx.user?.id ?? null,
         surveyResultId: null,
       });
-      await repo.insert(item);
+      await insertUnique(() => repo.insert(item), `The project already has a ${input.kind} item`, "kind");
       await recordAudit(tx, { action: "approval.add", entityType: "ApprovalItem", entityId: item.id, after: item });
       return repo.findOneByOrFail({ id: item.id });
     });

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../core/context";
 import { AppError, conflict, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
 import { Building, BuildingAcceptance } from "./building.entity";
-import { resolveOn } from "./instep-common";
+import { insertUnique, resolveOn } from "./instep-common";
 import type { AddBuildingInput, RecordBuildingAcceptanceInput } from "./instep.inputs";
 
 /**
@@ -21,7 +21,7 @@ export class BuildingService {
         throw conflict(`The project already has a part named ${input.name}`, { field: "name" });
       }
       const building = repo.create({ ...input, acceptedOn: null });
-      await repo.insert(building);
+      await insertUnique(() => repo.insert(building), `The project already has a part named ${input.name}`, "name");
       await recordAudit(tx, { action: "building.add", entityType: "Building", entityId: building.id, after: building });
       return repo.findOneByOrFail({ id: building.id });
     });

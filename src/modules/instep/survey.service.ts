@@ -2,7 +2,7 @@ import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { conflict, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
-import { resolveOn } from "./instep-common";
+import { insertUnique, resolveOn } from "./instep-common";
 import type { CommissionSurveyInput, RecordSurveyResultInput } from "./instep.inputs";
 import { SurveyCommission, SurveyResult } from "./survey.entity";
 
@@ -26,7 +26,7 @@ export class SurveyService {
         commissionedOn: on,
         commissionedById: tx.user?.id ?? null,
       });
-      await repo.insert(commission);
+      await insertUnique(() => repo.insert(commission), `The project already has a ${input.stage} survey commission`, "stage");
       await recordAudit(tx, { action: "survey.commission", entityType: "SurveyCommission", entityId: commission.id, after: commission });
       return repo.findOneByOrFail({ id: commission.id });
     });
@@ -49,7 +49,7 @@ export class SurveyService {
         summary: input.summary ?? null,
         deliveredOn: on,
       });
-      await repo.insert(result);
+      await insertUnique(() => repo.insert(result), "This commission's result is already recorded");
       await recordAudit(tx, { action: "survey.result", entityType: "SurveyResult", entityId: result.id, after: result });
       return repo.findOneByOrFail({ id: result.id });
     });
