@@ -1,3 +1,4 @@
+import { In } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { badInput } from "../../core/errors";
 import { calendarService } from "../calendar/calendar.service";
@@ -38,16 +39,19 @@ export class FiguresService {
     const { approvalBaselineWorkingDays: baseline, approvalCutTargetPercent: target } = ctx.app.config;
     const calendar = await calendarService.snapshot(ctx);
     const today = chinaToday(ctx.clock);
-    const items = await ctx.repo(ApprovalItem).find();
+    // The projects that qualify, found in SQL; then only their items are loaded.
+    const finished: Array<{ projectId: string }> = await ctx
+      .repo(ApprovalItem)
+      .createQueryBuilder("item")
+      .select("item.project_id", "projectId")
+      .groupBy("item.project_id")
+      .having("SUM(CASE WHEN item.status <> 'APPROVED' THEN 1 ELSE 0 END) = 0")
+      .andHaving("MAX(item.approved_on) >= :from AND MAX(item.approved_on) <= :to", { from, to })
+      .getRawMany();
+    const items = finished.length ? await ctx.repo(ApprovalItem).findBy({ projectId: In(finished.map((f) => f.projectId)) }) : [];
     const byProject = new Map<string, ApprovalItem[]>();
     for (const item of items) byProject.set(item.projectId, [...(byProject.get(item.projectId) ?? []), item]);
-    const durations: number[] = [];
-    for (const projectItems of byProject.values()) {
-      if (projectItems.some((i) => i.status !== "APPROVED")) continue;
-      const last = projectItems.map((i) => i.approvedOn!).sort().at(-1)!;
-      if (last < from || last > to) continue;
-      durations.push(unionWorkingDays(calendar, projectItems, today));
-    }
+    const durations = [...byProject.values()].map((projectItems) => unionWorkingDays(calendar, projectItems, today));
     const averageWorkingDays = average(durations);
     const cutPercent = averageWorkingDays === null ? null : round2(((baseline - averageWorkingDays) / baseline) * 100);
     return {
