@@ -6,7 +6,7 @@ import { Project } from "../projects/project.entity";
 import { ApprovalDependency, ApprovalItem, ApprovalPhaseEnum, type ApprovalPhase } from "./approval.entity";
 import { approvalService } from "./approval.service";
 import { inStepFieldService } from "./instep.loaders";
-import { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, RecordProjectMilestoneInput, SubmitApprovalItemInput } from "./instep.inputs";
+import { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, RecordProjectMilestoneInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { milestoneService } from "./milestone.service";
 import { SurveyResult } from "./survey.entity";
 
@@ -25,6 +25,12 @@ export class ApprovalResolver {
   @Query(() => [ApprovalDependency], { description: "The real dependencies between approvals (data); every other pair runs side by side." })
   approvalDependencies(@Ctx() ctx: RequestContext): Promise<ApprovalDependency[]> {
     return approvalService.dependencies(ctx);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => ApprovalDependency, { description: "Add (required: true) or remove (false) a real dependency between approval kinds (ADMIN); returns the row added or removed. Cycles are refused." })
+  setApprovalDependency(@Ctx() ctx: RequestContext, @Arg("input") input: SetApprovalDependencyInput): Promise<ApprovalDependency> {
+    return approvalService.setDependency(ctx, input);
   }
 
   @Authorized("ADMIN", "CADRE")

@@ -7,7 +7,7 @@ import { findVisibleProject } from "../projects/project-access";
 import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalStatus } from "./approval.entity";
 import { buildingService } from "./building.service";
 import { insertUnique, resolveOn } from "./instep-common";
-import type { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, SubmitApprovalItemInput } from "./instep.inputs";
+import type { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { SurveyResult } from "./survey.entity";
 
 /**
@@ -99,6 +99,40 @@ export class ApprovalService {
 
   async dependencies(ctx: RequestContext): Promise<ApprovalDependency[]> {
     return ctx.repo(ApprovalDependency).find({ order: { kind: "ASC", requiresKind: "ASC" } });
+  }
+
+  /**
+   * ADMIN adds or removes a real dependency (data, not code). A dependency on itself or one
+   * closing a cycle is refused (BAD_USER_INPUT): items must still be approvable in some order.
+   */
+  async setDependency(ctx: RequestContext, input: SetApprovalDependencyInput): Promise<ApprovalDependency> {
+    if (input.kind === input.requiresKind) throw badInput("requiresKind", "An approval cannot depend on itself");
+    return ctx.transaction(async (tx) => {
+      const repo = tx.repo(ApprovalDependency);
+      const existing = await repo.findOneBy({ kind: input.kind, requiresKind: input.requiresKind });
+      if (!input.required) {
+        if (!existing) throw notFound("ApprovalDependency", `${input.kind}->${input.requiresKind}`);
+        await repo.delete({ id: existing.id });
+        await recordAudit(tx, { action: "approval.dependency.remove", entityType: "ApprovalDependency", entityId: existing.id, before: existing });
+        return existing;
+      }
+      if (existing) return existing;
+      const all = await repo.find();
+      // A cycle would close if requiresKind already (transitively) requires kind.
+      const seen = new Set<string>();
+      const stack: string[] = [input.requiresKind];
+      while (stack.length) {
+        const current = stack.pop()!;
+        if (current === input.kind) throw badInput("requiresKind", `${input.requiresKind} already waits on ${input.kind}: this would make a cycle`);
+        if (seen.has(current)) continue;
+        seen.add(current);
+        stack.push(...all.filter((d) => d.kind === current).map((d) => d.requiresKind));
+      }
+      const dependency = repo.create({ kind: input.kind, requiresKind: input.requiresKind });
+      await insertUnique(() => repo.insert(dependency), "This dependency was just added");
+      await recordAudit(tx, { action: "approval.dependency.add", entityType: "ApprovalDependency", entityId: dependency.id, after: dependency });
+      return repo.findOneByOrFail({ id: dependency.id });
+    });
   }
 
   private async load(tx: RequestContext, id: string): Promise<ApprovalItem> {

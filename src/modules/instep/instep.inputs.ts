@@ -184,3 +184,18 @@ export class RecordProjectMilestoneInput {
   @IsOptional()
   on?: string | null;
 }
+
+@InputType()
+export class SetApprovalDependencyInput {
+  @Field(() => ApprovalKindEnum, { description: "The item that waits." })
+  @IsIn(Object.keys(APPROVAL_KINDS))
+  kind: ApprovalKind;
+
+  @Field(() => ApprovalKindEnum, { description: "The item it may not be approved before." })
+  @IsIn(Object.keys(APPROVAL_KINDS))
+  requiresKind: ApprovalKind;
+
+  @Field({ description: "true adds the dependency, false removes it." })
+  @IsBoolean()
+  required: boolean;
+}
