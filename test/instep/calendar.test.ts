@@ -44,6 +44,7 @@ describe("the package calendar", () => {
     expect(await add("2026-02-24", -1)).toBe("2026-02-14");
     expect(await add("2026-02-27", 1)).toBe("2026-02-28");
     expect(await add("2026-02-28", 0)).toBe("2026-02-28");
+    expect(codeOf(await server.gql(ADD, { date: "2026-02-28", days: 1_000_000 }, cadre))).toBe("BAD_USER_INPUT");
     const sat = await server.gql(DAY, { date: "2026-02-14" }, cadre);
     expect(sat.data.calendarDay).toEqual({ date: "2026-02-14", workday: true, source: "PACKAGE", name: "春节" });
     const holiday = await server.gql(DAY, { date: "2026-02-17" }, cadre);

@@ -58,3 +58,17 @@ test("with no projects the seeder makes nothing", async () => {
     await empty.stop();
   }
 });
+
+test("a project whose land contract falls in a year the calendar does not know is left as it is", async () => {
+  const other = await startTestServer();
+  try {
+    const e = await makeEnterprise(other);
+    const p = await makeProject(other, e.id, { name: "力升创投三期", landContractOn: "2028-03-01" });
+    await seedDemo(other.app.services);
+    const after = await other.app.services.dataSource.getRepository(Project).findOneByOrFail({ id: p.id });
+    expect(after.constructionStartOn).toBeNull();
+    expect(await other.app.services.dataSource.getRepository(ApprovalItem).countBy({ projectId: p.id })).toBe(0);
+  } finally {
+    await other.stop();
+  }
+});

@@ -91,6 +91,9 @@ export class CalendarSnapshot {
   }
 }
 
+/** About ten years of working days: the furthest addWorkingDays goes. */
+const MAX_WORKING_DAYS_STEP = 2500;
+
 function assertDate(field: string, date: string): void {
   if (Number.isNaN(dayNumber(date))) throw badInput(field, `${field} must be a date YYYY-MM-DD`);
 }
@@ -127,6 +130,7 @@ export class CalendarService {
 
   async addWorkingDays(ctx: RequestContext, date: string, n: number): Promise<string> {
     assertDate("date", date);
+    if (Math.abs(n) > MAX_WORKING_DAYS_STEP) throw badInput("days", `days must be between -${MAX_WORKING_DAYS_STEP} and ${MAX_WORKING_DAYS_STEP}`);
     return (await this.snapshot(ctx)).addWorkingDays(date, n);
   }
 
