@@ -3,6 +3,7 @@ import { Projects1764200001000 } from "./1764200001000-Projects";
 import { FastTrack1764200002000 } from "./1764200002000-FastTrack";
 import { Board1764200003000 } from "./1764200003000-Board";
 import { TeamsTickets1764200004000 } from "./1764200004000-TeamsTickets";
+import { InStep1764200005000 } from "./1764200005000-InStep";
 import { Supervision1764200006000 } from "./1764200006000-Supervision";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
@@ -12,5 +13,6 @@ export const migrations: Function[] = [
   FastTrack1764200002000,
   Board1764200003000,
   TeamsTickets1764200004000,
+  InStep1764200005000,
   Supervision1764200006000,
 ];

@@ -23,6 +23,20 @@ export interface AppConfig {
   introspection: boolean;
   /** Serve the GraphiQL IDE (bundled, no CDN) at GET /graphql for browsers. */
   graphiql: boolean;
+  /** 交地同步开工: working days from land contract to construction start a project should stay within. */
+  startPreparationTargetWorkingDays: number;
+  /** Start preparation before the reform (90+ calendar days, about 60 working days): what "days earlier" compares with. */
+  startPreparationBaselineWorkingDays: number;
+  /** 竣工同步发证: working days from completion to certificate a project should stay within. */
+  certificateTargetWorkingDays: number;
+  /** Completion to certificate before the reform: what the saving compares with. */
+  certificateBaselineWorkingDays: number;
+  /** 预验同步试产: working days from pre-acceptance to trial production a project should stay within. */
+  trialProductionTargetWorkingDays: number;
+  /** Whole-process approval time before the reform, in working days. */
+  approvalBaselineWorkingDays: number;
+  /** The cut of whole-process approval time against the baseline the district aims for, in percent. */
+  approvalCutTargetPercent: number;
   maxQueryDepth: number;
   maxQueryCost: number;
   maxBatchOperations: number;
@@ -123,6 +137,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
     introspection: bool(env, "INTROSPECTION", !isProduction),
     graphiql: bool(env, "GRAPHIQL", !isProduction),
+    startPreparationTargetWorkingDays: int(env, "START_PREPARATION_TARGET_WORKING_DAYS", 15, 1),
+    startPreparationBaselineWorkingDays: int(env, "START_PREPARATION_BASELINE_WORKING_DAYS", 60, 1),
+    certificateTargetWorkingDays: int(env, "CERTIFICATE_TARGET_WORKING_DAYS", 20, 1),
+    certificateBaselineWorkingDays: int(env, "CERTIFICATE_BASELINE_WORKING_DAYS", 30, 1),
+    trialProductionTargetWorkingDays: int(env, "TRIAL_PRODUCTION_TARGET_WORKING_DAYS", 10, 1),
+    approvalBaselineWorkingDays: int(env, "APPROVAL_BASELINE_WORKING_DAYS", 60, 1),
+    approvalCutTargetPercent: int(env, "APPROVAL_CUT_TARGET_PERCENT", 30, 0),
     maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1),
     maxQueryCost: int(env, "MAX_QUERY_COST", 20_000, 1),
     maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),

@@ -31,6 +31,14 @@ import { InspectionFinding, JointInspection, ProjectSupervision, SupervisionStan
 import { CircuitBreaker, CircuitBreakerEvent, DelayCause } from "./supervision/circuit-breaker.entity";
 import { CircuitBreakerResolver } from "./supervision/circuit-breaker.resolver";
 import { JointInspectionResolver, ProjectSupervisionResolver, SupervisionResolver } from "./supervision/supervision.resolver";
+import { CalendarDay, CalendarYear } from "./calendar/calendar.entity";
+import { CalendarResolver } from "./calendar/calendar.resolver";
+import { ApprovalDependency, ApprovalItem } from "./instep/approval.entity";
+import { Building, BuildingAcceptance } from "./instep/building.entity";
+import { SurveyCommission, SurveyResult } from "./instep/survey.entity";
+import { ApprovalResolver } from "./instep/approval.resolver";
+import { BuildingResolver, SurveyResolver } from "./instep/acceptance.resolver";
+import { TimelineResolver } from "./instep/timeline.resolver";
 
 /** Every stored entity; a module adds its own here. */
 export const allEntities: Function[] = [
@@ -39,6 +47,7 @@ export const allEntities: Function[] = [
   BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview,
   Department, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
   CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
+  CalendarDay, CalendarYear, ApprovalItem, ApprovalDependency, SurveyCommission, SurveyResult, Building, BuildingAcceptance,
 ];
 
 /** Every resolver; a module adds its own here. */
@@ -50,4 +59,5 @@ export const allResolvers: NonEmptyArray<Function> = [
   BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
   TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, ProjectSupervisionResolver, CircuitBreakerResolver,
+  CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver,
 ];

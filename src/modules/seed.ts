@@ -7,6 +7,7 @@ import { seedBoard } from "./board/board.seed";
 import { Enterprise } from "./enterprises/enterprise.entity";
 import { seedProjects } from "./projects/project.seed";
 import { seedTeamsAndTickets } from "./tickets/ticket.seed";
+import { seedInStep } from "./instep/instep.seed";
 
 /** The one password of every demo login; the demo set is for trying the API, never for production. */
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -48,6 +49,8 @@ const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>
   // after the projects: managers, teams and tickets for the projects that exist by then
   seedTeamsAndTickets,
   seedBoard,
+  // works on the projects seeded before it
+  seedInStep,
 ];
 
 export async function isEmptyDatabase(services: AppServices): Promise<boolean> {

@@ -1,8 +1,9 @@
 import DataLoader from "dataloader";
-import { In } from "typeorm";
+
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
+import { loaderById } from "../../core/loaders";
 import { conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
@@ -66,11 +67,7 @@ export class EnterpriseService {
 
   /** Per-request loader: enterprises by id (no visibility check; callers check the parent). */
   byId(ctx: RequestContext): DataLoader<string, Enterprise | null> {
-    return ctx.loader("enterprise.byId", () => new DataLoader<string, Enterprise | null>(async (ids) => {
-      const rows = await ctx.repo(Enterprise).findBy({ id: In([...ids]) });
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id) ?? null);
-    }));
+    return loaderById(ctx, Enterprise);
   }
 }
 

@@ -1,8 +1,9 @@
 import DataLoader from "dataloader";
-import { In } from "typeorm";
+
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
+import { loaderById } from "../../core/loaders";
 import { sqliteHoldsExactly } from "../../core/decimal";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
@@ -83,11 +84,7 @@ export class ProjectService {
 
   /** Per-request loader: projects by id (no visibility check; callers check the parent). */
   byId(ctx: RequestContext): DataLoader<string, Project | null> {
-    return ctx.loader("project.byId", () => new DataLoader<string, Project | null>(async (ids) => {
-      const rows = await ctx.repo(Project).findBy({ id: In([...ids]) });
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id) ?? null);
-    }));
+    return loaderById(ctx, Project);
   }
 }
 

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { In, IsNull } from "typeorm";
 import type { RequestContext } from "../../core/context";
+import { loaderById } from "../../core/loaders";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import { Department } from "./department.entity";
@@ -27,22 +28,20 @@ function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[]
   return keys.map((k) => map.get(k) ?? []);
 }
 
-export const userLoader = (ctx: RequestContext) =>
-  ctx.loader("user.byId", () => new DataLoader<string, User | null>(async (ids) => byKey(ids, await ctx.repo(User).findBy({ id: In([...ids]) }), (u) => u.id), NO_CACHE));
+export const userLoader = (ctx: RequestContext) => loaderById(ctx, User);
 
-export const projectLoader = (ctx: RequestContext) =>
-  ctx.loader("project.byId", () => new DataLoader<string, Project | null>(async (ids) => byKey(ids, await ctx.repo(Project).findBy({ id: In([...ids]) }), (p) => p.id), NO_CACHE));
+export const projectLoader = (ctx: RequestContext) => loaderById(ctx, Project);
 
-export const departmentLoader = (ctx: RequestContext) =>
-  ctx.loader("department.byId", () => new DataLoader<string, Department | null>(async (ids) => byKey(ids, await ctx.repo(Department).findBy({ id: In([...ids]) }), (d) => d.id), NO_CACHE));
+export const departmentLoader = (ctx: RequestContext) => loaderById(ctx, Department);
 
-/** The active manager assignment of each project. */
+/** The active manager assignment of each project, with its cadre (one query for a whole page). */
 export const activeManagerLoader = (ctx: RequestContext) =>
   ctx.loader(
     "project.activeManager",
     () =>
       new DataLoader<string, ProjectManagerAssignment | null>(
-        async (projectIds) => byKey(projectIds, await ctx.repo(ProjectManagerAssignment).findBy({ activeProjectId: In([...projectIds]) }), (a) => a.projectId),
+        async (projectIds) =>
+          byKey(projectIds, await ctx.repo(ProjectManagerAssignment).find({ where: { activeProjectId: In([...projectIds]) }, relations: { cadre: true } }), (a) => a.projectId),
         NO_CACHE,
       ),
   );

@@ -142,7 +142,7 @@ export class TeamService {
   /** The project's manager (a cadre), or null before one is assigned. */
   async managerOf(ctx: RequestContext, projectId: string): Promise<User | null> {
     const assignment = await activeManagerLoader(ctx).load(projectId);
-    return assignment ? userLoader(ctx).load(assignment.cadreId) : null;
+    return assignment?.cadre ?? null;
   }
 
   /** Projects the calling cadre now manages, by project code. */

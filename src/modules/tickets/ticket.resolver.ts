@@ -92,7 +92,7 @@ export class TicketResolver {
   @Subscription(() => UrgentRequestEvent, {
     topics: "URGENT_REQUESTS",
     filter: ({ payload, args, context }) => urgentService.delivers(context, payload, args.projectId),
-    description: "急诊 live: creation, status changes, comments, reassignment, escalation into EMERGENCY and SLA breaches of EMERGENCY tickets the caller may see.",
+    description: "A project's urgent channel, live: creation, status changes, comments, reassignment, escalation into EMERGENCY and SLA breaches of EMERGENCY (急诊) tickets, and every move of the project's circuit breaker (熔断), to the subscribers allowed to see them.",
   })
   urgentRequests(
     @Root() payload: UrgentRequestPayload,

@@ -1,0 +1,21 @@
+import DataLoader from "dataloader";
+import { In, type ObjectLiteral } from "typeorm";
+import type { RequestContext } from "./context";
+
+/**
+ * The request's loader of one entity by id: every module asking for users (or projects, …) in
+ * one tick shares one batch, one query. No cache: a subscription keeps one context for its whole
+ * life, and cached rows would go stale between its events.
+ */
+export function loaderById<T extends ObjectLiteral & { id: string }>(ctx: RequestContext, entity: { new (): T; name: string }): DataLoader<string, T | null> {
+  return ctx.loader(`${entity.name}.byId`, () =>
+    new DataLoader<string, T | null>(
+      async (ids) => {
+        const rows = await ctx.repo(entity).findBy({ id: In([...new Set(ids)]) } as never);
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { cache: false },
+    ),
+  );
+}

@@ -1,0 +1,61 @@
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { GraphQLLocalDate } from "graphql-scalars";
+import type { RequestContext } from "../../core/context";
+import { CalendarCoverage, CalendarDay, CalendarYear, WorkingDayInfo } from "./calendar.entity";
+import { DeclareCalendarYearInput, SetCalendarDayInput } from "./calendar.inputs";
+import { calendarService } from "./calendar.service";
+
+@Resolver()
+export class CalendarResolver {
+  @Authorized()
+  @Query(() => WorkingDayInfo, { description: "One day of the official calendar. A year neither the package nor ADMIN covers answers CALENDAR_YEAR_UNKNOWN." })
+  calendarDay(@Ctx() ctx: RequestContext, @Arg("date", () => GraphQLLocalDate) date: string): Promise<WorkingDayInfo> {
+    return calendarService.day(ctx, date);
+  }
+
+  @Authorized()
+  @Query(() => Int, { description: "Working days elapsed from `from` to `to`: working days d with from < d <= to (negative when to < from)." })
+  workingDaysBetween(
+    @Ctx() ctx: RequestContext,
+    @Arg("from", () => GraphQLLocalDate) from: string,
+    @Arg("to", () => GraphQLLocalDate) to: string,
+  ): Promise<number> {
+    return calendarService.workingDaysBetween(ctx, from, to);
+  }
+
+  @Authorized()
+  @Query(() => GraphQLLocalDate, { description: "The working day `days` working days after `date` (before it when negative)." })
+  addWorkingDays(
+    @Ctx() ctx: RequestContext,
+    @Arg("date", () => GraphQLLocalDate) date: string,
+    @Arg("days", () => Int) days: number,
+  ): Promise<string> {
+    return calendarService.addWorkingDays(ctx, date, days);
+  }
+
+  @Authorized()
+  @Query(() => CalendarCoverage, { description: "Which years the calendar knows: the package's range and the years ADMIN declared." })
+  calendarCoverage(@Ctx() ctx: RequestContext): Promise<CalendarCoverage> {
+    return calendarService.coverage(ctx);
+  }
+
+  @Authorized()
+  @Query(() => [CalendarDay], { description: "ADMIN overrides of one year (at most 366), in date order." })
+  calendarOverrides(@Ctx() ctx: RequestContext, @Arg("year", () => Int) year: number): Promise<CalendarDay[]> {
+    return calendarService.overrides(ctx, year);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => CalendarDay, { description: "Set one day working or off (ADMIN). The override wins over the package; setting a date again replaces it." })
+  setCalendarDay(@Ctx() ctx: RequestContext, @Arg("input") input: SetCalendarDayInput): Promise<CalendarDay> {
+    return calendarService.setCalendarDay(ctx, input);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => CalendarYear, {
+    description: "Declare a year the package does not cover as fully defined by overrides (ADMIN): enter its holidays and make-up days with setCalendarDay, then declare it; its other days follow Monday-Friday.",
+  })
+  declareCalendarYear(@Ctx() ctx: RequestContext, @Arg("input") input: DeclareCalendarYearInput): Promise<CalendarYear> {
+    return calendarService.declareCalendarYear(ctx, input);
+  }
+}

@@ -1,0 +1,192 @@
+import { getDayDetail, getHolidaysInRange } from "chinese-days";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { AppError, badInput } from "../../core/errors";
+import { CalendarDay, CalendarYear, type CalendarCoverage, type DaySource, type WorkingDayInfo } from "./calendar.entity";
+import type { DeclareCalendarYearInput, SetCalendarDayInput } from "./calendar.inputs";
+import { insertUnique } from "../instep/instep-common";
+import { dayNumber, fromDayNumber, weekday } from "./local-date";
+
+/** Years the chinese-days package holds official holiday data for (it knows weekends for any year, which is not enough). */
+function packageYears(): { first: number; last: number; years: Set<number> } {
+  const years = new Set<number>();
+  for (let year = 1990; year <= 2100; year++) {
+    if (getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length > 0) years.add(year);
+  }
+  const sorted = [...years].sort((a, b) => a - b);
+  return { first: sorted[0], last: sorted[sorted.length - 1], years };
+}
+let packageCoverage: ReturnType<typeof packageYears> | undefined;
+const coverage = () => (packageCoverage ??= packageYears());
+
+/** Package verdicts are pure: cached per date for the process. */
+const packageDays = new Map<string, { workday: boolean; name: string | null }>();
+function packageDay(date: string): { workday: boolean; name: string | null } {
+  let day = packageDays.get(date);
+  if (!day) {
+    const detail = getDayDetail(date);
+    // Holiday names come as "Spring Festival,春节,4"; ordinary days as the weekday's name.
+    const parts = detail.name.split(",");
+    day = { workday: detail.work, name: parts.length >= 2 ? parts[1] : null };
+    packageDays.set(date, day);
+  }
+  return day;
+}
+
+/** The calendar as one request sees it: the package plus the overrides and declared years stored in the database. */
+export class CalendarSnapshot {
+  constructor(
+    private readonly overrides: Map<string, CalendarDay>,
+    private readonly declaredYears: Set<number>,
+  ) {}
+
+  /**
+   * One day's verdict: an ADMIN override wins; else the package for a year it covers; else the
+   * weekly rule for a year ADMIN declared defined by overrides; else CALENDAR_YEAR_UNKNOWN.
+   */
+  day(date: string): WorkingDayInfo {
+    const override = this.overrides.get(date);
+    if (override) return { date, workday: override.workday, source: "OVERRIDE", name: override.note };
+    const year = Number(date.slice(0, 4));
+    if (coverage().years.has(year)) return { date, source: "PACKAGE", ...packageDay(date) };
+    if (this.declaredYears.has(year)) {
+      const wd = weekday(date);
+      return { date, workday: wd !== 0 && wd !== 6, source: "WEEKLY_RULE" as DaySource, name: null };
+    }
+    const { first, last } = coverage();
+    throw new AppError(
+      "CALENDAR_YEAR_UNKNOWN",
+      `The official calendar for ${year} is not known (the package covers ${first}-${last}); ADMIN can enter its holidays with setCalendarDay and declare the year with declareCalendarYear`,
+      { year, date },
+    );
+  }
+
+  isWorkingDay(date: string): boolean {
+    return this.day(date).workday;
+  }
+
+  /**
+   * Working days elapsed from `from` to `to`: the working days d with from < d <= to (the start
+   * day is not counted, the end day is). 0 when equal; negative when `to` is before `from`.
+   */
+  workingDaysBetween(from: string, to: string): number {
+    const a = dayNumber(from);
+    const b = dayNumber(to);
+    if (b < a) return -this.workingDaysBetween(to, from);
+    let count = 0;
+    for (let d = a + 1; d <= b; d++) if (this.isWorkingDay(fromDayNumber(d))) count++;
+    return count;
+  }
+
+  /** The working day n working days after `date` (before it for negative n); `date` itself for 0. */
+  addWorkingDays(date: string, n: number): string {
+    let d = dayNumber(date);
+    const step = n < 0 ? -1 : 1;
+    let left = Math.abs(n);
+    while (left > 0) {
+      d += step;
+      if (this.isWorkingDay(fromDayNumber(d))) left--;
+    }
+    return fromDayNumber(d);
+  }
+}
+
+/** About ten years of working days: the furthest addWorkingDays goes. */
+const MAX_WORKING_DAYS_STEP = 2500;
+
+function assertDate(field: string, date: string): void {
+  if (Number.isNaN(dayNumber(date))) throw badInput(field, `${field} must be a date YYYY-MM-DD`);
+}
+
+/**
+ * The official working-day calendar (工作日): public holidays off, make-up workdays (调休) on.
+ * Source: the maintained chinese-days package, with ADMIN overrides in the database winning.
+ * Every duration and target in the three in-step checks counts days through this service.
+ */
+export class CalendarService {
+  /** The calendar for this request (loaded once per context). */
+  snapshot(ctx: RequestContext): Promise<CalendarSnapshot> {
+    return ctx.loader("calendar.snapshot", async () => {
+      const [days, years] = await Promise.all([ctx.repo(CalendarDay).find(), ctx.repo(CalendarYear).find()]);
+      return new CalendarSnapshot(new Map(days.map((d) => [d.date, d])), new Set(years.map((y) => y.year)));
+    });
+  }
+
+  async isWorkingDay(ctx: RequestContext, date: string): Promise<boolean> {
+    assertDate("date", date);
+    return (await this.snapshot(ctx)).isWorkingDay(date);
+  }
+
+  async day(ctx: RequestContext, date: string): Promise<WorkingDayInfo> {
+    assertDate("date", date);
+    return (await this.snapshot(ctx)).day(date);
+  }
+
+  async workingDaysBetween(ctx: RequestContext, from: string, to: string): Promise<number> {
+    assertDate("from", from);
+    assertDate("to", to);
+    return (await this.snapshot(ctx)).workingDaysBetween(from, to);
+  }
+
+  async addWorkingDays(ctx: RequestContext, date: string, n: number): Promise<string> {
+    assertDate("date", date);
+    if (Math.abs(n) > MAX_WORKING_DAYS_STEP) throw badInput("days", `days must be between -${MAX_WORKING_DAYS_STEP} and ${MAX_WORKING_DAYS_STEP}`);
+    return (await this.snapshot(ctx)).addWorkingDays(date, n);
+  }
+
+  async coverage(ctx: RequestContext): Promise<CalendarCoverage> {
+    const { first, last } = coverage();
+    const declaredYears = await ctx.repo(CalendarYear).find({ order: { year: "ASC" } });
+    return { packageFirstYear: first, packageLastYear: last, declaredYears };
+  }
+
+  /** Overrides of one year, in date order. */
+  async overrides(ctx: RequestContext, year: number): Promise<CalendarDay[]> {
+    return ctx
+      .repo(CalendarDay)
+      .createQueryBuilder("d")
+      .where("d.date >= :from AND d.date <= :to", { from: `${year}-01-01`, to: `${year}-12-31` })
+      .orderBy("d.date", "ASC")
+      .getMany();
+  }
+
+  /** ADMIN sets one day working or off; the override wins over the package. Setting it again replaces it. */
+  async setCalendarDay(ctx: RequestContext, input: SetCalendarDayInput): Promise<CalendarDay> {
+    assertDate("date", input.date);
+    return ctx.transaction(async (tx) => {
+      const repo = tx.repo(CalendarDay);
+      const before = await repo.findOneBy({ date: input.date });
+      const fields = { workday: input.workday, note: input.note ?? null, setById: tx.user?.id ?? null };
+      let day: CalendarDay;
+      if (before) {
+        await repo.update({ id: before.id }, fields);
+        day = (await repo.findOneByOrFail({ id: before.id }));
+      } else {
+        day = repo.create({ date: input.date, ...fields });
+        await insertUnique(() => repo.insert(day), `${input.date} was set at the same time by someone else; try again`, "date");
+        day = await repo.findOneByOrFail({ id: day.id });
+      }
+      await recordAudit(tx, { action: "calendar.setDay", entityType: "CalendarDay", entityId: day.id, before, after: day });
+      return day;
+    });
+  }
+
+  /**
+   * ADMIN declares a year fully defined by overrides (its holidays and make-up days entered):
+   * from then on its days without an override follow the weekly rule. A year the package
+   * covers needs no declaration (refused with BAD_USER_INPUT); declaring twice answers CONFLICT.
+   */
+  async declareCalendarYear(ctx: RequestContext, input: DeclareCalendarYearInput): Promise<CalendarYear> {
+    if (coverage().years.has(input.year)) throw badInput("year", `The calendar package already covers ${input.year}`);
+    return ctx.transaction(async (tx) => {
+      const repo = tx.repo(CalendarYear);
+      if (await repo.existsBy({ year: input.year })) throw new AppError("CONFLICT", `${input.year} is already declared`, { field: "year" });
+      const year = repo.create({ year: input.year, note: input.note ?? null, declaredById: tx.user?.id ?? null });
+      await insertUnique(() => repo.insert(year), `${input.year} is already declared`, "year");
+      await recordAudit(tx, { action: "calendar.declareYear", entityType: "CalendarYear", entityId: year.id, after: year });
+      return repo.findOneByOrFail({ id: year.id });
+    });
+  }
+}
+
+export const calendarService = new CalendarService();

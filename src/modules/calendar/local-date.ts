@@ -1,0 +1,38 @@
+import type { Clock } from "../../core/clock";
+
+/** China local dates as 'YYYY-MM-DD' strings, handled as whole days since 1970-01-01 (no time zone drift). */
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+export const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Days since 1970-01-01 for a valid 'YYYY-MM-DD', or NaN. */
+export function dayNumber(date: string): number {
+  if (!LOCAL_DATE.test(date)) return Number.NaN;
+  const ms = Date.parse(`${date}T00:00:00.000Z`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) return Number.NaN;
+  return ms / DAY_MS;
+}
+
+export function fromDayNumber(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addCalendarDays(date: string, days: number): string {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Calendar days from a to b (b - a). */
+export function calendarDaysBetween(a: string, b: string): number {
+  return dayNumber(b) - dayNumber(a);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(date: string): number {
+  return new Date(dayNumber(date) * DAY_MS).getUTCDay();
+}
+
+/** Today in China (UTC+8, no daylight saving) by the service clock. */
+export function chinaToday(clock: Clock): string {
+  return new Date(clock.now().getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,154 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLLocalDate } from "graphql-scalars";
+import { BaseEntity } from "../../core/base.entity";
+import { Project } from "../projects/project.entity";
+import { User } from "../accounts/user.entity";
+import { SurveyResult } from "./survey.entity";
+
+/** The in-step phase an approval belongs to: what is handled side by side with what. */
+export const APPROVAL_PHASES = ["START", "COMPLETION", "PRODUCTION"] as const;
+export type ApprovalPhase = (typeof APPROVAL_PHASES)[number];
+export const ApprovalPhaseEnum = Object.fromEntries(APPROVAL_PHASES.map((s) => [s, s])) as { [K in ApprovalPhase]: K };
+registerEnumType(ApprovalPhaseEnum, {
+  name: "ApprovalPhase",
+  description: "三同步: which in-step group an approval is handled in.",
+  valuesConfig: {
+    START: { description: "交地同步开工: after the land contract, before construction start." },
+    COMPLETION: { description: "竣工同步发证: at completion, before the certificate." },
+    PRODUCTION: { description: "预验同步试产: pre-acceptance and trial production." },
+  },
+});
+
+/** Survey stages of 多测合一: one commission per project and stage. */
+export type SurveyStage = "PLANNING" | "COMPLETION";
+
+/**
+ * The kinds of approval a project may need, with the department that usually handles each,
+ * its phase, and the survey stage whose shared result it may cite. Data, not code paths.
+ */
+export const APPROVAL_KINDS = {
+  FILING: { label: "项目备案", department: "区发展和改革局", phase: "START", survey: null },
+  LAND_USE_PLANNING_PERMIT: { label: "建设用地规划许可", department: "区自然资源局", phase: "START", survey: "PLANNING" },
+  PLANNING_PERMIT: { label: "建设工程规划许可", department: "区自然资源局", phase: "START", survey: "PLANNING" },
+  ENVIRONMENTAL_IMPACT: { label: "环境影响评价", department: "市生态环境局源城分局", phase: "START", survey: null },
+  FIRE_DESIGN_REVIEW: { label: "消防设计审查", department: "区住房和城乡建设局", phase: "START", survey: null },
+  CONSTRUCTION_DRAWING_REVIEW: { label: "施工图审查", department: "区住房和城乡建设局", phase: "START", survey: null },
+  CONSTRUCTION_PERMIT: { label: "施工许可", department: "区住房和城乡建设局", phase: "START", survey: null },
+  JOINT_ACCEPTANCE: { label: "联合验收", department: "区住房和城乡建设局", phase: "COMPLETION", survey: "COMPLETION" },
+  COMPLETION_FILING: { label: "竣工验收备案", department: "区住房和城乡建设局", phase: "COMPLETION", survey: "COMPLETION" },
+  PROPERTY_REGISTRATION: { label: "不动产登记", department: "区不动产登记中心", phase: "COMPLETION", survey: "COMPLETION" },
+  TRIAL_PRODUCTION: { label: "试生产", department: "区工业和信息化局", phase: "PRODUCTION", survey: null },
+} as const satisfies Record<string, { label: string; department: string; phase: ApprovalPhase; survey: SurveyStage | null }>;
+export type ApprovalKind = keyof typeof APPROVAL_KINDS;
+export const ApprovalKindEnum = Object.fromEntries(Object.keys(APPROVAL_KINDS).map((k) => [k, k])) as { [K in ApprovalKind]: K };
+registerEnumType(ApprovalKindEnum, {
+  name: "ApprovalKind",
+  description: "An approval a project may need.",
+  valuesConfig: Object.fromEntries(
+    Object.entries(APPROVAL_KINDS).map(([k, v]) => [k, { description: `${v.label} (${v.department}; ${v.phase})` }]),
+  ),
+});
+
+export const APPROVAL_STATUSES = ["NOT_STARTED", "SUBMITTED", "APPROVED", "REJECTED"] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+export const ApprovalStatusEnum = Object.fromEntries(APPROVAL_STATUSES.map((s) => [s, s])) as { [K in ApprovalStatus]: K };
+registerEnumType(ApprovalStatusEnum, {
+  name: "ApprovalStatus",
+  valuesConfig: {
+    NOT_STARTED: { description: "未申报" },
+    SUBMITTED: { description: "已受理: under review." },
+    APPROVED: { description: "已办结: approved." },
+    REJECTED: { description: "不予许可: rejected; may be submitted again." },
+  },
+});
+
+/** Allowed status changes (data): a rejected item may be submitted again; an approved one is final. */
+export const APPROVAL_TRANSITIONS: Record<ApprovalStatus, readonly ApprovalStatus[]> = {
+  NOT_STARTED: ["SUBMITTED"],
+  SUBMITTED: ["APPROVED", "REJECTED"],
+  REJECTED: ["SUBMITTED"],
+  APPROVED: [],
+};
+
+/**
+ * One approval of one project (at most one per kind). Items run side by side: starting one
+ * never waits on another; the few real dependencies (approval_dependency) only forbid
+ * approving an item before the item it requires is approved.
+ */
+@ObjectType({ description: "One approval of a project (审批事项); items run side by side (齐步跑)." })
+@Entity("approval_item")
+@Index("UQ_approval_item_project_kind", ["projectId", "kind"], { unique: true })
+@Index("IDX_approval_item_handled_by", ["handledById"])
+@Index("IDX_approval_item_survey_result", ["surveyResultId"])
+export class ApprovalItem extends BaseEntity {
+  @Field(() => ID)
+  declare id: string;
+
+  @Field(() => ID)
+  @Column({ name: "project_id", type: "varchar", length: 36 })
+  projectId: string;
+
+  @ManyToOne(() => Project)
+  @JoinColumn({ name: "project_id", foreignKeyConstraintName: "FK_approval_item_project" })
+  project?: Project;
+
+  @Field(() => ApprovalKindEnum)
+  @Column({ type: "varchar", length: 32 })
+  kind: ApprovalKind;
+
+  @Field({ description: "The department that handles it." })
+  @Column({ type: "varchar", length: 100 })
+  department: string;
+
+  @Field(() => ApprovalStatusEnum)
+  @Column({ type: "varchar", length: 16, default: "NOT_STARTED" })
+  status: ApprovalStatus;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "受理: the day it was (last) submitted." })
+  @Column({ name: "submitted_on", type: "date", nullable: true })
+  submittedOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "办结: the day it was approved." })
+  @Column({ name: "approved_on", type: "date", nullable: true })
+  approvedOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: "The day it was last rejected." })
+  @Column({ name: "rejected_on", type: "date", nullable: true })
+  rejectedOn: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: "varchar", length: 500, nullable: true })
+  note: string | null;
+
+  /** The ADMIN or CADRE who recorded its last change. */
+  @Column({ name: "handled_by_id", type: "varchar", length: 36, nullable: true })
+  handledById: string | null;
+
+  @ManyToOne(() => User, { nullable: true })
+  @JoinColumn({ name: "handled_by_id", foreignKeyConstraintName: "FK_approval_item_handled_by" })
+  handledBy?: User | null;
+
+  /** 多测合一: the shared survey result this item cites instead of a survey of its own. */
+  @Field(() => ID, { nullable: true })
+  @Column({ name: "survey_result_id", type: "varchar", length: 36, nullable: true })
+  surveyResultId: string | null;
+
+  @ManyToOne(() => SurveyResult, { nullable: true })
+  @JoinColumn({ name: "survey_result_id", foreignKeyConstraintName: "FK_approval_item_survey_result" })
+  surveyResult?: SurveyResult | null;
+}
+
+/** A real dependency, as data: an item of `kind` may not be approved before the project's item of `requiresKind` is approved. */
+@ObjectType({ description: "A real dependency between approvals: `kind` is approved only on or after `requiresKind` (when the project has both)." })
+@Entity("approval_dependency")
+@Index("UQ_approval_dependency", ["kind", "requiresKind"], { unique: true })
+export class ApprovalDependency extends BaseEntity {
+  @Field(() => ApprovalKindEnum)
+  @Column({ type: "varchar", length: 32 })
+  kind: ApprovalKind;
+
+  @Field(() => ApprovalKindEnum)
+  @Column({ name: "requires_kind", type: "varchar", length: 32 })
+  requiresKind: ApprovalKind;
+}

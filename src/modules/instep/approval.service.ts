@@ -1,0 +1,175 @@
+import { In } from "typeorm";
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
+import { findVisibleProject } from "../projects/project-access";
+import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalStatus } from "./approval.entity";
+import { buildingService } from "./building.service";
+import { insertUnique, resolveOn } from "./instep-common";
+import type { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
+import { SurveyResult } from "./survey.entity";
+
+/**
+ * Approvals side by side (变接力赛为齐步跑): every item of a project can be submitted at once;
+ * none waits on another to start. The few real dependencies are rows of approval_dependency:
+ * an item is approved only on or after the day the project's required item was approved
+ * (DEPENDENCY_NOT_MET otherwise). Trial production is approved only once the parts it needs
+ * passed acceptance. Status changes follow APPROVAL_TRANSITIONS by conditional updates.
+ */
+export class ApprovalService {
+  async add(ctx: RequestContext, input: AddApprovalItemInput): Promise<ApprovalItem> {
+    return ctx.transaction(async (tx) => {
+      await findVisibleProject(tx, input.projectId);
+      const repo = tx.repo(ApprovalItem);
+      if (await repo.existsBy({ projectId: input.projectId, kind: input.kind })) {
+        throw conflict(`The project already has a ${input.kind} item`, { field: "kind" });
+      }
+      const item = repo.create({
+        projectId: input.projectId,
+        kind: input.kind,
+        department: input.department ?? APPROVAL_KINDS[input.kind].department,
+        status: "NOT_STARTED",
+        submittedOn: null,
+        approvedOn: null,
+        rejectedOn: null,
+        note: null,
+        handledById: tx.user?.id ?? null,
+        surveyResultId: null,
+      });
+      await insertUnique(() => repo.insert(item), `The project already has a ${input.kind} item`, "kind");
+      await recordAudit(tx, { action: "approval.add", entityType: "ApprovalItem", entityId: item.id, after: item });
+      return repo.findOneByOrFail({ id: item.id });
+    });
+  }
+
+  async submit(ctx: RequestContext, input: SubmitApprovalItemInput): Promise<ApprovalItem> {
+    const on = resolveOn(ctx, input.on);
+    return ctx.transaction(async (tx) => {
+      const item = await this.load(tx, input.itemId);
+      assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, "SUBMITTED");
+      const surveyResultId = input.surveyResultId ? (await this.citableResult(tx, item, input.surveyResultId)).id : item.surveyResultId;
+      return this.change(tx, item, "SUBMITTED", { submittedOn: on, surveyResultId, handledById: tx.user?.id ?? null }, "approval.submit");
+    });
+  }
+
+  async decide(ctx: RequestContext, input: DecideApprovalItemInput): Promise<ApprovalItem> {
+    const on = resolveOn(ctx, input.on);
+    return ctx.transaction(async (tx) => {
+      const item = await this.load(tx, input.itemId);
+      assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, input.decision);
+      if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`);
+      if (input.decision === "APPROVED") {
+        await this.assertDependenciesMet(tx, item, on);
+        if (item.kind === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, item.projectId, on);
+      }
+      const dates = input.decision === "APPROVED" ? { approvedOn: on } : { rejectedOn: on };
+      return this.change(tx, item, input.decision, { ...dates, note: input.note ?? item.note, handledById: tx.user?.id ?? null }, input.decision === "APPROVED" ? "approval.approve" : "approval.reject");
+    });
+  }
+
+  /** 多测合一: an item cites the shared result of its stage instead of asking for a survey of its own. */
+  async citeSurveyResult(ctx: RequestContext, input: CiteSurveyResultInput): Promise<ApprovalItem> {
+    return ctx.transaction(async (tx) => {
+      const item = await this.load(tx, input.itemId);
+      if (item.status === "APPROVED") throw invalidTransition("ApprovalItem", "APPROVED", "APPROVED");
+      const result = await this.citableResult(tx, item, input.surveyResultId);
+      await tx.repo(ApprovalItem).update({ id: item.id }, { surveyResultId: result.id, handledById: tx.user?.id ?? null });
+      const after = await tx.repo(ApprovalItem).findOneByOrFail({ id: item.id });
+      await recordAudit(tx, { action: "approval.citeSurvey", entityType: "ApprovalItem", entityId: item.id, before: item, after });
+      return after;
+    });
+  }
+
+  /** A project's items, oldest first. */
+  async list(ctx: RequestContext, projectId: string, args: ConnectionArgs): Promise<Connection<ApprovalItem>> {
+    await findVisibleProject(ctx, projectId);
+    const query = ctx.repo(ApprovalItem).createQueryBuilder("item").where("item.project_id = :projectId", { projectId });
+    return paginate(query, args, {
+      name: "created",
+      direction: "ASC",
+      keys: [{ column: "item.created_at", value: (i) => i.createdAt, kind: "date" }],
+      idColumn: "item.id",
+    });
+  }
+
+  async itemsOf(ctx: RequestContext, projectId: string): Promise<ApprovalItem[]> {
+    return ctx.repo(ApprovalItem).find({ where: { projectId } });
+  }
+
+  async dependencies(ctx: RequestContext): Promise<ApprovalDependency[]> {
+    return ctx.repo(ApprovalDependency).find({ order: { kind: "ASC", requiresKind: "ASC" } });
+  }
+
+  /**
+   * ADMIN adds or removes a real dependency (data, not code). A dependency on itself or one
+   * closing a cycle is refused (BAD_USER_INPUT): items must still be approvable in some order.
+   */
+  async setDependency(ctx: RequestContext, input: SetApprovalDependencyInput): Promise<ApprovalDependency> {
+    if (input.kind === input.requiresKind) throw badInput("requiresKind", "An approval cannot depend on itself");
+    return ctx.transaction(async (tx) => {
+      const repo = tx.repo(ApprovalDependency);
+      const existing = await repo.findOneBy({ kind: input.kind, requiresKind: input.requiresKind });
+      if (!input.required) {
+        if (!existing) throw notFound("ApprovalDependency", `${input.kind}->${input.requiresKind}`);
+        await repo.delete({ id: existing.id });
+        await recordAudit(tx, { action: "approval.dependency.remove", entityType: "ApprovalDependency", entityId: existing.id, before: existing });
+        return existing;
+      }
+      if (existing) return existing;
+      const all = await repo.find();
+      // A cycle would close if requiresKind already (transitively) requires kind.
+      const seen = new Set<string>();
+      const stack: string[] = [input.requiresKind];
+      while (stack.length) {
+        const current = stack.pop()!;
+        if (current === input.kind) throw badInput("requiresKind", `${input.requiresKind} already waits on ${input.kind}: this would make a cycle`);
+        if (seen.has(current)) continue;
+        seen.add(current);
+        stack.push(...all.filter((d) => d.kind === current).map((d) => d.requiresKind));
+      }
+      const dependency = repo.create({ kind: input.kind, requiresKind: input.requiresKind });
+      await insertUnique(() => repo.insert(dependency), "This dependency was just added");
+      await recordAudit(tx, { action: "approval.dependency.add", entityType: "ApprovalDependency", entityId: dependency.id, after: dependency });
+      return repo.findOneByOrFail({ id: dependency.id });
+    });
+  }
+
+  private async load(tx: RequestContext, id: string): Promise<ApprovalItem> {
+    const item = await tx.repo(ApprovalItem).findOneBy({ id });
+    if (!item) throw notFound("ApprovalItem", id);
+    await findVisibleProject(tx, item.projectId);
+    return item;
+  }
+
+  private async citableResult(tx: RequestContext, item: ApprovalItem, resultId: string): Promise<SurveyResult> {
+    const result = await tx.repo(SurveyResult).findOneBy({ id: resultId });
+    if (!result || result.projectId !== item.projectId) throw badInput("surveyResultId", "Cite a survey result of the same project");
+    const stage = APPROVAL_KINDS[item.kind].survey as string | null;
+    if (stage !== result.stage) throw badInput("surveyResultId", `${item.kind} ${stage ? `uses the ${stage} survey` : "uses no survey"}, not the ${result.stage} one`);
+    return result;
+  }
+
+  private async assertDependenciesMet(tx: RequestContext, item: ApprovalItem, on: string): Promise<void> {
+    const deps = await tx.repo(ApprovalDependency).findBy({ kind: item.kind });
+    if (!deps.length) return;
+    const required = await tx.repo(ApprovalItem).findBy({ projectId: item.projectId, kind: In(deps.map((d) => d.requiresKind)) });
+    const unmet = required.filter((r) => r.status !== "APPROVED" || !r.approvedOn || r.approvedOn > on);
+    if (unmet.length) {
+      throw new AppError("DEPENDENCY_NOT_MET", `${item.kind} can be approved only after ${unmet.map((r) => r.kind).join(", ")}`, {
+        requires: unmet.map((r) => r.kind),
+      });
+    }
+  }
+
+  /** Moves the item from its current status by a conditional update, so two concurrent changes cannot both apply. */
+  private async change(tx: RequestContext, item: ApprovalItem, to: ApprovalStatus, fields: Partial<ApprovalItem>, action: string): Promise<ApprovalItem> {
+    const result = await tx.repo(ApprovalItem).update({ id: item.id, status: item.status }, { status: to, ...fields });
+    if (!result.affected) throw invalidTransition("ApprovalItem", item.status, to);
+    const after = await tx.repo(ApprovalItem).findOneByOrFail({ id: item.id });
+    await recordAudit(tx, { action, entityType: "ApprovalItem", entityId: item.id, before: item, after });
+    return after;
+  }
+}
+
+export const approvalService = new ApprovalService();

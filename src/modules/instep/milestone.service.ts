@@ -1,0 +1,43 @@
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { badInput } from "../../core/errors";
+import { findVisibleProject } from "../projects/project-access";
+import { Project } from "../projects/project.entity";
+import { buildingService } from "./building.service";
+import { MILESTONE_COLUMNS, MILESTONE_ORDER, milestoneOn, resolveOn } from "./instep-common";
+import type { RecordProjectMilestoneInput } from "./instep.inputs";
+
+/**
+ * Records a project milestone in the project's own date column (a correction overwrites it,
+ * audited). Milestones keep their order (no construction start before the land contract,
+ * no certificate before completion, no trial production before pre-acceptance…), and trial
+ * production needs every part it uses accepted on or before that day (预验同步试产).
+ */
+export class MilestoneService {
+  async record(ctx: RequestContext, input: RecordProjectMilestoneInput): Promise<Project> {
+    const on = resolveOn(ctx, input.on);
+    return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      for (const [later, earlier] of MILESTONE_ORDER) {
+        const earlierOn = milestoneOn(project, earlier);
+        const laterOn = milestoneOn(project, later);
+        if (input.milestone === later && earlierOn && on < earlierOn) throw badInput("on", `${later} cannot come before ${earlier} (${earlierOn})`);
+        if (input.milestone === earlier && laterOn && laterOn < on) throw badInput("on", `${earlier} cannot come after ${later} (${laterOn})`);
+      }
+      if (input.milestone === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, project.id, on);
+      const column = MILESTONE_COLUMNS[input.milestone];
+      await tx.repo(Project).update({ id: project.id }, { [column]: on });
+      const after = await tx.repo(Project).findOneByOrFail({ id: project.id });
+      await recordAudit(tx, {
+        action: "project.milestone",
+        entityType: "Project",
+        entityId: project.id,
+        before: { milestone: input.milestone, on: project[column] },
+        after: { milestone: input.milestone, on },
+      });
+      return after;
+    });
+  }
+}
+
+export const milestoneService = new MilestoneService();

@@ -1,0 +1,63 @@
+import { recordAudit } from "../../core/audit";
+import type { RequestContext } from "../../core/context";
+import { conflict, notFound } from "../../core/errors";
+import { findVisibleProject } from "../projects/project-access";
+import { insertUnique, resolveOn } from "./instep-common";
+import type { CommissionSurveyInput, RecordSurveyResultInput } from "./instep.inputs";
+import { SurveyCommission, SurveyResult } from "./survey.entity";
+
+/**
+ * 多测合一: one commission per project and stage (一次委托, enforced by a unique key), one
+ * shared result per commission (成果共享) that every approval item of that stage may cite.
+ */
+export class SurveyService {
+  async commission(ctx: RequestContext, input: CommissionSurveyInput): Promise<SurveyCommission> {
+    const on = resolveOn(ctx, input.on);
+    return ctx.transaction(async (tx) => {
+      await findVisibleProject(tx, input.projectId);
+      const repo = tx.repo(SurveyCommission);
+      if (await repo.existsBy({ projectId: input.projectId, stage: input.stage })) {
+        throw conflict(`The project already has a ${input.stage} survey commission: surveys are commissioned once and shared`, { field: "stage" });
+      }
+      const commission = repo.create({
+        projectId: input.projectId,
+        stage: input.stage,
+        surveyor: input.surveyor,
+        commissionedOn: on,
+        commissionedById: tx.user?.id ?? null,
+      });
+      await insertUnique(() => repo.insert(commission), `The project already has a ${input.stage} survey commission`, "stage");
+      await recordAudit(tx, { action: "survey.commission", entityType: "SurveyCommission", entityId: commission.id, after: commission });
+      return repo.findOneByOrFail({ id: commission.id });
+    });
+  }
+
+  async recordResult(ctx: RequestContext, input: RecordSurveyResultInput): Promise<SurveyResult> {
+    const on = resolveOn(ctx, input.on);
+    return ctx.transaction(async (tx) => {
+      const commission = await tx.repo(SurveyCommission).findOneBy({ id: input.commissionId });
+      if (!commission) throw notFound("SurveyCommission", input.commissionId);
+      await findVisibleProject(tx, commission.projectId);
+      const repo = tx.repo(SurveyResult);
+      if (await repo.existsBy({ commissionId: commission.id })) throw conflict("This commission's result is already recorded");
+      if (on < commission.commissionedOn) throw conflict(`The result cannot be delivered before the commission (${commission.commissionedOn})`, { field: "on" });
+      const result = repo.create({
+        commissionId: commission.id,
+        projectId: commission.projectId,
+        stage: commission.stage,
+        reference: input.reference,
+        summary: input.summary ?? null,
+        deliveredOn: on,
+      });
+      await insertUnique(() => repo.insert(result), "This commission's result is already recorded");
+      await recordAudit(tx, { action: "survey.result", entityType: "SurveyResult", entityId: result.id, after: result });
+      return repo.findOneByOrFail({ id: result.id });
+    });
+  }
+
+  async commissions(ctx: RequestContext, projectId: string): Promise<SurveyCommission[]> {
+    return ctx.repo(SurveyCommission).find({ where: { projectId }, order: { stage: "DESC" } });
+  }
+}
+
+export const surveyService = new SurveyService();
