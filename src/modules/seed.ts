@@ -8,6 +8,7 @@ import { Enterprise } from "./enterprises/enterprise.entity";
 import { seedProjects } from "./projects/project.seed";
 import { seedTeamsAndTickets } from "./tickets/ticket.seed";
 import { seedInStep } from "./instep/instep.seed";
+import { seedSupervision } from "./supervision/supervision.seed";
 
 /** The one password of every demo login; the demo set is for trying the API, never for production. */
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -51,6 +52,7 @@ const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>
   seedBoard,
   // works on the projects seeded before it
   seedInStep,
+  seedSupervision,
 ];
 
 export async function isEmptyDatabase(services: AppServices): Promise<boolean> {

@@ -97,7 +97,7 @@ test("not rectified by the deadline: awaiting the ADMIN decision, a serious cred
   expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED", "SUSPENDED->AWAITING_DECISION", "AWAITING_DECISION->EXITED"]);
 });
 
-test("a delay attributed to the government, or a project that started construction, does not trip it", async () => {
+test("a delay attributed to the government, a project that started construction or holds its permit, does not trip it", async () => {
   at("2026-01-15");
   const government = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
   const started = await enterpriseWithProject(server, { signedOn: "2026-01-15", constructionStartOn: "2026-05-01" });
@@ -105,10 +105,19 @@ test("a delay attributed to the government, or a project that started constructi
   server.clock.advance(60_000); // the later finding wins
   await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "GOVERNMENT", cause: "APPROVAL_DELAY", note: "审批部门原因" } }, cadre);
   await server.gql(CAUSE, { input: { projectId: started.project.id, attributedTo: "ENTERPRISE", cause: "OTHER" } }, cadre);
+  // a permit approved through the approval items (三同步) counts as well
+  const permitted = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
+  await server.gql(CAUSE, { input: { projectId: permitted.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, cadre);
+  server.clock.set(new Date("2026-06-01T02:00:00.000Z"));
+  const item = (await server.gql(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { input: { projectId: permitted.project.id, kind: "CONSTRUCTION_PERMIT" } }, cadre)).data.addApprovalItem;
+  expect((await server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, on: "2026-06-01" } }, cadre)).errors).toBeUndefined();
+  server.clock.set(new Date("2026-06-05T02:00:00.000Z"));
+  expect((await server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: "APPROVED", on: "2026-06-05" } }, cadre)).data.decideApprovalItem.status).toBe("APPROVED");
   at("2026-08-01");
   await sweep();
   expect((await breakerOf(government.project.id)).events).toEqual([]);
   expect((await breakerOf(started.project.id)).events).toEqual([]);
+  expect((await breakerOf(permitted.project.id)).events).toEqual([]);
 });
 
 test("sweeps at the same moment suspend a project once", async () => {

@@ -1,9 +1,10 @@
-import { In } from "typeorm";
+import { In, IsNull, Not } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { addDays, addMonths, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
 import { assertTransition, badInput, invalidTransition } from "../../core/errors";
+import { ApprovalItem } from "../instep/approval.entity";
 import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { creditService } from "../credit/credit.service";
@@ -163,12 +164,15 @@ export class CircuitBreakerService {
   }
 
   /**
-   * Which of these projects hold their construction permit. Construction cannot start without
-   * one, so a recorded construction start counts too.
+   * Which of these projects hold their construction permit: an APPROVED CONSTRUCTION_PERMIT
+   * approval item, or a recorded construction start (construction cannot start without one).
    */
   private async projectsWithConstructionPermit(ctx: RequestContext, projectIds: string[]): Promise<Set<string>> {
-    const started = await ctx.repo(Project).createQueryBuilder("project").select("project.id", "id").where("project.id IN (:...projectIds) AND project.constructionStartOn IS NOT NULL", { projectIds }).getRawMany();
-    return new Set(started.map((r: { id: string }) => r.id));
+    const [permits, started] = await Promise.all([
+      ctx.repo(ApprovalItem).find({ select: { projectId: true }, where: { projectId: In(projectIds), kind: "CONSTRUCTION_PERMIT", status: "APPROVED" } }),
+      ctx.repo(Project).find({ select: { id: true }, where: { id: In(projectIds), constructionStartOn: Not(IsNull()) } }),
+    ]);
+    return new Set([...permits.map((p) => p.projectId), ...started.map((p) => p.id)]);
   }
 }
 
