@@ -1,8 +1,8 @@
 import type { Clock } from "../../core/clock";
+import { addDays, districtDate } from "../../core/dates";
 
 /** China local dates as 'YYYY-MM-DD' strings, handled as whole days since 1970-01-01 (no time zone drift). */
 const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 export const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -18,9 +18,7 @@ export function fromDayNumber(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-export function addCalendarDays(date: string, days: number): string {
-  return fromDayNumber(dayNumber(date) + days);
-}
+export const addCalendarDays = addDays;
 
 /** Calendar days from a to b (b - a). */
 export function calendarDaysBetween(a: string, b: string): number {
@@ -33,6 +31,4 @@ export function weekday(date: string): number {
 }
 
 /** Today in China (UTC+8, no daylight saving) by the service clock. */
-export function chinaToday(clock: Clock): string {
-  return new Date(clock.now().getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
+export const chinaToday = (clock: Clock): string => districtDate(clock.now());
