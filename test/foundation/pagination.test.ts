@@ -19,11 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const page = async (first?: number, after?: string) => {
-  const res = await server.gql(USERS, { first, after }, adminToken);
-  if (res.errors && process.env.DEBUG_TEST) console.log(JSON.stringify(res.errors));
-  return res;
-};
+const page = (first?: number, after?: string) => server.gql(USERS, { first, after }, adminToken);
 
 test("first defaults to 20 and totalCount counts every match", async () => {
   const res = await page();
