@@ -40,19 +40,27 @@ class HttpError extends Error {
   }
 }
 
+/**
+ * The request body, refused with 413 past MAX_BODY_BYTES: at once when Content-Length says so,
+ * else as soon as the streamed body passes the limit. The rest is not read; the 413 answer
+ * closes the connection.
+ */
 function readBody(req: http.IncomingMessage): Promise<string> {
+  const tooLarge = () => new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`, "PAYLOAD_TOO_LARGE");
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`, "PAYLOAD_TOO_LARGE"));
-        req.destroy();
+        req.off("data", onData);
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
@@ -172,7 +180,10 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       sendJson(res, 404, errorBody("NOT_FOUND", `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`));
     } catch (error) {
       if (res.headersSent) return res.destroy();
-      if (error instanceof HttpError) return sendJson(res, error.status, errorBody(error.code, error.message));
+      if (error instanceof HttpError) {
+        if (error.status === 413) res.setHeader("connection", "close");
+        return sendJson(res, error.status, errorBody(error.code, error.message));
+      }
       sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", exposeInternals ? String(error) : "Internal server error"));
     }
   });

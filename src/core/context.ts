@@ -54,6 +54,14 @@ export class RequestContext {
     return RequestContext.create(app, user, "system");
   }
 
+  /**
+   * This transaction, acting as another user on another clock: how the demo seed builds a
+   * dated history through the services themselves.
+   */
+  actingAs(user: AuthUser, clock: Clock): RequestContext {
+    return new RequestContext({ ...this.app, clock }, user, this.manager, this.requestId, this.clientAddress, this.pendingEvents ?? []);
+  }
+
   get clock(): Clock {
     return this.app.clock;
   }

@@ -19,3 +19,20 @@ export function loaderById<T extends ObjectLiteral & { id: string }>(ctx: Reques
     ),
   );
 }
+
+/**
+ * The request's loader of the rows belonging to each key (a project's inspections, …): one
+ * query for a whole page of parents. `load` returns the rows of all the keys, in display order.
+ */
+export function groupedLoader<T>(ctx: RequestContext, name: string, load: (keys: string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
+  return ctx.loader(name, () =>
+    new DataLoader<string, T[]>(
+      async (keys) => {
+        const groups = new Map<string, T[]>();
+        for (const row of await load([...new Set(keys)])) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
+        return keys.map((key) => groups.get(key) ?? []);
+      },
+      { cache: false },
+    ),
+  );
+}

@@ -1,8 +1,24 @@
+import { conflict } from "./errors";
+
+type DriverError = { code?: string; errno?: number; message?: string; driverError?: { code?: string; errno?: number } } | null;
+
 /** Whether a driver error is a unique-key violation, on MariaDB/MySQL or SQLite. */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; errno?: number; driverError?: { code?: string } } | null;
-  const code = e?.code ?? e?.driverError?.code;
-  return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  const e = error as DriverError;
+  const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return code === "ER_DUP_ENTRY" || errno === 1062 || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || /UNIQUE constraint failed/.test(String(e?.message));
+}
+
+/**
+ * Whether a statement lost a race the database refereed: a unique key taken by a concurrent
+ * transaction, or a deadlock or lock wait MariaDB broke. Such a loser answers CONFLICT.
+ */
+export function isRaceLoss(error: unknown): boolean {
+  const e = error as DriverError;
+  const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return isUniqueViolation(error) || code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || errno === 1213 || errno === 1205;
 }
 
 /** Runs a write; a unique-key violation (a concurrent writer won) becomes the given error. */
@@ -14,3 +30,7 @@ export async function onUniqueViolation<T>(work: () => Promise<T>, error: () => 
     throw cause;
   }
 }
+
+/** Runs an insert whose uniqueness a key enforces; a violation answers CONFLICT instead of a server error. */
+export const insertUnique = <T>(insert: () => Promise<T>, message: string, field?: string): Promise<T> =>
+  onUniqueViolation(insert, () => conflict(message, field ? { field } : {}));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuditEntry } from "../../src/core/audit";
 import { ApprovalItem } from "../../src/modules/instep/approval.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { makeEnterprise, makeProject } from "./fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let cadre: { user: { id: string }; token: string };

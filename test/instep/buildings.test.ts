@@ -3,7 +3,7 @@ import { AuditEntry } from "../../src/core/audit";
 import { BuildingAcceptance } from "../../src/modules/instep/building.entity";
 import { Project } from "../../src/modules/projects/project.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { makeEnterprise, makeProject } from "./fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let cadre: string;

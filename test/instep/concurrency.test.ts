@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { ApprovalItem } from "../../src/modules/instep/approval.entity";
 import { Building, BuildingAcceptance } from "../../src/modules/instep/building.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { makeEnterprise, makeProject } from "./fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let cadres: string[];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestServer, type TestServer } from "../support/server";
-import { makeEnterprise, makeProject } from "./fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let admin: string;

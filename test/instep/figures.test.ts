@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { ApprovalItem, type ApprovalKind } from "../../src/modules/instep/approval.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { makeEnterprise, makeProject } from "./fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let cadre: string;

@@ -4,7 +4,7 @@ import { ApprovalItem } from "../../src/modules/instep/approval.entity";
 import { seedInStep } from "../../src/modules/instep/instep.seed";
 import { Project } from "../../src/modules/projects/project.entity";
 import { startTestServer, type TestServer } from "../support/server";
-import { makeEnterprise, makeProject } from "./fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let admin: string;

@@ -3,7 +3,7 @@ import { BoardTask } from "../../src/modules/board/board-task.entity";
 import { ServiceTicket } from "../../src/modules/tickets/service-ticket.entity";
 import { startTestServer, type TestServer } from "../support/server";
 import { countStatements } from "../support/sql-count";
-import { makeEnterprise, makeProject } from "../instep/fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let admin: { user: { id: string }; token: string };

@@ -1,33 +1,6 @@
-import crypto from "node:crypto";
-import { Enterprise } from "../../src/modules/enterprises/enterprise.entity";
-import { Project } from "../../src/modules/projects/project.entity";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 import { Department } from "../../src/modules/teams/department.entity";
 import type { TestServer } from "../support/server";
-
-let counter = 0;
-
-/** Fixture rows written straight to the database: projects are another module's to create through GraphQL. */
-export async function makeEnterprise(server: TestServer, name = "测试企业"): Promise<Enterprise> {
-  const repo = server.app.services.dataSource.getRepository(Enterprise);
-  const enterprise = repo.create({ name: `${name}${++counter}`, creditCode: crypto.randomBytes(9).toString("hex").toUpperCase(), legalRepresentative: "法人", contact: "0762-0000000" });
-  await repo.insert(enterprise);
-  return enterprise;
-}
-
-export async function makeProject(server: TestServer, enterpriseId: string, name = "测试项目"): Promise<Project> {
-  const repo = server.app.services.dataSource.getRepository(Project);
-  const n = ++counter;
-  const project = repo.create({
-    code: `2026-441602-39-01-${String(100000 + n + Math.floor(Math.random() * 800000)).slice(0, 6)}`,
-    name: `${name}${n}`,
-    enterpriseId,
-    industry: "C3971",
-    totalInvestment: "100000000.00",
-    landParcel: null,
-  });
-  await repo.insert(project);
-  return project;
-}
 
 export async function departmentId(server: TestServer, code: string): Promise<string> {
   const department = await server.app.services.dataSource.getRepository(Department).findOneByOrFail({ code });
@@ -95,3 +68,4 @@ export async function warmUp(through: TestServer, pairs: Array<{ sub: Subscripti
   }
   // Warm-up events still in flight may arrive later: read with realEvents / nextReal.
 }
+

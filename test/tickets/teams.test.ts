@@ -3,7 +3,8 @@ import { AuditEntry } from "../../src/core/audit";
 import { ProjectManagerAssignment } from "../../src/modules/teams/project-manager-assignment.entity";
 import { TeamMember } from "../../src/modules/teams/team-member.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { departmentId, makeEnterprise, makeProject } from "./fixtures";
+import { departmentId } from "./fixtures";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let admin: string;

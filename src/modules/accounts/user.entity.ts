@@ -3,8 +3,9 @@ import { Enterprise } from "../enterprises/enterprise.entity";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { ROLES, type Role } from "../../core/auth";
+import { enumOf } from "../../core/enums";
 
-export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
+export const RoleEnum = enumOf(ROLES);
 registerEnumType(RoleEnum, {
   name: "Role",
   description: "What a user is to the district's service.",

@@ -4,10 +4,11 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TIMESTAMP, TimestampColumn } from "../../core/base.entity";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
+import { enumOf } from "../../core/enums";
 
 export const TASK_CATEGORIES = ["MAJOR_PROJECT", "KEY_REFORM", "KEY_WORK"] as const;
 export type TaskCategory = (typeof TASK_CATEGORIES)[number];
-export const TaskCategoryEnum = Object.fromEntries(TASK_CATEGORIES.map((c) => [c, c])) as { [K in TaskCategory]: K };
+export const TaskCategoryEnum = enumOf(TASK_CATEGORIES);
 registerEnumType(TaskCategoryEnum, {
   name: "TaskCategory",
   description: "一榜双令 任务榜: what kind of task a board task is.",
@@ -20,7 +21,7 @@ registerEnumType(TaskCategoryEnum, {
 
 export const TASK_STATUSES = ["OPEN", "CLAIMED", "SUBMITTED", "FULFILLED", "FAILED", "WITHDRAWN"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TaskStatusEnum = Object.fromEntries(TASK_STATUSES.map((s) => [s, s])) as { [K in TaskStatus]: K };
+export const TaskStatusEnum = enumOf(TASK_STATUSES);
 registerEnumType(TaskStatusEnum, {
   name: "TaskStatus",
   description: "Where a board task is: OPEN -> CLAIMED -> SUBMITTED -> FULFILLED or FAILED; CLAIMED -> OPEN on release; SUBMITTED -> CLAIMED when sent back; OPEN -> WITHDRAWN.",
@@ -154,7 +155,7 @@ export const TASK_EVENT_TYPES = [
   "PUBLISHED", "CLAIMED", "RELEASED", "PROGRESS", "SUBMITTED", "SENT_BACK", "FULFILLED", "FAILED", "WITHDRAWN", "REVIEWED",
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
-export const TaskEventTypeEnum = Object.fromEntries(TASK_EVENT_TYPES.map((t) => [t, t])) as { [K in TaskEventType]: K };
+export const TaskEventTypeEnum = enumOf(TASK_EVENT_TYPES);
 registerEnumType(TaskEventTypeEnum, {
   name: "TaskEventType",
   description: "One entry of a task's timeline, and of the live board.",

@@ -2,10 +2,11 @@ import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, Length, MaxLength, Valida
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { TASK_CATEGORIES, TASK_STATUSES, TaskCategoryEnum, TaskStatusEnum, type TaskCategory, type TaskStatus } from "./board-task.entity";
 import { FAULT_ASPECTS, FAULT_DECISIONS, FAULT_TOLERANCE_RULE, FaultAspectEnum, FaultDecisionEnum, type FaultAspect, type FaultDecision } from "./fault-tolerance.entity";
+import { enumOf } from "../../core/enums";
 
 export const TASK_BOARD_ORDERS = ["DUE_AT_ASC", "PUBLISHED_AT_DESC"] as const;
 export type TaskBoardOrder = (typeof TASK_BOARD_ORDERS)[number];
-export const TaskBoardOrderEnum = Object.fromEntries(TASK_BOARD_ORDERS.map((o) => [o, o])) as { [K in TaskBoardOrder]: K };
+export const TaskBoardOrderEnum = enumOf(TASK_BOARD_ORDERS);
 registerEnumType(TaskBoardOrderEnum, {
   name: "TaskBoardOrder",
   description: "How the board is ordered (keyset cursors for both).",

@@ -15,10 +15,6 @@ export const boardLoaders = {
     return id ? loaderById(ctx, User).load(id) : Promise.resolve(null);
   },
 
-  task(ctx: RequestContext, id: string): Promise<BoardTask | null> {
-    return loaderById(ctx, BoardTask).load(id);
-  },
-
   /** The task's project, or null when there is none or the caller may not see it (another enterprise's). */
   async project(ctx: RequestContext, task: BoardTask): Promise<Project | null> {
     if (!task.projectId) return null;

@@ -3,11 +3,12 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { User } from "../accounts/user.entity";
 import { BoardTask } from "./board-task.entity";
+import { enumOf } from "../../core/enums";
 
 /** 六看: the six things a fault-tolerance review judges. */
 export const FAULT_ASPECTS = ["NATURE", "BASIS", "MOTIVE", "DUTY", "PROCEDURE", "ATTITUDE"] as const;
 export type FaultAspect = (typeof FAULT_ASPECTS)[number];
-export const FaultAspectEnum = Object.fromEntries(FAULT_ASPECTS.map((a) => [a, a])) as { [K in FaultAspect]: K };
+export const FaultAspectEnum = enumOf(FAULT_ASPECTS);
 registerEnumType(FaultAspectEnum, {
   name: "FaultAspect",
   description: "六看: the six things a fault-tolerance review judges.",
@@ -25,7 +26,7 @@ export const FAULT_DECISIONS = ["EXEMPTED", "MITIGATED", "NOT_EXEMPTED"] as cons
 export type FaultDecision = (typeof FAULT_DECISIONS)[number];
 export const FAULT_TOLERANCE_RULE =
   "MOTIVE or BASIS unfavourable -> NOT_EXEMPTED; all six favourable -> EXEMPTED; otherwise MITIGATED (三个区分开来).";
-export const FaultDecisionEnum = Object.fromEntries(FAULT_DECISIONS.map((d) => [d, d])) as { [K in FaultDecision]: K };
+export const FaultDecisionEnum = enumOf(FAULT_DECISIONS);
 registerEnumType(FaultDecisionEnum, {
   name: "FaultDecision",
   description: `容错 decision, by the rule: ${FAULT_TOLERANCE_RULE}`,

@@ -1,15 +1,11 @@
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
+import { isUniqueViolation } from "../../core/unique";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { BoardTask, type TaskStatus } from "./board-task.entity";
 import type { ReviewFaultToleranceInput } from "./board.inputs";
 import { readCurrentTask, recordTaskEvent } from "./task-lifecycle.service";
 import { FAULT_ASPECTS, FaultToleranceReview, aspectColumn, decideFaultTolerance, type FaultAspect } from "./fault-tolerance.entity";
-
-const isDuplicateKey = (error: unknown) => {
-  const e = error as { code?: string; message?: string; driverError?: { code?: string } };
-  return e?.code === "ER_DUP_ENTRY" || e?.driverError?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(String(e?.message));
-};
 
 /** 容错: the reform office judges a FAILED task's claimant by 六看, once per task. */
 export class FaultToleranceService {
@@ -54,7 +50,7 @@ export class FaultToleranceService {
       try {
         await tx.repo(FaultToleranceReview).insert(review);
       } catch (error) {
-        if (isDuplicateKey(error)) throw conflict("This task has been reviewed already");
+        if (isUniqueViolation(error)) throw conflict("This task has been reviewed already");
         throw error;
       }
       const bumped = await tx

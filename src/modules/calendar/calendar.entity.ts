@@ -2,6 +2,7 @@ import { Column, Entity, Index } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
+import { enumOf } from "../../core/enums";
 
 /**
  * An ADMIN override of one day of the official calendar (e.g. a holiday or make-up workday the
@@ -62,7 +63,7 @@ export class CalendarYear extends BaseEntity {
 
 export const DAY_SOURCES = ["OVERRIDE", "PACKAGE", "WEEKLY_RULE"] as const;
 export type DaySource = (typeof DAY_SOURCES)[number];
-export const DaySourceEnum = Object.fromEntries(DAY_SOURCES.map((s) => [s, s])) as { [K in DaySource]: K };
+export const DaySourceEnum = enumOf(DAY_SOURCES);
 registerEnumType(DaySourceEnum, {
   name: "CalendarDaySource",
   description: "Where a day's working/off verdict comes from.",

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../core/context";
 import { AppError, badInput } from "../../core/errors";
 import { CalendarDay, CalendarYear, type CalendarCoverage, type DaySource, type WorkingDayInfo } from "./calendar.entity";
 import type { DeclareCalendarYearInput, SetCalendarDayInput } from "./calendar.inputs";
-import { insertUnique } from "../instep/instep-common";
+import { insertUnique } from "../../core/unique";
 import { dayNumber, fromDayNumber, weekday } from "./local-date";
 
 /** Years the chinese-days package holds official holiday data for (it knows weekends for any year, which is not enough). */

@@ -4,10 +4,11 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { Project } from "../projects/project.entity";
+import { enumOf } from "../../core/enums";
 
 export const PARTIES = ["ENTERPRISE", "GOVERNMENT"] as const;
 export type Party = (typeof PARTIES)[number];
-export const PartyEnum = Object.fromEntries(PARTIES.map((s) => [s, s])) as { [K in Party]: K };
+export const PartyEnum = enumOf(PARTIES);
 registerEnumType(PartyEnum, {
   name: "Party",
   description: "双向承诺: who a clause binds.",
@@ -16,7 +17,7 @@ registerEnumType(PartyEnum, {
 
 export const LETTER_STATUSES = ["DRAFT", "SIGNED"] as const;
 export type LetterStatus = (typeof LETTER_STATUSES)[number];
-export const LetterStatusEnum = Object.fromEntries(LETTER_STATUSES.map((s) => [s, s])) as { [K in LetterStatus]: K };
+export const LetterStatusEnum = enumOf(LETTER_STATUSES);
 registerEnumType(LetterStatusEnum, {
   name: "CommitmentLetterStatus",
   valuesConfig: { DRAFT: { description: "草拟中: not yet signed by both parties." }, SIGNED: { description: "已签署: signed by both; immutable." } },
@@ -24,7 +25,7 @@ registerEnumType(LetterStatusEnum, {
 
 export const FULFILMENT_STATUSES = ["PENDING", "FULFILLED", "BREACHED"] as const;
 export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
-export const FulfilmentStatusEnum = Object.fromEntries(FULFILMENT_STATUSES.map((s) => [s, s])) as { [K in FulfilmentStatus]: K };
+export const FulfilmentStatusEnum = enumOf(FULFILMENT_STATUSES);
 registerEnumType(FulfilmentStatusEnum, {
   name: "FulfilmentStatus",
   valuesConfig: { PENDING: { description: "履行中" }, FULFILLED: { description: "已兑现" }, BREACHED: { description: "未兑现 (逾期)" } },

@@ -2,10 +2,11 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Enterprise } from "../enterprises/enterprise.entity";
+import { enumOf } from "../../core/enums";
 
 export const SEVERITIES = ["MINOR", "GENERAL", "SERIOUS"] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const SeverityEnum = Object.fromEntries(SEVERITIES.map((s) => [s, s])) as { [K in Severity]: K };
+export const SeverityEnum = enumOf(SEVERITIES);
 registerEnumType(SeverityEnum, {
   name: "CreditSeverity",
   description: "How grave a breach is; each severity weighs points (CREDIT_POINTS, default 1, 2, 5) and lapses after its period (CREDIT_PERIOD_DAYS, default 180, 365, 1095 days).",
@@ -18,7 +19,7 @@ registerEnumType(SeverityEnum, {
 
 export const MEASURES = ["NONE", "KEY_ATTENTION", "WARNING_INTERVIEW", "PUBLIC_NOTICE", "FACILITATION_RESTRICTED", "MARKET_BAN"] as const;
 export type Measure = (typeof MEASURES)[number];
-export const MeasureEnum = Object.fromEntries(MEASURES.map((m) => [m, m])) as { [K in Measure]: K };
+export const MeasureEnum = enumOf(MEASURES);
 registerEnumType(MeasureEnum, {
   name: "CreditMeasure",
   description:

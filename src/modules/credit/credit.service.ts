@@ -1,6 +1,7 @@
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
+import { groupedLoader } from "../../core/loaders";
 import { conflict, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
@@ -47,28 +48,34 @@ export class CreditService {
     return written;
   }
 
-  /** Active = neither lifted nor lapsed at the service clock's now. */
-  private activeQuery(ctx: RequestContext, enterpriseId: string) {
-    return ctx
-      .repo(CreditRecord)
-      .createQueryBuilder("record")
-      .where("record.enterpriseId = :enterpriseId", { enterpriseId })
-      .andWhere("record.liftedAt IS NULL")
-      .andWhere("record.expiresAt > :now", { now: dbDate(ctx.clock.now()) });
+  /** Active records: neither lifted nor lapsed at the service clock's now. The one place that says so. */
+  private active(ctx: RequestContext) {
+    return ctx.repo(CreditRecord).createQueryBuilder("record").where("record.liftedAt IS NULL AND record.expiresAt > :now", { now: dbDate(ctx.clock.now()) });
   }
 
+  /** Points of the active records, per enterprise. */
+  private pointsByEnterprise(ctx: RequestContext, records: Array<{ enterpriseId: string; severity: Severity }>): Map<string, number> {
+    const points = new Map<string, number>();
+    for (const r of records) points.set(r.enterpriseId, (points.get(r.enterpriseId) ?? 0) + pointsOf(ctx.app.config, r.severity));
+    return points;
+  }
+
+  /** The measure in force, from the enterprise's active records (one query for a page of enterprises). */
   async status(ctx: RequestContext, enterpriseId: string): Promise<CreditStatus> {
-    const active = await this.activeQuery(ctx, enterpriseId).getMany();
-    const activePoints = active.reduce((sum, r) => sum + pointsOf(ctx.app.config, r.severity), 0);
+    const active = await groupedLoader(
+      ctx,
+      "activeCreditRecords.byEnterprise",
+      (ids) => this.active(ctx).andWhere("record.enterpriseId IN (:...ids)", { ids }).getMany(),
+      (r) => r.enterpriseId,
+    ).load(enterpriseId);
+    const activePoints = this.pointsByEnterprise(ctx, active).get(enterpriseId) ?? 0;
     const measure = measureFor(ctx.app.config, activePoints);
     return { measure, activePoints, activeRecords: active.length, facilitationRestricted: restrictsFacilitation(measure) };
   }
 
   /** Records newest first; `activeOnly` leaves out lifted and lapsed ones. */
   records(ctx: RequestContext, enterpriseId: string, args: ConnectionArgs, activeOnly = false): Promise<Connection<CreditRecord>> {
-    const query = activeOnly
-      ? this.activeQuery(ctx, enterpriseId)
-      : ctx.repo(CreditRecord).createQueryBuilder("record").where("record.enterpriseId = :enterpriseId", { enterpriseId });
+    const query = (activeOnly ? this.active(ctx) : ctx.repo(CreditRecord).createQueryBuilder("record")).andWhere("record.enterpriseId = :enterpriseId", { enterpriseId });
     return paginate(query, args, {
       name: "recordedAt",
       direction: "DESC",
@@ -98,15 +105,7 @@ export class CreditService {
 
   /** Enterprises grouped by their current measure (for the supervision dashboard). */
   async enterprisesByMeasure(ctx: RequestContext): Promise<Array<{ measure: Measure; enterpriseIds: string[] }>> {
-    const rows: Array<{ enterpriseId: string; severity: Severity }> = await ctx
-      .repo(CreditRecord)
-      .createQueryBuilder("record")
-      .select(["record.enterpriseId AS enterpriseId", "record.severity AS severity"])
-      .where("record.liftedAt IS NULL")
-      .andWhere("record.expiresAt > :now", { now: dbDate(ctx.clock.now()) })
-      .getRawMany();
-    const points = new Map<string, number>();
-    for (const row of rows) points.set(row.enterpriseId, (points.get(row.enterpriseId) ?? 0) + pointsOf(ctx.app.config, row.severity));
+    const points = this.pointsByEnterprise(ctx, await this.active(ctx).getMany());
     const groups = new Map<Measure, string[]>();
     for (const [enterpriseId, total] of points) {
       const measure = measureFor(ctx.app.config, total);

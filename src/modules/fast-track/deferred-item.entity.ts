@@ -4,10 +4,11 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { DeferrableItem } from "./deferrable-item.entity";
+import { enumOf } from "../../core/enums";
 
 export const DEFERRED_ITEM_STATUSES = ["PENDING", "SUPPLIED", "OVERDUE"] as const;
 export type DeferredItemStatus = (typeof DEFERRED_ITEM_STATUSES)[number];
-export const DeferredItemStatusEnum = Object.fromEntries(DEFERRED_ITEM_STATUSES.map((s) => [s, s])) as { [K in DeferredItemStatus]: K };
+export const DeferredItemStatusEnum = enumOf(DEFERRED_ITEM_STATUSES);
 registerEnumType(DeferredItemStatusEnum, {
   name: "DeferredItemStatus",
   description: "容缺 material of one project.",

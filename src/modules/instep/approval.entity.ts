@@ -5,11 +5,12 @@ import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { User } from "../accounts/user.entity";
 import { SurveyResult } from "./survey.entity";
+import { enumOf } from "../../core/enums";
 
 /** The in-step phase an approval belongs to: what is handled side by side with what. */
 export const APPROVAL_PHASES = ["START", "COMPLETION", "PRODUCTION"] as const;
 export type ApprovalPhase = (typeof APPROVAL_PHASES)[number];
-export const ApprovalPhaseEnum = Object.fromEntries(APPROVAL_PHASES.map((s) => [s, s])) as { [K in ApprovalPhase]: K };
+export const ApprovalPhaseEnum = enumOf(APPROVAL_PHASES);
 registerEnumType(ApprovalPhaseEnum, {
   name: "ApprovalPhase",
   description: "三同步: which in-step group an approval is handled in.",
@@ -41,7 +42,7 @@ export const APPROVAL_KINDS = {
   TRIAL_PRODUCTION: { label: "试生产", department: "区工业和信息化局", phase: "PRODUCTION", survey: null },
 } as const satisfies Record<string, { label: string; department: string; phase: ApprovalPhase; survey: SurveyStage | null }>;
 export type ApprovalKind = keyof typeof APPROVAL_KINDS;
-export const ApprovalKindEnum = Object.fromEntries(Object.keys(APPROVAL_KINDS).map((k) => [k, k])) as { [K in ApprovalKind]: K };
+export const ApprovalKindEnum = enumOf(Object.keys(APPROVAL_KINDS) as ApprovalKind[]);
 registerEnumType(ApprovalKindEnum, {
   name: "ApprovalKind",
   description: "An approval a project may need.",
@@ -52,7 +53,7 @@ registerEnumType(ApprovalKindEnum, {
 
 export const APPROVAL_STATUSES = ["NOT_STARTED", "SUBMITTED", "APPROVED", "REJECTED"] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
-export const ApprovalStatusEnum = Object.fromEntries(APPROVAL_STATUSES.map((s) => [s, s])) as { [K in ApprovalStatus]: K };
+export const ApprovalStatusEnum = enumOf(APPROVAL_STATUSES);
 registerEnumType(ApprovalStatusEnum, {
   name: "ApprovalStatus",
   valuesConfig: {

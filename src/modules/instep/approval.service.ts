@@ -6,7 +6,8 @@ import { paginate, type Connection, type ConnectionArgs } from "../../core/pagin
 import { findVisibleProject } from "../projects/project-access";
 import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalStatus } from "./approval.entity";
 import { buildingService } from "./building.service";
-import { insertUnique, resolveOn } from "./instep-common";
+import { insertUnique } from "../../core/unique";
+import { resolveOn } from "./instep-common";
 import type { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { SurveyResult } from "./survey.entity";
 

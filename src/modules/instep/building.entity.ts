@@ -3,10 +3,11 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
+import { enumOf } from "../../core/enums";
 
 export const BUILDING_PART_KINDS = ["BUILDING", "FLOOR"] as const;
 export type BuildingPartKind = (typeof BUILDING_PART_KINDS)[number];
-export const BuildingPartKindEnum = Object.fromEntries(BUILDING_PART_KINDS.map((s) => [s, s])) as { [K in BuildingPartKind]: K };
+export const BuildingPartKindEnum = enumOf(BUILDING_PART_KINDS);
 registerEnumType(BuildingPartKindEnum, {
   name: "BuildingPartKind",
   valuesConfig: { BUILDING: { description: "栋: a whole building." }, FLOOR: { description: "层: one floor or a range of floors." } },

@@ -4,7 +4,8 @@ import type { RequestContext } from "../../core/context";
 import { AppError, conflict, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
 import { Building, BuildingAcceptance } from "./building.entity";
-import { insertUnique, resolveOn } from "./instep-common";
+import { insertUnique } from "../../core/unique";
+import { resolveOn } from "./instep-common";
 import type { AddBuildingInput, RecordBuildingAcceptanceInput } from "./instep.inputs";
 
 /**

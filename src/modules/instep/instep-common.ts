@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../core/context";
-import { badInput, conflict } from "../../core/errors";
+import { badInput } from "../../core/errors";
 import { chinaToday, dayNumber } from "../calendar/local-date";
 import type { Project } from "../projects/project.entity";
 import type { Milestone } from "./instep.inputs";
@@ -36,18 +36,3 @@ export const MILESTONE_ORDER: Array<[Milestone, Milestone]> = [
   ["TRIAL_PRODUCTION", "PRE_ACCEPTANCE"],
 ];
 
-/** A unique-key violation on either database (the rule "one per …" held by the key under concurrency). */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string }; message?: string } | null;
-  return e?.code === "ER_DUP_ENTRY" || e?.driverError?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(String(e?.message));
-}
-
-/** Runs an insert whose uniqueness a key enforces; a violation answers CONFLICT instead of a server error. */
-export async function insertUnique<T>(insert: () => Promise<T>, message: string, field?: string): Promise<T> {
-  try {
-    return await insert();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(message, field ? { field } : {});
-    throw error;
-  }
-}

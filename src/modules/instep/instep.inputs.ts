@@ -4,6 +4,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "./approval.entity";
 import { BUILDING_PART_KINDS, BuildingPartKindEnum, type BuildingPartKind } from "./building.entity";
 import { SURVEY_STAGES, SurveyStageEnum } from "./survey.entity";
+import { enumOf } from "../../core/enums";
 
 const ON = { nullable: true, description: "The day it happened (China local date); today when omitted; never in the future." } as const;
 
@@ -155,7 +156,7 @@ export class RecordBuildingAcceptanceInput {
 
 export const MILESTONES = ["SIGNED", "LAND_CONTRACT", "CONSTRUCTION_START", "COMPLETION", "CERTIFICATE", "PRE_ACCEPTANCE", "TRIAL_PRODUCTION"] as const;
 export type Milestone = (typeof MILESTONES)[number];
-export const MilestoneEnum = Object.fromEntries(MILESTONES.map((m) => [m, m])) as { [K in Milestone]: K };
+export const MilestoneEnum = enumOf(MILESTONES);
 registerEnumType(MilestoneEnum, {
   name: "Milestone",
   description: "A project's milestones (the project's date columns).",

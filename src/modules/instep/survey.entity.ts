@@ -3,9 +3,10 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
+import { enumOf } from "../../core/enums";
 
 export const SURVEY_STAGES = ["PLANNING", "COMPLETION"] as const;
-export const SurveyStageEnum = Object.fromEntries(SURVEY_STAGES.map((s) => [s, s])) as { PLANNING: "PLANNING"; COMPLETION: "COMPLETION" };
+export const SurveyStageEnum = enumOf(SURVEY_STAGES);
 registerEnumType(SurveyStageEnum, {
   name: "SurveyStage",
   description: "多测合一: the project stage a survey serves.",

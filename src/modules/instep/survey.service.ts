@@ -2,7 +2,8 @@ import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { conflict, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
-import { insertUnique, resolveOn } from "./instep-common";
+import { insertUnique } from "../../core/unique";
+import { resolveOn } from "./instep-common";
 import type { CommissionSurveyInput, RecordSurveyResultInput } from "./instep.inputs";
 import { SurveyCommission, SurveyResult } from "./survey.entity";
 

@@ -6,6 +6,7 @@ import { Building } from "./building.entity";
 import { MilestoneEnum, type Milestone } from "./instep.inputs";
 import { SurveyCommission } from "./survey.entity";
 import type { ApprovalDependency } from "./approval.entity";
+import { enumOf } from "../../core/enums";
 
 @ObjectType({ description: "A milestone and its day (null while not reached)." })
 export class MilestoneDate {
@@ -59,7 +60,7 @@ export class CriticalPath {
 
 export const IN_STEP_CHECKS = ["START_ON_LAND_HANDOVER", "CERTIFICATE_ON_COMPLETION", "TRIAL_PRODUCTION_ON_PRE_ACCEPTANCE"] as const;
 export type InStepCheckKind = (typeof IN_STEP_CHECKS)[number];
-export const InStepCheckKindEnum = Object.fromEntries(IN_STEP_CHECKS.map((c) => [c, c])) as { [K in InStepCheckKind]: K };
+export const InStepCheckKindEnum = enumOf(IN_STEP_CHECKS);
 registerEnumType(InStepCheckKindEnum, {
   name: "InStepCheckKind",
   description: "三同步: the three in-step checks.",

@@ -2,13 +2,14 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
+import { enumOf } from "../../core/enums";
 
 export const APPLICATION_CLASSES = [
   "FILING", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT", "ENVIRONMENTAL_IMPACT", "FIRE_DESIGN_REVIEW",
   "COMPLETION_FILING", "JOINT_ACCEPTANCE", "PROPERTY_REGISTRATION",
 ] as const;
 export type ApplicationClass = (typeof APPLICATION_CLASSES)[number];
-export const ApplicationClassEnum = Object.fromEntries(APPLICATION_CLASSES.map((s) => [s, s])) as { [K in ApplicationClass]: K };
+export const ApplicationClassEnum = enumOf(APPLICATION_CLASSES);
 registerEnumType(ApplicationClassEnum, {
   name: "ApplicationClass",
   description: "The class of an application, which decides the back office it is routed to.",
@@ -38,7 +39,7 @@ export const BACK_OFFICE_BY_CLASS: Record<ApplicationClass, string> = {
 
 export const APPLICATION_STATUSES = ["RECEIVED", "ROUTED", "APPROVED", "REJECTED", "ISSUED"] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
-export const ApplicationStatusEnum = Object.fromEntries(APPLICATION_STATUSES.map((s) => [s, s])) as { [K in ApplicationStatus]: K };
+export const ApplicationStatusEnum = enumOf(APPLICATION_STATUSES);
 registerEnumType(ApplicationStatusEnum, {
   name: "ApplicationStatus",
   description: "一门式一网式: front desk intake -> back-office approval by class -> one-window issuance.",

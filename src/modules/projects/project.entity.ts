@@ -4,10 +4,11 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { DecimalScalar, decimalTransformer } from "../../core/decimal";
 import { Enterprise } from "../enterprises/enterprise.entity";
+import { enumOf } from "../../core/enums";
 
 export const PROJECT_STAGES = ["PRE_LANDING", "LAND_OBTAINED", "UNDER_CONSTRUCTION", "COMPLETED", "IN_PRODUCTION"] as const;
 export type ProjectStage = (typeof PROJECT_STAGES)[number];
-export const ProjectStageEnum = Object.fromEntries(PROJECT_STAGES.map((s) => [s, s])) as { [K in ProjectStage]: K };
+export const ProjectStageEnum = enumOf(PROJECT_STAGES);
 registerEnumType(ProjectStageEnum, {
   name: "ProjectStage",
   description: "Where a project is in its life.",
@@ -22,7 +23,7 @@ registerEnumType(ProjectStageEnum, {
 
 export const FAST_TRACK_STATUSES = ["NOT_APPLIED", "ADMITTED"] as const;
 export type FastTrackStatus = (typeof FAST_TRACK_STATUSES)[number];
-export const FastTrackStatusEnum = Object.fromEntries(FAST_TRACK_STATUSES.map((s) => [s, s])) as { [K in FastTrackStatus]: K };
+export const FastTrackStatusEnum = enumOf(FAST_TRACK_STATUSES);
 registerEnumType(FastTrackStatusEnum, {
   name: "FastTrackStatus",
   description: "双容双诺 fast track: NOT_APPLIED until admitted on the enterprise's commitment.",

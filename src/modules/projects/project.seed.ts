@@ -1,4 +1,4 @@
-import { RequestContext } from "../../core/context";
+import type { RequestContext } from "../../core/context";
 import type { Clock } from "../../core/clock";
 import { toAuthUser } from "../accounts/account.service";
 import { User } from "../accounts/user.entity";
@@ -130,7 +130,7 @@ export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<
     const id = refs.userIds.get(username)!;
     const user = users.get(username) ?? (await tx.repo(User).findOneByOrFail({ id }));
     users.set(username, user);
-    return new RequestContext({ ...tx.app, clock: at(day) }, toAuthUser(user), tx.manager, "seed", null, []);
+    return tx.actingAs(toAuthUser(user), at(day));
   };
   for (const entry of NEGATIVE_LIST) await catalogService.addNegativeListEntry(await as("admin", "2025-01-02"), entry);
 

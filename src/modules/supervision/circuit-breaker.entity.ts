@@ -3,8 +3,8 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
+import { enumOf } from "../../core/enums";
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const BREAKER_STATES = ["ACTIVE", "SUSPENDED", "AWAITING_DECISION", "EXITED", "REAPPLY"] as const;
 export type BreakerState = (typeof BREAKER_STATES)[number];

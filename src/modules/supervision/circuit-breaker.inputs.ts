@@ -1,6 +1,7 @@
 import { IsIn, IsOptional, IsUUID, Length } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { DELAY_CAUSES, DELAY_PARTIES, DelayCauseKindEnum, DelayPartyEnum, type DelayCauseKind, type DelayParty } from "./circuit-breaker.entity";
+import { enumOf } from "../../core/enums";
 
 @InputType()
 export class RecordDelayCauseInput {
@@ -18,7 +19,7 @@ export class ConfirmRectificationInput {
 
 export const BREAKER_OUTCOMES = ["EXIT", "REAPPLY"] as const;
 export type BreakerOutcome = (typeof BREAKER_OUTCOMES)[number];
-export const BreakerOutcomeEnum = Object.fromEntries(BREAKER_OUTCOMES.map((o) => [o, o])) as { [K in BreakerOutcome]: K };
+export const BreakerOutcomeEnum = enumOf(BREAKER_OUTCOMES);
 registerEnumType(BreakerOutcomeEnum, { name: "RectificationOutcome", description: "退出 EXIT the fast track, or REAPPLY (重新申请)." });
 
 @InputType()

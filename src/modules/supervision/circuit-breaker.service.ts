@@ -3,6 +3,7 @@ import { recordAudit } from "../../core/audit";
 import { addDays, addMonths, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
+import { groupedLoader } from "../../core/loaders";
 import { assertTransition, badInput, invalidTransition } from "../../core/errors";
 import { ApprovalItem } from "../instep/approval.entity";
 import { Project } from "../projects/project.entity";
@@ -24,17 +25,18 @@ export interface BreakerSweepReport {
  * when, why), an audit entry, and is pushed on the project's urgent channel after commit.
  */
 export class CircuitBreakerService {
+  /** The project's breaker (ACTIVE when it never tripped), through the request's loader. */
   async breakerOf(ctx: RequestContext, projectId: string): Promise<CircuitBreaker> {
-    const row = await ctx.repo(CircuitBreaker).findOneBy({ projectId });
+    const [row] = await groupedLoader(ctx, "circuitBreaker.byProject", (ids) => ctx.repo(CircuitBreaker).findBy({ projectId: In(ids) }), (b) => b.projectId).load(projectId);
     return row ?? ctx.repo(CircuitBreaker).create({ projectId, state: "ACTIVE", stopWorkOrder: null, suspendedAt: null, rectificationDueOn: null, rectifiedAt: null, decisionReason: null, changedAt: new Date(0) });
   }
 
   events(ctx: RequestContext, projectId: string): Promise<CircuitBreakerEvent[]> {
-    return ctx.repo(CircuitBreakerEvent).find({ where: { projectId }, order: { at: "ASC", id: "ASC" } });
+    return groupedLoader(ctx, "circuitBreakerEvents.byProject", (ids) => ctx.repo(CircuitBreakerEvent).find({ where: { projectId: In(ids) }, order: { at: "ASC", id: "ASC" } }), (e) => e.projectId).load(projectId);
   }
 
   delayCauses(ctx: RequestContext, projectId: string): Promise<DelayCause[]> {
-    return ctx.repo(DelayCause).find({ where: { projectId }, order: { recordedAt: "ASC", id: "ASC" } });
+    return groupedLoader(ctx, "delayCauses.byProject", (ids) => ctx.repo(DelayCause).find({ where: { projectId: In(ids) }, order: { recordedAt: "ASC", id: "ASC" } }), (c) => c.projectId).load(projectId);
   }
 
   /** A cadre's attribution of a delay; the latest one decides whether the breaker may trip. */

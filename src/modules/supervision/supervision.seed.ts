@@ -1,6 +1,6 @@
 import { recordAudit } from "../../core/audit";
 import { addDays, districtDate } from "../../core/dates";
-import { RequestContext } from "../../core/context";
+import type { RequestContext } from "../../core/context";
 import { toAuthUser } from "../accounts/account.service";
 import { User } from "../accounts/user.entity";
 import { creditService } from "../credit/credit.service";
@@ -21,7 +21,7 @@ export async function seedSupervision(tx: RequestContext, refs: DemoRefs): Promi
   const ofEnterprise = (key: string) => projects.find((p) => p.enterpriseId === refs.enterpriseIds.get(key));
   const as = async (username: string, at: Date) => {
     const user = await tx.repo(User).findOneByOrFail({ id: refs.userIds.get(username)! });
-    return new RequestContext({ ...tx.app, clock: { now: () => at } }, toAuthUser(user), tx.manager, "seed", null, []);
+    return tx.actingAs(toAuthUser(user), { now: () => at });
   };
   const now = tx.clock.now();
   const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);

@@ -1,8 +1,8 @@
-import DataLoader from "dataloader";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { addDays, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
+import { groupedLoader } from "../../core/loaders";
 import { badInput, conflict, invalidTransition, notFound } from "../../core/errors";
 import { Project } from "../projects/project.entity";
 import { RISK_LEVELS, InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
@@ -54,17 +54,9 @@ export class SupervisionService {
     });
   }
 
-  riskLevel(ctx: RequestContext, projectId: string): Promise<RiskLevel> {
-    const loader = ctx.loader(
-      "riskLevelByProject",
-      () =>
-        new DataLoader<string, RiskLevel>(async (ids) => {
-          const rows = await ctx.repo(ProjectSupervision).findBy({ projectId: In([...ids]) });
-          const levels = new Map(rows.map((r) => [r.projectId, r.riskLevel]));
-          return ids.map((id) => levels.get(id) ?? DEFAULT_RISK);
-        }),
-    );
-    return loader.load(projectId);
+  async riskLevel(ctx: RequestContext, projectId: string): Promise<RiskLevel> {
+    const [row] = await groupedLoader(ctx, "riskLevel.byProject", (ids) => ctx.repo(ProjectSupervision).findBy({ projectId: In(ids) }), (r) => r.projectId).load(projectId);
+    return row?.riskLevel ?? DEFAULT_RISK;
   }
 
   async setRiskLevel(ctx: RequestContext, input: SetRiskLevelInput): Promise<Project> {
@@ -160,11 +152,11 @@ export class SupervisionService {
   }
 
   findings(ctx: RequestContext, inspectionId: string): Promise<InspectionFinding[]> {
-    return ctx.repo(InspectionFinding).find({ where: { inspectionId }, order: { createdAt: "ASC", id: "ASC" } });
+    return groupedLoader(ctx, "findings.byInspection", (ids) => ctx.repo(InspectionFinding).find({ where: { inspectionId: In(ids) }, order: { createdAt: "ASC", id: "ASC" } }), (f) => f.inspectionId).load(inspectionId);
   }
 
   inspections(ctx: RequestContext, projectId: string): Promise<JointInspection[]> {
-    return ctx.repo(JointInspection).find({ where: { projectId }, order: { scheduledOn: "DESC", id: "ASC" } });
+    return groupedLoader(ctx, "inspections.byProject", (ids) => ctx.repo(JointInspection).find({ where: { projectId: In(ids) }, order: { scheduledOn: "DESC", id: "ASC" } }), (i) => i.projectId).load(projectId);
   }
 
   /**

@@ -5,7 +5,7 @@ import { paginate, type Connection, type ConnectionArgs } from "../../core/pagin
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
-import { isConcurrencyFailure } from "./db-errors";
+import { isRaceLoss } from "../../core/unique";
 import { Department } from "./department.entity";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
 import { activeManagerLoader, activeMembersLoader, managerHistoryLoader, userLoader } from "./team.loaders";
@@ -71,7 +71,7 @@ export class TeamService {
         return assignment;
       });
     } catch (error) {
-      if (isConcurrencyFailure(error)) {
+      if (isRaceLoss(error)) {
         throw conflict("Another manager assignment for this project was saved at the same moment; reload and try again", { projectId: input.projectId });
       }
       throw error;
@@ -110,7 +110,7 @@ export class TeamService {
         return member;
       });
     } catch (error) {
-      if (isConcurrencyFailure(error)) throw conflict("This cadre already serves on the team", { field: "userId" });
+      if (isRaceLoss(error)) throw conflict("This cadre already serves on the team", { field: "userId" });
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { In, IsNull, LessThan } from "typeorm";
 import { recordAudit } from "../../core/audit";
-import { RequestContext, type AppServices } from "../../core/context";
+import type { RequestContext } from "../../core/context";
 import { Project } from "../projects/project.entity";
 import { ServiceTicket } from "./service-ticket.entity";
 import { ACTIVE_STATUSES, type TicketEventType, type TicketStatus } from "./ticket.states";
@@ -81,26 +81,3 @@ export async function checkSla(ctx: RequestContext): Promise<SlaCheckResult> {
   return result;
 }
 
-/**
- * Runs checkSla every `intervalMs` inside the server (several instances may all run it).
- * A run does not start while the previous one is still going; stop() waits for a running one.
- */
-export function startSlaChecker(services: AppServices, intervalMs: number, log: (message: string) => void): { stop(): Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = checkSla(RequestContext.system(services))
-      .then((r) => {
-        if (r.ackBreaches || r.resolveBreaches || r.autoClosed) log(`SLA check: ${JSON.stringify(r)}`);
-      })
-      .catch((error) => log(`SLA check failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => (running = null));
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      if (running) await running;
-    },
-  };
-}

@@ -1,5 +1,5 @@
 import { ManualClock } from "../../core/clock";
-import { RequestContext } from "../../core/context";
+import type { RequestContext } from "../../core/context";
 import { toAuthUser } from "../accounts/account.service";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
@@ -33,8 +33,7 @@ export async function seedTeamsAndTickets(tx: RequestContext, refs: DemoRefs): P
   const as = (username: string) => {
     const user = users.get(username);
     if (!user) throw new Error(`demo user ${username} is missing`);
-    // Joins the seeding transaction (a pending-event list makes it "in transaction"); events are dropped.
-    return new RequestContext({ ...tx.app, clock }, toAuthUser(user), tx.manager, "seed", null, []);
+    return tx.actingAs(toAuthUser(user), clock);
   };
   const departments = new Map((await tx.repo(Department).find()).map((d) => [d.code, d.id]));
   const enterpriseUser = new Map([...refs.enterpriseIds].map(([key, id]) => [id, `ent.${key}`]));

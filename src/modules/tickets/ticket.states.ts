@@ -1,10 +1,11 @@
 import { registerEnumType } from "type-graphql";
 import { TICKET_SLA_STAGES } from "../../config";
+import { enumOf } from "../../core/enums";
 
 /** The four service modes, least to most urgent. */
 export const TICKET_STAGES = TICKET_SLA_STAGES;
 export type TicketStage = (typeof TICKET_STAGES)[number];
-export const TicketStageEnum = Object.fromEntries(TICKET_STAGES.map((s) => [s, s])) as { [K in TicketStage]: K };
+export const TicketStageEnum = enumOf(TICKET_STAGES);
 registerEnumType(TicketStageEnum, {
   name: "TicketStage",
   description: "服务模式: the four ways a project's team serves the enterprise, least to most urgent.",
@@ -21,7 +22,7 @@ export const stageRank = (stage: TicketStage): number => TICKET_STAGES.indexOf(s
 
 export const TICKET_STATUSES = ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS", "RESOLVED", "CLOSED"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
-export const TicketStatusEnum = Object.fromEntries(TICKET_STATUSES.map((s) => [s, s])) as { [K in TicketStatus]: K };
+export const TicketStatusEnum = enumOf(TICKET_STATUSES);
 registerEnumType(TicketStatusEnum, {
   name: "TicketStatus",
   description: "工单状态: where a service ticket is.",
@@ -55,7 +56,7 @@ export const TICKET_EVENT_TYPES = [
   "REASSIGNED", "ESCALATED", "ACK_SLA_BREACHED", "RESOLVE_SLA_BREACHED",
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
-export const TicketEventTypeEnum = Object.fromEntries(TICKET_EVENT_TYPES.map((s) => [s, s])) as { [K in TicketEventType]: K };
+export const TicketEventTypeEnum = enumOf(TICKET_EVENT_TYPES);
 registerEnumType(TicketEventTypeEnum, {
   name: "TicketEventType",
   description: "What happened to a ticket (one entry of its timeline).",
@@ -77,7 +78,7 @@ registerEnumType(TicketEventTypeEnum, {
 
 export const URGENT_EVENT_TYPES = ["CREATED", "STATUS_CHANGED", "COMMENTED", "REASSIGNED", "ESCALATED", "SLA_BREACHED", "CIRCUIT_BREAKER"] as const;
 export type UrgentEventType = (typeof URGENT_EVENT_TYPES)[number];
-export const UrgentEventTypeEnum = Object.fromEntries(URGENT_EVENT_TYPES.map((s) => [s, s])) as { [K in UrgentEventType]: K };
+export const UrgentEventTypeEnum = enumOf(URGENT_EVENT_TYPES);
 registerEnumType(UrgentEventTypeEnum, {
   name: "UrgentRequestEventType",
   description: "What happened on a project's urgent channel: to an EMERGENCY (急诊) ticket, or to the project's circuit breaker (熔断).",

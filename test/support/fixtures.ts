@@ -1,9 +1,12 @@
 import crypto from "node:crypto";
 import { Enterprise } from "../../src/modules/enterprises/enterprise.entity";
 import { Project } from "../../src/modules/projects/project.entity";
-import type { TestServer } from "../support/server";
+import type { TestServer } from "./server";
 
-/** Inserts an enterprise directly (the enterprise mutations live in another module). */
+/**
+ * Fixture rows written straight to the database, for tests of modules other than the projects
+ * module (whose own tests create them through GraphQL).
+ */
 export async function makeEnterprise(server: TestServer, name = "测试企业"): Promise<Enterprise> {
   const repo = server.app.services.dataSource.getRepository(Enterprise);
   const enterprise = repo.create({
@@ -16,7 +19,7 @@ export async function makeEnterprise(server: TestServer, name = "测试企业"):
   return enterprise;
 }
 
-/** Inserts a project row with the given milestones (the project mutations live in another module). */
+/** A fast-track project of the enterprise; `fields` sets milestones, stage or status. */
 export async function makeProject(server: TestServer, enterpriseId: string, fields: Partial<Project> = {}): Promise<Project> {
   const repo = server.app.services.dataSource.getRepository(Project);
   const project = repo.create({
