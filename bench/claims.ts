@@ -1,9 +1,10 @@
-import { freshDatabase, gql, insertTasks, insertUsers, percentile, progress, run, startApp, timed, type GraphQLResult } from "./support";
+import { freshDatabase, gql, insertTasks, insertUsers, percentile, progress, run, startApp, startAppProcess, timed, type GraphQLResult } from "./support";
 
 /**
  * bench:claims — (1) CADRES cadres at once, each claiming PER_CADRE distinct tasks one after the
  * other: claims per second and p99; (2) CONTENDERS cadres claiming one task at the same moment:
- * exactly one winner (checked in the answers and the database) and p99.
+ * exactly one winner (checked in the answers and the database) and p99. The app answering runs
+ * in its own process; the clients (Node's fetch) in this one.
  */
 const CADRES = Number(process.env.BENCH_CADRES || 100);
 const PER_CADRE = Number(process.env.BENCH_CLAIMS_PER_CADRE || 5);
@@ -13,7 +14,9 @@ const CLAIM = "mutation Claim($input: ClaimTaskInput!) { claimTask(input: $input
 run(async (cleanup) => {
   const db = await freshDatabase("claims");
   cleanup.push(() => db.drop());
-  const { app, url, stop } = await startApp(db.url, { taskClaimLimit: Math.max(5, PER_CADRE) });
+  // This instance loads the fixtures and signs the tokens; the one measured runs in its own process.
+  const settings = { taskClaimLimit: Math.max(5, PER_CADRE) };
+  const { app, stop } = await startApp(db.url, settings);
   cleanup.push(stop);
   const ds = app.services.dataSource;
   const [admin] = await insertUsers(app, "ADMIN", 1);
@@ -25,6 +28,9 @@ run(async (cleanup) => {
   const tasks = await insertTasks(ds, CADRES * PER_CADRE, refs, { allOpen: true, offset: warmers.length });
   const [contested] = await insertTasks(ds, 1, refs, { allOpen: true, offset: warmers.length + tasks.length });
   await ds.query("ANALYZE TABLE board_task, `user`");
+  const server = await startAppProcess(db.url, settings);
+  cleanup.push(() => server.stop());
+  const url = server.url;
 
   const claim = (token: string, taskId: string) => timed(() => gql(url, CLAIM, { input: { taskId, pledge: "按期完成，保质保量" } }, token));
   const check = (r: GraphQLResult) => {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { ApolloServer, HeaderMap, type BaseContext } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -77,15 +77,17 @@ function errorBody(code: string, message: string) {
 }
 
 /** The caller named by a bearer token, or null without one; a bad token is refused, never ignored. */
-async function authenticate(services: AppServices, header: string | undefined | null): Promise<AuthUser | null> {
+async function authenticate(signIns: RequestContext, header: string | undefined | null): Promise<AuthUser | null> {
   const token = bearerToken(header);
   if (!token) return null;
-  return accountService.authenticate(RequestContext.system(services), token);
+  return accountService.authenticate(signIns, token);
 }
 
 /** One node:http server: GraphQL over HTTP and WebSocket on /graphql, plus /healthz and /readyz. */
 export async function createHttpServer(services: AppServices, schema: GraphQLSchema): Promise<RunningServer> {
   const { config } = services;
+  // One context for every sign-in: concurrent requests share its loader's batches.
+  const signIns = RequestContext.system(services);
   const exposeInternals = !config.isProduction;
   const apollo = new ApolloServer<RequestContext & BaseContext>({
     schema,
@@ -97,6 +99,8 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     validationRules: [depthLimitRule(config.maxQueryDepth)],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of answers (every answer depends on the caller); its per-field hook cost ~5% of a board page.
+      ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(schema, config.maxQueryCost),
       observabilityPlugin(services.logger, services.metrics),
     ],
@@ -132,7 +136,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       httpGraphQLRequest: { method, headers, search: url.search, body },
       context: async () => {
         try {
-          const user = await authenticate(services, headers.get("authorization"));
+          const user = await authenticate(signIns, headers.get("authorization"));
           return RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null) as RequestContext & BaseContext;
         } catch (error) {
           if (error instanceof GraphQLError) {
@@ -203,7 +207,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
-          wsUsers.set(ctx.extra, await authenticate(services, typeof header === "string" ? header : null));
+          wsUsers.set(ctx.extra, await authenticate(signIns, typeof header === "string" ? header : null));
           return true;
         } catch {
           return false;

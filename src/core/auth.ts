@@ -61,11 +61,16 @@ export function resolveJwtSecret(config: AppConfig): Uint8Array {
 
 /** Signs and checks session tokens (HS256 JWT) against the service clock. */
 export class TokenService {
+  /** A KeyObject made once: given raw bytes, jose would import the key again on every call. */
+  private readonly secret: crypto.KeyObject;
+
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.secret = crypto.createSecretKey(secret);
+  }
 
   async sign(user: Pick<AuthUser, "id" | "role">): Promise<{ token: string; expiresAt: Date }> {
     const issuedAt = Math.floor(this.clock.now().getTime() / 1000);

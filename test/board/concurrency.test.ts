@@ -72,3 +72,30 @@ test("a cadre who releases or finishes a task may claim again; the count follows
   const [workload] = await rows(server, "SELECT open_tasks FROM cadre_workload WHERE cadre_id = ?", [user.id]);
   expect(Number(workload.open_tasks)).toBe(5);
 });
+
+test("claims waiting on an attempt that fails go on to try: a cadre at the limit and another claiming one task at once, the other gets it", async () => {
+  const full = await server.user("CADRE");
+  for (let i = 0; i < server.config.taskClaimLimit; i++) expect((await claim(server, full.token, (await publishTask(server, adminToken)).id)).errors).toBeUndefined();
+  const other = await server.user("CADRE");
+  // Both orders are covered: the full cadre's claim first in one round, second in the next.
+  for (const order of [[full, other], [other, full]]) {
+    const contested = await publishTask(server, adminToken);
+    const [first, second] = await Promise.all(order.map((c) => claim(server, c.token, contested.id)));
+    const byCadre = new Map([[order[0].user.id, first], [order[1].user.id, second]]);
+    expect(byCadre.get(other.user.id)!.errors).toBeUndefined();
+    expect(byCadre.get(other.user.id)!.data.claimTask.claimant.id).toBe(other.user.id);
+    expect(["TASK_LIMIT_REACHED", "TASK_ALREADY_CLAIMED"]).toContain(codeOf(byCadre.get(full.user.id)!));
+    const [row] = await rows(server, "SELECT status, claimant_id FROM board_task WHERE id = ?", [contested.id]);
+    expect(row).toEqual({ status: "CLAIMED", claimant_id: other.user.id });
+    await server.gql(`mutation($input: ReleaseTaskInput!) { releaseTask(input: $input) { id } }`, { input: { taskId: contested.id, reason: "下一轮" } }, other.token);
+  }
+});
+
+test("a cadre claiming the same task twice at once gets it both times, claimed once", async () => {
+  const { user, token } = await server.user("CADRE");
+  const task = await publishTask(server, adminToken);
+  const answers = await Promise.all([claim(server, token, task.id), claim(server, token, task.id), claim(server, token, task.id)]);
+  for (const answer of answers) expect(answer.data.claimTask).toMatchObject({ id: task.id, status: "CLAIMED", claimant: { id: user.id } });
+  const events = await rows(server, "SELECT COUNT(*) AS n FROM board_task_event WHERE task_id = ? AND type = 'CLAIMED'", [task.id]);
+  expect(Number(events[0].n)).toBe(1);
+});

@@ -3,6 +3,7 @@ import { type AuthUser, decoyPasswordHash, hashPassword, verifyPassword } from "
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { AppError, badInput, conflict, notFound, unauthenticated } from "../../core/errors";
+import { loaderById } from "../../core/loaders";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import type { CreateUserInput, LoginInput } from "./account.inputs";
@@ -14,10 +15,14 @@ export function toAuthUser(user: User): AuthUser {
 
 /** Accounts: sign-in with lockout, and users created by the reform office. */
 export class AccountService {
-  /** The caller behind a verified token; a deleted or deactivated user is not signed in. */
+  /**
+   * The caller behind a verified token; a deleted or deactivated user is not signed in. Read
+   * through the context's loader, so a server that keeps one context for sign-ins answers a
+   * burst of requests with one query (nothing is cached: each request reads the user afresh).
+   */
   async authenticate(ctx: RequestContext, token: string): Promise<AuthUser> {
     const userId = await ctx.app.tokens.verify(token);
-    const user = await ctx.repo(User).findOneBy({ id: userId });
+    const user = await loaderById(ctx, User).load(userId);
     if (!user || !user.active) throw unauthenticated("This account no longer signs in");
     return toAuthUser(user);
   }

@@ -27,6 +27,14 @@ const ORDERS: Record<TaskBoardOrder, KeysetOrder<BoardTask>> = {
 /** LIKE wildcards taken literally; "!" escapes on both dialects (a backslash means different things in MariaDB and SQLite literals). */
 const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
+/**
+ * A page of tasks with their claimant and project in the same statement: every board screen
+ * shows both, and one LEFT JOIN (which keeps the keyset index) costs less than two more
+ * round trips. The field resolvers use what was joined.
+ */
+const pageQuery = (ctx: RequestContext) =>
+  ctx.repo(BoardTask).createQueryBuilder("task").leftJoinAndSelect("task.claimant", "claimant").leftJoinAndSelect("task.project", "project");
+
 /** Reading the board: public to every signed-in user; a linked project only where the caller may see it. */
 export class BoardQueryService {
   /** The board, filtered, in due or publication order, with keyset cursors. */
@@ -34,7 +42,7 @@ export class BoardQueryService {
     ctx.requireUser();
     // Filtering by a project the caller may not see would reveal which tasks serve it.
     if (filter.projectId) await findVisibleProject(ctx, filter.projectId);
-    const query = ctx.repo(BoardTask).createQueryBuilder("task");
+    const query = pageQuery(ctx);
     if (filter.status) query.andWhere("task.status = :status", { status: filter.status });
     if (filter.category) query.andWhere("task.category = :category", { category: filter.category });
     if (filter.projectId) query.andWhere("task.projectId = :projectId", { projectId: filter.projectId });
@@ -51,7 +59,7 @@ export class BoardQueryService {
   /** The caller's own tasks (those they claimed and still hold or finished), soonest due first. */
   async myTasks(ctx: RequestContext, args: ConnectionArgs): Promise<Connection<BoardTask>> {
     const user = ctx.requireUser();
-    const query = ctx.repo(BoardTask).createQueryBuilder("task").where("task.claimantId = :claimantId", { claimantId: user.id });
+    const query = pageQuery(ctx).where("task.claimantId = :claimantId", { claimantId: user.id });
     return paginate(query, args, ORDERS.DUE_AT_ASC);
   }
 

@@ -15,10 +15,15 @@ export const boardLoaders = {
     return id ? loaderById(ctx, User).load(id) : Promise.resolve(null);
   },
 
+  /** The task's claimant: joined by board pages, else loaded. */
+  claimant(ctx: RequestContext, task: BoardTask): User | null | Promise<User | null> {
+    return task.claimant !== undefined ? task.claimant : boardLoaders.user(ctx, task.claimantId);
+  },
+
   /** The task's project, or null when there is none or the caller may not see it (another enterprise's). */
   async project(ctx: RequestContext, task: BoardTask): Promise<Project | null> {
     if (!task.projectId) return null;
-    const project = await loaderById(ctx, Project).load(task.projectId);
+    const project = task.project !== undefined ? task.project : await loaderById(ctx, Project).load(task.projectId);
     const scope = enterpriseScope(ctx);
     return project && (scope === null || project.enterpriseId === scope) ? project : null;
   },

@@ -138,8 +138,8 @@ export class BoardResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who holds (or last held to the end) the task." })
-  claimant(@Root() task: BoardTask, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return boardLoaders.user(ctx, task.claimantId);
+  claimant(@Root() task: BoardTask, @Ctx() ctx: RequestContext): User | null | Promise<User | null> {
+    return boardLoaders.claimant(ctx, task);
   }
 
   @FieldResolver(() => User, { nullable: true })

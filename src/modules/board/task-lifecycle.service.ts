@@ -3,7 +3,6 @@ import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
 import { AppError, assertTransition, badInput, forbidden, invalidTransition, notFound } from "../../core/errors";
-import { User } from "../accounts/user.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { BoardTask, BoardTaskEvent, CadreWorkload, TASK_TRANSITIONS, UNFINISHED_STATUSES, type TaskEventType, type TaskStatus } from "./board-task.entity";
 import { announce } from "./board.events";
@@ -13,9 +12,12 @@ import type {
 
 type TaskChanges = Partial<Record<keyof BoardTask, unknown>>;
 
-/** Reads a task as committed now: on MariaDB a locking read (so a REPEATABLE READ snapshot cannot hide a concurrent change). */
+/**
+ * Reads a task (with its claimant) as committed now: on MariaDB a locking read (so a
+ * REPEATABLE READ snapshot cannot hide a concurrent change).
+ */
 export async function readCurrentTask(tx: RequestContext, taskId: string): Promise<BoardTask | null> {
-  const query = tx.repo(BoardTask).createQueryBuilder("task").where("task.id = :taskId", { taskId });
+  const query = tx.repo(BoardTask).createQueryBuilder("task").leftJoinAndSelect("task.claimant", "claimant").where("task.id = :taskId", { taskId });
   if (tx.app.dialect === "mariadb") query.setLock("pessimistic_read");
   return query.getOne();
 }
@@ -112,6 +114,29 @@ async function releaseWorkload(tx: RequestContext, cadreId: string | null): Prom
     .execute();
 }
 
+const claimsByInstance = new WeakMap<object, Map<string, Promise<BoardTask>>>();
+/** This instance's claim attempts in flight, by task id. */
+const claimsInFlight = (ctx: RequestContext) => {
+  let inFlight = claimsByInstance.get(ctx.app.dataSource);
+  if (!inFlight) claimsByInstance.set(ctx.app.dataSource, (inFlight = new Map()));
+  return inFlight;
+};
+
+/**
+ * The answer to a claim on a task that is not OPEN (read with its claimant): the cadre who
+ * holds it gets it back unchanged; another holder answers TASK_ALREADY_CLAIMED naming them;
+ * any other state INVALID_TRANSITION.
+ */
+function refuseClaim(task: BoardTask, user: AuthUser): BoardTask {
+  const held = task.claimantId !== null && UNFINISHED_STATUSES.includes(task.status);
+  if (held && task.claimantId === user.id) return task;
+  if (held) {
+    const name = task.claimant?.name ?? null;
+    throw new AppError("TASK_ALREADY_CLAIMED", `This task was already claimed by ${name ?? "another cadre"}`, { claimantId: task.claimantId, claimantName: name });
+  }
+  throw invalidTransition("BoardTask", task.status, "CLAIMED");
+}
+
 /**
  * An action only the claimant may take. On a task nobody holds the action is an illegal
  * transition; on another cadre's task it is FORBIDDEN.
@@ -168,14 +193,42 @@ export class TaskLifecycleService {
    * holds answers TASK_ALREADY_CLAIMED (with who); any other state INVALID_TRANSITION. The
    * cadre's unfinished tasks are then counted by a conditional update in the same transaction:
    * past the limit the whole claim rolls back (TASK_LIMIT_REACHED) and nothing is announced.
+   *
+   * Within one instance, claims on one task take turns: while one attempt is in flight the
+   * others wait for its outcome, and once it has taken the task they are answered from it,
+   * without a transaction of their own (a popular task gets hundreds of claims in a second).
+   * An attempt that fails (limit reached, …) lets the next one try. Across instances the
+   * database still decides.
    */
   async claim(ctx: RequestContext, input: ClaimTaskInput): Promise<BoardTask> {
     const user = ctx.requireUser();
+    const inFlight = claimsInFlight(ctx);
+    for (let pending = inFlight.get(input.taskId); pending; pending = inFlight.get(input.taskId)) {
+      const outcome = await pending.catch(() => null);
+      if (outcome && outcome.status !== "OPEN") return refuseClaim(outcome, user);
+    }
+    const attempt = this.attemptClaim(ctx, user, input);
+    inFlight.set(input.taskId, attempt);
+    try {
+      const outcome = await attempt;
+      return outcome.claimantId === user.id && outcome.status === "CLAIMED" ? outcome : refuseClaim(outcome, user);
+    } finally {
+      inFlight.delete(input.taskId);
+    }
+  }
+
+  /**
+   * One claim attempt: the task as it is afterwards, with its claimant. A plain read of the
+   * committed state first: a task already taken is answered with no transaction and no lock.
+   */
+  private async attemptClaim(ctx: RequestContext, user: AuthUser, input: ClaimTaskInput): Promise<BoardTask> {
+    const seen = await ctx.repo(BoardTask).findOne({ where: { id: input.taskId }, relations: { claimant: true } });
+    if (!seen) throw notFound("BoardTask", input.taskId);
+    if (seen.status !== "OPEN") return seen;
     await ensureWorkloadRow(ctx, user.id);
     return ctx.transaction(async (tx) => {
       const now = tx.clock.now();
-      const before = await tx.repo(BoardTask).findOneBy({ id: input.taskId });
-      if (!before) throw notFound("BoardTask", input.taskId);
+      const before = await loadTask(tx, input.taskId);
       const result = await tx
         .repo(BoardTask)
         .createQueryBuilder()
@@ -195,21 +248,12 @@ export class TaskLifecycleService {
       if (!result.affected) {
         const current = await readCurrentTask(tx, input.taskId);
         if (!current) throw notFound("BoardTask", input.taskId);
-        const held = current.claimantId !== null && UNFINISHED_STATUSES.includes(current.status);
-        if (held && current.claimantId === user.id) return current;
-        if (held) {
-          const holder = await tx.repo(User).findOneBy({ id: current.claimantId! });
-          throw new AppError("TASK_ALREADY_CLAIMED", `This task was already claimed by ${holder?.name ?? "another cadre"}`, {
-            claimantId: current.claimantId,
-            claimantName: holder?.name ?? null,
-          });
-        }
-        throw invalidTransition("BoardTask", current.status, "CLAIMED");
+        return current;
       }
       await takeWorkload(tx, user.id);
-      const claimed = await loadTask(tx, input.taskId);
-      await recordTaskEvent(tx, before, claimed, "CLAIMED", input.pledge);
-      return claimed;
+      const claimed = await readCurrentTask(tx, input.taskId);
+      await recordTaskEvent(tx, before, claimed!, "CLAIMED", input.pledge);
+      return claimed!;
     });
   }
 
