@@ -61,15 +61,15 @@ export function resolveJwtSecret(config: AppConfig): Uint8Array {
 
 /** Signs and checks session tokens (HS256 JWT) against the service clock. */
 export class TokenService {
-  /** A KeyObject made once: given raw bytes, jose would import the key again on every call. */
-  private readonly secret: crypto.KeyObject;
+  /** A CryptoKey imported once: given bytes or a KeyObject, jose imports the key again on every call. */
+  private readonly secret: Promise<CryptoKey>;
 
   constructor(
     secret: Uint8Array,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
   ) {
-    this.secret = crypto.createSecretKey(secret);
+    this.secret = crypto.webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   }
 
   async sign(user: Pick<AuthUser, "id" | "role">): Promise<{ token: string; expiresAt: Date }> {
@@ -80,14 +80,14 @@ export class TokenService {
       .setSubject(user.id)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
-      .sign(this.secret);
+      .sign(await this.secret);
     return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
   /** The user id a valid token names; UNAUTHENTICATED for anything else. */
   async verify(token: string): Promise<string> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, { algorithms: ["HS256"], currentDate: this.clock.now() });
+      const { payload } = await jwtVerify(token, await this.secret, { algorithms: ["HS256"], currentDate: this.clock.now() });
       if (!payload.sub) throw unauthenticated("Token has no subject");
       return payload.sub;
     } catch (error) {
