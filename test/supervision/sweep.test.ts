@@ -81,3 +81,34 @@ test("a government clause past its date is breached for the dashboard and writes
   expect(await server.app.services.dataSource.getRepository(CreditRecord).countBy({ enterpriseId: enterprise.id })).toBe(0);
   expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep.breachedClauses).toBe(0);
 });
+
+test("a cadre recording an enterprise clause as not kept writes the same GENERAL breach the sweep would, once; a government clause writes none", async () => {
+  at("2026-04-01");
+  const enterprise = await createEnterprise(server, admin, "违约企业");
+  const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
+  const project = await createProject(server, admin, enterprise.id, { signedOn: "2026-04-01" });
+  await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [] } }, owner.token);
+  const template = await server.gql(`mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { id } }`, {
+    input: { code: "START_ON_TIME", party: "ENTERPRISE", title: "按期开工", body: "{project}于{dueOn}前开工", dueDays: 90 },
+  }, admin);
+  expect(template.errors).toBeUndefined();
+  const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
+  const enterpriseClause = letter.clauses.find((c: any) => c.party === "ENTERPRISE");
+  const governmentClause = letter.clauses.find((c: any) => c.party === "GOVERNMENT");
+  expect(enterpriseClause && governmentClause).toBeTruthy();
+  await server.gql(SIGN, { input: { letterId: letter.id } }, owner.token);
+  await server.gql(SIGN, { input: { letterId: letter.id } }, admin);
+
+  const RECORD = `mutation($input: RecordClauseFulfilmentInput!) { recordClauseFulfilment(input: $input) { id fulfilmentStatus } }`;
+  const records = () => server.app.services.dataSource.getRepository(CreditRecord).findBy({ enterpriseId: enterprise.id });
+  expect((await server.gql(RECORD, { input: { clauseId: governmentClause.id, fulfilled: false } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("BREACHED");
+  expect(await records()).toHaveLength(0);
+  expect((await server.gql(RECORD, { input: { clauseId: enterpriseClause.id, fulfilled: false } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("BREACHED");
+  expect((await records()).map((r) => [r.severity, r.sourceType, r.sourceId])).toEqual([["GENERAL", "COMMITMENT_CLAUSE", enterpriseClause.id]]);
+
+  // Kept late: FULFILLED, the breach stays on record; a later sweep adds nothing.
+  expect((await server.gql(RECORD, { input: { clauseId: enterpriseClause.id, fulfilled: true } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("FULFILLED");
+  server.clock.set(new Date("2030-01-01T02:00:00.000Z"));
+  await server.gql(SWEEP, {}, admin);
+  expect((await records()).filter((r) => r.sourceId === enterpriseClause.id)).toHaveLength(1);
+});

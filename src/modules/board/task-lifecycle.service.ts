@@ -2,7 +2,7 @@ import { recordAudit } from "../../core/audit";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
-import { AppError, assertTransition, badInput, forbidden, invalidTransition, notFound } from "../../core/errors";
+import { AppError, assertTransition, badInput, conflict, forbidden, invalidTransition, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
 import { BoardTask, BoardTaskEvent, CadreWorkload, TASK_TRANSITIONS, UNFINISHED_STATUSES, type TaskEventType, type TaskStatus } from "./board-task.entity";
 import { announce } from "./board.events";
@@ -134,6 +134,8 @@ function refuseClaim(task: BoardTask, user: AuthUser): BoardTask {
     const name = task.claimant?.name ?? null;
     throw new AppError("TASK_ALREADY_CLAIMED", `This task was already claimed by ${name ?? "another cadre"}`, { claimantId: task.claimantId, claimantName: name });
   }
+  // OPEN again already: taken and given back between this claim's UPDATE and its read.
+  if (task.status === "OPEN") throw conflict("The task changed while it was being claimed; try again");
   throw invalidTransition("BoardTask", task.status, "CLAIMED");
 }
 

@@ -1,8 +1,30 @@
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
+import { creditService } from "../credit/credit.service";
 import type { DeferredItem } from "../fast-track/deferred-item.entity";
 import { CommitmentClause, FULFILMENT_TRANSITIONS, type FulfilmentStatus } from "./commitment.entity";
+
+/**
+ * 失信受限 for a clause that just became BREACHED, whoever found it (the sweep or a cadre's
+ * record): an enterprise clause is a GENERAL breach on the enterprise, once per clause. A
+ * government clause is the government's to answer for (the dashboard shows it), and a clause
+ * tied to a deferred item is answered by the item's own breach. Returns whether a record was written.
+ */
+export function recordClauseBreach(
+  tx: RequestContext,
+  clause: Pick<CommitmentClause, "id" | "party" | "title" | "dueOn" | "deferredItemId">,
+  enterpriseId: string,
+): Promise<boolean> {
+  if (clause.party !== "ENTERPRISE" || clause.deferredItemId) return Promise.resolve(false);
+  return creditService.recordBreach(tx, {
+    enterpriseId,
+    severity: "GENERAL",
+    reason: `Commitment "${clause.title}" not kept by ${String(clause.dueOn).slice(0, 10)}`,
+    sourceType: "COMMITMENT_CLAUSE",
+    sourceId: clause.id,
+  });
+}
 
 /**
  * Enterprise clauses tied to a deferred item follow it: supplied -> FULFILLED (on the supply date),

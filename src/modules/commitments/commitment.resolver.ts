@@ -65,7 +65,11 @@ export class CommitmentLetterResolver {
   }
 
   @Authorized("ADMIN")
-  @Mutation(() => CommitmentClause, { description: "Record whether a clause of a signed letter was kept (ADMIN)." })
+  @Mutation(() => CommitmentClause, {
+    description:
+      "Record whether a clause of a signed letter was kept (ADMIN). An enterprise clause not kept (one not tied to a deferred item, " +
+      "which answers through the item) writes a GENERAL credit record on the enterprise, as the deadline sweep does; once per clause.",
+  })
   recordClauseFulfilment(@Ctx() ctx: RequestContext, @Arg("input") input: RecordClauseFulfilmentInput): Promise<CommitmentClause> {
     return commitmentService.recordFulfilment(ctx, input);
   }

@@ -9,7 +9,8 @@ import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { isProjectCadre } from "../projects/project-cadre";
-import type { Project } from "../projects/project.entity";
+import { Project } from "../projects/project.entity";
+import { recordClauseBreach } from "./clause-sync";
 import {
   ClauseTemplate, CommitmentClause, CommitmentLetter, FULFILMENT_TRANSITIONS, type Party,
 } from "./commitment.entity";
@@ -178,6 +179,7 @@ export class CommitmentService {
       if (!result.affected) throw conflict("The clause changed meanwhile; read it again");
       const after = await tx.repo(CommitmentClause).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: before.id, before, after });
+      if (target === "BREACHED") await recordClauseBreach(tx, after, (await tx.repo(Project).findOneByOrFail({ id: letter.projectId })).enterpriseId);
       return after;
     });
   }

@@ -1,7 +1,8 @@
 import { districtDate } from "../../core/dates";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { CommitmentClause, CommitmentLetter } from "../commitments/commitment.entity";
+import { recordClauseBreach } from "../commitments/clause-sync";
+import { CommitmentClause, CommitmentLetter, type Party } from "../commitments/commitment.entity";
 import { markOverdueDeferredItems } from "../fast-track/deferred-item.service";
 import { Project } from "../projects/project.entity";
 import { creditService } from "../credit/credit.service";
@@ -63,21 +64,14 @@ export class SweepService {
       .where("clause.fulfilmentStatus = 'PENDING' AND clause.deferredItemId IS NULL AND clause.dueOn < :today", { today })
       .andWhere("letter.status = 'SIGNED'")
       .andWhere("NOT EXISTS (SELECT 1 FROM commitment_letter newer WHERE newer.amends_id = letter.id AND newer.status = 'SIGNED')")
-      .getRawMany<{ id: string; party: string; dueOn: string; title: string; enterpriseId: string }>();
+      .getRawMany<{ id: string; party: Party; dueOn: string; title: string; enterpriseId: string }>();
     for (const clause of candidates) {
       await ctx.transaction(async (tx) => {
         const flipped = await tx.repo(CommitmentClause).update({ id: clause.id, fulfilmentStatus: "PENDING" }, { fulfilmentStatus: "BREACHED" });
         if (!flipped.affected) return;
         report.breachedClauses += 1;
         await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: clause.id, before: { fulfilmentStatus: "PENDING" }, after: { fulfilmentStatus: "BREACHED" } });
-        if (clause.party !== "ENTERPRISE") return;
-        const written = await creditService.recordBreach(tx, {
-          enterpriseId: clause.enterpriseId,
-          severity: "GENERAL",
-          reason: `Commitment "${clause.title}" not kept by ${String(clause.dueOn).slice(0, 10)}`,
-          sourceType: "COMMITMENT_CLAUSE",
-          sourceId: clause.id,
-        });
+        const written = await recordClauseBreach(tx, { ...clause, deferredItemId: null }, clause.enterpriseId);
         if (written) report.creditRecords += 1;
       });
     }
