@@ -24,7 +24,7 @@ run(async (cleanup) => {
   const server = fork(path.join(__dirname, "fanout-server.js"), [], {
     env: { ...process.env, BENCH_DB_URL: db.url },
     // e.g. BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
-    execArgv: ["--expose-gc", ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])],
+    execArgv: [...process.execArgv, "--expose-gc", ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])],
     stdio: ["ignore", process.stderr, "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
