@@ -111,6 +111,27 @@ describe("projects", () => {
     expect(codeOf(asNumber)).toBe("BAD_USER_INPUT");
   });
 
+  test("milestones keep their order on create and update, as recordProjectMilestone keeps them; nothing is written otherwise", async () => {
+    const e = await createEnterprise(server, admin);
+    const CREATE = `mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }`;
+    const early = await server.gql(CREATE, { input: { code: "2026-441602-39-01-990001", name: "倒序项目", enterpriseId: e.id, industry: "C3971", totalInvestment: "1.00", signedOn: "2026-03-01", landContractOn: "2026-02-01" } }, admin);
+    expect(codeOf(early)).toBe("BAD_USER_INPUT");
+    expect(early.errors![0].extensions!.field).toBe("landContractOn");
+    expect(early.errors![0].message).toContain("LAND_CONTRACT cannot come before SIGNED (2026-03-01)");
+
+    const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08", landContractOn: "2025-12-01" });
+    const UPDATE = `mutation($input: UpdateProjectInput!) { updateProject(input: $input) { constructionStartOn landContractOn } }`;
+    const before = await auditOf(server, admin, "Project", p.id);
+    const bad = await server.gql(UPDATE, { input: { id: p.id, constructionStartOn: "2025-11-30" } }, admin);
+    expect(codeOf(bad)).toBe("BAD_USER_INPUT");
+    expect(bad.errors![0].extensions!.field).toBe("constructionStartOn");
+    const moved = await server.gql(UPDATE, { input: { id: p.id, landContractOn: "2025-10-01" } }, admin);
+    expect(moved.errors![0].extensions!.field).toBe("landContractOn"); // before signing
+    expect(await auditOf(server, admin, "Project", p.id)).toHaveLength(before.length);
+    const cleared = await server.gql(UPDATE, { input: { id: p.id, landContractOn: null, constructionStartOn: "2025-11-30" } }, admin);
+    expect(cleared.data.updateProject).toEqual({ constructionStartOn: "2025-11-30", landContractOn: null });
+  });
+
   test("milestones, stage and details are edited by ADMIN and audited", async () => {
     const e = await createEnterprise(server, admin);
     const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08" });

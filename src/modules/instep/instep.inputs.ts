@@ -5,6 +5,7 @@ import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "./approval.
 import { BUILDING_PART_KINDS, BuildingPartKindEnum, type BuildingPartKind } from "./building.entity";
 import { SURVEY_STAGES, SurveyStageEnum } from "./survey.entity";
 import { enumOf } from "../../core/enums";
+import { MILESTONES, type Milestone } from "../projects/project-milestones";
 
 const ON = { nullable: true, description: "The day it happened (China local date); today when omitted; never in the future." } as const;
 
@@ -154,8 +155,6 @@ export class RecordBuildingAcceptanceInput {
   note?: string | null;
 }
 
-export const MILESTONES = ["SIGNED", "LAND_CONTRACT", "CONSTRUCTION_START", "COMPLETION", "CERTIFICATE", "PRE_ACCEPTANCE", "TRIAL_PRODUCTION"] as const;
-export type Milestone = (typeof MILESTONES)[number];
 export const MilestoneEnum = enumOf(MILESTONES);
 registerEnumType(MilestoneEnum, {
   name: "Milestone",

@@ -1,10 +1,10 @@
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { badInput } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
 import { buildingService } from "./building.service";
-import { MILESTONE_COLUMNS, MILESTONE_ORDER, milestoneOn, resolveOn } from "./instep-common";
+import { MILESTONE_COLUMNS, assertMilestoneOrder } from "../projects/project-milestones";
+import { resolveOn } from "./instep-common";
 import type { RecordProjectMilestoneInput } from "./instep.inputs";
 
 /**
@@ -18,14 +18,9 @@ export class MilestoneService {
     const on = resolveOn(ctx, input.on);
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
-      for (const [later, earlier] of MILESTONE_ORDER) {
-        const earlierOn = milestoneOn(project, earlier);
-        const laterOn = milestoneOn(project, later);
-        if (input.milestone === later && earlierOn && on < earlierOn) throw badInput("on", `${later} cannot come before ${earlier} (${earlierOn})`);
-        if (input.milestone === earlier && laterOn && laterOn < on) throw badInput("on", `${earlier} cannot come after ${later} (${laterOn})`);
-      }
-      if (input.milestone === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, project.id, on);
       const column = MILESTONE_COLUMNS[input.milestone];
+      assertMilestoneOrder({ ...project, [column]: on }, { milestone: input.milestone, field: "on" });
+      if (input.milestone === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, project.id, on);
       await tx.repo(Project).update({ id: project.id }, { [column]: on });
       const after = await tx.repo(Project).findOneByOrFail({ id: project.id });
       await recordAudit(tx, {

@@ -6,8 +6,7 @@ import type { Project } from "../projects/project.entity";
 import { APPROVAL_KINDS, type ApprovalItem, type ApprovalPhase } from "./approval.entity";
 import { approvalService } from "./approval.service";
 import { buildingService } from "./building.service";
-import { milestoneOn } from "./instep-common";
-import { MILESTONES } from "./instep.inputs";
+import { MILESTONES, milestoneOn } from "../projects/project-milestones";
 import { surveyService } from "./survey.service";
 import type { ApprovalOverlap, CriticalPath, InStepCheck, ProjectTimeline, TimelineData } from "./timeline.types";
 

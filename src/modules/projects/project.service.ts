@@ -10,6 +10,7 @@ import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { enterpriseScope, findVisibleProject } from "./project-access";
+import { assertMilestoneOrder, type MilestoneDates } from "./project-milestones";
 import type { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project.inputs";
 import { Project } from "./project.entity";
 
@@ -20,6 +21,7 @@ export class ProjectService {
   /** A project code is unique (CONFLICT on the field); its enterprise must exist. */
   async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
     this.assertStorable(ctx, input.totalInvestment);
+    assertMilestoneOrder(input as Partial<MilestoneDates> as MilestoneDates);
     return ctx.transaction(async (tx) => {
       if (!(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) throw notFound("Enterprise", input.enterpriseId);
       await this.assertCodeFree(tx, input.code);
@@ -31,7 +33,10 @@ export class ProjectService {
     });
   }
 
-  /** Edits details, stage and milestones; the fast-track status changes only through admission. */
+  /**
+   * Edits details, stage and milestones (kept in order, as recordProjectMilestone keeps them);
+   * the fast-track status changes only through admission.
+   */
   async update(ctx: RequestContext, input: UpdateProjectInput): Promise<Project> {
     if (input.totalInvestment !== undefined && input.totalInvestment !== null) this.assertStorable(ctx, input.totalInvestment);
     return ctx.transaction(async (tx) => {
@@ -40,6 +45,7 @@ export class ProjectService {
       const { id, ...changes } = input;
       if (changes.code && changes.code !== before.code) await this.assertCodeFree(tx, changes.code);
       const defined = changesOf(changes, ["landParcel", "signedOn", "landContractOn", "constructionStartOn", "completionOn", "certificateOn", "preAcceptanceOn", "trialProductionOn"]);
+      assertMilestoneOrder({ ...before, ...defined } as Project);
       if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
       const after = await tx.repo(Project).findOneByOrFail({ id });
       await recordAudit(tx, { action: "project.update", entityType: "Project", entityId: id, before, after });
