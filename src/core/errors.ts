@@ -18,13 +18,20 @@ export type ErrorCode =
   | "DEPENDENCY_NOT_MET"
   | "INTERNAL_SERVER_ERROR";
 
+/**
+ * An expected answer with a stable code (NOT_FOUND, TASK_ALREADY_CLAIMED, …), not a failure: it
+ * records no stack trace. Capturing one, and formatting it when graphql-js wraps the error with
+ * its path, was 11 % of the CPU of a refused claim; the code and message say what happened.
+ */
 export class AppError extends GraphQLError {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    extra: Record<string, unknown> = {},
-  ) {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, { extensions: { code, ...extra } });
+    Error.stackTraceLimit = limit;
+    this.code = code;
   }
 }
 
