@@ -215,7 +215,7 @@ export class TaskLifecycleService {
       const outcome = await attempt;
       return outcome.claimantId === user.id && outcome.status === "CLAIMED" ? outcome : refuseClaim(outcome, user);
     } finally {
-      inFlight.delete(input.taskId);
+      if (inFlight.get(input.taskId) === attempt) inFlight.delete(input.taskId);
     }
   }
 
