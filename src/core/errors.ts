@@ -1,22 +1,12 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 
 /** The stable codes a client may switch on. Domain modules add theirs here so the list stays one. */
-export type ErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "BAD_USER_INPUT"
-  | "CONFLICT"
-  | "TOO_MANY_REQUESTS"
-  | "INVALID_TRANSITION"
-  | "TASK_ALREADY_CLAIMED"
-  | "TASK_LIMIT_REACHED"
-  | "NEGATIVE_LIST"
-  | "CREDIT_RESTRICTED"
-  | "NOT_YET_DUE"
-  | "CALENDAR_YEAR_UNKNOWN"
-  | "DEPENDENCY_NOT_MET"
-  | "INTERNAL_SERVER_ERROR";
+export const ERROR_CODES = [
+  "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "TOO_MANY_REQUESTS", "INVALID_TRANSITION",
+  "TASK_ALREADY_CLAIMED", "TASK_LIMIT_REACHED", "NEGATIVE_LIST", "CREDIT_RESTRICTED", "NOT_YET_DUE", "CALENDAR_YEAR_UNKNOWN",
+  "DEPENDENCY_NOT_MET", "INTERNAL_SERVER_ERROR",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * An expected answer with a stable code (NOT_FOUND, TASK_ALREADY_CLAIMED, …), not a failure: it
@@ -51,9 +41,9 @@ export function assertTransition<S extends string>(table: Record<S, readonly S[]
   if (!table[from]?.includes(to)) throw invalidTransition(entity, from, to);
 }
 
+/** Ours, and the codes Apollo and the query limits answer with; anything else is an internal failure. */
 const KNOWN_CODES = new Set<string>([
-  "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "TOO_MANY_REQUESTS",
-  "INVALID_TRANSITION", "TASK_ALREADY_CLAIMED", "TASK_LIMIT_REACHED", "NEGATIVE_LIST", "CREDIT_RESTRICTED", "NOT_YET_DUE", "CALENDAR_YEAR_UNKNOWN", "DEPENDENCY_NOT_MET",
+  ...ERROR_CODES.filter((code) => code !== "INTERNAL_SERVER_ERROR"),
   "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP",
 ]);

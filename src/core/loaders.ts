@@ -29,8 +29,27 @@ export function groupedLoader<T>(ctx: RequestContext, name: string, load: (keys:
     new DataLoader<string, T[]>(
       async (keys) => {
         const groups = new Map<string, T[]>();
-        for (const row of await load([...new Set(keys)])) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
+        for (const row of await load([...new Set(keys)])) {
+          const key = keyOf(row);
+          const group = groups.get(key);
+          if (group) group.push(row);
+          else groups.set(key, [row]);
+        }
         return keys.map((key) => groups.get(key) ?? []);
+      },
+      { cache: false },
+    ),
+  );
+}
+
+/** The request's loader of the one row (or none) belonging to each key (a commission's result, …). */
+export function keyedLoader<T>(ctx: RequestContext, name: string, load: (keys: string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T | null> {
+  return ctx.loader(name, () =>
+    new DataLoader<string, T | null>(
+      async (keys) => {
+        const byKey = new Map<string, T>();
+        for (const row of await load([...new Set(keys)])) byKey.set(keyOf(row), row);
+        return keys.map((key) => byKey.get(key) ?? null);
       },
       { cache: false },
     ),

@@ -4,8 +4,9 @@ import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { CreateUserInput, LoginInput, LoginPayload } from "./account.inputs";
 import { accountService } from "./account.service";
 import { User } from "./user.entity";
+import { loadUser } from "./user-loader";
 
-export const UserConnection = ConnectionType(User);
+const UserConnection = ConnectionType(User);
 
 @Resolver(() => User)
 export class AccountResolver {
@@ -17,7 +18,7 @@ export class AccountResolver {
   @Authorized()
   @Query(() => User, { description: "The signed-in caller." })
   me(@Ctx() ctx: RequestContext): Promise<User | null> {
-    return accountService.findById(ctx, ctx.requireUser().id);
+    return loadUser(ctx, ctx.requireUser().id);
   }
 
   @Authorized("ADMIN")

@@ -2,8 +2,9 @@ import { MoreThan } from "typeorm";
 import { type AuthUser, decoyPasswordHash, hashPassword, verifyPassword } from "../../core/auth";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { AppError, badInput, conflict, notFound, unauthenticated } from "../../core/errors";
+import { AppError, badInput, notFound, unauthenticated } from "../../core/errors";
 import { loaderById } from "../../core/loaders";
+import { insertUnique } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import type { CreateUserInput, LoginInput } from "./account.inputs";
@@ -52,7 +53,7 @@ export class AccountService {
       await failures.insert(failures.create({ username: input.username, clientAddress: ctx.clientAddress, attemptedAt: ctx.clock.now() }));
       throw unauthenticated("Wrong username or password");
     }
-    await failures.delete({ username: input.username });
+    if (byUsername > 0) await failures.delete({ username: input.username });
     return { ...(await ctx.app.tokens.sign(user)), user };
   }
 
@@ -64,9 +65,6 @@ export class AccountService {
       if (input.enterpriseId && !(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) {
         throw notFound("Enterprise", input.enterpriseId);
       }
-      if (await tx.repo(User).existsBy({ username: input.username })) {
-        throw conflict(`Username ${input.username} is taken`, { field: "username" });
-      }
       const user = tx.repo(User).create({
         username: input.username,
         passwordHash,
@@ -75,14 +73,11 @@ export class AccountService {
         enterpriseId: input.enterpriseId ?? null,
         active: true,
       });
-      await tx.repo(User).insert(user);
+      // the unique key decides, so two concurrent sign-ups of one username cannot both pass a check
+      await insertUnique(() => tx.repo(User).insert(user), `Username ${input.username} is taken`, "username");
       await recordAudit(tx, { action: "user.create", entityType: "User", entityId: user.id, after: user });
       return user;
     });
-  }
-
-  async findById(ctx: RequestContext, id: string): Promise<User | null> {
-    return ctx.repo(User).findOneBy({ id });
   }
 
   /** Users ordered by username. */

@@ -46,12 +46,8 @@ export class BoardEvents {
     ) as AsyncIterable<BoardEventPayload>;
   }
 
-  /**
-   * Loads the task as it is now, once per event for all subscribers; the subscription's context
-   * lives long, so its caches (used by the task's fields) start afresh per event.
-   */
+  /** Loads the task as it is now, once per event for all subscribers (the loaders cache nothing). */
   async resolve(ctx: RequestContext, payload: BoardEventPayload): Promise<TaskBoardChange> {
-    ctx.loaders.clear();
     const [task, actor] = await oncePerEvent(payload, () =>
       Promise.all([ctx.repo(BoardTask).findOneBy({ id: payload.taskId }), ctx.repo(User).findOneBy({ id: payload.actorId })]),
     );

@@ -1,7 +1,7 @@
-import DataLoader from "dataloader";
 import { In } from "typeorm";
 import type { RequestContext } from "../../core/context";
-import { loaderById } from "../../core/loaders";
+import { groupedLoader, keyedLoader, loaderById } from "../../core/loaders";
+import { loadUser } from "../accounts/user-loader";
 import { User } from "../accounts/user.entity";
 import { enterpriseScope } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
@@ -11,13 +11,9 @@ import { FaultToleranceReview } from "./fault-tolerance.entity";
 
 /** Per-request loaders for the board's relation fields: a page of tasks costs one query per relation. */
 export const boardLoaders = {
-  user(ctx: RequestContext, id: string | null): Promise<User | null> {
-    return id ? loaderById(ctx, User).load(id) : Promise.resolve(null);
-  },
-
   /** The task's claimant: joined by board pages, else loaded. */
   claimant(ctx: RequestContext, task: BoardTask): User | null | Promise<User | null> {
-    return task.claimant !== undefined ? task.claimant : boardLoaders.user(ctx, task.claimantId);
+    return task.claimant !== undefined ? task.claimant : loadUser(ctx, task.claimantId);
   },
 
   /** The task's project, or null when there is none or the caller may not see it (another enterprise's). */
@@ -30,22 +26,11 @@ export const boardLoaders = {
 
   /** The task's timeline, oldest first. */
   timeline(ctx: RequestContext, taskId: string): Promise<BoardTaskEvent[]> {
-    const loader = ctx.loader("boardTimeline", () =>
-      new DataLoader<string, BoardTaskEvent[]>(async (ids) => {
-        const rows = await ctx.repo(BoardTaskEvent).find({ where: { taskId: In([...ids]) }, order: { taskId: "ASC", seq: "ASC" } });
-        return ids.map((id) => rows.filter((row) => row.taskId === id));
-      }),
-    );
-    return loader.load(taskId);
+    const load = (ids: string[]) => ctx.repo(BoardTaskEvent).find({ where: { taskId: In(ids) }, order: { taskId: "ASC", seq: "ASC" } });
+    return groupedLoader(ctx, "boardTimeline", load, (event) => event.taskId).load(taskId);
   },
 
   review(ctx: RequestContext, taskId: string): Promise<FaultToleranceReview | null> {
-    const loader = ctx.loader("faultToleranceReview", () =>
-      new DataLoader<string, FaultToleranceReview | null>(async (ids) => {
-        const rows = await ctx.repo(FaultToleranceReview).findBy({ taskId: In([...ids]) });
-        return ids.map((id) => rows.find((row) => row.taskId === id) ?? null);
-      }),
-    );
-    return loader.load(taskId);
+    return keyedLoader(ctx, "faultToleranceReview", (ids) => ctx.repo(FaultToleranceReview).findBy({ taskId: In(ids) }), (review) => review.taskId).load(taskId);
   },
 };

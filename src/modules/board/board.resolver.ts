@@ -11,6 +11,7 @@ import {
   type TaskBoardOrder,
 } from "./board.inputs";
 import { boardLoaders } from "./board.loaders";
+import { loadUser } from "../accounts/user-loader";
 import { BoardStats, CadreRecord, TaskBoardChange } from "./board.types";
 import { boardQueryService } from "./board-query.service";
 import { FAULT_TOLERANCE_RULE, FaultAssessment, FaultToleranceReview, assessmentsOf } from "./fault-tolerance.entity";
@@ -134,7 +135,7 @@ export class BoardResolver {
 
   @FieldResolver(() => User)
   publishedBy(@Root() task: BoardTask, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return boardLoaders.user(ctx, task.publishedById);
+    return loadUser(ctx, task.publishedById);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who holds (or last held to the end) the task." })
@@ -144,7 +145,7 @@ export class BoardResolver {
 
   @FieldResolver(() => User, { nullable: true })
   verifiedBy(@Root() task: BoardTask, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return boardLoaders.user(ctx, task.verifiedById);
+    return loadUser(ctx, task.verifiedById);
   }
 
   @FieldResolver(() => [BoardTaskEvent], { description: "Every transition and progress report, oldest first." })
@@ -167,7 +168,7 @@ export class BoardResolver {
 export class BoardTaskEventResolver {
   @FieldResolver(() => User)
   actor(@Root() event: BoardTaskEvent, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return boardLoaders.user(ctx, event.actorId);
+    return loadUser(ctx, event.actorId);
   }
 }
 
@@ -180,11 +181,11 @@ export class FaultToleranceReviewResolver {
 
   @FieldResolver(() => User, { description: "The claimant whose failure was judged." })
   cadre(@Root() review: FaultToleranceReview, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return boardLoaders.user(ctx, review.cadreId);
+    return loadUser(ctx, review.cadreId);
   }
 
   @FieldResolver(() => User)
   reviewer(@Root() review: FaultToleranceReview, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return boardLoaders.user(ctx, review.reviewerId);
+    return loadUser(ctx, review.reviewerId);
   }
 }

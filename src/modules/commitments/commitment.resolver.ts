@@ -5,7 +5,6 @@ import { loadUser } from "../accounts/user-loader";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { deferredItemService } from "../fast-track/deferred-item.service";
 import { Project } from "../projects/project.entity";
-import { projectService } from "../projects/project.service";
 import { clauseTemplateService } from "./clause-template.service";
 import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitment.entity";
 import {
@@ -13,6 +12,7 @@ import {
   SignCommitmentLetterInput, UpdateClauseTemplateInput, UpdateCommitmentClauseInput,
 } from "./commitment.inputs";
 import { commitmentService } from "./commitment.service";
+import { loaderById } from "../../core/loaders";
 
 @Resolver(() => CommitmentLetter)
 export class CommitmentLetterResolver {
@@ -81,7 +81,7 @@ export class CommitmentLetterResolver {
 
   @FieldResolver(() => Project)
   project(@Root() letter: CommitmentLetter, @Ctx() ctx: RequestContext) {
-    return projectService.byId(ctx).load(letter.projectId);
+    return loaderById(ctx, Project).load(letter.projectId);
   }
 
   @FieldResolver(() => User, { nullable: true })

@@ -1,7 +1,7 @@
-import DataLoader from "dataloader";
 import { In, IsNull, Not } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
+import { groupedLoader } from "../../core/loaders";
 import { addDays, districtDate } from "../../core/dates";
 import { assertTransition, badInput, conflict, forbidden, notFound } from "../../core/errors";
 import { isUniqueViolation } from "../../core/unique";
@@ -205,11 +205,8 @@ export class CommitmentService {
 
   /** All versions of a project's letter, oldest first (per-request loader). */
   forProject(ctx: RequestContext, projectId: string): Promise<CommitmentLetter[]> {
-    const loader = ctx.loader("commitmentLetter.byProject", () => new DataLoader<string, CommitmentLetter[]>(async (ids) => {
-      const rows = await ctx.repo(CommitmentLetter).find({ where: { projectId: In([...ids]) }, order: { version: "ASC" } });
-      return ids.map((id) => rows.filter((r) => r.projectId === id));
-    }));
-    return loader.load(projectId);
+    const load = (ids: string[]) => ctx.repo(CommitmentLetter).find({ where: { projectId: In(ids) }, order: { version: "ASC" } });
+    return groupedLoader(ctx, "commitmentLetter.byProject", load, (l) => l.projectId).load(projectId);
   }
 
   /** The binding letter: the latest SIGNED version, or null. */
@@ -220,11 +217,8 @@ export class CommitmentService {
 
   /** A letter's clauses in order (per-request loader). */
   clauses(ctx: RequestContext, letterId: string): Promise<CommitmentClause[]> {
-    const loader = ctx.loader("commitmentClause.byLetter", () => new DataLoader<string, CommitmentClause[]>(async (ids) => {
-      const rows = await ctx.repo(CommitmentClause).find({ where: { letterId: In([...ids]) }, order: { sortOrder: "ASC", id: "ASC" } });
-      return ids.map((id) => rows.filter((r) => r.letterId === id));
-    }));
-    return loader.load(letterId);
+    const load = (ids: string[]) => ctx.repo(CommitmentClause).find({ where: { letterId: In(ids) }, order: { sortOrder: "ASC", id: "ASC" } });
+    return groupedLoader(ctx, "commitmentClause.byLetter", load, (c) => c.letterId).load(letterId);
   }
 
   templates(ctx: RequestContext, includeInactive: boolean): Promise<ClauseTemplate[]> {

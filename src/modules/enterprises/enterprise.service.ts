@@ -1,9 +1,9 @@
-import DataLoader from "dataloader";
 
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
-import { loaderById } from "../../core/loaders";
+import { groupedLoader, loaderById } from "../../core/loaders";
+import { In } from "typeorm";
 import { conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
@@ -47,7 +47,7 @@ export class EnterpriseService {
   /** One enterprise the caller may see; another enterprise's answers NOT_FOUND to an ENTERPRISE user. */
   async findVisible(ctx: RequestContext, id: string): Promise<Enterprise> {
     const scope = enterpriseScope(ctx);
-    const enterprise = scope !== null && scope !== id ? null : await this.byId(ctx).load(id);
+    const enterprise = scope !== null && scope !== id ? null : await loaderById(ctx, Enterprise).load(id);
     if (!enterprise) throw notFound("Enterprise", id);
     return enterprise;
   }
@@ -61,13 +61,9 @@ export class EnterpriseService {
   }
 
   /** The enterprise's sign-in users (the enterprise itself was already found visible to the caller). */
-  async users(ctx: RequestContext, enterprise: Enterprise): Promise<User[]> {
-    return ctx.repo(User).find({ where: { enterpriseId: enterprise.id }, order: { username: "ASC" } });
-  }
-
-  /** Per-request loader: enterprises by id (no visibility check; callers check the parent). */
-  byId(ctx: RequestContext): DataLoader<string, Enterprise | null> {
-    return loaderById(ctx, Enterprise);
+  users(ctx: RequestContext, enterprise: Enterprise): Promise<User[]> {
+    const load = (ids: string[]) => ctx.repo(User).find({ where: { enterpriseId: In(ids) }, order: { username: "ASC" } });
+    return groupedLoader(ctx, "users.byEnterprise", load, (user) => user.enterpriseId!).load(enterprise.id);
   }
 }
 

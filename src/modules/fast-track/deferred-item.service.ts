@@ -1,8 +1,8 @@
-import DataLoader from "dataloader";
 import { In, LessThan } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { creditService } from "../credit/credit.service";
 import type { RequestContext } from "../../core/context";
+import { groupedLoader, loaderById } from "../../core/loaders";
 import { districtDate } from "../../core/dates";
 import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
 import { syncClausesWithDeferredItem } from "../commitments/clause-sync";
@@ -90,35 +90,23 @@ export class DeferredItemService {
 
   /** A project's deferred items in catalog order, through a per-request loader. */
   forProject(ctx: RequestContext, projectId: string): Promise<DeferredItem[]> {
-    const loader = ctx.loader("deferredItem.byProject", () => new DataLoader<string, DeferredItem[]>(async (ids) => {
-      const rows = await ctx.repo(DeferredItem).createQueryBuilder("d")
+    const load = (ids: string[]) =>
+      ctx.repo(DeferredItem).createQueryBuilder("d")
         .innerJoin(DeferrableItem, "c", "c.id = d.deferrableItemId")
-        .where("d.projectId IN (:...ids)", { ids: [...ids] })
+        .where("d.projectId IN (:...ids)", { ids })
         .orderBy("c.sortOrder", "ASC").addOrderBy("d.id", "ASC")
         .getMany();
-      return ids.map((id) => rows.filter((r) => r.projectId === id));
-    }));
-    return loader.load(projectId);
+    return groupedLoader(ctx, "deferredItem.byProject", load, (d) => d.projectId).load(projectId);
   }
 
   /** Deferred items by id, through a per-request loader (no visibility check; callers check the parent). */
   byId(ctx: RequestContext, id: string): Promise<DeferredItem | null> {
-    const loader = ctx.loader("deferredItem.byId", () => new DataLoader<string, DeferredItem | null>(async (ids) => {
-      const rows = await ctx.repo(DeferredItem).findBy({ id: In([...ids]) });
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((i) => map.get(i) ?? null);
-    }));
-    return loader.load(id);
+    return loaderById(ctx, DeferredItem).load(id);
   }
 
   /** The catalog item of a deferral, through a per-request loader. */
   catalogItem(ctx: RequestContext, id: string): Promise<DeferrableItem | null> {
-    const loader = ctx.loader("deferrableItem.byId", () => new DataLoader<string, DeferrableItem | null>(async (ids) => {
-      const rows = await ctx.repo(DeferrableItem).findBy({ id: In([...ids]) });
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((i) => map.get(i) ?? null);
-    }));
-    return loader.load(id);
+    return loaderById(ctx, DeferrableItem).load(id);
   }
 }
 

@@ -4,7 +4,6 @@ import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
 import { Project } from "../projects/project.entity";
-import { projectService } from "../projects/project.service";
 import { catalogService } from "./catalog.service";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DeferredItem } from "./deferred-item.entity";
@@ -15,6 +14,7 @@ import {
 } from "./fast-track.inputs";
 import { fastTrackService } from "./fast-track.service";
 import { NegativeListEntry } from "./negative-list.entity";
+import { loaderById } from "../../core/loaders";
 
 const NegativeListConnection = ConnectionType(NegativeListEntry);
 const DeferredItemConnection = ConnectionType(DeferredItem);
@@ -103,7 +103,7 @@ export class DeferredItemResolver {
 
   @FieldResolver(() => Project)
   project(@Root() deferred: DeferredItem, @Ctx() ctx: RequestContext) {
-    return projectService.byId(ctx).load(deferred.projectId);
+    return loaderById(ctx, Project).load(deferred.projectId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who recorded the supply." })

@@ -1,7 +1,7 @@
-import DataLoader from "dataloader";
 import { In } from "typeorm";
 import type { RequestContext } from "../../core/context";
-import { loaderById } from "../../core/loaders";
+import { groupedLoader, keyedLoader, loaderById } from "../../core/loaders";
+import { loadUser } from "../accounts/user-loader";
 import { User } from "../accounts/user.entity";
 import { calendarService } from "../calendar/calendar.service";
 import { chinaToday } from "../calendar/local-date";
@@ -23,36 +23,21 @@ export class InStepFieldService {
   }
 
   handledBy(ctx: RequestContext, item: ApprovalItem): Promise<User | null> {
-    if (!item.handledById) return Promise.resolve(null);
-    return loaderById(ctx, User).load(item.handledById);
+    return loadUser(ctx, item.handledById);
   }
 
   surveyResult(ctx: RequestContext, id: string | null): Promise<SurveyResult | null> {
-    if (!id) return Promise.resolve(null);
-    return ctx
-      .loader("instep.surveyResult", () => new DataLoader<string, SurveyResult | null>(async (ids) => {
-        const rows = await ctx.repo(SurveyResult).findBy({ id: In([...ids]) });
-        return ids.map((key) => rows.find((r) => r.id === key) ?? null);
-      }))
-      .load(id);
+    return id ? loaderById(ctx, SurveyResult).load(id) : Promise.resolve(null);
   }
 
   resultOfCommission(ctx: RequestContext, commissionId: string): Promise<SurveyResult | null> {
-    return ctx
-      .loader("instep.commissionResult", () => new DataLoader<string, SurveyResult | null>(async (ids) => {
-        const rows = await ctx.repo(SurveyResult).findBy({ commissionId: In([...ids]) });
-        return ids.map((key) => rows.find((r) => r.commissionId === key) ?? null);
-      }))
-      .load(commissionId);
+    const load = (ids: string[]) => ctx.repo(SurveyResult).findBy({ commissionId: In(ids) });
+    return keyedLoader(ctx, "instep.commissionResult", load, (r) => r.commissionId).load(commissionId);
   }
 
   acceptances(ctx: RequestContext, buildingId: string): Promise<BuildingAcceptance[]> {
-    return ctx
-      .loader("instep.acceptances", () => new DataLoader<string, BuildingAcceptance[]>(async (ids) => {
-        const rows = await ctx.repo(BuildingAcceptance).find({ where: { buildingId: In([...ids]) }, order: { inspectedOn: "ASC", createdAt: "ASC" } });
-        return ids.map((key) => rows.filter((r) => r.buildingId === key));
-      }))
-      .load(buildingId);
+    const load = (ids: string[]) => ctx.repo(BuildingAcceptance).find({ where: { buildingId: In(ids) }, order: { inspectedOn: "ASC", createdAt: "ASC" } });
+    return groupedLoader(ctx, "instep.acceptances", load, (a) => a.buildingId).load(buildingId);
   }
 }
 

@@ -4,10 +4,10 @@ import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
 import { Project } from "../projects/project.entity";
-import { projectService } from "../projects/project.service";
 import { Application } from "./application.entity";
 import { ApplicationFilter, ApplicationStepInput, DecideApplicationInput, SubmitApplicationInput } from "./intake.inputs";
 import { intakeService } from "./intake.service";
+import { loaderById } from "../../core/loaders";
 
 const ApplicationConnection = ConnectionType(Application);
 
@@ -55,7 +55,7 @@ export class IntakeResolver {
 
   @FieldResolver(() => Project)
   project(@Root() application: Application, @Ctx() ctx: RequestContext) {
-    return projectService.byId(ctx).load(application.projectId);
+    return loaderById(ctx, Project).load(application.projectId);
   }
 
   @FieldResolver(() => User, { description: "Who took it in at the front desk (or submitted it online)." })

@@ -1,7 +1,7 @@
-import DataLoader from "dataloader";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
+import { groupedLoader } from "../../core/loaders";
 import { assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { enterpriseScope, findVisibleProject } from "../projects/project-access";
@@ -100,11 +100,8 @@ export class IntakeService {
 
   /** A project's applications, newest first (per-request loader). */
   forProject(ctx: RequestContext, projectId: string): Promise<Application[]> {
-    const loader = ctx.loader("application.byProject", () => new DataLoader<string, Application[]>(async (ids) => {
-      const rows = await ctx.repo(Application).find({ where: { projectId: In([...ids]) }, order: { receivedAt: "DESC", id: "DESC" } });
-      return ids.map((id) => rows.filter((r) => r.projectId === id));
-    }));
-    return loader.load(projectId);
+    const load = (ids: string[]) => ctx.repo(Application).find({ where: { projectId: In(ids) }, order: { receivedAt: "DESC", id: "DESC" } });
+    return groupedLoader(ctx, "application.byProject", load, (a) => a.projectId).load(projectId);
   }
 }
 

@@ -4,10 +4,10 @@ import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
 import { Enterprise } from "../enterprises/enterprise.entity";
-import { enterpriseService } from "../enterprises/enterprise.service";
 import { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project.inputs";
 import { Project } from "./project.entity";
 import { projectService } from "./project.service";
+import { loaderById } from "../../core/loaders";
 
 export const ProjectConnection = ConnectionType(Project);
 
@@ -43,7 +43,7 @@ export class ProjectResolver {
 
   @FieldResolver(() => Enterprise)
   enterprise(@Root() project: Project, @Ctx() ctx: RequestContext) {
-    return enterpriseService.byId(ctx).load(project.enterpriseId);
+    return loaderById(ctx, Enterprise).load(project.enterpriseId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who admitted the project to the fast track." })

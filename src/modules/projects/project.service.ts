@@ -1,9 +1,7 @@
-import DataLoader from "dataloader";
 
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
-import { loaderById } from "../../core/loaders";
 import { sqliteHoldsExactly } from "../../core/decimal";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
@@ -86,11 +84,6 @@ export class ProjectService {
       keys: [{ column: "project.createdAt", value: (p) => p.createdAt, kind: "date" }],
       idColumn: "project.id",
     });
-  }
-
-  /** Per-request loader: projects by id (no visibility check; callers check the parent). */
-  byId(ctx: RequestContext): DataLoader<string, Project | null> {
-    return loaderById(ctx, Project);
   }
 }
 

@@ -3,7 +3,7 @@ import { recordAudit } from "../../core/audit";
 import { addDays, addMonths, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
-import { groupedLoader } from "../../core/loaders";
+import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { assertTransition, badInput, invalidTransition } from "../../core/errors";
 import { ApprovalItem } from "../instep/approval.entity";
 import { Project } from "../projects/project.entity";
@@ -27,7 +27,7 @@ export interface BreakerSweepReport {
 export class CircuitBreakerService {
   /** The project's breaker (ACTIVE when it never tripped), through the request's loader. */
   async breakerOf(ctx: RequestContext, projectId: string): Promise<CircuitBreaker> {
-    const [row] = await groupedLoader(ctx, "circuitBreaker.byProject", (ids) => ctx.repo(CircuitBreaker).findBy({ projectId: In(ids) }), (b) => b.projectId).load(projectId);
+    const row = await keyedLoader(ctx, "circuitBreaker.byProject", (ids) => ctx.repo(CircuitBreaker).findBy({ projectId: In(ids) }), (b) => b.projectId).load(projectId);
     return row ?? ctx.repo(CircuitBreaker).create({ projectId, state: "ACTIVE", stopWorkOrder: null, suspendedAt: null, rectificationDueOn: null, rectifiedAt: null, decisionReason: null, changedAt: new Date(0) });
   }
 

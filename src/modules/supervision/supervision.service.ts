@@ -2,7 +2,7 @@ import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { addDays, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
-import { groupedLoader } from "../../core/loaders";
+import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { badInput, conflict, invalidTransition, notFound } from "../../core/errors";
 import { Project } from "../projects/project.entity";
 import { RISK_LEVELS, InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
@@ -55,7 +55,7 @@ export class SupervisionService {
   }
 
   async riskLevel(ctx: RequestContext, projectId: string): Promise<RiskLevel> {
-    const [row] = await groupedLoader(ctx, "riskLevel.byProject", (ids) => ctx.repo(ProjectSupervision).findBy({ projectId: In(ids) }), (r) => r.projectId).load(projectId);
+    const row = await keyedLoader(ctx, "riskLevel.byProject", (ids) => ctx.repo(ProjectSupervision).findBy({ projectId: In(ids) }), (r) => r.projectId).load(projectId);
     return row?.riskLevel ?? DEFAULT_RISK;
   }
 

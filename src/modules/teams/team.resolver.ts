@@ -5,10 +5,11 @@ import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import { Department } from "./department.entity";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
-import { departmentLoader, projectLoader, userLoader } from "./team.loaders";
+import { loadUser } from "../accounts/user-loader";
 import { AddTeamMemberInput, AssignProjectManagerInput, CreateDepartmentInput, RemoveTeamMemberInput } from "./team.inputs";
 import { ServiceTeam, TeamMember } from "./team-member.entity";
 import { teamService } from "./team.service";
+import { loaderById } from "../../core/loaders";
 
 export const ManagedProjectConnection = ConnectionType(Project, "ManagedProject");
 
@@ -76,22 +77,22 @@ export class ProjectTeamResolver {
 export class ProjectManagerAssignmentResolver {
   @FieldResolver(() => Project)
   project(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
-    return projectLoader(ctx).load(assignment.projectId);
+    return loaderById(ctx, Project).load(assignment.projectId);
   }
 
   @FieldResolver(() => User, { description: "The cadre who is (or was) the manager." })
   cadre(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
-    return userLoader(ctx).load(assignment.cadreId);
+    return loadUser(ctx, assignment.cadreId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who made the assignment." })
   startedBy(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
-    return assignment.startedById ? userLoader(ctx).load(assignment.startedById) : null;
+    return loadUser(ctx, assignment.startedById);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who ended it (by reassigning)." })
   endedBy(@Root() assignment: ProjectManagerAssignment, @Ctx() ctx: RequestContext) {
-    return assignment.endedById ? userLoader(ctx).load(assignment.endedById) : null;
+    return loadUser(ctx, assignment.endedById);
   }
 }
 
@@ -99,21 +100,21 @@ export class ProjectManagerAssignmentResolver {
 export class TeamMemberResolver {
   @FieldResolver(() => User)
   user(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
-    return userLoader(ctx).load(member.userId);
+    return loadUser(ctx, member.userId);
   }
 
   @FieldResolver(() => Department)
   department(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
-    return departmentLoader(ctx).load(member.departmentId);
+    return loaderById(ctx, Department).load(member.departmentId);
   }
 
   @FieldResolver(() => User, { nullable: true })
   addedBy(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
-    return member.addedById ? userLoader(ctx).load(member.addedById) : null;
+    return loadUser(ctx, member.addedById);
   }
 
   @FieldResolver(() => User, { nullable: true })
   removedBy(@Root() member: TeamMember, @Ctx() ctx: RequestContext) {
-    return member.removedById ? userLoader(ctx).load(member.removedById) : null;
+    return loadUser(ctx, member.removedById);
   }
 }

@@ -8,7 +8,8 @@ import { findVisibleProject } from "../projects/project-access";
 import { isRaceLoss } from "../../core/unique";
 import { Department } from "./department.entity";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
-import { activeManagerLoader, activeMembersLoader, managerHistoryLoader, userLoader } from "./team.loaders";
+import { activeManagerLoader, activeMembersLoader, managerHistoryLoader } from "./team.loaders";
+import { loadUser } from "../accounts/user-loader";
 import type { AddTeamMemberInput, AssignProjectManagerInput, CreateDepartmentInput, RemoveTeamMemberInput } from "./team.inputs";
 import { ServiceTeam, TeamMember } from "./team-member.entity";
 
@@ -135,7 +136,7 @@ export class TeamService {
   /** A project's team: its manager and members now serving. */
   async teamOf(ctx: RequestContext, projectId: string): Promise<ServiceTeam> {
     const [assignment, members] = await Promise.all([activeManagerLoader(ctx).load(projectId), activeMembersLoader(ctx).load(projectId)]);
-    const manager = assignment ? await userLoader(ctx).load(assignment.cadreId) : null;
+    const manager = assignment ? await loadUser(ctx, assignment.cadreId) : null;
     return { projectId, manager, members };
   }
 

@@ -1,6 +1,6 @@
-import DataLoader from "dataloader";
 import { In } from "typeorm";
 import type { RequestContext } from "../../core/context";
+import { groupedLoader } from "../../core/loaders";
 import { dbDate } from "../../core/db";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Department } from "../teams/department.entity";
@@ -52,25 +52,12 @@ export class TicketQueryService {
     });
   }
 
-  /** The departments consulted on each ticket (batched per tick, not cached: see team.loaders). */
+  /** The departments consulted on a ticket, in list order (one query for a page of tickets). */
   departmentsOf(ctx: RequestContext, ticketId: string): Promise<Department[]> {
-    const loader = ctx.loader(
-      "ticket.departments",
-      () =>
-        new DataLoader<string, Department[]>(
-          async (ids) => {
-            const links = await ctx.repo(TicketDepartment).find({ where: { ticketId: In([...ids]) }, relations: { department: true } });
-            return ids.map((id) =>
-              links
-                .filter((l) => l.ticketId === id)
-                .map((l) => l.department!)
-                .sort((a, b) => a.sortOrder - b.sortOrder),
-            );
-          },
-          { cache: false },
-        ),
-    );
-    return loader.load(ticketId);
+    const load = (ids: string[]) => ctx.repo(TicketDepartment).find({ where: { ticketId: In(ids) }, relations: { department: true } });
+    return groupedLoader(ctx, "ticket.departments", load, (link) => link.ticketId)
+      .load(ticketId)
+      .then((links) => links.map((link) => link.department!).sort((a, b) => a.sortOrder - b.sortOrder));
   }
 
   /** The acknowledge deadline was missed (stamped, met late, or passed while still OPEN). */

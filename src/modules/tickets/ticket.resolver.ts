@@ -4,7 +4,7 @@ import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import { Department } from "../teams/department.entity";
-import { projectLoader, userLoader } from "../teams/team.loaders";
+import { loadUser } from "../accounts/user-loader";
 import { ServiceTicket } from "./service-ticket.entity";
 import { TicketEvent } from "./ticket-event.entity";
 import { CommentOnTicketInput, EscalateTicketInput, OpenServiceTicketInput, ReassignTicketInput, ServiceTicketFilter, TicketStatusInput } from "./ticket.inputs";
@@ -12,6 +12,7 @@ import { ticketQueryService } from "./ticket-query.service";
 import { ticketService } from "./ticket.service";
 import { UrgentRequestEvent, type UrgentRequestPayload } from "./urgent.events";
 import { urgentService } from "./urgent.service";
+import { loaderById } from "../../core/loaders";
 
 const ServiceTicketConnection = ConnectionType(ServiceTicket);
 const TicketEventConnection = ConnectionType(TicketEvent);
@@ -104,17 +105,17 @@ export class TicketResolver {
 
   @FieldResolver(() => Project)
   project(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
-    return projectLoader(ctx).load(ticket.projectId);
+    return loaderById(ctx, Project).load(ticket.projectId);
   }
 
   @FieldResolver(() => User, { description: "Who raised it." })
   raisedBy(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
-    return userLoader(ctx).load(ticket.raisedById);
+    return loadUser(ctx, ticket.raisedById);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The cadre working on it; null while the project has no manager." })
   assignee(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
-    return ticket.assigneeId ? userLoader(ctx).load(ticket.assigneeId) : null;
+    return loadUser(ctx, ticket.assigneeId);
   }
 
   @FieldResolver(() => [Department], { description: "Departments consulted." })
@@ -142,12 +143,12 @@ export class TicketResolver {
 export class TicketEventResolver {
   @FieldResolver(() => User, { nullable: true, description: "Who acted; null for the system (SLA checker, auto-close)." })
   actor(@Root() event: TicketEvent, @Ctx() ctx: RequestContext) {
-    return event.actorId ? userLoader(ctx).load(event.actorId) : null;
+    return loadUser(ctx, event.actorId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The new assignee of a REASSIGNED entry (or the first one of OPENED)." })
   assignee(@Root() event: TicketEvent, @Ctx() ctx: RequestContext) {
-    return event.assigneeId ? userLoader(ctx).load(event.assigneeId) : null;
+    return loadUser(ctx, event.assigneeId);
   }
 }
 
