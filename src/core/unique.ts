@@ -21,15 +21,20 @@ export function isRaceLoss(error: unknown): boolean {
   return isUniqueViolation(error) || code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || errno === 1213 || errno === 1205;
 }
 
-/** Runs a write; a unique-key violation (a concurrent writer won) becomes the given error. */
-export async function onUniqueViolation<T>(work: () => Promise<T>, error: () => Error): Promise<T> {
+async function translate<T>(work: () => Promise<T>, lost: (cause: unknown) => boolean, error: () => Error): Promise<T> {
   try {
     return await work();
   } catch (cause) {
-    if (isUniqueViolation(cause)) throw error();
+    if (lost(cause)) throw error();
     throw cause;
   }
 }
+
+/** Runs a write; a unique-key violation (a concurrent writer won) becomes the given error. */
+export const onUniqueViolation = <T>(work: () => Promise<T>, error: () => Error): Promise<T> => translate(work, isUniqueViolation, error);
+
+/** Runs a transaction; a race the database refereed against it (see isRaceLoss) becomes the given error. */
+export const onRaceLoss = <T>(work: () => Promise<T>, error: () => Error): Promise<T> => translate(work, isRaceLoss, error);
 
 /** Runs an insert whose uniqueness a key enforces; a violation answers CONFLICT instead of a server error. */
 export const insertUnique = <T>(insert: () => Promise<T>, message: string, field?: string): Promise<T> =>

@@ -106,9 +106,21 @@ test("a cadre recording an enterprise clause as not kept writes the same GENERAL
   expect((await server.gql(RECORD, { input: { clauseId: enterpriseClause.id, fulfilled: false } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("BREACHED");
   expect((await records()).map((r) => [r.severity, r.sourceType, r.sourceId])).toEqual([["GENERAL", "COMMITMENT_CLAUSE", enterpriseClause.id]]);
 
+  expect((await records())[0].reason).toBe(`Commitment "按期开工" not kept by ${enterpriseClause.dueOn}`);
+
+  // The same clause on another project, left to the sweep: the same record, the date read as a date on both databases.
+  const other = await createProject(server, admin, enterprise.id, { signedOn: "2026-04-01" });
+  await server.gql(APPLY, { input: { projectId: other.id, deferredItems: [] } }, owner.token);
+  const otherLetter = (await server.gql(DRAFT, { input: { projectId: other.id } }, admin)).data.draftCommitmentLetter;
+  const otherClause = otherLetter.clauses.find((c: any) => c.party === "ENTERPRISE");
+  await server.gql(SIGN, { input: { letterId: otherLetter.id } }, owner.token);
+  await server.gql(SIGN, { input: { letterId: otherLetter.id } }, admin);
+
   // Kept late: FULFILLED, the breach stays on record; a later sweep adds nothing.
   expect((await server.gql(RECORD, { input: { clauseId: enterpriseClause.id, fulfilled: true } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("FULFILLED");
   server.clock.set(new Date("2030-01-01T02:00:00.000Z"));
   await server.gql(SWEEP, {}, admin);
   expect((await records()).filter((r) => r.sourceId === enterpriseClause.id)).toHaveLength(1);
+  const swept = (await records()).filter((r) => r.sourceId === otherClause.id);
+  expect(swept.map((r) => [r.severity, r.sourceType, r.reason])).toEqual([["GENERAL", "COMMITMENT_CLAUSE", `Commitment "按期开工" not kept by ${otherClause.dueOn}`]]);
 });

@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../core/context";
-import { dbDate } from "../../core/db";
+import { containsPattern, dbDate } from "../../core/db";
 import { forbidden, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs, type KeysetOrder } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
@@ -24,8 +24,6 @@ const ORDERS: Record<TaskBoardOrder, KeysetOrder<BoardTask>> = {
   },
 };
 
-/** LIKE wildcards taken literally; "!" escapes on both dialects (a backslash means different things in MariaDB and SQLite literals). */
-const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 /**
  * A page of tasks with their claimant and project in the same statement: every board screen
@@ -50,7 +48,7 @@ export class BoardQueryService {
     if (filter.dueBefore) query.andWhere("task.dueAt < :dueBefore", { dueBefore: dbDate(filter.dueBefore) });
     if (filter.search) {
       query.andWhere("(task.title LIKE :search ESCAPE '!' OR task.description LIKE :search ESCAPE '!')", {
-        search: `%${escapeLike(filter.search)}%`,
+        search: containsPattern(filter.search),
       });
     }
     return paginate(query, args, ORDERS[orderBy]);

@@ -1,8 +1,8 @@
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { isUniqueViolation } from "../../core/unique";
+import { insertUnique } from "../../core/unique";
 import { badInput, conflict, notFound } from "../../core/errors";
-import { BoardTask, type TaskStatus } from "./board-task.entity";
+import { BoardTask } from "./board-task.entity";
 import type { ReviewFaultToleranceInput } from "./board.inputs";
 import { readCurrentTask, recordTaskEvent } from "./task-lifecycle.service";
 import { FAULT_ASPECTS, FaultToleranceReview, aspectColumn, decideFaultTolerance, type FaultAspect } from "./fault-tolerance.entity";
@@ -31,9 +31,7 @@ export class FaultToleranceService {
     return ctx.transaction(async (tx) => {
       const task = await tx.repo(BoardTask).findOneBy({ id: input.taskId });
       if (!task) throw notFound("BoardTask", input.taskId);
-      const failed: TaskStatus = "FAILED";
-      if (task.status !== failed) throw conflict(`Only a FAILED task is reviewed; this one is ${task.status}`, { status: task.status });
-      if (await tx.repo(FaultToleranceReview).existsBy({ taskId: task.id })) throw conflict("This task has been reviewed already");
+      if (task.status !== "FAILED") throw conflict(`Only a FAILED task is reviewed; this one is ${task.status}`, { status: task.status });
       const fields: Record<string, unknown> = {};
       for (const aspect of FAULT_ASPECTS) {
         fields[`${aspectColumn(aspect)}Favourable`] = favourable[aspect];
@@ -47,12 +45,7 @@ export class FaultToleranceService {
         decision,
         reviewedAt: tx.clock.now(),
       } as Partial<FaultToleranceReview>);
-      try {
-        await tx.repo(FaultToleranceReview).insert(review);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict("This task has been reviewed already");
-        throw error;
-      }
+      await insertUnique(() => tx.repo(FaultToleranceReview).insert(review), "This task has been reviewed already");
       const bumped = await tx
         .repo(BoardTask)
         .createQueryBuilder()

@@ -144,9 +144,8 @@ function refuseClaim(task: BoardTask, user: AuthUser): BoardTask {
  * transition; on another cadre's task it is FORBIDDEN.
  */
 function requireClaimant(task: BoardTask, user: AuthUser, to: TaskStatus): void {
-  if (task.claimantId === user.id) return;
-  if (task.claimantId === null) assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, to);
-  throw forbidden("Only the cadre who claimed this task may do this");
+  if (task.claimantId !== null && task.claimantId !== user.id) throw forbidden("Only the cadre who claimed this task may do this");
+  assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, to);
 }
 
 /**
@@ -265,7 +264,6 @@ export class TaskLifecycleService {
     return ctx.transaction(async (tx) => {
       const task = await loadTask(tx, input.taskId);
       requireClaimant(task, user, "OPEN");
-      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "OPEN");
       const after = await conditionalUpdate(tx, task, "OPEN", { claimantId: null, pledge: null, claimedAt: null }, user.id);
       await releaseWorkload(tx, user.id);
       await recordTaskEvent(tx, task, after, "RELEASED", input.reason);
@@ -279,18 +277,9 @@ export class TaskLifecycleService {
     return ctx.transaction(async (tx) => {
       const task = await loadTask(tx, input.taskId);
       if (task.claimantId !== null && task.claimantId !== user.id) throw forbidden("Only the cadre who claimed this task may report on it");
-      const refused = (status: TaskStatus) =>
-        new AppError("INVALID_TRANSITION", `Progress is reported on a CLAIMED task; this one is ${status}`, { from: status, to: "CLAIMED" });
-      if (task.status !== "CLAIMED") throw refused(task.status);
-      const result = await tx
-        .repo(BoardTask)
-        .createQueryBuilder()
-        .update(BoardTask)
-        .set({ revision: () => "revision + 1" } as never)
-        .where("id = :id AND status = 'CLAIMED' AND claimant_id = :claimantId", { id: task.id, claimantId: user.id })
-        .execute();
-      if (!result.affected) throw refused((await readCurrentTask(tx, task.id))?.status ?? task.status);
-      const after = await loadTask(tx, task.id);
+      // A report keeps the task CLAIMED: the same conditional update, with no other change.
+      if (task.status !== "CLAIMED") throw invalidTransition("BoardTask", task.status, "CLAIMED");
+      const after = await conditionalUpdate(tx, task, "CLAIMED", {}, user.id);
       await recordTaskEvent(tx, task, after, "PROGRESS", input.note);
       return after;
     });
@@ -302,7 +291,6 @@ export class TaskLifecycleService {
     return ctx.transaction(async (tx) => {
       const task = await loadTask(tx, input.taskId);
       requireClaimant(task, user, "SUBMITTED");
-      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "SUBMITTED");
       const after = await conditionalUpdate(tx, task, "SUBMITTED", { submittedAt: tx.clock.now() }, user.id);
       await recordTaskEvent(tx, task, after, "SUBMITTED", input.note ?? null);
       return after;
@@ -331,7 +319,7 @@ export class TaskLifecycleService {
   async sendBack(ctx: RequestContext, input: SendBackTaskInput): Promise<BoardTask> {
     return ctx.transaction(async (tx) => {
       const task = await loadTask(tx, input.taskId);
-      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "CLAIMED");
+      // The table also allows OPEN -> CLAIMED (a claim); sending back starts from SUBMITTED only.
       if (task.status !== "SUBMITTED") throw invalidTransition("BoardTask", task.status, "CLAIMED");
       const after = await conditionalUpdate(tx, task, "CLAIMED", { submittedAt: null, verificationComment: input.comment });
       await recordTaskEvent(tx, task, after, "SENT_BACK", input.comment);

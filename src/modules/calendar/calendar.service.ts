@@ -180,7 +180,6 @@ export class CalendarService {
     if (coverage().years.has(input.year)) throw badInput("year", `The calendar package already covers ${input.year}`);
     return ctx.transaction(async (tx) => {
       const repo = tx.repo(CalendarYear);
-      if (await repo.existsBy({ year: input.year })) throw new AppError("CONFLICT", `${input.year} is already declared`, { field: "year" });
       const year = repo.create({ year: input.year, note: input.note ?? null, declaredById: tx.user?.id ?? null });
       await insertUnique(() => repo.insert(year), `${input.year} is already declared`, "year");
       await recordAudit(tx, { action: "calendar.declareYear", entityType: "CalendarYear", entityId: year.id, after: year });

@@ -20,7 +20,7 @@ export function recordClauseBreach(
   return creditService.recordBreach(tx, {
     enterpriseId,
     severity: "GENERAL",
-    reason: `Commitment "${clause.title}" not kept by ${String(clause.dueOn).slice(0, 10)}`,
+    reason: `Commitment "${clause.title}" not kept by ${clause.dueOn}`,
     sourceType: "COMMITMENT_CLAUSE",
     sourceId: clause.id,
   });

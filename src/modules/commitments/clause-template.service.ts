@@ -1,7 +1,8 @@
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
-import { badInput, conflict, notFound } from "../../core/errors";
+import { badInput, notFound } from "../../core/errors";
+import { insertUnique } from "../../core/unique";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { ClauseTemplate } from "./commitment.entity";
 import type { CreateClauseTemplateInput, UpdateClauseTemplateInput } from "./commitment.inputs";
@@ -15,9 +16,8 @@ export class ClauseTemplateService {
         if (input.party !== "ENTERPRISE") throw badInput("deferrableItemCode", "Only an ENTERPRISE clause follows a deferrable item");
         if (!(await tx.repo(DeferrableItem).existsBy({ code: input.deferrableItemCode }))) throw badInput("deferrableItemCode", `No deferrable item ${input.deferrableItemCode}`);
       }
-      if (await tx.repo(ClauseTemplate).existsBy({ code: input.code })) throw conflict(`Clause template ${input.code} exists`, { field: "code" });
       const template = tx.repo(ClauseTemplate).create({ deferrableItemCode: null, dueDays: null, sortOrder: 0, active: true, ...changesOf(input, ["deferrableItemCode", "dueDays"]) });
-      await tx.repo(ClauseTemplate).insert(template);
+      await insertUnique(() => tx.repo(ClauseTemplate).insert(template), `Clause template ${input.code} exists`, "code");
       await recordAudit(tx, { action: "clauseTemplate.create", entityType: "ClauseTemplate", entityId: template.id, after: template });
       return template;
     });

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
 import { addDays, districtDate } from "../../core/dates";
 import { assertTransition, badInput, conflict, forbidden, notFound } from "../../core/errors";
-import { isUniqueViolation } from "../../core/unique";
+import { insertUnique } from "../../core/unique";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { findVisibleProject } from "../projects/project-access";
@@ -104,12 +104,7 @@ export class CommitmentService {
       projectId: project.id, status: "DRAFT", enterpriseSignedAt: null, enterpriseSignedById: null,
       governmentSignedAt: null, governmentSignedById: null, signedAt: null, createdAt: now, ...fields,
     });
-    try {
-      await tx.repo(CommitmentLetter).insert(letter);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`Version ${fields.version} of project ${project.code}'s letter was just drafted by someone else`);
-      throw error;
-    }
+    await insertUnique(() => tx.repo(CommitmentLetter).insert(letter), `Version ${fields.version} of project ${project.code}'s letter was just drafted by someone else`);
     const rows = clauses.map((c) => tx.repo(CommitmentClause).create({ ...c, letterId: letter.id }));
     for (const row of rows) await tx.repo(CommitmentClause).insert(row);
     await recordAudit(tx, { action, entityType: "CommitmentLetter", entityId: letter.id, after: { ...letter, clauses: rows } });

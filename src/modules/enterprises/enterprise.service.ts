@@ -19,7 +19,6 @@ export class EnterpriseService {
   /** A unified social credit code belongs to one enterprise only (CONFLICT on the field otherwise). */
   async create(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
     return ctx.transaction(async (tx) => {
-      await this.assertCodeFree(tx, input.creditCode);
       const enterprise = tx.repo(Enterprise).create({ ...input, createdAt: tx.clock.now() });
       await onUniqueViolation(() => tx.repo(Enterprise).insert(enterprise), () => codeTaken(input.creditCode));
       await recordAudit(tx, { action: "enterprise.create", entityType: "Enterprise", entityId: enterprise.id, after: enterprise });
@@ -32,16 +31,11 @@ export class EnterpriseService {
       const before = await tx.repo(Enterprise).findOneBy({ id: input.id });
       if (!before) throw notFound("Enterprise", input.id);
       const { id, ...changes } = input;
-      if (changes.creditCode && changes.creditCode !== before.creditCode) await this.assertCodeFree(tx, changes.creditCode);
       const after = tx.repo(Enterprise).merge(tx.repo(Enterprise).create({ ...before }), changesOf(changes));
       await onUniqueViolation(() => tx.repo(Enterprise).save(after), () => codeTaken(after.creditCode));
       await recordAudit(tx, { action: "enterprise.update", entityType: "Enterprise", entityId: id, before, after });
       return after;
     });
-  }
-
-  private async assertCodeFree(tx: RequestContext, creditCode: string): Promise<void> {
-    if (await tx.repo(Enterprise).existsBy({ creditCode })) throw codeTaken(creditCode);
   }
 
   /** One enterprise the caller may see; another enterprise's answers NOT_FOUND to an ENTERPRISE user. */

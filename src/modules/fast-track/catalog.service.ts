@@ -1,8 +1,8 @@
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
-import { conflict, notFound } from "../../core/errors";
-import { onUniqueViolation } from "../../core/unique";
+import { notFound } from "../../core/errors";
+import { insertUnique } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { DeferrableItem } from "./deferrable-item.entity";
 import type { CreateDeferrableItemInput, NegativeListEntryInput, UpdateDeferrableItemInput } from "./fast-track.inputs";
@@ -13,11 +13,8 @@ export class CatalogService {
   /** One entry per industry code or category (CONFLICT on industryCode otherwise). */
   async addNegativeListEntry(ctx: RequestContext, input: NegativeListEntryInput): Promise<NegativeListEntry> {
     return ctx.transaction(async (tx) => {
-      if (await tx.repo(NegativeListEntry).existsBy({ industryCode: input.industryCode })) {
-        throw conflict(`Industry ${input.industryCode} is already on the negative list`, { field: "industryCode" });
-      }
       const entry = tx.repo(NegativeListEntry).create({ ...input, createdAt: tx.clock.now() });
-      await onUniqueViolation(() => tx.repo(NegativeListEntry).insert(entry), () => conflict(`Industry ${input.industryCode} is already on the negative list`, { field: "industryCode" }));
+      await insertUnique(() => tx.repo(NegativeListEntry).insert(entry), `Industry ${input.industryCode} is already on the negative list`, "industryCode");
       await recordAudit(tx, { action: "negativeList.add", entityType: "NegativeListEntry", entityId: entry.id, after: entry });
       return entry;
     });
@@ -57,9 +54,8 @@ export class CatalogService {
 
   async createDeferrableItem(ctx: RequestContext, input: CreateDeferrableItemInput): Promise<DeferrableItem> {
     return ctx.transaction(async (tx) => {
-      if (await tx.repo(DeferrableItem).existsBy({ code: input.code })) throw conflict(`Deferrable item ${input.code} exists`, { field: "code" });
       const item = tx.repo(DeferrableItem).create({ description: null, sortOrder: 0, active: true, ...changesOf(input, ["description"]) });
-      await tx.repo(DeferrableItem).insert(item);
+      await insertUnique(() => tx.repo(DeferrableItem).insert(item), `Deferrable item ${input.code} exists`, "code");
       await recordAudit(tx, { action: "deferrableItem.create", entityType: "DeferrableItem", entityId: item.id, after: item });
       return item;
     });

@@ -1,7 +1,7 @@
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { findVisibleProject } from "../projects/project-access";
 import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalStatus } from "./approval.entity";
@@ -23,9 +23,6 @@ export class ApprovalService {
     return ctx.transaction(async (tx) => {
       await findVisibleProject(tx, input.projectId);
       const repo = tx.repo(ApprovalItem);
-      if (await repo.existsBy({ projectId: input.projectId, kind: input.kind })) {
-        throw conflict(`The project already has a ${input.kind} item`, { field: "kind" });
-      }
       const item = repo.create({
         projectId: input.projectId,
         kind: input.kind,

@@ -18,9 +18,6 @@ export class BuildingService {
     return ctx.transaction(async (tx) => {
       await findVisibleProject(tx, input.projectId);
       const repo = tx.repo(Building);
-      if (await repo.existsBy({ projectId: input.projectId, name: input.name })) {
-        throw conflict(`The project already has a part named ${input.name}`, { field: "name" });
-      }
       const building = repo.create({ ...input, acceptedOn: null });
       await insertUnique(() => repo.insert(building), `The project already has a part named ${input.name}`, "name");
       await recordAudit(tx, { action: "building.add", entityType: "Building", entityId: building.id, after: building });

@@ -17,9 +17,6 @@ export class SurveyService {
     return ctx.transaction(async (tx) => {
       await findVisibleProject(tx, input.projectId);
       const repo = tx.repo(SurveyCommission);
-      if (await repo.existsBy({ projectId: input.projectId, stage: input.stage })) {
-        throw conflict(`The project already has a ${input.stage} survey commission: surveys are commissioned once and shared`, { field: "stage" });
-      }
       const commission = repo.create({
         projectId: input.projectId,
         stage: input.stage,
@@ -27,7 +24,7 @@ export class SurveyService {
         commissionedOn: on,
         commissionedById: tx.user?.id ?? null,
       });
-      await insertUnique(() => repo.insert(commission), `The project already has a ${input.stage} survey commission`, "stage");
+      await insertUnique(() => repo.insert(commission), `The project already has a ${input.stage} survey commission: surveys are commissioned once and shared`, "stage");
       await recordAudit(tx, { action: "survey.commission", entityType: "SurveyCommission", entityId: commission.id, after: commission });
       return repo.findOneByOrFail({ id: commission.id });
     });
@@ -40,7 +37,6 @@ export class SurveyService {
       if (!commission) throw notFound("SurveyCommission", input.commissionId);
       await findVisibleProject(tx, commission.projectId);
       const repo = tx.repo(SurveyResult);
-      if (await repo.existsBy({ commissionId: commission.id })) throw conflict("This commission's result is already recorded");
       if (on < commission.commissionedOn) throw conflict(`The result cannot be delivered before the commission (${commission.commissionedOn})`, { field: "on" });
       const result = repo.create({
         commissionId: commission.id,

@@ -2,6 +2,7 @@
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
+import { containsPattern } from "../../core/db";
 import { sqliteHoldsExactly } from "../../core/decimal";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
@@ -22,7 +23,6 @@ export class ProjectService {
     assertMilestoneOrder(input as Partial<MilestoneDates> as MilestoneDates);
     return ctx.transaction(async (tx) => {
       if (!(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) throw notFound("Enterprise", input.enterpriseId);
-      await this.assertCodeFree(tx, input.code);
       const project = tx.repo(Project).create({ landParcel: null, stage: "PRE_LANDING", fastTrackStatus: "NOT_APPLIED", ...changesOf(input, ["landParcel"]), createdAt: tx.clock.now() });
       await onUniqueViolation(() => tx.repo(Project).insert(project), () => codeTaken(input.code));
       const after = await tx.repo(Project).findOneByOrFail({ id: project.id });
@@ -41,7 +41,6 @@ export class ProjectService {
       const before = await tx.repo(Project).findOneBy({ id: input.id });
       if (!before) throw notFound("Project", input.id);
       const { id, ...changes } = input;
-      if (changes.code && changes.code !== before.code) await this.assertCodeFree(tx, changes.code);
       const defined = changesOf(changes, ["landParcel", "signedOn", "landContractOn", "constructionStartOn", "completionOn", "certificateOn", "preAcceptanceOn", "trialProductionOn"]);
       assertMilestoneOrder({ ...before, ...defined } as Project);
       if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
@@ -49,10 +48,6 @@ export class ProjectService {
       await recordAudit(tx, { action: "project.update", entityType: "Project", entityId: id, before, after });
       return after;
     });
-  }
-
-  private async assertCodeFree(tx: RequestContext, code: string): Promise<void> {
-    if (await tx.repo(Project).existsBy({ code })) throw codeTaken(code);
   }
 
   /** Money is never rounded: on the embedded SQLite an amount it cannot hold exactly is refused. */
@@ -75,8 +70,7 @@ export class ProjectService {
     if (filter.stage) query.andWhere("project.stage = :stage", { stage: filter.stage });
     if (filter.fastTrackStatus) query.andWhere("project.fastTrackStatus = :fastTrackStatus", { fastTrackStatus: filter.fastTrackStatus });
     if (filter.search) {
-      const pattern = `%${filter.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      query.andWhere("(project.name LIKE :pattern ESCAPE '!' OR project.code LIKE :pattern ESCAPE '!')", { pattern });
+      query.andWhere("(project.name LIKE :pattern ESCAPE '!' OR project.code LIKE :pattern ESCAPE '!')", { pattern: containsPattern(filter.search) });
     }
     return paginate(query, args, {
       name: "newest",

@@ -3,7 +3,9 @@ import { recordAudit } from "../../core/audit";
 import { addDays, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader, keyedLoader } from "../../core/loaders";
-import { badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { badInput, invalidTransition, notFound } from "../../core/errors";
+import { changesOf } from "../../core/changes";
+import { insertUnique } from "../../core/unique";
 import { Project } from "../projects/project.entity";
 import { RISK_LEVELS, InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
 import type {
@@ -34,9 +36,8 @@ export class SupervisionService {
 
   async createStandard(ctx: RequestContext, input: CreateSupervisionStandardInput): Promise<SupervisionStandard> {
     return ctx.transaction(async (tx) => {
-      if (await tx.repo(SupervisionStandard).existsBy({ code: input.code })) throw conflict(`Standard ${input.code} exists`, { field: "code" });
       const standard = tx.repo(SupervisionStandard).create({ ...input, active: true });
-      await tx.repo(SupervisionStandard).insert(standard);
+      await insertUnique(() => tx.repo(SupervisionStandard).insert(standard), `Standard ${input.code} exists`, "code");
       await recordAudit(tx, { action: "standard.create", entityType: "SupervisionStandard", entityId: standard.id, after: standard });
       return standard;
     });
@@ -47,8 +48,10 @@ export class SupervisionService {
       const before = await tx.repo(SupervisionStandard).findOneBy({ id: input.standardId });
       if (!before) throw notFound("SupervisionStandard", input.standardId);
       const { standardId, ...changes } = input;
-      const after = tx.repo(SupervisionStandard).merge(tx.repo(SupervisionStandard).create(before), changes);
-      await tx.repo(SupervisionStandard).save(after);
+      // null leaves a field alone (the columns are NOT NULL), as omitting it does
+      const defined = changesOf(changes);
+      if (Object.keys(defined).length) await tx.repo(SupervisionStandard).update({ id: standardId }, defined);
+      const after = await tx.repo(SupervisionStandard).findOneByOrFail({ id: standardId });
       await recordAudit(tx, { action: "standard.update", entityType: "SupervisionStandard", entityId: standardId, before, after });
       return after;
     });

@@ -97,7 +97,7 @@ export class SweepService {
         const written = await creditService.recordBreach(tx, {
           enterpriseId: candidate.enterpriseId,
           severity: "MINOR",
-          reason: `Inspection finding not put right by ${String(candidate.dueOn).slice(0, 10)}`,
+          reason: `Inspection finding not put right by ${candidate.dueOn}`,
           sourceType: "INSPECTION_FINDING",
           sourceId: candidate.id,
         });

@@ -5,11 +5,10 @@ import { paginate, type Connection, type ConnectionArgs } from "../../core/pagin
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
-import { isRaceLoss } from "../../core/unique";
+import { insertUnique, onRaceLoss } from "../../core/unique";
 import { Department } from "./department.entity";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
 import { activeManagerLoader, activeMembersLoader, managerHistoryLoader } from "./team.loaders";
-import { loadUser } from "../accounts/user-loader";
 import type { AddTeamMemberInput, AssignProjectManagerInput, CreateDepartmentInput, RemoveTeamMemberInput } from "./team.inputs";
 import { ServiceTeam, TeamMember } from "./team-member.entity";
 
@@ -47,36 +46,33 @@ export class TeamService {
    */
   async assignProjectManager(ctx: RequestContext, input: AssignProjectManagerInput): Promise<ProjectManagerAssignment> {
     const actor = ctx.requireUser();
-    try {
-      return await ctx.transaction(async (tx) => {
-        const project = await findVisibleProject(tx, input.projectId);
-        const cadre = await this.requireCadre(tx, input.cadreId, "cadreId");
-        const repo = tx.repo(ProjectManagerAssignment);
-        const current = await repo.findOneBy({ activeProjectId: project.id });
-        if (current?.cadreId === cadre.id) return current;
-        const now = tx.clock.now();
-        if (current) {
-          const ended = await repo.update({ id: current.id, activeProjectId: project.id }, { activeProjectId: null, endedAt: now, endedById: actor.id });
-          if (!ended.affected) throw conflict("The project's manager changed meanwhile; reload and try again", { projectId: project.id });
-          await recordAudit(tx, {
-            action: "project.manager.end",
-            entityType: "ProjectManagerAssignment",
-            entityId: current.id,
-            before: current,
-            after: { ...current, activeProjectId: null, endedAt: now, endedById: actor.id },
-          });
-        }
-        const assignment = repo.create({ projectId: project.id, activeProjectId: project.id, cadreId: cadre.id, startedAt: now, startedById: actor.id, endedAt: null, endedById: null });
-        await repo.insert(assignment);
-        await recordAudit(tx, { action: "project.manager.assign", entityType: "ProjectManagerAssignment", entityId: assignment.id, after: assignment });
-        return assignment;
-      });
-    } catch (error) {
-      if (isRaceLoss(error)) {
-        throw conflict("Another manager assignment for this project was saved at the same moment; reload and try again", { projectId: input.projectId });
-      }
-      throw error;
-    }
+    return onRaceLoss(
+      () =>
+        ctx.transaction(async (tx) => {
+          const project = await findVisibleProject(tx, input.projectId);
+          const cadre = await this.requireCadre(tx, input.cadreId, "cadreId");
+          const repo = tx.repo(ProjectManagerAssignment);
+          const current = await repo.findOneBy({ activeProjectId: project.id });
+          if (current?.cadreId === cadre.id) return current;
+          const now = tx.clock.now();
+          if (current) {
+            const ended = await repo.update({ id: current.id, activeProjectId: project.id }, { activeProjectId: null, endedAt: now, endedById: actor.id });
+            if (!ended.affected) throw conflict("The project's manager changed meanwhile; reload and try again", { projectId: project.id });
+            await recordAudit(tx, {
+              action: "project.manager.end",
+              entityType: "ProjectManagerAssignment",
+              entityId: current.id,
+              before: current,
+              after: { ...current, activeProjectId: null, endedAt: now, endedById: actor.id },
+            });
+          }
+          const assignment = repo.create({ projectId: project.id, activeProjectId: project.id, cadreId: cadre.id, startedAt: now, startedById: actor.id, endedAt: null, endedById: null });
+          await repo.insert(assignment);
+          await recordAudit(tx, { action: "project.manager.assign", entityType: "ProjectManagerAssignment", entityId: assignment.id, after: assignment });
+          return assignment;
+        }),
+      () => conflict("Another manager assignment for this project was saved at the same moment; reload and try again", { projectId: input.projectId }),
+    );
   }
 
   /** ADMIN, or the project's active manager, manages the team; others are refused. */
@@ -88,32 +84,31 @@ export class TeamService {
 
   /** Adds a cadre to the project's team for a department and role (ADMIN or the manager); one active membership per cadre and project. */
   async addTeamMember(ctx: RequestContext, input: AddTeamMemberInput): Promise<TeamMember> {
-    try {
-      return await ctx.transaction(async (tx) => {
-        const project = await findVisibleProject(tx, input.projectId);
-        await this.requireTeamManager(tx, project.id);
-        await this.requireCadre(tx, input.userId, "userId");
-        if (!(await tx.repo(Department).existsBy({ id: input.departmentId }))) throw badInput("departmentId", `No department ${input.departmentId}`);
-        const key = memberKey(project.id, input.userId);
-        if (await tx.repo(TeamMember).existsBy({ activeKey: key })) throw conflict("This cadre already serves on the team", { field: "userId" });
-        const member = tx.repo(TeamMember).create({
-          projectId: project.id,
-          userId: input.userId,
-          departmentId: input.departmentId,
-          role: input.role,
-          activeKey: key,
-          addedById: tx.requireUser().id,
-          removedAt: null,
-          removedById: null,
-        });
-        await tx.repo(TeamMember).insert(member);
-        await recordAudit(tx, { action: "team.member.add", entityType: "TeamMember", entityId: member.id, after: member });
-        return member;
-      });
-    } catch (error) {
-      if (isRaceLoss(error)) throw conflict("This cadre already serves on the team", { field: "userId" });
-      throw error;
-    }
+    return onRaceLoss(
+      () =>
+        ctx.transaction(async (tx) => {
+          const project = await findVisibleProject(tx, input.projectId);
+          await this.requireTeamManager(tx, project.id);
+          await this.requireCadre(tx, input.userId, "userId");
+          if (!(await tx.repo(Department).existsBy({ id: input.departmentId }))) throw badInput("departmentId", `No department ${input.departmentId}`);
+          const key = memberKey(project.id, input.userId);
+          if (await tx.repo(TeamMember).existsBy({ activeKey: key })) throw conflict("This cadre already serves on the team", { field: "userId" });
+          const member = tx.repo(TeamMember).create({
+            projectId: project.id,
+            userId: input.userId,
+            departmentId: input.departmentId,
+            role: input.role,
+            activeKey: key,
+            addedById: tx.requireUser().id,
+            removedAt: null,
+            removedById: null,
+          });
+          await tx.repo(TeamMember).insert(member);
+          await recordAudit(tx, { action: "team.member.add", entityType: "TeamMember", entityId: member.id, after: member });
+          return member;
+        }),
+      () => conflict("This cadre already serves on the team", { field: "userId" }),
+    );
   }
 
   /** Ends a cadre's membership (ADMIN or the manager); the row stays as history. */
@@ -136,7 +131,7 @@ export class TeamService {
   /** A project's team: its manager and members now serving. */
   async teamOf(ctx: RequestContext, projectId: string): Promise<ServiceTeam> {
     const [assignment, members] = await Promise.all([activeManagerLoader(ctx).load(projectId), activeMembersLoader(ctx).load(projectId)]);
-    const manager = assignment ? await loadUser(ctx, assignment.cadreId) : null;
+    const manager = assignment?.cadre ?? null;
     return { projectId, manager, members };
   }
 
@@ -169,10 +164,9 @@ export class TeamService {
   /** Adds a department to the list (ADMIN); codes are unique. */
   async createDepartment(ctx: RequestContext, input: CreateDepartmentInput): Promise<Department> {
     return ctx.transaction(async (tx) => {
-      if (await tx.repo(Department).existsBy({ code: input.code })) throw conflict(`Department ${input.code} exists`, { field: "code" });
       const last = await tx.repo(Department).find({ order: { sortOrder: "DESC" }, take: 1 });
       const department = tx.repo(Department).create({ code: input.code, name: input.name, sortOrder: (last[0]?.sortOrder ?? 0) + 10 });
-      await tx.repo(Department).insert(department);
+      await insertUnique(() => tx.repo(Department).insert(department), `Department ${input.code} exists`, "code");
       await recordAudit(tx, { action: "department.create", entityType: "Department", entityId: department.id, after: department });
       return department;
     });
