@@ -82,7 +82,7 @@ run(async (cleanup) => {
   const body = JSON.stringify({ query: boardQuery(withManager), variables: { first: PAGE } });
   const reader = cadres[0].token;
   const viaApp = await gql(url, boardQuery(withManager), { first: PAGE }, reader);
-  const viaRaw = (await (await fetch(rawUrl, { method: "POST", body })).json()) as { data: unknown };
+  const viaRaw = await gql(rawUrl, boardQuery(withManager), { first: PAGE });
   if (viaApp.errors || viaApp.data?.taskBoard?.edges?.length !== PAGE) throw new Error(`app answered ${JSON.stringify(viaApp).slice(0, 500)}`);
   if (JSON.stringify(viaApp.data) !== JSON.stringify(viaRaw.data)) throw new Error("the raw baseline does not write the same JSON as the app");
   progress("app and raw baseline answer the same JSON; warming up");

@@ -1,8 +1,6 @@
-import { fork } from "node:child_process";
-import path from "node:path";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import { freshDatabase, gql, percentile, progress, run } from "./support";
+import { freshDatabase, gql, percentile, progress, run, startServerProcess } from "./support";
 
 /**
  * bench:fanout — SUBSCRIBERS graphql-ws clients on `urgentRequests`; EVENTS EMERGENCY tickets
@@ -21,26 +19,11 @@ interface Measure { rss: number; subscriptions: number }
 run(async (cleanup) => {
   const db = await freshDatabase("fanout");
   cleanup.push(() => db.drop());
-  const server = fork(path.join(__dirname, "fanout-server.js"), [], {
-    env: { ...process.env, BENCH_DB_URL: db.url },
-    // e.g. BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
-    execArgv: [...process.execArgv, "--expose-gc", ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])],
-    stdio: ["ignore", process.stderr, "inherit", "ipc"],
-  });
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  cleanup.push(async () => {
-    if (server.connected) server.send({ type: "stop" });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (server.exitCode === null) server.kill();
-  });
-  const next = <T>(type: string) =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (m: { type: string }) => m.type === type && (server.off("message", onMessage), resolve(m as T));
-      server.on("message", onMessage);
-      server.once("exit", (code) => reject(new Error(`fan-out server exited (${code})`)));
-    });
-  const ready = await next<Ready>("ready");
-  const measure = () => (server.send({ type: "measure" }), next<Measure>("measure"));
+  // e.g. BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+  const server = await startServerProcess<Ready>("fanout-server.js", { BENCH_DB_URL: db.url }, ["--expose-gc"]);
+  cleanup.push(() => server.stop());
+  const { ready } = server;
+  const measure = () => (server.send({ type: "measure" }), server.next<Measure>("measure"));
   const wsUrl = ready.url.replace(/^http/, "ws");
 
   /** ticket id -> arrival times (performance.now()) of its event at each subscriber. */

@@ -15,8 +15,8 @@ import { dbDate } from "../src/core/db";
 
 /** Shared by every benchmark: a throw-away MariaDB database, the real app, bulk loading, percentiles. */
 
-export const BASE_URL = process.env.BENCH_DATABASE_URL || "mysql://root@127.0.0.1:3306/test";
-export const JWT_SECRET = "bench-secret-that-is-long-enough-0123456789";
+const BASE_URL = process.env.BENCH_DATABASE_URL || "mysql://root@127.0.0.1:3306/test";
+const JWT_SECRET = "bench-secret-that-is-long-enough-0123456789";
 
 /** Progress goes to stderr: stdout carries the one summary line only. */
 export const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -80,29 +80,50 @@ export async function startApp(databaseUrl: string, overrides: Partial<AppConfig
   };
 }
 
+/** A benchmark server script (bench/*.js) in a child process, and a way to ask it things over IPC. */
+export interface ServerProcess<Ready> {
+  ready: Ready;
+  /** The next message of this type from the server. */
+  next<T>(type: string): Promise<T>;
+  send(message: { type: string }): void;
+  /** Asks it to stop; kills it after 10 s. */
+  stop(): Promise<void>;
+}
+
 /**
- * The real app in a child process (bench/app-server.ts) on the same database, so the benchmark's
- * own clients run on another event loop. BENCH_SERVER_ARGS passes node flags (e.g. --cpu-prof).
+ * Forks `script` with these environment variables and node flags (the benchmark's own, then
+ * `execArgv`, then BENCH_SERVER_ARGS, e.g. --cpu-prof) and waits for its "ready" message.
  */
-export async function startAppProcess(databaseUrl: string, overrides: Partial<AppConfig> = {}): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = fork(path.join(__dirname, "app-server.js"), [], {
-    env: { ...process.env, BENCH_DB_URL: databaseUrl, BENCH_APP_CONFIG: JSON.stringify(overrides) },
-    execArgv: [...process.execArgv, ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])],
+export async function startServerProcess<Ready>(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<ServerProcess<Ready>> {
+  const child = fork(path.join(__dirname, script), [], {
+    env: { ...process.env, ...env },
+    execArgv: [...process.execArgv, ...execArgv, ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])],
     stdio: ["ignore", process.stderr, "inherit", "ipc"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (m: { type: string; url: string }) => resolve(m.url));
-    child.once("exit", (code) => reject(new Error(`app server process exited (${code})`)));
-  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type: string }) => m.type === type && (child.off("message", onMessage), resolve(m as T));
+      child.on("message", onMessage);
+      void exited.then((code) => reject(new Error(`${script} exited (${code})`)));
+    });
+  const ready = await next<Ready>("ready");
   return {
-    url,
+    ready,
+    next,
+    send: (message) => child.send(message),
     async stop() {
       if (child.connected) child.send({ type: "stop" });
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (child.exitCode === null) child.kill();
     },
   };
+}
+
+/** The real app alone in a child process (bench/app-server.ts), so the benchmark's clients run on another event loop. */
+export async function startAppProcess(databaseUrl: string, overrides: Partial<AppConfig> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = await startServerProcess<{ url: string }>("app-server.js", { BENCH_DB_URL: databaseUrl, BENCH_APP_CONFIG: JSON.stringify(overrides) });
+  return { url: server.ready.url, stop: () => server.stop() };
 }
 
 /** Multi-row INSERTs, `chunk` rows per statement; column names from the first row. */
@@ -120,7 +141,7 @@ export async function insertRows(ds: DataSource, table: string, rows: Array<Reco
 const uuid = () => crypto.randomUUID();
 let sharedHash: Promise<string> | undefined;
 const NOW = new Date("2026-03-02T01:00:00.000Z");
-export const stamps = () => ({ id: uuid(), created_at: NOW, updated_at: NOW });
+const stamps = () => ({ id: uuid(), created_at: NOW, updated_at: NOW });
 
 export interface BenchUser {
   id: string;
@@ -209,7 +230,7 @@ export async function insertTasks(
         title: `任务 ${n}`,
         description: `基准任务 ${n} 的说明`,
         category: ["MAJOR_PROJECT", "KEY_REFORM", "KEY_WORK"][n % 3],
-        project_id: n % 2 === 0 ? refs.projectIds[n % refs.projectIds.length] : null,
+        project_id: n % 2 === 0 && refs.projectIds.length ? refs.projectIds[n % refs.projectIds.length] : null,
         published_by_id: refs.publisherId,
         published_at: NOW,
         due_at: new Date(NOW.getTime() + ((n * 7919) % 365_000) * 86_400),
@@ -291,7 +312,6 @@ export function percentile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 /** Time of an async call in milliseconds. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -300,7 +320,7 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   return { value, ms: performance.now() - start };
 }
 
-export interface LoadResult {
+interface LoadResult {
   requestsPerSecond: number;
   p50: number;
   p99: number;

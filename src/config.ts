@@ -2,7 +2,6 @@ import path from "node:path";
 
 /** Every environment variable the service reads, validated once at start. */
 export interface AppConfig {
-  nodeEnv: string;
   isProduction: boolean;
   port: number;
   host: string;
@@ -120,7 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const isProduction = nodeEnv === "production";
   const config: AppConfig = {
-    nodeEnv,
     isProduction,
     port: int(env, "PORT", 4000),
     host: env.HOST || "0.0.0.0",

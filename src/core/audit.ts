@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn, BeforeInsert, type ColumnOptions } from "typeorm";
+import { Column, Entity, Index, PrimaryColumn, type ColumnOptions } from "typeorm";
 import { randomUUID } from "node:crypto";
 import { TIMESTAMP } from "./base.entity";
 import type { RequestContext } from "./context";
@@ -31,11 +31,6 @@ export class AuditEntry {
 
   @Column({ type: "text", nullable: true })
   after: string | null;
-
-  @BeforeInsert()
-  assignId(): void {
-    this.id ??= randomUUID();
-  }
 }
 
 const SECRET_FIELDS = new Set(["passwordHash", "password", "token"]);
@@ -54,19 +49,24 @@ export interface AuditChange {
 }
 
 /**
- * Writes the audit entry for a state change inside the caller's transaction, so the entry
- * and the change commit or roll back together.
+ * Writes the audit entry (or entries, in one statement) for a state change inside the caller's
+ * transaction, so the entries and the change commit or roll back together.
  */
-export async function recordAudit(ctx: RequestContext, change: AuditChange): Promise<void> {
-  if (!ctx.inTransaction) throw new Error(`audit "${change.action}" must be written inside the change's transaction`);
-  await ctx.repo(AuditEntry).insert({
-    id: randomUUID(),
-    actorId: ctx.user?.id ?? null,
-    action: change.action,
-    entityType: change.entityType,
-    entityId: change.entityId,
-    at: ctx.clock.now(),
-    before: snapshot(change.before),
-    after: snapshot(change.after),
-  });
+export async function recordAudit(ctx: RequestContext, change: AuditChange | AuditChange[]): Promise<void> {
+  const changes = Array.isArray(change) ? change : [change];
+  if (!ctx.inTransaction) throw new Error(`audit "${changes[0]?.action}" must be written inside the change's transaction`);
+  if (!changes.length) return;
+  const at = ctx.clock.now();
+  await ctx.repo(AuditEntry).insert(
+    changes.map((c) => ({
+      id: randomUUID(),
+      actorId: ctx.user?.id ?? null,
+      action: c.action,
+      entityType: c.entityType,
+      entityId: c.entityId,
+      at,
+      before: snapshot(c.before),
+      after: snapshot(c.after),
+    })),
+  );
 }

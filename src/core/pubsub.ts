@@ -1,14 +1,16 @@
 import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import Redis from "ioredis";
+import type { BoardEventPayload } from "../modules/board/board.events";
+import type { UrgentRequestPayload } from "../modules/tickets/urgent.events";
 
 /**
  * Topics and their payloads. Payloads are small (ids, states, ISO times) and cross Redis as JSON.
  * Modules add their topic here so every publisher and subscriber agrees on the shape.
  */
 export interface TopicMap {
-  TASK_BOARD: Record<string, unknown>;
-  URGENT_REQUESTS: Record<string, unknown>;
+  TASK_BOARD: BoardEventPayload;
+  URGENT_REQUESTS: UrgentRequestPayload;
 }
 export type Topic = keyof TopicMap;
 export type TopicPayload<K extends Topic> = TopicMap[K];

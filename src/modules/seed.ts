@@ -1,10 +1,12 @@
 import type { AppServices } from "../core/context";
 import { RequestContext } from "../core/context";
-import { hashPassword } from "../core/auth";
+import { hashPassword, type AuthUser } from "../core/auth";
+import type { Clock } from "../core/clock";
+import { toAuthUser } from "./accounts/account.service";
+import { enterpriseService } from "./enterprises/enterprise.service";
 import { recordAudit } from "../core/audit";
 import { User } from "./accounts/user.entity";
 import { seedBoard } from "./board/board.seed";
-import { Enterprise } from "./enterprises/enterprise.entity";
 import { seedProjects } from "./projects/project.seed";
 import { seedTeamsAndTickets } from "./tickets/ticket.seed";
 import { seedInStep } from "./instep/instep.seed";
@@ -42,6 +44,8 @@ export const DEMO_USERS: Array<DemoLogin & { enterpriseKey?: string }> = [
 export interface DemoRefs {
   enterpriseIds: Map<string, string>;
   userIds: Map<string, string>;
+  /** This transaction acting as a demo user on a dated clock (how the seeders build a history). */
+  as(tx: RequestContext, username: string, clock: Clock): RequestContext;
 }
 
 /** Each module's demo records, in dependency order; each runs inside the seeding transaction. */
@@ -69,12 +73,8 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
   await ctx.transaction(async (tx) => {
     const enterpriseIds = new Map<string, string>();
     const userIds = new Map<string, string>();
-    for (const { key, ...fields } of DEMO_ENTERPRISES) {
-      const enterprise = tx.repo(Enterprise).create(fields);
-      await tx.repo(Enterprise).insert(enterprise);
-      enterpriseIds.set(key, enterprise.id);
-      await recordAudit(tx, { action: "enterprise.create", entityType: "Enterprise", entityId: enterprise.id, after: enterprise });
-    }
+    for (const { key, ...fields } of DEMO_ENTERPRISES) enterpriseIds.set(key, (await enterpriseService.create(tx, fields)).id);
+    const users = new Map<string, AuthUser>();
     for (const demo of DEMO_USERS) {
       const user = tx.repo(User).create({
         username: demo.username,
@@ -86,9 +86,15 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
       });
       await tx.repo(User).insert(user);
       userIds.set(user.username, user.id);
+      users.set(user.username, toAuthUser(user));
       await recordAudit(tx, { action: "user.create", entityType: "User", entityId: user.id, after: user });
     }
-    for (const seed of moduleSeeders) await seed(tx, { enterpriseIds, userIds });
+    const as = (on: RequestContext, username: string, clock: Clock) => {
+      const user = users.get(username);
+      if (!user) throw new Error(`demo user ${username} is missing`);
+      return on.actingAs(user, clock);
+    };
+    for (const seed of moduleSeeders) await seed(tx, { enterpriseIds, userIds, as });
   });
   return DEMO_USERS;
 }

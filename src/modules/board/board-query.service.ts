@@ -4,7 +4,7 @@ import { forbidden, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs, type KeysetOrder } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { findVisibleProject } from "../projects/project-access";
-import { BoardTask, BoardTaskEvent, TASK_CATEGORIES, type TaskCategory } from "./board-task.entity";
+import { BoardTask, BoardTaskEvent, TASK_CATEGORIES, UNFINISHED_STATUSES, type TaskCategory } from "./board-task.entity";
 import type { BoardStatsFilter, TaskBoardFilter, TaskBoardOrder } from "./board.inputs";
 import type { BoardFigures, BoardStats, CadreRecord } from "./board.types";
 import { FaultToleranceReview } from "./fault-tolerance.entity";
@@ -70,7 +70,7 @@ export class BoardQueryService {
 
   /** True when a CLAIMED or SUBMITTED task is past its due time by the server's clock. */
   isOverdue(ctx: RequestContext, task: BoardTask): boolean {
-    return (task.status === "CLAIMED" || task.status === "SUBMITTED") && task.dueAt.getTime() < ctx.clock.now().getTime();
+    return UNFINISHED_STATUSES.includes(task.status) && task.dueAt.getTime() < ctx.clock.now().getTime();
   }
 
   /**

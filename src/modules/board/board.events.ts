@@ -27,7 +27,7 @@ export function announce(tx: RequestContext, task: BoardTask, event: BoardTaskEv
     category: task.category,
     projectId: task.projectId,
   };
-  tx.publishAfterCommit("TASK_BOARD", payload as unknown as Record<string, unknown>);
+  tx.publishAfterCommit("TASK_BOARD", payload);
 }
 
 /** The live board: signed-in users only; events pass the subscriber's category/project filter. */
@@ -36,7 +36,7 @@ export class BoardEvents {
     ctx.requireUser();
     // An ENTERPRISE user may follow only a project they may see (another's answers NOT_FOUND).
     if (wanted?.projectId) await findVisibleProject(ctx, wanted.projectId);
-    const source = ctx.app.pubSub.subscribe("TASK_BOARD") as unknown as AsyncIterable<BoardEventPayload>;
+    const source = ctx.app.pubSub.subscribe("TASK_BOARD");
     return pipe(
       source,
       filter(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AuditEntry } from "../../core/audit";
+import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import type { DemoRefs } from "../seed";
 import { BoardTask, BoardTaskEvent, CadreWorkload, type TaskCategory, type TaskEventType, type TaskStatus } from "./board-task.entity";
@@ -101,16 +101,5 @@ export async function seedBoard(tx: RequestContext, refs: DemoRefs): Promise<voi
   await tx.repo(BoardTask).insert(tasks);
   for (let start = 0; start < events.length; start += 100) await tx.repo(BoardTaskEvent).insert(events.slice(start, start + 100));
   await tx.repo(CadreWorkload).insert([...workload].map(([cadreId, openTasks]) => ({ cadreId, openTasks })));
-  await tx.repo(AuditEntry).insert(
-    tasks.map((task) => ({
-      id: randomUUID(),
-      actorId: null,
-      action: "boardTask.seed",
-      entityType: "BoardTask",
-      entityId: task.id,
-      at: tx.clock.now(),
-      before: null,
-      after: JSON.stringify(task),
-    })),
-  );
+  await recordAudit(tx, tasks.map((task) => ({ action: "boardTask.seed", entityType: "BoardTask", entityId: task.id, after: task })));
 }

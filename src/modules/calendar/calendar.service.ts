@@ -112,11 +112,6 @@ export class CalendarService {
     });
   }
 
-  async isWorkingDay(ctx: RequestContext, date: string): Promise<boolean> {
-    assertDate("date", date);
-    return (await this.snapshot(ctx)).isWorkingDay(date);
-  }
-
   async day(ctx: RequestContext, date: string): Promise<WorkingDayInfo> {
     assertDate("date", date);
     return (await this.snapshot(ctx)).day(date);

@@ -1,10 +1,7 @@
-import type { Clock } from "../../core/clock";
-import { addDays, districtDate } from "../../core/dates";
-
 /** China local dates as 'YYYY-MM-DD' strings, handled as whole days since 1970-01-01 (no time zone drift). */
 const DAY_MS = 86_400_000;
 
-export const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Days since 1970-01-01 for a valid 'YYYY-MM-DD', or NaN. */
 export function dayNumber(date: string): number {
@@ -18,17 +15,7 @@ export function fromDayNumber(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-export const addCalendarDays = addDays;
-
-/** Calendar days from a to b (b - a). */
-export function calendarDaysBetween(a: string, b: string): number {
-  return dayNumber(b) - dayNumber(a);
-}
-
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(date: string): number {
   return new Date(dayNumber(date) * DAY_MS).getUTCDay();
 }
-
-/** Today in China (UTC+8, no daylight saving) by the service clock. */
-export const chinaToday = (clock: Clock): string => districtDate(clock.now());

@@ -75,11 +75,10 @@ export class CommitmentService {
   async amend(ctx: RequestContext, input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
-      const previous = await this.findVisible(tx, input.letterId);
+      const { letter: previous, project } = await this.visibleLetter(tx, input.letterId, "CommitmentLetter", input.letterId);
       if (previous.status !== "SIGNED") throw conflict("Only a signed letter is amended; edit the draft instead");
       const latest = await tx.repo(CommitmentLetter).findOne({ where: { projectId: previous.projectId }, order: { version: "DESC" } });
       if (latest!.id !== previous.id) throw conflict(`Version ${previous.version} is not the latest (version ${latest!.version} exists)`);
-      const project = await findVisibleProject(tx, previous.projectId);
       const old = await tx.repo(CommitmentClause).find({ where: { letterId: previous.id }, order: { sortOrder: "ASC", id: "ASC" } });
       const templates = new Map((await tx.repo(ClauseTemplate).findBy({ code: In(old.map((c) => c.templateCode)) })).map((t) => [t.code, t]));
       const clauses: ClauseDraft[] = old.map(({ id: _id, createdAt: _c, updatedAt: _u, letterId: _l, ...rest }) => ({ ...rest }));
@@ -142,8 +141,7 @@ export class CommitmentService {
   /** Edits a clause of a draft nobody has signed yet; a signed (or half-signed) letter answers CONFLICT. */
   async updateClause(ctx: RequestContext, input: UpdateCommitmentClauseInput): Promise<CommitmentClause> {
     return ctx.transaction(async (tx) => {
-      const before = await this.findVisibleClause(tx, input.clauseId);
-      const letter = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.letterId });
+      const { clause: before, letter } = await this.findVisibleClause(tx, input.clauseId);
       const changes: Partial<CommitmentClause> = {};
       if (input.dueOn !== undefined) changes.dueOn = input.dueOn;
       if (input.text !== undefined) changes.text = input.text;
@@ -165,8 +163,7 @@ export class CommitmentService {
     const fulfilledOn = input.fulfilled ? (input.fulfilledOn ?? today) : null;
     if (fulfilledOn && fulfilledOn > today) throw badInput("fulfilledOn", `The date ${fulfilledOn} is in the future`);
     return ctx.transaction(async (tx) => {
-      const before = await this.findVisibleClause(tx, input.clauseId);
-      const letter = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.letterId });
+      const { clause: before, letter, project } = await this.findVisibleClause(tx, input.clauseId);
       if (letter.status !== "SIGNED") throw conflict("A clause binds only once the letter is signed by both parties");
       const target = input.fulfilled ? "FULFILLED" : "BREACHED";
       assertTransition(FULFILMENT_TRANSITIONS, "CommitmentClause", before.fulfilmentStatus, target);
@@ -174,28 +171,30 @@ export class CommitmentService {
       if (!result.affected) throw conflict("The clause changed meanwhile; read it again");
       const after = await tx.repo(CommitmentClause).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: before.id, before, after });
-      if (target === "BREACHED") await recordClauseBreach(tx, after, (await tx.repo(Project).findOneByOrFail({ id: letter.projectId })).enterpriseId);
+      if (target === "BREACHED") await recordClauseBreach(tx, after, project.enterpriseId);
       return after;
     });
   }
 
   /** A letter whose project the caller may see (NOT_FOUND otherwise). */
   async findVisible(ctx: RequestContext, id: string): Promise<CommitmentLetter> {
-    const letter = await ctx.repo(CommitmentLetter).findOneBy({ id });
-    if (!letter) throw notFound("CommitmentLetter", id);
-    await findVisibleProject(ctx, letter.projectId).catch(() => {
-      throw notFound("CommitmentLetter", id);
-    });
-    return letter;
+    return (await this.visibleLetter(ctx, id, "CommitmentLetter", id)).letter;
   }
 
-  private async findVisibleClause(ctx: RequestContext, id: string): Promise<CommitmentClause> {
+  /** A letter and its project, or NOT_FOUND naming what was asked for when either is missing or not the caller's. */
+  private async visibleLetter(ctx: RequestContext, letterId: string, entity: string, id: string): Promise<{ letter: CommitmentLetter; project: Project }> {
+    const letter = await ctx.repo(CommitmentLetter).findOneBy({ id: letterId });
+    if (!letter) throw notFound(entity, id);
+    const project = await findVisibleProject(ctx, letter.projectId).catch(() => {
+      throw notFound(entity, id);
+    });
+    return { letter, project };
+  }
+
+  private async findVisibleClause(ctx: RequestContext, id: string): Promise<{ clause: CommitmentClause; letter: CommitmentLetter; project: Project }> {
     const clause = await ctx.repo(CommitmentClause).findOneBy({ id });
     if (!clause) throw notFound("CommitmentClause", id);
-    await this.findVisible(ctx, clause.letterId).catch(() => {
-      throw notFound("CommitmentClause", id);
-    });
-    return clause;
+    return { clause, ...(await this.visibleLetter(ctx, clause.letterId, "CommitmentClause", id)) };
   }
 
   /** All versions of a project's letter, oldest first (per-request loader). */

@@ -2,7 +2,8 @@ import { In } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { badInput } from "../../core/errors";
 import { calendarService } from "../calendar/calendar.service";
-import { chinaToday, dayNumber } from "../calendar/local-date";
+import { districtDate } from "../../core/dates";
+import { dayNumber } from "../calendar/local-date";
 import { Project } from "../projects/project.entity";
 import { ApprovalItem } from "./approval.entity";
 import { BoardTask } from "../board/board-task.entity";
@@ -40,7 +41,7 @@ export class FiguresService {
   async approvalTime(ctx: RequestContext, from: string, to: string): Promise<ApprovalTimeFigures> {
     const { approvalBaselineWorkingDays: baseline, approvalCutTargetPercent: target } = ctx.app.config;
     const calendar = await calendarService.snapshot(ctx);
-    const today = chinaToday(ctx.clock);
+    const today = districtDate(ctx.clock.now());
     // The projects that qualify, found in SQL; then only their items are loaded.
     const finished: Array<{ projectId: string }> = await ctx
       .repo(ApprovalItem)

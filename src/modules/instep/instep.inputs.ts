@@ -43,7 +43,7 @@ export class SubmitApprovalItemInput {
 
 export const APPROVAL_DECISIONS = ["APPROVED", "REJECTED"] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
-export const ApprovalDecisionEnum = { APPROVED: "APPROVED", REJECTED: "REJECTED" } as const;
+export const ApprovalDecisionEnum = enumOf(APPROVAL_DECISIONS);
 registerEnumType(ApprovalDecisionEnum, { name: "ApprovalDecision", description: "The outcome of a submitted approval." });
 
 @InputType()

@@ -4,7 +4,7 @@ import { groupedLoader, keyedLoader, loaderById } from "../../core/loaders";
 import { loadUser } from "../accounts/user-loader";
 import { User } from "../accounts/user.entity";
 import { calendarService } from "../calendar/calendar.service";
-import { chinaToday } from "../calendar/local-date";
+import { districtDate } from "../../core/dates";
 import { APPROVAL_KINDS, type ApprovalItem, type ApprovalPhase } from "./approval.entity";
 import { BuildingAcceptance } from "./building.entity";
 import { SurveyResult } from "./survey.entity";
@@ -18,7 +18,7 @@ export class InStepFieldService {
 
   /** Working days under review: submittedOn to approvedOn (rejectedOn when rejected, today while pending). */
   async reviewWorkingDays(ctx: RequestContext, item: ApprovalItem): Promise<number | null> {
-    const end = reviewEnd(item, chinaToday(ctx.clock));
+    const end = reviewEnd(item, districtDate(ctx.clock.now()));
     return item.submittedOn && end ? calendarService.workingDaysBetween(ctx, item.submittedOn, end) : null;
   }
 

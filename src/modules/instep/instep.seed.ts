@@ -2,19 +2,19 @@ import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { AppError } from "../../core/errors";
 import { calendarService, type CalendarSnapshot } from "../calendar/calendar.service";
-import { addCalendarDays, chinaToday } from "../calendar/local-date";
+import { addDays, districtDate } from "../../core/dates";
 import { Project } from "../projects/project.entity";
 import type { DemoRefs } from "../seed";
 import { APPROVAL_KINDS, ApprovalItem, type ApprovalKind } from "./approval.entity";
 import { Building, BuildingAcceptance } from "./building.entity";
 import { SurveyCommission, SurveyResult } from "./survey.entity";
+import type { MilestoneDates } from "../projects/project-milestones";
 
 /** Land contract days for projects that have none yet (交地即开工 story). */
 const LAND_CONTRACTS = ["2025-03-10", "2025-04-14", "2025-06-09", "2025-09-15"];
 /** Names the district reports (力升创投二期, 聚芯源二期, 共享产业园) are preferred when the projects exist. */
 const STORY_NAMES = ["力升", "聚芯源", "共享产业园"];
 
-type Milestones = Pick<Project, "signedOn" | "landContractOn" | "constructionStartOn" | "completionOn" | "certificateOn" | "preAcceptanceOn" | "trialProductionOn">;
 type PlannedItem = { kind: ApprovalKind; submittedOn: string; approvedOn: string | null; surveyResultId?: string | null };
 
 /**
@@ -32,22 +32,22 @@ type PlannedItem = { kind: ApprovalKind; submittedOn: string; approvedOn: string
  * project a certificate 18 working days after completion (12 sooner than the 30-day
  * baseline), the second trial production 63 working days (about 3 months) before completion.
  */
-export async function seedInStep(tx: RequestContext, refs: DemoRefs): Promise<void> {
+export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userIds">): Promise<void> {
   const projects = await tx.repo(Project).find({ order: { createdAt: "ASC", id: "ASC" } });
   const rank = (p: Project) => {
     const i = STORY_NAMES.findIndex((n) => p.name.includes(n));
     return i === -1 ? STORY_NAMES.length : i;
   };
   const calendar = await calendarService.snapshot(tx);
-  const today = chinaToday(tx.clock);
+  const today = districtDate(tx.clock.now());
   const official = refs.userIds.get("cadre.wang") ?? refs.userIds.get("admin") ?? null;
   let filled = 0;
 
   for (const project of [...projects].sort((a, b) => rank(a) - rank(b))) {
     if (!project.landContractOn && (project.stage === "PRE_LANDING" || filled >= LAND_CONTRACTS.length)) continue;
-    let plan: Milestones;
+    let plan: MilestoneDates;
     try {
-      plan = project.landContractOn ? { ...project } : storyMilestones(calendar, project, filled);
+      plan = project.landContractOn ? { ...project } : storyMilestoneDates(calendar, project, filled);
       calendar.addWorkingDays(plan.landContractOn!, 12);
     } catch (error) {
       // A milestone in a year the calendar does not know: leave this project as it is.
@@ -55,7 +55,7 @@ export async function seedInStep(tx: RequestContext, refs: DemoRefs): Promise<vo
       throw error;
     }
     if (!project.landContractOn) filled++;
-    const unset = Object.fromEntries(Object.entries(plan).filter(([column, value]) => column.endsWith("On") && value && project[column as keyof Milestones] === null));
+    const unset = Object.fromEntries(Object.entries(plan).filter(([column, value]) => column.endsWith("On") && value && project[column as keyof MilestoneDates] === null));
     if (Object.keys(unset).length) {
       await tx.repo(Project).update({ id: project.id }, unset);
       await recordAudit(tx, { action: "project.milestone", entityType: "Project", entityId: project.id, after: unset });
@@ -86,10 +86,10 @@ export async function seedInStep(tx: RequestContext, refs: DemoRefs): Promise<vo
   }
 }
 
-/** Milestones for a project that has none yet (the story's k-th such project). */
-function storyMilestones(calendar: CalendarSnapshot, project: Project, k: number): Milestones {
+/** MilestoneDates for a project that has none yet (the story's k-th such project). */
+function storyMilestoneDates(calendar: CalendarSnapshot, project: Project, k: number): MilestoneDates {
   const land = LAND_CONTRACTS[k];
-  const plan: Milestones = { ...project, signedOn: project.signedOn ?? addCalendarDays(land, -30), landContractOn: land, constructionStartOn: project.constructionStartOn ?? calendar.addWorkingDays(land, 12) };
+  const plan: MilestoneDates = { ...project, signedOn: project.signedOn ?? addDays(land, -30), landContractOn: land, constructionStartOn: project.constructionStartOn ?? calendar.addWorkingDays(land, 12) };
   if (k === 0) {
     plan.completionOn ??= "2026-03-16";
     plan.certificateOn ??= calendar.addWorkingDays(plan.completionOn, 18);

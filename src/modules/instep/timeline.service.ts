@@ -1,6 +1,6 @@
 import type { RequestContext } from "../../core/context";
 import { calendarService, type CalendarSnapshot } from "../calendar/calendar.service";
-import { chinaToday } from "../calendar/local-date";
+import { districtDate } from "../../core/dates";
 import { findVisibleProject } from "../projects/project-access";
 import type { Project } from "../projects/project.entity";
 import { APPROVAL_KINDS, type ApprovalItem, type ApprovalPhase } from "./approval.entity";
@@ -65,7 +65,7 @@ export class TimelineService {
       surveyService.commissions(ctx, project.id),
       calendarService.snapshot(ctx),
     ]);
-    const today = chinaToday(ctx.clock);
+    const today = districtDate(ctx.clock.now());
     items.sort(
       (a, b) =>
         (a.submittedOn ? 0 : 1) - (b.submittedOn ? 0 : 1) ||

@@ -1,7 +1,5 @@
 import type { RequestContext } from "../../core/context";
 import type { Clock } from "../../core/clock";
-import { toAuthUser } from "../accounts/account.service";
-import { User } from "../accounts/user.entity";
 import { commitmentService } from "../commitments/commitment.service";
 import { catalogService } from "../fast-track/catalog.service";
 import type { DeferredItem } from "../fast-track/deferred-item.entity";
@@ -125,13 +123,7 @@ const at = (day: string): Clock => ({ now: () => new Date(`${day}T02:00:00.000Z`
 
 /** Builds the demo through the services themselves (rules, audit trail), each step as its user on its day. */
 export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<void> {
-  const users = new Map<string, User>();
-  const as = async (username: string, day: string) => {
-    const id = refs.userIds.get(username)!;
-    const user = users.get(username) ?? (await tx.repo(User).findOneByOrFail({ id }));
-    users.set(username, user);
-    return tx.actingAs(toAuthUser(user), at(day));
-  };
+  const as = (username: string, day: string) => refs.as(tx, username, at(day));
   for (const entry of NEGATIVE_LIST) await catalogService.addNegativeListEntry(await as("admin", "2025-01-02"), entry);
 
   for (const demo of DEMO_PROJECTS) {

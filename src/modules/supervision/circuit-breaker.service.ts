@@ -58,7 +58,7 @@ export class CircuitBreakerService {
       if (breaker.state === "SUSPENDED" && breaker.rectificationDueOn && breaker.rectificationDueOn < today) {
         throw badInput("projectId", `The rectification deadline ${breaker.rectificationDueOn} has passed; the reform office decides now`);
       }
-      return this.move(tx, input.projectId, breaker.state, "ACTIVE", { rectifiedAt: tx.clock.now() }, input.note, "SUSPENDED");
+      return this.move(tx, input.projectId, breaker.state, "ACTIVE", { rectifiedAt: tx.clock.now() }, input.note);
     });
   }
 
@@ -67,7 +67,7 @@ export class CircuitBreakerService {
     return ctx.transaction(async (tx) => {
       const breaker = await this.breakerOf(tx, input.projectId);
       const to: BreakerState = input.outcome === "EXIT" ? "EXITED" : "REAPPLY";
-      return this.move(tx, input.projectId, breaker.state, to, { decisionReason: input.reason }, input.reason, "AWAITING_DECISION");
+      return this.move(tx, input.projectId, breaker.state, to, { decisionReason: input.reason }, input.reason);
     });
   }
 
@@ -133,10 +133,9 @@ export class CircuitBreakerService {
   }
 
   /** A move by a person: answers INVALID_TRANSITION naming both states when it is not allowed now. */
-  private async move(tx: RequestContext, projectId: string, current: BreakerState, to: BreakerState, changes: Partial<CircuitBreaker>, reason: string, requiredFrom: BreakerState): Promise<CircuitBreaker> {
+  private async move(tx: RequestContext, projectId: string, current: BreakerState, to: BreakerState, changes: Partial<CircuitBreaker>, reason: string): Promise<CircuitBreaker> {
     await findVisibleProject(tx, projectId);
     assertTransition(BREAKER_TRANSITIONS, "CircuitBreaker", current, to);
-    if (current !== requiredFrom) throw invalidTransition("CircuitBreaker", current, to);
     const moved = await this.tryMove(tx, projectId, current, to, changes, reason);
     if (!moved) throw invalidTransition("CircuitBreaker", (await this.breakerOf(tx, projectId)).state, to);
     return this.breakerOf(tx, projectId);

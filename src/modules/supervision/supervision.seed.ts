@@ -1,8 +1,6 @@
 import { recordAudit } from "../../core/audit";
 import { addDays, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
-import { toAuthUser } from "../accounts/account.service";
-import { User } from "../accounts/user.entity";
 import { creditService } from "../credit/credit.service";
 import { Project } from "../projects/project.entity";
 import type { DemoRefs } from "../seed";
@@ -19,10 +17,7 @@ import { supervisionService } from "./supervision.service";
 export async function seedSupervision(tx: RequestContext, refs: DemoRefs): Promise<void> {
   const projects = await tx.repo(Project).find({ order: { code: "ASC" } });
   const ofEnterprise = (key: string) => projects.find((p) => p.enterpriseId === refs.enterpriseIds.get(key));
-  const as = async (username: string, at: Date) => {
-    const user = await tx.repo(User).findOneByOrFail({ id: refs.userIds.get(username)! });
-    return tx.actingAs(toAuthUser(user), { now: () => at });
-  };
+  const as = (username: string, at: Date) => refs.as(tx, username, { now: () => at });
   const now = tx.clock.now();
   const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
 

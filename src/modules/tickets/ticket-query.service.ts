@@ -8,12 +8,13 @@ import { findVisibleTicket, scopeTickets } from "./ticket-access";
 import type { ServiceTicketFilter } from "./ticket.inputs";
 import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";
 import { TicketEvent } from "./ticket-event.entity";
+import { ACTIVE_STATUSES } from "./ticket.states";
 
 /** A deadline was missed: already stamped by the checker, met late, or passed while still unmet. Never NULL, so NOT works. */
 const BREACHED_SQL =
   "(ticket.ackBreachedAt IS NOT NULL OR ticket.resolveBreachedAt IS NOT NULL" +
   " OR (ticket.acknowledgedAt IS NULL AND ticket.status = 'OPEN' AND ticket.ackDueAt < :breachNow) OR (ticket.acknowledgedAt IS NOT NULL AND ticket.acknowledgedAt > ticket.ackDueAt)" +
-  " OR (ticket.resolvedAt IS NULL AND ticket.status IN ('OPEN', 'ACKNOWLEDGED', 'IN_PROGRESS') AND ticket.resolveDueAt < :breachNow) OR (ticket.resolvedAt IS NOT NULL AND ticket.resolvedAt > ticket.resolveDueAt))";
+  ` OR (ticket.resolvedAt IS NULL AND ticket.status IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")}) AND ticket.resolveDueAt < :breachNow) OR (ticket.resolvedAt IS NOT NULL AND ticket.resolvedAt > ticket.resolveDueAt))`;
 
 /** Reading tickets: one by id, filtered lists, timelines, each limited to what the caller may see. */
 export class TicketQueryService {
@@ -70,7 +71,7 @@ export class TicketQueryService {
   /** The resolve deadline was missed (stamped, met late, or passed while unresolved). */
   resolveBreached(ctx: RequestContext, ticket: ServiceTicket): boolean {
     if (ticket.resolveBreachedAt) return true;
-    const done = ticket.resolvedAt ?? (["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"].includes(ticket.status) ? ctx.clock.now() : null);
+    const done = ticket.resolvedAt ?? (ACTIVE_STATUSES.includes(ticket.status) ? ctx.clock.now() : null);
     return done !== null && done.getTime() > ticket.resolveDueAt.getTime();
   }
 }

@@ -1,7 +1,5 @@
 import { ManualClock } from "../../core/clock";
 import type { RequestContext } from "../../core/context";
-import { toAuthUser } from "../accounts/account.service";
-import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import type { DemoRefs } from "../seed";
 import { Department } from "../teams/department.entity";
@@ -29,22 +27,17 @@ export async function seedTeamsAndTickets(tx: RequestContext, refs: DemoRefs): P
   const projects = await tx.repo(Project).find({ order: { code: "ASC" } });
   if (!projects.length) return;
   const clock = new ManualClock(new Date(tx.clock.now().getTime() - 10 * 24 * HOUR));
-  const users = new Map((await tx.repo(User).find()).map((u) => [u.username, u]));
-  const as = (username: string) => {
-    const user = users.get(username);
-    if (!user) throw new Error(`demo user ${username} is missing`);
-    return tx.actingAs(toAuthUser(user), clock);
-  };
+  const as = (username: string) => refs.as(tx, username, clock);
   const departments = new Map((await tx.repo(Department).find()).map((d) => [d.code, d.id]));
   const enterpriseUser = new Map([...refs.enterpriseIds].map(([key, id]) => [id, `ent.${key}`]));
   const usable = projects.filter((p) => enterpriseUser.has(p.enterpriseId));
 
   for (const [i, project] of projects.entries()) {
     const [manager] = CADRES[i % CADRES.length];
-    await teamService.assignProjectManager(as("admin"), { projectId: project.id, cadreId: users.get(manager)!.id });
+    await teamService.assignProjectManager(as("admin"), { projectId: project.id, cadreId: refs.userIds.get(manager)! });
     for (const [offset, role] of [[1, "联络员"], [3, "审批专员"]] as const) {
       const [member, department] = CADRES[(i + offset) % CADRES.length];
-      await teamService.addTeamMember(as(manager), { projectId: project.id, userId: users.get(member)!.id, departmentId: departments.get(department)!, role });
+      await teamService.addTeamMember(as(manager), { projectId: project.id, userId: refs.userIds.get(member)!, departmentId: departments.get(department)!, role });
     }
   }
   if (!usable.length) return;

@@ -7,7 +7,6 @@ import { URGENT_TYPE_OF, UrgentEventTypeEnum, type TicketEventType, type UrgentE
 
 /** What crosses the pub/sub (and Redis) for an urgent request: ids, states and an ISO time only. */
 export interface UrgentRequestPayload {
-  [key: string]: unknown;
   /** null for a circuit-breaker event, which concerns the project, not a ticket. */
   ticketId: string | null;
   projectId: string;
