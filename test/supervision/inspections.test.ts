@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { JointInspection } from "../../src/modules/supervision/supervision.entity";
+import { AuditEntry } from "../../src/core/audit";
+import { InspectionFinding, JointInspection, SupervisionStandard } from "../../src/modules/supervision/supervision.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { enterpriseWithProject } from "./fixtures";
 
@@ -18,7 +19,7 @@ const SWEEP = `mutation { runDeadlineSweep { overdueFindings creditRecords } }`;
 const at = (date: string) => server.clock.set(new Date(`${date}T02:00:00.000Z`));
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { jwtTtlSeconds: 10 * 365 * 86_400 } });
+  server = await startTestServer();
   admin = (await server.user("ADMIN")).token;
   cadre = (await server.user("CADRE")).token;
   standards = (await server.gql(`{ supervisionStandards { id code phase } }`, {}, admin)).data.supervisionStandards;
@@ -33,7 +34,20 @@ test("the catalog holds the district's 26 standards across the three phases, ADM
   expect(codeOf(await server.gql(`mutation { createSupervisionStandard(input: {code: "S27", title: "重复", phase: AFTER}) { id } }`, {}, admin))).toBe("CONFLICT");
   expect(codeOf(await server.gql(`mutation { createSupervisionStandard(input: {code: "S28", title: "x", phase: AFTER}) { id } }`, {}, cadre))).toBe("FORBIDDEN");
   const id = created.data.createSupervisionStandard.id;
-  await server.gql(`mutation($id: ID!) { updateSupervisionStandard(input: {standardId: $id, active: false}) { id active } }`, { id }, admin);
+  // an explicit null leaves the title alone (the column is NOT NULL), as omitting it does
+  const UPDATE = `mutation($input: UpdateSupervisionStandardInput!) { updateSupervisionStandard(input: $input) { id title phase active } }`;
+  const titleOf = async () => (await server.app.services.dataSource.getRepository(SupervisionStandard).findOneByOrFail({ id })).title;
+  const keep = await server.gql(UPDATE, { input: { standardId: id, title: null } }, admin);
+  expect(keep.errors).toBeUndefined();
+  expect(keep.data.updateSupervisionStandard).toEqual({ id, title: "新增标准", phase: "AFTER", active: true });
+  expect(await titleOf()).toBe("新增标准");
+  const renamed = await server.gql(UPDATE, { input: { standardId: id, title: "新增标准（修订）" } }, admin);
+  expect(renamed.errors).toBeUndefined();
+  expect(renamed.data.updateSupervisionStandard).toEqual({ id, title: "新增标准（修订）", phase: "AFTER", active: true });
+  expect(await titleOf()).toBe("新增标准（修订）");
+  const deactivated = await server.gql(`mutation($id: ID!) { updateSupervisionStandard(input: {standardId: $id, active: false}) { id active } }`, { id }, admin);
+  expect(deactivated.errors).toBeUndefined();
+  expect(deactivated.data.updateSupervisionStandard).toEqual({ id, active: false });
   expect((await server.gql(`{ supervisionStandards { id } }`, {}, admin)).data.supervisionStandards).toHaveLength(26);
 });
 
@@ -88,8 +102,11 @@ test("scheduling and recording refuse bad input and write nothing", async () => 
   expect(noDeadline.errors![0].extensions!.field).toBe("results.0.followUpDueOn");
   expect(codeOf(await server.gql(FINDINGS, { input: { inspectionId: inspection.id, results: [{ standardId: standards[8].id, passed: false, followUpDueOn: "2026-11-02" }] } }, cadre))).toBe("BAD_USER_INPUT");
   expect(codeOf(await server.gql(FINDINGS, { input: { inspectionId: inspection.id, results: [{ standardId: standards[8].id, passed: true }, { standardId: standards[8].id, passed: true }] } }, cadre))).toBe("BAD_USER_INPUT");
-  const stored = await server.app.services.dataSource.getRepository(JointInspection).findOneByOrFail({ id: inspection.id });
+  const { dataSource } = server.app.services;
+  const stored = await dataSource.getRepository(JointInspection).findOneByOrFail({ id: inspection.id });
   expect(stored.status).toBe("SCHEDULED");
+  expect(await dataSource.getRepository(InspectionFinding).countBy({ inspectionId: inspection.id })).toBe(0);
+  expect((await dataSource.getRepository(AuditEntry).findBy({ entityId: inspection.id })).map((a) => a.action)).toEqual(["inspection.schedule"]);
 
   const done = await server.gql(FINDINGS, {
     input: { inspectionId: inspection.id, results: [{ standardId: standards[8].id, passed: false, note: "安全网缺失", followUpDueOn: "2026-11-20" }, { standardId: standards[9].id, passed: true }] },

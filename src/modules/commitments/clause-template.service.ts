@@ -35,6 +35,10 @@ export class ClauseTemplateService {
       return after;
     });
   }
+
+  list(ctx: RequestContext, includeInactive: boolean): Promise<ClauseTemplate[]> {
+    return ctx.repo(ClauseTemplate).find({ where: includeInactive ? {} : { active: true }, order: { sortOrder: "ASC", code: "ASC" } });
+  }
 }
 
 export const clauseTemplateService = new ClauseTemplateService();

@@ -19,7 +19,7 @@ export class CommitmentLetterResolver {
   @Authorized()
   @Query(() => [ClauseTemplate], { description: "承诺条款范本, in order." })
   clauseTemplates(@Ctx() ctx: RequestContext, @Arg("includeInactive", { defaultValue: false }) includeInactive: boolean): Promise<ClauseTemplate[]> {
-    return commitmentService.templates(ctx, includeInactive);
+    return clauseTemplateService.list(ctx, includeInactive);
   }
 
   @Authorized("ADMIN")

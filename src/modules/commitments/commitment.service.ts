@@ -105,7 +105,7 @@ export class CommitmentService {
     });
     await insertUnique(() => tx.repo(CommitmentLetter).insert(letter), `Version ${fields.version} of project ${project.code}'s letter was just drafted by someone else`);
     const rows = clauses.map((c) => tx.repo(CommitmentClause).create({ ...c, letterId: letter.id }));
-    for (const row of rows) await tx.repo(CommitmentClause).insert(row);
+    if (rows.length) await tx.repo(CommitmentClause).insert(rows);
     await recordAudit(tx, { action, entityType: "CommitmentLetter", entityId: letter.id, after: { ...letter, clauses: rows } });
     return letter;
   }
@@ -213,10 +213,6 @@ export class CommitmentService {
   clauses(ctx: RequestContext, letterId: string): Promise<CommitmentClause[]> {
     const load = (ids: string[]) => ctx.repo(CommitmentClause).find({ where: { letterId: In(ids) }, order: { sortOrder: "ASC", id: "ASC" } });
     return groupedLoader(ctx, "commitmentClause.byLetter", load, (c) => c.letterId).load(letterId);
-  }
-
-  templates(ctx: RequestContext, includeInactive: boolean): Promise<ClauseTemplate[]> {
-    return ctx.repo(ClauseTemplate).find({ where: includeInactive ? {} : { active: true }, order: { sortOrder: "ASC", code: "ASC" } });
   }
 }
 

@@ -1,11 +1,10 @@
-import { In, IsNull, Not } from "typeorm";
+import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { addDays, addMonths, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
 import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { assertTransition, badInput, invalidTransition } from "../../core/errors";
-import { ApprovalItem } from "../instep/approval.entity";
 import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { creditService } from "../credit/credit.service";
@@ -87,10 +86,12 @@ export class CircuitBreakerService {
       .repo(Project)
       .createQueryBuilder("project")
       .where("project.fastTrackStatus = 'ADMITTED' AND project.signedOn <= :signedBy", { signedBy })
+      // a permit is a recorded construction start or an approved construction-permit item
+      .andWhere("project.constructionStartOn IS NULL")
+      .andWhere("NOT EXISTS (SELECT 1 FROM approval_item permit WHERE permit.project_id = project.id AND permit.kind = 'CONSTRUCTION_PERMIT' AND permit.status = 'APPROVED')")
       .getMany();
     if (!projects.length) return;
     const ids = projects.map((p) => p.id);
-    const withPermit = await this.projectsWithConstructionPermit(ctx, ids);
     const [causes, breakers] = await Promise.all([
       ctx.repo(DelayCause).find({ where: { projectId: In(ids) }, order: { recordedAt: "ASC", id: "ASC" } }),
       ctx.repo(CircuitBreaker).findBy({ projectId: In(ids) }),
@@ -99,7 +100,7 @@ export class CircuitBreakerService {
     const breakerOf = new Map(breakers.map((b) => [b.projectId, b]));
     for (const project of projects) {
       const cause = latestCause.get(project.id);
-      if (withPermit.has(project.id) || cause?.attributedTo !== "ENTERPRISE") continue;
+      if (cause?.attributedTo !== "ENTERPRISE") continue;
       const breaker = breakerOf.get(project.id);
       // once rectified, only a newer enterprise-attributed delay trips it again
       if (breaker && (breaker.state !== "ACTIVE" || (breaker.rectifiedAt && breaker.rectifiedAt >= cause.recordedAt))) continue;
@@ -167,14 +168,6 @@ export class CircuitBreakerService {
   /**
    * Which of these projects hold their construction permit: an APPROVED CONSTRUCTION_PERMIT
    * approval item, or a recorded construction start (construction cannot start without one).
-   */
-  private async projectsWithConstructionPermit(ctx: RequestContext, projectIds: string[]): Promise<Set<string>> {
-    const [permits, started] = await Promise.all([
-      ctx.repo(ApprovalItem).find({ select: { projectId: true }, where: { projectId: In(projectIds), kind: "CONSTRUCTION_PERMIT", status: "APPROVED" } }),
-      ctx.repo(Project).find({ select: { id: true }, where: { id: In(projectIds), constructionStartOn: Not(IsNull()) } }),
-    ]);
-    return new Set([...permits.map((p) => p.projectId), ...started.map((p) => p.id)]);
-  }
-}
+   */}
 
 export const circuitBreakerService = new CircuitBreakerService();

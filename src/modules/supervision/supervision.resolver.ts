@@ -1,12 +1,11 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
-import { GraphQLLocalDate } from "graphql-scalars";
+import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../core/context";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { MeasureEnum, type Measure } from "../credit/credit-record.entity";
 import { CommitmentClause } from "../commitments/commitment.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { Project } from "../projects/project.entity";
-import { InspectionFinding, JointInspection, RiskLevelEnum, SupervisionStandard, type RiskLevel } from "./supervision.entity";
+import { InspectionFinding, JointInspection, RiskLevelEnum, SupervisionStandard } from "./supervision.entity";
 import {
   CreateSupervisionStandardInput,
   RecordInspectionFindingsInput,
@@ -16,33 +15,14 @@ import {
   UpdateSupervisionStandardInput,
 } from "./supervision.inputs";
 import { supervisionService } from "./supervision.service";
+import { InspectionDue, SweepReport } from "./supervision.types";
 import { dashboardService } from "./dashboard.service";
 import { sweepService } from "./sweep.service";
-
-@ObjectType({ description: "A fast-track project whose inspection interval has passed." })
-export class InspectionDue {
-  @Field(() => Project) project: Project;
-  @Field(() => RiskLevelEnum) riskLevel: RiskLevel;
-  @Field(() => GraphQLLocalDate, { nullable: true }) lastInspectedOn: string | null;
-  @Field(() => GraphQLLocalDate) dueOn: string;
-  @Field(() => GraphQLLocalDate, { nullable: true, description: "An inspection already scheduled, if any." }) nextScheduledOn: string | null;
-}
 
 @ObjectType()
 export class MeasureGroup {
   @Field(() => MeasureEnum) measure: Measure;
   @Field(() => [Enterprise]) enterprises: Enterprise[];
-}
-
-@ObjectType({ description: "What the deadline sweep did this run (each effect happens once over all runs)." })
-export class SweepReport {
-  @Field() ranAt: Date;
-  @Field(() => Int, { description: "容缺 materials that went OVERDUE." }) overdueDeferredItems: number;
-  @Field(() => Int, { description: "Commitment clauses that went BREACHED (unfulfilled past their due date)." }) breachedClauses: number;
-  @Field(() => Int) overdueFindings: number;
-  @Field(() => Int, { description: "Projects the circuit breaker suspended." }) suspendedProjects: number;
-  @Field(() => Int, { description: "Suspended projects whose rectification deadline passed." }) awaitingDecision: number;
-  @Field(() => Int) creditRecords: number;
 }
 
 @ObjectType({ description: "The supervision picture now." })

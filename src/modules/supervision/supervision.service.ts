@@ -7,6 +7,7 @@ import { badInput, invalidTransition, notFound } from "../../core/errors";
 import { changesOf } from "../../core/changes";
 import { insertUnique } from "../../core/unique";
 import { Project } from "../projects/project.entity";
+import { InspectionDue } from "./supervision.types";
 import { RISK_LEVELS, InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
 import type {
   CreateSupervisionStandardInput,
@@ -16,14 +17,6 @@ import type {
   SetRiskLevelInput,
   UpdateSupervisionStandardInput,
 } from "./supervision.inputs";
-
-export interface InspectionDue {
-  project: Project;
-  riskLevel: RiskLevel;
-  lastInspectedOn: string | null;
-  dueOn: string;
-  nextScheduledOn: string | null;
-}
 
 /** The default risk level of a project nobody has rated yet. */
 export const DEFAULT_RISK: RiskLevel = "MEDIUM";
@@ -177,10 +170,16 @@ export class SupervisionService {
       ctx.repo(JointInspection).findBy({ projectId: In(ids), status: In(["SCHEDULED", "COMPLETED"]) }),
     ]);
     const riskOf = new Map(risks.map((r) => [r.projectId, r.riskLevel]));
+    const inspectionsOf = new Map<string, JointInspection[]>();
+    for (const inspection of inspections) {
+      const own = inspectionsOf.get(inspection.projectId);
+      if (own) own.push(inspection);
+      else inspectionsOf.set(inspection.projectId, [inspection]);
+    }
     const due: InspectionDue[] = [];
     for (const project of projects) {
       const riskLevel = riskOf.get(project.id) ?? DEFAULT_RISK;
-      const own = inspections.filter((i) => i.projectId === project.id);
+      const own = inspectionsOf.get(project.id) ?? [];
       const completed = own.filter((i) => i.status === "COMPLETED").map((i) => i.scheduledOn).sort();
       const lastInspectedOn = completed.at(-1) ?? null;
       const since = lastInspectedOn ?? districtDate(project.fastTrackAdmittedAt ?? project.createdAt);

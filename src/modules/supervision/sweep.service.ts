@@ -8,16 +8,8 @@ import { Project } from "../projects/project.entity";
 import { creditService } from "../credit/credit.service";
 import { circuitBreakerService } from "./circuit-breaker.service";
 import { InspectionFinding, JointInspection } from "./supervision.entity";
+import type { SweepReport } from "./supervision.types";
 
-export interface SweepReport {
-  ranAt: Date;
-  overdueDeferredItems: number;
-  breachedClauses: number;
-  overdueFindings: number;
-  suspendedProjects: number;
-  awaitingDecision: number;
-  creditRecords: number;
-}
 
 /**
  * The deadline sweep. Every effect is decided by a conditional UPDATE on the row's current

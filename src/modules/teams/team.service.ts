@@ -15,6 +15,14 @@ import { ServiceTeam, TeamMember } from "./team-member.entity";
 const memberKey = (projectId: string, userId: string) => `${projectId}:${userId}`;
 
 /** 一项目一专班: project managers, their teams, and the departments teams draw on. */
+/**
+ * SQL: the project (an expression) is one the user :scopeUserId now manages or serves on. The one
+ * definition of serving on a project, for single checks and for scoping lists.
+ */
+export const servedBy = (projectId: string) =>
+  `(${projectId} IN (SELECT a.active_project_id FROM project_manager_assignment a WHERE a.cadre_id = :scopeUserId AND a.active_project_id IS NOT NULL)` +
+  ` OR ${projectId} IN (SELECT m.project_id FROM team_member m WHERE m.user_id = :scopeUserId AND m.removed_at IS NULL))`;
+
 export class TeamService {
   /** The active manager's user id of a project, or null. */
   async activeManagerId(ctx: RequestContext, projectId: string): Promise<string | null> {
@@ -23,12 +31,8 @@ export class TeamService {
   }
 
   /** Whether the user now leads or serves on the project's team. */
-  async servesOn(ctx: RequestContext, projectId: string, userId: string): Promise<boolean> {
-    const [manager, member] = await Promise.all([
-      ctx.repo(ProjectManagerAssignment).existsBy({ activeProjectId: projectId, cadreId: userId }),
-      ctx.repo(TeamMember).existsBy({ activeKey: memberKey(projectId, userId) }),
-    ]);
-    return manager || member;
+  servesOn(ctx: RequestContext, projectId: string, userId: string): Promise<boolean> {
+    return ctx.repo(Project).createQueryBuilder("project").where("project.id = :projectId", { projectId }).andWhere(servedBy("project.id"), { scopeUserId: userId }).getExists();
   }
 
   private async requireCadre(ctx: RequestContext, userId: string, field: string): Promise<User> {

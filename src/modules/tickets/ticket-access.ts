@@ -2,7 +2,7 @@ import type { SelectQueryBuilder } from "typeorm";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { notFound } from "../../core/errors";
-import { Project } from "../projects/project.entity";
+import { servedBy } from "../teams/team.service";
 import { ServiceTicket } from "./service-ticket.entity";
 
 /**
@@ -18,16 +18,6 @@ export function scopeTickets<T extends object>(query: SelectQueryBuilder<T>, use
     });
   }
   return query.andWhere(`(${servedBy(`${alias}.projectId`)} OR ${alias}.assigneeId = :scopeUserId OR ${alias}.raisedById = :scopeUserId)`, { scopeUserId: user.id });
-}
-
-/** SQL: the project (an expression) is one the cadre :scopeUserId manages or serves on. */
-const servedBy = (projectId: string) =>
-  `(${projectId} IN (SELECT a.active_project_id FROM project_manager_assignment a WHERE a.cadre_id = :scopeUserId AND a.active_project_id IS NOT NULL)` +
-  ` OR ${projectId} IN (SELECT m.project_id FROM team_member m WHERE m.user_id = :scopeUserId AND m.removed_at IS NULL))`;
-
-/** Whether the cadre manages or serves on the project now (project-level urgent events). */
-export async function cadreServesProject(ctx: RequestContext, userId: string, projectId: string): Promise<boolean> {
-  return ctx.repo(Project).createQueryBuilder("project").where("project.id = :projectId", { projectId }).andWhere(servedBy("project.id"), { scopeUserId: userId }).getExists();
 }
 
 /** A ticket the caller may see (with its project), or NOT_FOUND, also for one they may not see. */

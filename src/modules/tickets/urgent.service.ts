@@ -3,7 +3,8 @@ import { oncePerEvent } from "../../core/pubsub";
 import { User } from "../accounts/user.entity";
 import { ServiceTicket } from "./service-ticket.entity";
 import { circuitBreakerService } from "../supervision/circuit-breaker.service";
-import { cadreServesProject, canSeeTicket } from "./ticket-access";
+import { canSeeTicket } from "./ticket-access";
+import { teamService } from "../teams/team.service";
 import type { UrgentRequestEvent, UrgentRequestPayload } from "./urgent.events";
 
 /** Delivering urgent-request events: each to the subscribers allowed to see its ticket only. */
@@ -19,7 +20,7 @@ export class UrgentService {
     if (!user) return false;
     if (user.role === "ADMIN") return true;
     if (user.role === "ENTERPRISE") return user.enterpriseId !== null && user.enterpriseId === payload.enterpriseId;
-    return payload.ticketId ? canSeeTicket(ctx, user, payload.ticketId) : cadreServesProject(ctx, user.id, payload.projectId);
+    return payload.ticketId ? canSeeTicket(ctx, user, payload.ticketId) : teamService.servesOn(ctx, payload.projectId, user.id);
   }
 
   /** The event as the subscriber reads it: the ticket as it is now, the actor, the time. */
