@@ -3,7 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { groupedLoader, keyedLoader, loaderById } from "../../core/loaders";
 import { loadUser } from "../accounts/user-loader";
 import { User } from "../accounts/user.entity";
-import { enterpriseScope } from "../projects/project-access";
+import { isVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
 import { BoardTask, BoardTaskEvent } from "./board-task.entity";
 import { FaultToleranceReview } from "./fault-tolerance.entity";
@@ -20,8 +20,7 @@ export const boardLoaders = {
   async project(ctx: RequestContext, task: BoardTask): Promise<Project | null> {
     if (!task.projectId) return null;
     const project = task.project !== undefined ? task.project : await loaderById(ctx, Project).load(task.projectId);
-    const scope = enterpriseScope(ctx);
-    return project && (scope === null || project.enterpriseId === scope) ? project : null;
+    return project && isVisibleProject(ctx, project) ? project : null;
   },
 
   /** The task's timeline, oldest first. */

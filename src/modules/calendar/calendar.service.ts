@@ -5,7 +5,7 @@ import { AppError, badInput } from "../../core/errors";
 import { CalendarDay, CalendarYear, type CalendarCoverage, type DaySource, type WorkingDayInfo } from "./calendar.entity";
 import type { DeclareCalendarYearInput, SetCalendarDayInput } from "./calendar.inputs";
 import { insertUnique } from "../../core/unique";
-import { dayNumber, fromDayNumber, weekday } from "./local-date";
+import { assertLocalDate, dayNumber, fromDayNumber, weekday } from "./local-date";
 
 /** Years the chinese-days package holds official holiday data for (it knows weekends for any year, which is not enough). */
 function packageYears(): { first: number; last: number; years: Set<number> } {
@@ -94,10 +94,6 @@ export class CalendarSnapshot {
 /** About ten years of working days: the furthest addWorkingDays goes. */
 const MAX_WORKING_DAYS_STEP = 2500;
 
-function assertDate(field: string, date: string): void {
-  if (Number.isNaN(dayNumber(date))) throw badInput(field, `${field} must be a date YYYY-MM-DD`);
-}
-
 /**
  * The official working-day calendar (工作日): public holidays off, make-up workdays (调休) on.
  * Source: the maintained chinese-days package, with ADMIN overrides in the database winning.
@@ -113,18 +109,18 @@ export class CalendarService {
   }
 
   async day(ctx: RequestContext, date: string): Promise<WorkingDayInfo> {
-    assertDate("date", date);
+    assertLocalDate("date", date);
     return (await this.snapshot(ctx)).day(date);
   }
 
   async workingDaysBetween(ctx: RequestContext, from: string, to: string): Promise<number> {
-    assertDate("from", from);
-    assertDate("to", to);
+    assertLocalDate("from", from);
+    assertLocalDate("to", to);
     return (await this.snapshot(ctx)).workingDaysBetween(from, to);
   }
 
   async addWorkingDays(ctx: RequestContext, date: string, n: number): Promise<string> {
-    assertDate("date", date);
+    assertLocalDate("date", date);
     if (Math.abs(n) > MAX_WORKING_DAYS_STEP) throw badInput("days", `days must be between -${MAX_WORKING_DAYS_STEP} and ${MAX_WORKING_DAYS_STEP}`);
     return (await this.snapshot(ctx)).addWorkingDays(date, n);
   }
@@ -147,7 +143,7 @@ export class CalendarService {
 
   /** ADMIN sets one day working or off; the override wins over the package. Setting it again replaces it. */
   async setCalendarDay(ctx: RequestContext, input: SetCalendarDayInput): Promise<CalendarDay> {
-    assertDate("date", input.date);
+    assertLocalDate("date", input.date);
     return ctx.transaction(async (tx) => {
       const repo = tx.repo(CalendarDay);
       const before = await repo.findOneBy({ date: input.date });

@@ -1,3 +1,5 @@
+import { badInput } from "../../core/errors";
+
 /** China local dates as 'YYYY-MM-DD' strings, handled as whole days since 1970-01-01 (no time zone drift). */
 const DAY_MS = 86_400_000;
 
@@ -18,4 +20,9 @@ export function fromDayNumber(day: number): string {
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(date: string): number {
   return new Date(dayNumber(date) * DAY_MS).getUTCDay();
+}
+
+/** BAD_USER_INPUT on `field` unless `date` is a real 'YYYY-MM-DD' day (for callers that bypass the GraphQL scalar: seeds, CLI, services). */
+export function assertLocalDate(field: string, date: string): void {
+  if (Number.isNaN(dayNumber(date))) throw badInput(field, `${field} must be a date YYYY-MM-DD`);
 }

@@ -185,9 +185,7 @@ export class CommitmentService {
   private async visibleLetter(ctx: RequestContext, letterId: string, entity: string, id: string): Promise<{ letter: CommitmentLetter; project: Project }> {
     const letter = await ctx.repo(CommitmentLetter).findOneBy({ id: letterId });
     if (!letter) throw notFound(entity, id);
-    const project = await findVisibleProject(ctx, letter.projectId).catch(() => {
-      throw notFound(entity, id);
-    });
+    const project = await findVisibleProject(ctx, letter.projectId, { entity, id });
     return { letter, project };
   }
 

@@ -19,9 +19,7 @@ export class DeferredItemService {
   async findVisible(ctx: RequestContext, id: string): Promise<DeferredItem> {
     const item = await ctx.repo(DeferredItem).findOneBy({ id });
     if (!item) throw notFound("DeferredItem", id);
-    await findVisibleProject(ctx, item.projectId).catch(() => {
-      throw notFound("DeferredItem", id);
-    });
+    await findVisibleProject(ctx, item.projectId, { entity: "DeferredItem", id });
     return item;
   }
 

@@ -3,7 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { badInput } from "../../core/errors";
 import { calendarService } from "../calendar/calendar.service";
 import { districtDate } from "../../core/dates";
-import { dayNumber } from "../calendar/local-date";
+import { assertLocalDate } from "../calendar/local-date";
 import { Project } from "../projects/project.entity";
 import { ApprovalItem } from "./approval.entity";
 import { BoardTask } from "../board/board-task.entity";
@@ -22,8 +22,8 @@ const average = (values: number[]) => (values.length ? round2(values.reduce((a, 
  */
 export class FiguresService {
   async districtFigures(ctx: RequestContext, from: string, to: string): Promise<DistrictFigures> {
-    if (Number.isNaN(dayNumber(from))) throw badInput("from", "from must be a date YYYY-MM-DD");
-    if (Number.isNaN(dayNumber(to))) throw badInput("to", "to must be a date YYYY-MM-DD");
+    assertLocalDate("from", from);
+    assertLocalDate("to", to);
     if (to < from) throw badInput("to", "to must not be before from");
     const [approvalTime, startPreparation, board, tickets] = await Promise.all([
       this.approvalTime(ctx, from, to),

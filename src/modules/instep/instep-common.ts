@@ -1,13 +1,13 @@
 import type { RequestContext } from "../../core/context";
 import { badInput } from "../../core/errors";
 import { districtDate } from "../../core/dates";
-import { dayNumber } from "../calendar/local-date";
+import { assertLocalDate } from "../calendar/local-date";
 
 /** The day an event happened: the given China local date, or today; never a day after today. */
 export function resolveOn(ctx: RequestContext, on: string | null | undefined, field = "on"): string {
   const today = districtDate(ctx.clock.now());
   if (on === undefined || on === null) return today;
-  if (Number.isNaN(dayNumber(on))) throw badInput(field, `${field} must be a date YYYY-MM-DD`);
+  assertLocalDate(field, on);
   if (on > today) throw badInput(field, `${field} (${on}) cannot be after today (${today})`);
   return on;
 }

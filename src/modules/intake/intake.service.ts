@@ -77,9 +77,7 @@ export class IntakeService {
   async findVisible(ctx: RequestContext, id: string): Promise<Application> {
     const application = await ctx.repo(Application).findOneBy({ id });
     if (!application) throw notFound("Application", id);
-    await findVisibleProject(ctx, application.projectId).catch(() => {
-      throw notFound("Application", id);
-    });
+    await findVisibleProject(ctx, application.projectId, { entity: "Application", id });
     return application;
   }
 

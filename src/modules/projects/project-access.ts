@@ -11,10 +11,18 @@ export function enterpriseScope(ctx: RequestContext): string | null {
   return user.role === "ENTERPRISE" ? (user.enterpriseId ?? "none") : null;
 }
 
-/** A project the caller may see, or NOT_FOUND (also for another enterprise's project). */
-export async function findVisibleProject(ctx: RequestContext, projectId: string): Promise<Project> {
+/**
+ * A project the caller may see, or NOT_FOUND (also for another enterprise's project). A record
+ * reached through its project passes itself as `asked`, so the answer names it, not the project.
+ */
+export async function findVisibleProject(ctx: RequestContext, projectId: string, asked = { entity: "Project", id: projectId }): Promise<Project> {
   const project = await ctx.repo(Project).findOneBy({ id: projectId });
-  const scope = enterpriseScope(ctx);
-  if (!project || (scope !== null && project.enterpriseId !== scope)) throw notFound("Project", projectId);
+  if (!project || !isVisibleProject(ctx, project)) throw notFound(asked.entity, asked.id);
   return project;
+}
+
+/** Whether the caller may see the project: everyone but an ENTERPRISE user, who sees its own. */
+export function isVisibleProject(ctx: RequestContext, project: Pick<Project, "enterpriseId">): boolean {
+  const scope = enterpriseScope(ctx);
+  return scope === null || project.enterpriseId === scope;
 }

@@ -69,9 +69,8 @@ export async function checkSla(ctx: RequestContext): Promise<SlaCheckResult> {
     for (const candidate of await sweep.candidates(ctx, now)) {
       const won = await ctx.transaction(async (tx) => {
         if (!(await sweep.claim(tx, candidate, now))) return false;
-        const ticket = await tx.repo(ServiceTicket).findOneByOrFail({ id: candidate.id });
-        const project = await tx.repo(Project).findOneByOrFail({ id: ticket.projectId });
-        await appendTimeline(tx, ticket, project.enterpriseId, { ...sweep.entry(ticket), actorId: null, at: now });
+        const project = await tx.repo(Project).findOneByOrFail({ id: candidate.projectId });
+        const { ticket } = await appendTimeline(tx, candidate, project.enterpriseId, { ...sweep.entry(candidate), actorId: null, at: now });
         await recordAudit(tx, { action: sweep.action, entityType: "ServiceTicket", entityId: ticket.id, before: candidate, after: ticket });
         return true;
       });

@@ -8,19 +8,20 @@ import { announceUrgent } from "./urgent.events";
  * Appends an entry to a ticket's timeline inside the caller's transaction. The ticket's
  * event_count is incremented first (an UPDATE, so concurrent entries on one ticket queue on its
  * row lock) and gives the entry's sequence number; UNIQUE (ticket_id, seq) backs it up. EMERGENCY
- * tickets announce the entry on URGENT_REQUESTS after commit.
+ * tickets announce the entry on URGENT_REQUESTS after commit. Returns the entry and the ticket as
+ * it now is (the caller's answer).
  */
 export async function appendTimeline(
   tx: RequestContext,
   ticket: Pick<ServiceTicket, "id" | "projectId" | "stage">,
   enterpriseId: string,
   entry: Partial<TicketEvent> & { type: TicketEventType },
-): Promise<TicketEvent> {
+): Promise<{ event: TicketEvent; ticket: ServiceTicket }> {
   await tx.repo(ServiceTicket).increment({ id: ticket.id }, "eventCount", 1);
-  const { eventCount } = await tx.repo(ServiceTicket).findOneOrFail({ select: { id: true, eventCount: true }, where: { id: ticket.id } });
+  const current = await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
   const event = tx.repo(TicketEvent).create({
     ticketId: ticket.id,
-    seq: eventCount,
+    seq: current.eventCount,
     actorId: tx.user?.id ?? null,
     at: tx.clock.now(),
     fromStatus: null,
@@ -33,5 +34,5 @@ export async function appendTimeline(
   });
   await tx.repo(TicketEvent).insert(event);
   announceUrgent(tx, ticket, enterpriseId, event);
-  return event;
+  return { event, ticket: current };
 }

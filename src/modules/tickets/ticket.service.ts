@@ -89,9 +89,9 @@ export class TicketService {
       });
       await tx.repo(ServiceTicket).insert(ticket);
       for (const departmentId of departmentIds) await tx.repo(TicketDepartment).insert(tx.repo(TicketDepartment).create({ ticketId: ticket.id, departmentId }));
-      await appendTimeline(tx, ticket, project.enterpriseId, { type: "OPENED", toStatus: "OPEN", toStage: ticket.stage, assigneeId, body: null });
+      const { ticket: opened } = await appendTimeline(tx, ticket, project.enterpriseId, { type: "OPENED", toStatus: "OPEN", toStage: ticket.stage, assigneeId, body: null });
       await recordAudit(tx, { action: "ticket.open", entityType: "ServiceTicket", entityId: ticket.id, after: { ...ticket, departmentIds } });
-      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+      return opened;
     });
   }
 
@@ -131,10 +131,10 @@ export class TicketService {
         const current = await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
         throw invalidTransition("ServiceTicket", current.status, to);
       }
-      await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type, fromStatus: ticket.status, toStatus: to, body: input.note ?? null });
+      const { ticket: current } = await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type, fromStatus: ticket.status, toStatus: to, body: input.note ?? null });
       const { project: _project, ...before } = ticket;
       await recordAudit(tx, { action: `ticket.${type.toLowerCase()}`, entityType: "ServiceTicket", entityId: ticket.id, before, after: { ...before, ...changes } });
-      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+      return current;
     });
   }
 
@@ -168,9 +168,9 @@ export class TicketService {
     return ctx.transaction(async (tx) => {
       const ticket = await findVisibleTicket(tx, input.ticketId);
       assertAction(ticket, "COMMENTED");
-      const entry = await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "COMMENTED", body: input.body });
+      const { event: entry, ticket: after } = await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "COMMENTED", body: input.body });
       await recordAudit(tx, { action: "ticket.comment", entityType: "ServiceTicket", entityId: ticket.id, after: { ticketEventId: entry.id, body: input.body } });
-      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+      return after;
     });
   }
 
@@ -187,10 +187,10 @@ export class TicketService {
       await this.checkAssignee(tx, ticket.projectId, input.assigneeId);
       const result = await tx.repo(ServiceTicket).update({ id: ticket.id, status: ticket.status }, { assigneeId: input.assigneeId });
       if (!result.affected) throw invalidTransition("ServiceTicket", (await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id })).status, "REASSIGNED");
-      await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "REASSIGNED", assigneeId: input.assigneeId, body: input.reason ?? null });
+      const { ticket: current } = await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "REASSIGNED", assigneeId: input.assigneeId, body: input.reason ?? null });
       const { project: _project, ...before } = ticket;
       await recordAudit(tx, { action: "ticket.reassign", entityType: "ServiceTicket", entityId: ticket.id, before, after: { ...before, assigneeId: input.assigneeId } });
-      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+      return current;
     });
   }
 
@@ -226,10 +226,10 @@ export class TicketService {
       }
       for (const departmentId of toAdd) await tx.repo(TicketDepartment).insert(tx.repo(TicketDepartment).create({ ticketId: ticket.id, departmentId }));
       const escalated = Object.assign(new ServiceTicket(), { ...ticket, ...changes });
-      await appendTimeline(tx, escalated, ticket.project.enterpriseId, { type: "ESCALATED", fromStage: ticket.stage, toStage: input.toStage, body: input.reason });
+      const { ticket: current } = await appendTimeline(tx, escalated, ticket.project.enterpriseId, { type: "ESCALATED", fromStage: ticket.stage, toStage: input.toStage, body: input.reason });
       const { project: _project, ...before } = ticket;
       await recordAudit(tx, { action: "ticket.escalate", entityType: "ServiceTicket", entityId: ticket.id, before, after: { ...before, ...changes, addedDepartmentIds: toAdd } });
-      return tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
+      return current;
     });
   }
 }
