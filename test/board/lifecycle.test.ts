@@ -87,10 +87,15 @@ describe("the whole lifecycle", () => {
 
   test("verification as FAILED frees the claimant's slot; withdraw takes an OPEN task off", async () => {
     const task = await publishTask(server, admin.token);
-    await claim(server, other.token, task.id);
-    await server.gql(SUBMIT, { input: { taskId: task.id } }, other.token);
+    const before = await workload(other.id);
+    expect((await claim(server, other.token, task.id)).errors).toBeUndefined();
+    expect(await workload(other.id)).toBe(before + 1);
+    expect((await server.gql(SUBMIT, { input: { taskId: task.id } }, other.token)).errors).toBeUndefined();
+    expect(await workload(other.id)).toBe(before + 1); // a submitted task still holds the slot until verified
     const failed = await server.gql(VERIFY, { input: { taskId: task.id, fulfilled: false, comment: "未按期" } }, admin.token);
+    expect(failed.errors).toBeUndefined();
     expect(failed.data.verifyTask.status).toBe("FAILED");
+    expect(await workload(other.id)).toBe(before);
     const open = await publishTask(server, admin.token);
     const withdrawn = await server.gql(WITHDRAW, { input: { taskId: open.id, reason: "已合并" } }, admin.token);
     expect(withdrawn.data.withdrawTask).toMatchObject({ status: "WITHDRAWN" });
@@ -114,9 +119,12 @@ describe("the whole lifecycle", () => {
     const refused = await claim(server, other.token, task.id);
     expect(codeOf(refused)).toBe("TASK_ALREADY_CLAIMED");
     expect(refused.errors![0].extensions).toMatchObject({ claimantId: cadre.id, claimantName: "张伟" });
-    await server.gql(SUBMIT, { input: { taskId: task.id } }, cadre.token);
-    expect(refused.errors![0].extensions!.claimantId).toBe(cadre.id);
-    expect(codeOf(await claim(server, other.token, task.id))).toBe("TASK_ALREADY_CLAIMED");
+    expect((await server.gql(SUBMIT, { input: { taskId: task.id } }, cadre.token)).errors).toBeUndefined();
+    // once submitted the task is still held: a fresh claim is refused, naming the holder again
+    const refusedAgain = await claim(server, other.token, task.id);
+    expect(codeOf(refusedAgain)).toBe("TASK_ALREADY_CLAIMED");
+    expect(refusedAgain.errors![0].extensions).toMatchObject({ claimantId: cadre.id, claimantName: "张伟" });
+    expect(refusedAgain.data).toBeNull();
     await server.gql(VERIFY, { input: { taskId: task.id, fulfilled: true } }, admin.token);
   });
 });

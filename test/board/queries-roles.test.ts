@@ -1,6 +1,9 @@
-import { randomUUID } from "node:crypto";
+import { LessThan } from "typeorm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { BoardTask } from "../../src/modules/board/board-task.entity";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
+import { countStatements } from "../support/sql-count";
 import { CLAIM, PROGRESS, PUBLISH, RELEASE, REVIEW, SEND_BACK, SUBMIT, VERIFY, WITHDRAW, claim, publishTask, rows } from "./board-helpers";
 
 const BOARD = `query($first: Int, $after: String, $filter: TaskBoardFilter, $orderBy: TaskBoardOrder) {
@@ -38,16 +41,10 @@ beforeAll(async () => {
   admin = { token: a.token, id: a.user.id };
   const c = await server.user("CADRE");
   cadre = { token: c.token, id: c.user.id };
-  ownEnterprise = randomUUID();
-  const otherEnterprise = randomUUID();
-  for (const [i, id] of [ownEnterprise, otherEnterprise].entries()) {
-    await rows(server, "INSERT INTO enterprise (id, name, credit_code, legal_representative, contact) VALUES (?, ?, ?, ?, ?)", [id, `企业${i}`, `91441602MA4W8XX${i}0Q`, "x", "y"]);
-  }
-  ownProject = randomUUID();
-  otherProject = randomUUID();
-  for (const [i, [id, ent]] of [[ownProject, ownEnterprise], [otherProject, otherEnterprise]].entries()) {
-    await rows(server, "INSERT INTO project (id, code, name, enterprise_id, industry, total_investment) VALUES (?, ?, ?, ?, ?, ?)", [id, `2026-441602-39-01-00010${i}`, `项目${i}`, ent, "C3971", "1.00"]);
-  }
+  ownEnterprise = (await makeEnterprise(server, "企业0")).id;
+  const otherEnterprise = (await makeEnterprise(server, "企业1")).id;
+  ownProject = (await makeProject(server, ownEnterprise, { name: "项目0" })).id;
+  otherProject = (await makeProject(server, otherEnterprise, { name: "项目1" })).id;
   enterpriseToken = (await server.user("ENTERPRISE", { enterpriseId: ownEnterprise })).token;
 
   // 9 tasks: some sharing a due time, some sharing a publication time, so ties are broken by id.
@@ -98,6 +95,9 @@ describe("taskBoard", () => {
     expect(byClaimant.data.taskBoard.edges.map((e: any) => e.node.claimant.id)).toEqual([cadre.id]);
     const byCategory = await server.gql(BOARD, { filter: { category: "KEY_WORK", status: "OPEN" } }, cadre.token);
     expect(byCategory.data.taskBoard.edges.every((e: any) => e.node.category === "KEY_WORK" && e.node.status === "OPEN")).toBe(true);
+    const openKeyWork = (await rows(server, "SELECT id FROM board_task WHERE category = 'KEY_WORK' AND status = 'OPEN' ORDER BY due_at, id")).map((r) => r.id);
+    expect(openKeyWork).toHaveLength(3); // tasks 2, 5 and 8 of the nine
+    expect(byCategory.data.taskBoard.edges.map((e: any) => e.node.id)).toEqual(openKeyWork);
     expect(byCategory.data.taskBoard.totalCount).toBe(Number((await rows(server, "SELECT COUNT(*) AS n FROM board_task WHERE category = 'KEY_WORK' AND status = 'OPEN'"))[0].n));
     const byProject = await server.gql(BOARD, { filter: { projectId: ownProject } }, enterpriseToken);
     expect(byProject.data.taskBoard.edges.map((e: any) => e.node.project)).toEqual([{ id: ownProject }]);
@@ -105,6 +105,9 @@ describe("taskBoard", () => {
     const soon = await server.gql(BOARD, { filter: { dueBefore: cutoff } }, cadre.token);
     expect(soon.data.taskBoard.edges.every((e: any) => e.node.dueAt < cutoff)).toBe(true);
     expect(soon.data.taskBoard.totalCount).toBe(2);
+    const dueSoon = await server.app.services.dataSource.getRepository(BoardTask).find({ where: { dueAt: LessThan(new Date(cutoff)) }, order: { dueAt: "ASC", id: "ASC" } });
+    expect(dueSoon.map((t) => t.title)).toEqual(["工程 100%_完成", "任务 8"]); // due in 1 and 2 days
+    expect(soon.data.taskBoard.edges.map((e: any) => e.node.id)).toEqual(dueSoon.map((t) => t.id));
     const search = await server.gql(BOARD, { filter: { search: "100%_" } }, cadre.token);
     expect(search.data.taskBoard.edges.map((e: any) => e.node.title)).toEqual(["工程 100%_完成"]);
     const percent = await server.gql(BOARD, { filter: { search: "%" } }, cadre.token);
@@ -124,47 +127,54 @@ describe("taskBoard", () => {
   });
 
   test("a page of tasks with claimant, publisher, project and timeline actors costs a bounded number of SQL statements", async () => {
-    const ds = server.app.services.dataSource;
-    const runner = ds.createQueryRunner();
-    const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-    await runner.release();
-    const original = proto.query;
-    let count = 0;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      count++;
-      return original.apply(this, args);
-    };
-    try {
-      const query = `{ taskBoard(first: 20) { edges { node { id claimant { name } publishedBy { name } project { name } timeline { type actor { name } } } } } }`;
-      const response = await server.gql(query, {}, cadre.token);
+    // Claimants that only the longer page reaches (the tasks due last), so its users batch holds more ids.
+    const late = await rows(server, "SELECT id FROM board_task WHERE status = 'OPEN' ORDER BY due_at DESC, id DESC LIMIT 2");
+    expect(late).toHaveLength(2);
+    const claimants: string[] = [];
+    for (const { id } of late) {
+      claimants.push((await server.user("CADRE")).token);
+      expect((await claim(server, claimants.at(-1)!, id)).errors).toBeUndefined();
+    }
+    const total = Number((await rows(server, "SELECT COUNT(*) AS n FROM board_task"))[0].n);
+    expect(total).toBeGreaterThan(5);
+    const query = `query($n: Int) { taskBoard(first: $n) { edges { node { id claimant { name } publishedBy { name } project { name } timeline { type actor { name } } } } } }`;
+    const page = async (n: number) => {
+      const { result: response, statements } = await countStatements(server, () => server.gql(query, { n }, cadre.token));
       expect(response.errors).toBeUndefined();
-      expect(response.data.taskBoard.edges.length).toBeGreaterThan(5);
-      // auth user, page, users (claimants + publishers + actors), projects, timelines, (users again for actors at most)
-      expect(count).toBeGreaterThanOrEqual(3);
-      expect(count).toBeLessThanOrEqual(7);
-    } finally {
-      proto.query = original;
+      const nodes = response.data.taskBoard.edges.map((e: any) => e.node);
+      expect(nodes).toHaveLength(Math.min(n, total));
+      for (const node of nodes) {
+        expect(node.publishedBy.name).toBeTruthy();
+        expect(node.timeline.length).toBeGreaterThan(0);
+        expect(node.timeline.every((event: any) => event.actor?.name)).toBe(true);
+      }
+      return { nodes, statements: statements.length };
+    };
+    const small = await page(5);
+    const large = await page(20);
+    // the longer page reaches more claimants than the short one, in the same statements
+    const claimantsOf = (nodes: any[]) => new Set(nodes.map((node) => node.claimant?.name).filter(Boolean)).size;
+    expect(claimantsOf(large.nodes)).toBeGreaterThan(claimantsOf(small.nodes));
+    expect(large.nodes.filter((node: any) => node.project).length).toBeGreaterThan(0);
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeGreaterThanOrEqual(3);
+    // auth user, page, users (claimants + publishers + actors), projects, timelines, (users again for actors at most)
+    expect(large.statements).toBeLessThanOrEqual(7);
+    // back to OPEN: the later tests (the index one reads MariaDB's plan for status = 'OPEN') find the board as before
+    for (const [i, { id }] of late.entries()) {
+      expect((await server.gql(RELEASE, { input: { taskId: id, reason: "test cleanup" } }, claimants[i])).errors).toBeUndefined();
     }
   });
 
   test("the page query filtered by status uses the (status, due_at, id) index", async () => {
     const ds = server.app.services.dataSource;
-    const runner = ds.createQueryRunner();
-    const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-    await runner.release();
-    const original = proto.query;
-    const seen: Array<[string, unknown[]]> = [];
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      seen.push([String(args[0]), (args[1] as unknown[]) ?? []]);
-      return original.apply(this, args);
-    };
-    try {
-      expect((await server.gql(BOARD, { first: 5, filter: { status: "OPEN" } }, cadre.token)).errors).toBeUndefined();
-    } finally {
-      proto.query = original;
-    }
-    const [sql, params] = seen.find(([q]) => /board_task/.test(q) && /ORDER BY/.test(q) && /LIMIT/.test(q))!;
+    const { result, statements, parameters } = await countStatements(server, () => server.gql(BOARD, { first: 5, filter: { status: "OPEN" } }, cadre.token));
+    expect(result.errors).toBeUndefined();
+    const page = statements.findIndex((q) => /board_task/.test(q) && /ORDER BY/.test(q) && /LIMIT/.test(q));
+    const [sql, params] = [statements[page], parameters[page]];
     if (server.app.services.dialect === "mariadb") {
+      // fresh statistics: on a table this small, stale row estimates can tip the plan to a scan
+      await ds.query("ANALYZE TABLE board_task");
       const plan = await ds.query(`EXPLAIN ${sql}`, params);
       expect(plan[0].key).toBe("IDX_board_task_status_due");
     } else {

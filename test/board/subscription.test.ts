@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { makeEnterprise, makeProject } from "../support/fixtures";
 import { codeOf, startTestServer, subscribe, type TestServer } from "../support/server";
 import { claim, publishTask, rows } from "./board-helpers";
 
@@ -54,12 +54,8 @@ test("a subscriber receives a claim made by another client over HTTP, after it c
 });
 
 test("a subscriber does not receive events its filter excludes (category, project)", async () => {
-  const enterpriseId = randomUUID();
-  await rows(server, "INSERT INTO enterprise (id, name, credit_code, legal_representative, contact) VALUES (?, ?, ?, ?, ?)", [enterpriseId, "聚芯源", "91441602MA4W4JXY4C", "赵", "0762"]);
-  const projectIds = [randomUUID(), randomUUID()];
-  for (const [i, id] of projectIds.entries()) {
-    await rows(server, "INSERT INTO project (id, code, name, enterprise_id, industry, total_investment) VALUES (?, ?, ?, ?, ?, ?)", [id, `2026-441602-39-01-00000${i}`, `项目 ${i}`, enterpriseId, "C3971", "1000.00"]);
-  }
+  const enterpriseId = (await makeEnterprise(server, "聚芯源")).id;
+  const projectIds = [(await makeProject(server, enterpriseId, { name: "项目 0" })).id, (await makeProject(server, enterpriseId, { name: "项目 1" })).id];
   const watcher = await server.user("CADRE");
   const byCategory = subscribe(server.ws(watcher.token), CHANGED, { filter: { category: "KEY_REFORM" } });
   const byProject = subscribe(server.ws(watcher.token), CHANGED, { filter: { projectId: projectIds[0] } });
@@ -116,12 +112,9 @@ test("the live board needs a signed-in user", async () => {
 });
 
 test("an enterprise user may not follow another enterprise's project; its tasks show no project to them", async () => {
-  const [mine, theirs] = [randomUUID(), randomUUID()];
-  for (const [i, id] of [mine, theirs].entries()) {
-    await rows(server, "INSERT INTO enterprise (id, name, credit_code, legal_representative, contact) VALUES (?, ?, ?, ?, ?)", [id, `企业${i}`, `91441602MA4W9XX${i}0Q`, "x", "y"]);
-  }
-  const theirProject = randomUUID();
-  await rows(server, "INSERT INTO project (id, code, name, enterprise_id, industry, total_investment) VALUES (?, ?, ?, ?, ?, ?)", [theirProject, "2026-441602-39-01-000099", "他人项目", theirs, "C3971", "1.00"]);
+  const mine = (await makeEnterprise(server, "企业0")).id;
+  const theirs = (await makeEnterprise(server, "企业1")).id;
+  const theirProject = (await makeProject(server, theirs, { name: "他人项目" })).id;
   const viewer = await server.user("ENTERPRISE", { enterpriseId: mine });
   const sub = subscribe(server.ws(viewer.token), CHANGED, { filter: { projectId: theirProject } });
   await sub.next(1, 3000).catch(() => undefined);

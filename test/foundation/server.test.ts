@@ -74,6 +74,23 @@ describe("HTTP", () => {
     try {
       const res = await prod.gql("{ me { id } }", {}, "garbage");
       expect(res.errors![0].extensions!.stacktrace).toBeUndefined();
+      // A real internal failure: the resolver's SELECT hits a table that is no longer there. Renaming
+      // (not dropping) it works on both databases whatever references it (team_member and
+      // service_ticket_department have foreign keys to department, which MariaDB would not let DROP).
+      const { token } = await prod.user("CADRE");
+      const before = await prod.gql("{ departments { code } }", {}, token);
+      expect(before.errors).toBeUndefined();
+      expect(before.data.departments.length).toBeGreaterThan(0);
+      await prod.app.services.dataSource.query("ALTER TABLE department RENAME TO department_gone");
+      const failed = await prod.gql("{ departments { code } }", {}, token);
+      expect(failed.errors).toEqual([
+        { message: "Internal server error", locations: [{ line: 1, column: 3 }], path: ["departments"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      ]);
+      expect(failed.data ?? null).toBeNull();
+      const body = JSON.stringify(failed);
+      expect(body).not.toMatch(/department_gone|department`|"department"|sort_order|select|from |sqlite|no such table|doesn't exist|stack|\.ts:\d/i);
+      expect(body).not.toMatch(/\bER_[A-Z]/); // a MariaDB driver error code
+      if (prod.databaseUrl) expect(body).not.toContain(new URL(prod.databaseUrl).pathname.slice(1));
       const introspection = await prod.gql("{ __schema { queryType { name } } }");
       expect(introspection.errors![0].message).toMatch(/introspection/i);
     } finally {

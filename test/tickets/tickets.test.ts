@@ -144,21 +144,34 @@ describe("lifecycle", () => {
       CLOSED: [],
     };
     const path = [ACK, START, RESOLVE, CLOSE];
+    const ds = server.app.services.dataSource;
+    const snapshot = async (ticketId: string) => ({
+      ticket: await ds.getRepository(ServiceTicket).findOneByOrFail({ id: ticketId }),
+      events: await ds.getRepository(TicketEvent).countBy({ ticketId }),
+      audits: await ds.getRepository(AuditEntry).countBy({ entityType: "ServiceTicket", entityId: ticketId }),
+    });
     for (const [depth, status] of ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS", "RESOLVED", "CLOSED"].entries()) {
       const ticket = await open("GUIDANCE");
       for (const doc of path.slice(0, depth)) {
         const r = await server.gql(doc, { input: { ticketId: ticket.id } }, doc === CLOSE ? team.owner.token : admin);
         expect(r.errors).toBeUndefined();
       }
+      const before = await snapshot(ticket.id);
+      expect(before.events).toBe(1 + depth); // OPENED and one per step
+      expect(before.audits).toBe(1 + depth);
+      let refused = 0;
       for (const [name, action] of Object.entries(actions)) {
         if (allowed[status].includes(name)) continue;
         const r = await server.gql(action.doc, { input: { ticketId: ticket.id, ...action.extra } }, action.token());
         expect(codeOf(r), `${name} on ${status}`).toBe("INVALID_TRANSITION");
         expect(r.errors![0].extensions!.from).toBe(status);
+        refused += 1;
       }
-      const stored = await server.app.services.dataSource.getRepository(ServiceTicket).findOneByOrFail({ id: ticket.id });
-      expect(stored.status).toBe(status);
-      expect(stored.stage).toBe("GUIDANCE");
+      expect(refused).toBe(Object.keys(actions).length - allowed[status].length);
+      const after = await snapshot(ticket.id);
+      expect(after).toEqual(before);
+      expect(after.ticket.status).toBe(status);
+      expect(after.ticket.stage).toBe("GUIDANCE");
     }
   });
 
@@ -242,6 +255,7 @@ describe("concurrency", () => {
 describe("visibility and lists", () => {
   test("an enterprise sees its own projects' tickets only; another's answer NOT_FOUND; cadres see what they manage or serve on", async () => {
     const mine = await open("GUIDANCE");
+    const urgent = await open("EMERGENCY");
     const theirs = await server.gql(OPEN, { input: { projectId: other.project.id, stage: "GUIDANCE", title: "别家", description: "d" } }, other.owner.token);
     const theirsId = theirs.data.openServiceTicket.id;
 
@@ -268,9 +282,13 @@ describe("visibility and lists", () => {
 
     // Filters.
     expect(await ids(admin, { projectId: other.project.id })).toEqual([theirsId]);
-    for (const id of await ids(admin, { stage: "EMERGENCY" })) {
+    const emergency = await ids(admin, { stage: "EMERGENCY" });
+    for (const id of emergency) {
       expect((await server.gql(TICKET, { id }, admin)).data.ticket.stage).toBe("EMERGENCY");
     }
+    const storedEmergency = await server.app.services.dataSource.getRepository(ServiceTicket).findBy({ stage: "EMERGENCY" });
+    expect(emergency).toContain(urgent.id);
+    expect([...emergency].sort()).toEqual(storedEmergency.map((t) => t.id).sort());
     expect(await ids(admin, { status: "CLOSED", projectId: other.project.id })).toEqual([]);
     expect(await ids(admin, { assigneeId: other.manager.user.id })).toEqual([theirsId]);
 
