@@ -3,19 +3,32 @@ import { In, type ObjectLiteral } from "typeorm";
 import type { RequestContext } from "./context";
 
 /**
+ * When a batch is sent: `tick` (DataLoader's default) once the current promise jobs have run,
+ * which gathers the fields of one GraphQL response; `turn` at the end of this turn of the event
+ * loop, which also gathers callers that arrive on separate I/O callbacks, as the sign-ins of
+ * concurrent requests do (each after its own token check).
+ */
+export type BatchWindow = "tick" | "turn";
+const afterThisTurn = (send: () => void) => void setImmediate(send);
+
+/**
  * The request's loader of one entity by id: every module asking for users (or projects, …) in
  * one tick shares one batch, one query. No cache: a subscription keeps one context for its whole
  * life, and cached rows would go stale between its events.
  */
-export function loaderById<T extends ObjectLiteral & { id: string }>(ctx: RequestContext, entity: { new (): T; name: string }): DataLoader<string, T | null> {
-  return ctx.loader(`${entity.name}.byId`, () =>
+export function loaderById<T extends ObjectLiteral & { id: string }>(
+  ctx: RequestContext,
+  entity: { new (): T; name: string },
+  window: BatchWindow = "tick",
+): DataLoader<string, T | null> {
+  return ctx.loader(`${entity.name}.byId.${window}`, () =>
     new DataLoader<string, T | null>(
       async (ids) => {
         const rows = await ctx.repo(entity).findBy({ id: In([...new Set(ids)]) } as never);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       },
-      { cache: false },
+      { cache: false, ...(window === "turn" && { batchScheduleFn: afterThisTurn }) },
     ),
   );
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vit
 import { AuditEntry } from "../../src/core/audit";
 import { LoginFailure, User } from "../../src/modules/accounts/user.entity";
 import { codeOf, startTestServer, TEST_PASSWORD, type TestServer } from "../support/server";
+import { countStatements } from "../support/sql-count";
 
 let server: TestServer;
 let admin: { user: User; token: string };
@@ -60,6 +61,18 @@ describe("login and me", () => {
     const res = await server.gql(ME, {}, token);
     expect(codeOf(res)).toBe("UNAUTHENTICATED");
     expect(res.errors![0].message).toMatch(/expired/i);
+  });
+
+  test("a burst of signed-in requests reads its callers in a few batched statements, each caller afresh", async () => {
+    const callers = await Promise.all(Array.from({ length: 30 }, (_, i) => server.user("CADRE", { username: `burst.${i}` })));
+    const burst = () => Promise.all(callers.map((caller) => server.gql("{ __typename }", {}, caller.token)));
+    await burst(); // each token's signature is checked once; later requests only check its expiry
+    const { result, statements, parameters } = await countStatements(server, burst);
+    expect(result.map((res) => res.errors)).toEqual(callers.map(() => undefined));
+    // every caller is read from the database on every request (a deactivated account stops at once) …
+    expect(new Set(parameters.flat())).toEqual(new Set(callers.map((caller) => caller.user.id)));
+    // … but the requests arriving in one turn of the event loop share a statement
+    expect(statements.length).toBeLessThan(10);
   });
 
   test("a deactivated user's token stops working at once", async () => {

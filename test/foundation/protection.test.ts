@@ -44,6 +44,22 @@ test("a query costing more than the limit is refused with QUERY_TOO_COMPLEX; lis
   expect(await counts()).toEqual(before);
 });
 
+test("one query text costs what its variables ask for, each time it is sent", async () => {
+  const USERS = `query Users($first: Int, $after: String) { a: users(first: $first, after: $after) { edges { node { username name role } } } b: users(first: 100) { edges { node { username } } } }`;
+  // b alone costs 1 + 100 × 3 = 301; a costs 1 + first × 5 (its `first` defaults to 20 when absent)
+  for (let round = 0; round < 2; round++) {
+    expect((await server.gql(USERS, { first: 10 }, adminToken)).errors).toBeUndefined();
+    const costly = await server.gql(USERS, { first: 100 }, adminToken);
+    expect(codeOf(costly)).toBe("QUERY_TOO_COMPLEX");
+    expect(costly.errors![0].extensions!.cost).toBe(301 + 1 + 100 * 5);
+    expect((await server.gql(USERS, {}, adminToken)).errors).toBeUndefined();
+    const absent = await server.gql(USERS, {}, adminToken);
+    expect(absent.errors).toBeUndefined();
+  }
+  const badVariable = await server.gql(USERS, { first: "ten" }, adminToken);
+  expect(codeOf(badVariable)).toBe("BAD_USER_INPUT");
+});
+
 test("a batch with more operations than allowed is refused whole; a small batch runs", async () => {
   const op = { query: "{ __typename }" };
   const small = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([op, op]) });

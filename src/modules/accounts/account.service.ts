@@ -18,12 +18,13 @@ export function toAuthUser(user: User): AuthUser {
 export class AccountService {
   /**
    * The caller behind a verified token; a deleted or deactivated user is not signed in. Read
-   * through the context's loader, so a server that keeps one context for sign-ins answers a
-   * burst of requests with one query (nothing is cached: each request reads the user afresh).
+   * through the context's loader, batched per turn of the event loop, so a server that keeps one
+   * context for sign-ins answers a burst of requests with one query per turn (nothing is cached:
+   * each request reads the user afresh).
    */
   async authenticate(ctx: RequestContext, token: string): Promise<AuthUser> {
     const userId = await ctx.app.tokens.verify(token);
-    const user = await loaderById(ctx, User).load(userId);
+    const user = await loaderById(ctx, User, "turn").load(userId);
     if (!user || !user.active) throw unauthenticated("This account no longer signs in");
     return toAuthUser(user);
   }
