@@ -132,6 +132,38 @@ describe("projects", () => {
     expect(cleared.data.updateProject).toEqual({ constructionStartOn: "2025-11-30", landContractOn: null });
   });
 
+  test("trial production cannot be written by createProject or updateProject, only recorded with its acceptance check", async () => {
+    const e = await createEnterprise(server, admin);
+    const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08", landContractOn: "2025-12-01" });
+    const before = await auditOf(server, admin, "Project", p.id);
+    const update = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { id } }`, { input: { id: p.id, trialProductionOn: "2026-02-01" } }, admin);
+    expect(codeOf(update)).toBe("BAD_USER_INPUT");
+    expect(update.errors![0].message).toContain("trialProductionOn");
+    const create = await server.gql(
+      `mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      { input: { code: "2026-441602-39-01-990002", name: "试产项目", enterpriseId: e.id, industry: "C3971", totalInvestment: "1.00", trialProductionOn: "2026-02-01" } },
+      admin,
+    );
+    expect(codeOf(create)).toBe("BAD_USER_INPUT");
+    expect(await auditOf(server, admin, "Project", p.id)).toHaveLength(before.length);
+    const stored = await server.app.services.dataSource.getRepository(Project).findOneByOrFail({ id: p.id });
+    expect(stored.trialProductionOn).toBeNull();
+    expect(await server.app.services.dataSource.getRepository(Project).countBy({ code: "2026-441602-39-01-990002" })).toBe(0);
+    // the one way in checks the parts trial production uses: none exist yet
+    const recorded = await server.gql(
+      `mutation($input: RecordProjectMilestoneInput!) { recordProjectMilestone(input: $input) { id } }`,
+      { input: { projectId: p.id, milestone: "PRE_ACCEPTANCE", on: "2026-01-20" } },
+      admin,
+    );
+    expect(recorded.errors).toBeUndefined();
+    const trial = await server.gql(
+      `mutation($input: RecordProjectMilestoneInput!) { recordProjectMilestone(input: $input) { id } }`,
+      { input: { projectId: p.id, milestone: "TRIAL_PRODUCTION", on: "2026-02-01" } },
+      admin,
+    );
+    expect(codeOf(trial)).toBe("DEPENDENCY_NOT_MET");
+  });
+
   test("milestones, stage and details are edited by ADMIN and audited", async () => {
     const e = await createEnterprise(server, admin);
     const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08" });

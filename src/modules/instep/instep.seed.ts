@@ -25,7 +25,7 @@ type PlannedItem = { kind: ApprovalKind; submittedOn: string; approvedOn: string
  * - at completion, one shared survey and joint acceptance, completion filing and property
  *   registration submitted together, registration approved on the certificate day;
  * - at pre-acceptance, the production buildings accepted one by one and trial production
- *   approved on its day.
+ *   approved on its day (for a project in production without one, 5 working days later).
  * Items are SUBMITTED or NOT_STARTED where their days are after today.
  * Projects past PRE_LANDING without a land contract get the story's milestones: start 12
  * working days after the land contract (48 earlier than the 60-day baseline); the first such
@@ -48,6 +48,8 @@ export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userI
     let plan: MilestoneDates;
     try {
       plan = project.landContractOn ? { ...project } : storyMilestoneDates(calendar, project, filled);
+      // Trial production is recorded only here (the project seeder cannot: its parts come below).
+      if (plan.preAcceptanceOn && project.stage === "IN_PRODUCTION") plan.trialProductionOn ??= calendar.addWorkingDays(plan.preAcceptanceOn, 5);
       calendar.addWorkingDays(plan.landContractOn!, 12);
     } catch (error) {
       // A milestone in a year the calendar does not know: leave this project as it is.

@@ -11,6 +11,11 @@ const INDUSTRY_PATTERN = /^[A-T]\d{2,4}$/;
 const INDUSTRY_MESSAGE = "industry must be a GB/T 4754 industry code such as C3971 (section letter, then 2-4 digits)";
 const NON_NEGATIVE = /^\d/;
 
+/**
+ * The milestones a project is created or edited with. Trial production is not one of them:
+ * recordProjectMilestone records it, after checking that the parts it uses were accepted
+ * (预验同步试产), so no other path can skip that check.
+ */
 @InputType()
 class ProjectMilestoneFields {
   @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() signedOn?: string | null;
@@ -19,10 +24,9 @@ class ProjectMilestoneFields {
   @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() completionOn?: string | null;
   @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() certificateOn?: string | null;
   @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() preAcceptanceOn?: string | null;
-  @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() trialProductionOn?: string | null;
 }
 
-@InputType()
+@InputType({ description: "A new project, with the milestones it already has (trial production is recorded with recordProjectMilestone)." })
 export class CreateProjectInput extends ProjectMilestoneFields {
   @Field({ description: "投资项目统一代码 YYYY-RRRRRR-BB-CC-NNNNNN; unique." })
   @Matches(PROJECT_CODE_PATTERN, { message: CODE_MESSAGE })
@@ -55,7 +59,7 @@ export class CreateProjectInput extends ProjectMilestoneFields {
   stage?: ProjectStage;
 }
 
-@InputType()
+@InputType({ description: "Changes to a project; omitted fields stay. Trial production is recorded with recordProjectMilestone." })
 export class UpdateProjectInput extends ProjectMilestoneFields {
   @Field(() => ID)
   @Length(1, 36)
