@@ -5,6 +5,7 @@ import { Board1764200003000 } from "./1764200003000-Board";
 import { TeamsTickets1764200004000 } from "./1764200004000-TeamsTickets";
 import { InStep1764200005000 } from "./1764200005000-InStep";
 import { Supervision1764200006000 } from "./1764200006000-Supervision";
+import { LoginFailureRetention1764200007000 } from "./1764200007000-LoginFailureRetention";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -15,4 +16,5 @@ export const migrations: Function[] = [
   TeamsTickets1764200004000,
   InStep1764200005000,
   Supervision1764200006000,
+  LoginFailureRetention1764200007000,
 ];

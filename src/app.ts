@@ -7,6 +7,7 @@ import { systemClock, type Clock } from "./core/clock";
 import { RequestContext, type AppServices } from "./core/context";
 import { startPeriodic } from "./core/periodic";
 import { sweepService } from "./modules/supervision/sweep.service";
+import { accountService } from "./modules/accounts/account.service";
 import { createDataSource, dialectOf } from "./core/db";
 import { createSerializer, runDirectly } from "./core/mutex";
 import { createLogger, Metrics } from "./core/observability";
@@ -82,6 +83,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       stopJobs.push(
         startPeriodic(services, "deadline", config.sweepIntervalMs, () => sweepService.run(RequestContext.system(services))),
         startPeriodic(services, "sla", config.slaCheckIntervalMs, () => checkSla(RequestContext.system(services))),
+        // on the sweep's interval: an index range delete, usually of nothing
+        startPeriodic(services, "login-failure-retention", config.sweepIntervalMs, () => accountService.pruneLoginFailures(RequestContext.system(services))),
       );
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;

@@ -82,6 +82,27 @@ describe("login and me", () => {
   });
 });
 
+test("failed sign-ins are kept as a security log for their retention, then the server's periodic job deletes them", async () => {
+  const other = await startTestServer({ config: { sweepIntervalMs: 50, loginFailureRetentionDays: 180 } });
+  try {
+    const failures = other.app.services.dataSource.getRepository(LoginFailure);
+    const now = other.clock.now().getTime();
+    const days = (n: number) => new Date(now - n * 86_400_000);
+    await failures.insert([
+      failures.create({ username: "old.guess", clientAddress: "10.0.0.9", attemptedAt: days(181) }),
+      failures.create({ username: "kept.guess", clientAddress: "10.0.0.9", attemptedAt: days(179) }),
+    ]);
+    expect(codeOf(await other.gql(LOGIN, { input: { username: "fresh.guess", password: "wrong-password" } }))).toBe("UNAUTHENTICATED");
+    const deadline = Date.now() + 5_000;
+    while ((await failures.countBy({ username: "old.guess" })) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect((await failures.find({ order: { attemptedAt: "ASC" } })).map((f) => f.username)).toEqual(["kept.guess", "fresh.guess"]);
+    const metrics = await (await fetch(other.url.replace(/graphql$/, "metrics"))).text();
+    expect(metrics).toMatch(/sweep_runs_total\{sweep="login-failure-retention",outcome="ok"\} [1-9]/);
+  } finally {
+    await other.stop();
+  }
+});
+
 test("repeated failures lock the username for the window, then it opens again", async () => {
   const victim = await server.user("CADRE", { username: "locked.user" });
   for (let i = 0; i < 3; i++) {

@@ -1,4 +1,4 @@
-import { MoreThan } from "typeorm";
+import { LessThan, MoreThan } from "typeorm";
 import { type AuthUser, decoyPasswordHash, hashPassword, verifyPassword } from "../../core/auth";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
@@ -27,6 +27,16 @@ export class AccountService {
     const user = await loaderById(ctx, User, "turn").load(userId);
     if (!user || !user.active) throw unauthenticated("This account no longer signs in");
     return toAuthUser(user);
+  }
+
+  /**
+   * Deletes failed sign-ins past their retention (LOGIN_FAILURE_RETENTION_DAYS); they are read
+   * only within the lockout window. How many went.
+   */
+  async pruneLoginFailures(ctx: RequestContext): Promise<number> {
+    const cutoff = new Date(ctx.clock.now().getTime() - ctx.app.config.loginFailureRetentionDays * 86_400_000);
+    const result = await ctx.repo(LoginFailure).delete({ attemptedAt: LessThan(cutoff) });
+    return result.affected ?? 0;
   }
 
   /**

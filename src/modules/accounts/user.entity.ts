@@ -56,10 +56,14 @@ export class User extends BaseEntity {
   declare createdAt: Date;
 }
 
-/** One failed sign-in, kept for the lockout window (per username and per client address). */
+/**
+ * One failed sign-in: counted for the lockout window (per username and per client address) and
+ * kept as a security log for LOGIN_FAILURE_RETENTION_DAYS, then deleted.
+ */
 @Entity("login_failure")
 @Index("IDX_login_failure_username", ["username", "attemptedAt"])
 @Index("IDX_login_failure_address", ["clientAddress", "attemptedAt"])
+@Index("IDX_login_failure_attempted", ["attemptedAt"])
 export class LoginFailure extends BaseEntity {
   @Column({ type: "varchar", length: 64 })
   username: string;
