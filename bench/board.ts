@@ -1,9 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import mysql from "mysql2/promise";
-import {
-  assignManagers, autocannon, boardQuery, freshDatabase, gql, hasManager, insertProjects, insertTasks, insertUsers, progress, run, startApp,
-} from "./support";
+import { autocannon, boardQuery, gql, loadBoard, progress, run } from "./support";
 
 /**
  * bench:board — `taskBoard(first: 50)` with claimant, project (and project.manager when the
@@ -61,33 +59,21 @@ function rawServer(databaseUrl: string, withManager: boolean) {
 }
 
 run(async (cleanup) => {
-  const db = await freshDatabase("board");
-  cleanup.push(() => db.drop());
-  const { app, url, stop } = await startApp(db.url);
-  cleanup.push(stop);
-  const ds = app.services.dataSource;
-  const withManager = hasManager(app);
-  progress(`loading ${TASKS} tasks (manager field: ${withManager ? "yes" : "no, teams module not merged"})`);
-  const [admin] = await insertUsers(app, "ADMIN", 1);
-  const cadres = await insertUsers(app, "CADRE", 50);
-  const { projectIds } = await insertProjects(ds, 500);
-  if (withManager) await assignManagers(ds, projectIds.slice(0, 400), cadres.map((c) => c.id));
-  await insertTasks(ds, TASKS, { publisherId: admin.id, cadreIds: cadres.map((c) => c.id), projectIds });
-  await ds.query("ANALYZE TABLE board_task, `user`, project");
+  const { db, url, withManager, reader } = await loadBoard(cleanup, "board", TASKS);
+  const token = reader.token;
 
   const raw = rawServer(db.url, withManager);
   const rawUrl = await raw.listen();
   cleanup.push(() => raw.stop());
 
   const body = JSON.stringify({ query: boardQuery(withManager), variables: { first: PAGE } });
-  const reader = cadres[0].token;
-  const viaApp = await gql(url, boardQuery(withManager), { first: PAGE }, reader);
+  const viaApp = await gql(url, boardQuery(withManager), { first: PAGE }, token);
   const viaRaw = await gql(rawUrl, boardQuery(withManager), { first: PAGE });
   if (viaApp.errors || viaApp.data?.taskBoard?.edges?.length !== PAGE) throw new Error(`app answered ${JSON.stringify(viaApp).slice(0, 500)}`);
   if (JSON.stringify(viaApp.data) !== JSON.stringify(viaRaw.data)) throw new Error("the raw baseline does not write the same JSON as the app");
   progress("app and raw baseline answer the same JSON; warming up");
 
-  const headers = { authorization: `Bearer ${reader}` };
+  const headers = { authorization: `Bearer ${token}` };
   await autocannon(url, body, headers, { connections: CONNECTIONS, seconds: 2 });
   await autocannon(rawUrl, body, {}, { connections: CONNECTIONS, seconds: 2 });
   progress(`measuring the app for ${SECONDS} s`);

@@ -249,6 +249,27 @@ export async function insertTasks(
   return ids;
 }
 
+/**
+ * A fresh database with `tasks` board tasks (every third claimed), 50 cadres and 500 projects,
+ * 400 of them with a manager, analyzed; the real app serving it, and a cadre to read as.
+ */
+export async function loadBoard(cleanup: Array<() => Promise<unknown>>, label: string, tasks: number) {
+  const db = await freshDatabase(label);
+  cleanup.push(() => db.drop());
+  const { app, url, stop } = await startApp(db.url);
+  cleanup.push(stop);
+  const ds = app.services.dataSource;
+  const withManager = hasManager(app);
+  progress(`loading ${tasks} tasks (manager field: ${withManager ? "yes" : "no, teams module not merged"})`);
+  const [admin] = await insertUsers(app, "ADMIN", 1);
+  const cadres = await insertUsers(app, "CADRE", 50);
+  const { projectIds } = await insertProjects(ds, 500);
+  if (withManager) await assignManagers(ds, projectIds.slice(0, 400), cadres.map((c) => c.id));
+  await insertTasks(ds, tasks, { publisherId: admin.id, cadreIds: cadres.map((c) => c.id), projectIds });
+  await ds.query("ANALYZE TABLE board_task, `user`, project");
+  return { db, app, url, withManager, reader: cadres[0] };
+}
+
 /** The board page every benchmark reads: claimant, project (and its manager once the teams module is merged). */
 export function boardQuery(withManager: boolean): string {
   const project = withManager ? "project { name manager { name } }" : "project { name }";
