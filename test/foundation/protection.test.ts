@@ -58,6 +58,15 @@ test("one query text costs what its variables ask for, each time it is sent", as
   }
   const badVariable = await server.gql(USERS, { first: "ten" }, adminToken);
   expect(codeOf(badVariable)).toBe("BAD_USER_INPUT");
+  // a known estimate skips the estimator's own check of the variables: execution still refuses them
+  const CREATE = `mutation Create($input: CreateUserInput!) { createUser(input: $input) { id } }`;
+  const created = await server.gql(CREATE, { input: { username: "estimate.ok", password: "long-enough-pw", name: "x", role: "CADRE" } }, adminToken);
+  expect(created.errors).toBeUndefined();
+  const before = await counts();
+  const refused = await server.gql(CREATE, { input: { username: "estimate.bad", password: "long-enough-pw", name: "x", role: "NOBODY" } }, adminToken);
+  expect(refused.status).toBe(400);
+  expect(codeOf(refused)).toBe("BAD_USER_INPUT");
+  expect(await counts()).toEqual(before);
 });
 
 test("a batch with more operations than allowed is refused whole; a small batch runs", async () => {
