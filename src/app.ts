@@ -39,7 +39,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const log = options.log ?? (() => {});
   const dialect = dialectOf(config);
   const clock = options.clock ?? systemClock;
-  const tokens = new TokenService(resolveJwtSecret(config), config.jwtTtlSeconds, clock);
+  const tokens = new TokenService(() => resolveJwtSecret(config), config.jwtTtlSeconds, clock);
   const dataSource = createDataSource(config, { entities: allEntities, migrations });
   await dataSource.initialize();
   const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl, config.redisChannelPrefix);
@@ -75,6 +75,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     services,
     schema,
     async listen(port = config.port, host = config.host) {
+      await tokens.ready();
       server = await createHttpServer(services, schema);
       await new Promise<void>((resolve, reject) => {
         server!.http.once("error", reject);

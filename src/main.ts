@@ -1,11 +1,13 @@
 import "reflect-metadata";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
+import { resolveJwtSecret } from "./core/auth";
 import { DEMO_PASSWORD, DEMO_USERS } from "./modules/seed";
 
 /** Entry: config -> database -> schema -> server, and a graceful stop on SIGTERM/SIGINT. */
 async function main() {
   const config = loadConfig();
+  resolveJwtSecret(config); // a server signs tokens: without a secret it stops here, before touching the database
   const log = (message: string) => console.log(message);
   const app = await createApp(config, { log });
   const url = await app.listen();

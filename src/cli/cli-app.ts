@@ -2,11 +2,14 @@ import "reflect-metadata";
 import { createApp, type App } from "../app";
 import { loadConfig } from "../config";
 
-/** The app without a listening server, for one-off commands; migrations applied, never seeded. */
-export async function withApp(work: (app: App) => Promise<void>): Promise<void> {
-  const app = await createApp(loadConfig(process.env, { seedDemo: false }));
+/**
+ * The app without a listening server, for one-off commands; migrations applied, never seeded.
+ * It needs no JWT_SECRET: nothing here signs or checks a token.
+ */
+export async function withApp<T>(work: (app: App) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const app = await createApp(loadConfig(env, { seedDemo: false }));
   try {
-    await work(app);
+    return await work(app);
   } finally {
     await app.stop();
   }

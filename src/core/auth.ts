@@ -65,14 +65,25 @@ const TOKEN_EXPIRED = "Token expired: sign in again";
 /** Signs and checks session tokens (HS256 JWT) against the service clock. */
 export class TokenService {
   /** A CryptoKey imported once: given bytes or a KeyObject, jose imports the key again on every call. */
-  private readonly secret: Promise<CryptoKey>;
+  private key: Promise<CryptoKey> | undefined;
 
+  /**
+   * The secret is read on first use, so one-off commands that never sign or check a token (the
+   * sweep, create-admin) run without it; a server asks for it (`ready`) before it listens.
+   */
   constructor(
-    secret: Uint8Array,
+    private readonly readSecret: () => Uint8Array,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
-  ) {
-    this.secret = crypto.webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  ) {}
+
+  private get secret(): Promise<CryptoKey> {
+    return (this.key ??= crypto.webcrypto.subtle.importKey("raw", this.readSecret(), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]));
+  }
+
+  /** Rejects (ConfigError) when no secret is configured where one is required. */
+  async ready(): Promise<void> {
+    await this.secret;
   }
 
   async sign(user: Pick<AuthUser, "id" | "role">): Promise<{ token: string; expiresAt: Date }> {

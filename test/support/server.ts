@@ -25,7 +25,7 @@ export interface GraphQLResponse<T = any> {
 }
 
 /** A fresh, empty database for one test server: a temp SQLite dir, or a new MariaDB schema. */
-async function freshDatabase(): Promise<{ databaseUrl?: string; dataDir: string; drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<{ databaseUrl?: string; dataDir: string; drop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fast-approval-test-"));
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return { dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };

@@ -1,0 +1,31 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "vitest";
+import { createApp } from "../../src/app";
+import { withApp } from "../../src/cli/cli-app";
+import { loadConfig } from "../../src/config";
+import { RequestContext } from "../../src/core/context";
+import { sweepService } from "../../src/modules/supervision/sweep.service";
+import { freshDatabase } from "../support/server";
+
+test("one-off commands run without a signing secret; a server refuses to listen without one where it is required", async () => {
+  const database = await freshDatabase();
+  try {
+    const env = { NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: database.dataDir, ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) };
+    // what `npm run sweep` does: migrations applied, one sweep, nothing seeded
+    const report = await withApp((app) => sweepService.run(RequestContext.system(app.services)), env);
+    expect(report).toMatchObject({ overdueDeferredItems: 0, breachedClauses: 0, overdueFindings: 0, creditRecords: 0 });
+    // no secret was read, so none was made on the embedded database either
+    expect(fs.existsSync(path.join(database.dataDir, "jwt-secret"))).toBe(false);
+    if (database.databaseUrl) {
+      const app = await createApp(loadConfig(env));
+      try {
+        await expect(app.listen(0, "127.0.0.1")).rejects.toThrow("JWT_SECRET is required with DATABASE_URL");
+      } finally {
+        await app.stop();
+      }
+    }
+  } finally {
+    await database.drop();
+  }
+});
