@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import depthLimit from "graphql-depth-limit";
-import { GraphQLError, visit, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import { GraphQLError, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "./pagination";
 
@@ -22,34 +22,35 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
     );
 }
 
-/** A list field costs its page size times what each item costs; `first` defaults as pagination does. */
-const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
-  if (!("first" in args) && !("after" in args)) return undefined;
+/**
+ * A connection (any field taking `first`) costs its page size times what each item costs, with
+ * `first` defaulting as pagination does: asked without it, a page still holds 20.
+ */
+const pageSizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (!field.args.some((arg) => arg.name === "first")) return undefined;
   const first = typeof args.first === "number" ? args.first : DEFAULT_PAGE_SIZE;
   return 1 + Math.max(first, 1) * Math.max(childComplexity, 1);
 };
 
 /**
  * What an operation's cost depends on besides its document: the values (or absence) of the
- * variables given as `first`, and whether those given as `after` are present (the estimator
- * reads nothing else).
+ * variables given as `first` (the estimator reads no other argument) and of those any directive
+ * reads (`@include(if: $x)` and `@skip` decide which fields are counted at all).
  * Worked out once per parsed document (Apollo keeps one DocumentNode per query text).
  */
-const costInputsByDocument = new WeakMap<DocumentNode, { first: string[]; after: string[]; costs: Map<string, number> }>();
+const costInputsByDocument = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>();
 const COSTS_KEPT_PER_DOCUMENT = 64;
 
 function costInputs(document: DocumentNode) {
   let inputs = costInputsByDocument.get(document);
   if (!inputs) {
-    const first = new Set<string>();
-    const after = new Set<string>();
+    const names = new Set<string>();
+    const collect = (node: ArgumentNode) => void visit(node.value, { Variable: (variable) => void names.add(variable.name.value) });
     visit(document, {
-      Argument(argument) {
-        const names = argument.name.value === "first" ? first : argument.name.value === "after" ? after : null;
-        if (names) visit(argument.value, { Variable: (variable) => void names.add(variable.name.value) });
-      },
+      Argument: (argument) => void (argument.name.value === "first" && collect(argument)),
+      Directive: (directive) => void directive.arguments?.forEach(collect),
     });
-    inputs = { first: [...first], after: [...after], costs: new Map() };
+    inputs = { variables: [...names], costs: new Map() };
     costInputsByDocument.set(document, inputs);
   }
   return inputs;
@@ -64,11 +65,7 @@ function costInputs(document: DocumentNode) {
 export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
   const estimate = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): number => {
     const inputs = costInputs(document);
-    const key = JSON.stringify([
-      operationName ?? null,
-      inputs.first.map((name) => (variables && name in variables ? variables[name] : "absent")),
-      inputs.after.map((name) => variables?.[name] !== undefined),
-    ]);
+    const key = JSON.stringify([operationName ?? null, inputs.variables.map((name) => (variables && Object.hasOwn(variables, name) ? variables[name] : "absent"))]);
     const known = inputs.costs.get(key);
     if (known !== undefined) return known;
     let cost: number;

@@ -46,7 +46,7 @@ test("a query costing more than the limit is refused with QUERY_TOO_COMPLEX; lis
 
 test("one query text costs what its variables ask for, each time it is sent", async () => {
   const USERS = `query Users($first: Int, $after: String) { a: users(first: $first, after: $after) { edges { node { username name role } } } b: users(first: 100) { edges { node { username } } } }`;
-  // b alone costs 1 + 100 × 3 = 301; a costs 1 + first × 5 (its `first` defaults to 20 when absent)
+  // b alone costs 1 + 100 × 3 = 301; a costs 1 + first × 5 (its `first` defaults to 20 when absent: 101)
   for (let round = 0; round < 2; round++) {
     expect((await server.gql(USERS, { first: 10 }, adminToken)).errors).toBeUndefined();
     const costly = await server.gql(USERS, { first: 100 }, adminToken);
@@ -55,6 +55,17 @@ test("one query text costs what its variables ask for, each time it is sent", as
     expect((await server.gql(USERS, {}, adminToken)).errors).toBeUndefined();
     const absent = await server.gql(USERS, {}, adminToken);
     expect(absent.errors).toBeUndefined();
+  }
+  // asked without first, a connection is still a page of 20: five such lists cost 5 x (1 + 20 x 5) = 505
+  const pages = Array.from({ length: 5 }, (_, i) => `p${i}: users { edges { node { username name role } } }`).join(" ");
+  const unbounded = await server.gql(`{ ${pages} }`, {}, adminToken);
+  expect(codeOf(unbounded)).toBe("QUERY_TOO_COMPLEX");
+  expect(unbounded.errors![0].extensions!.cost).toBe(505);
+  // @include and @skip decide what is counted: a kept estimate never serves other directive values
+  const GUARDED = `query Guarded($all: Boolean!) { a: users(first: 100) @include(if: $all) { edges { node { username name role } } } b: users(first: 1) { edges { node { username } } } }`;
+  for (let round = 0; round < 2; round++) {
+    expect((await server.gql(GUARDED, { all: false }, adminToken)).errors).toBeUndefined();
+    expect(codeOf(await server.gql(GUARDED, { all: true }, adminToken))).toBe("QUERY_TOO_COMPLEX");
   }
   const badVariable = await server.gql(USERS, { first: "ten" }, adminToken);
   expect(codeOf(badVariable)).toBe("BAD_USER_INPUT");
