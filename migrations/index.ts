@@ -6,6 +6,7 @@ import { TeamsTickets1764200004000 } from "./1764200004000-TeamsTickets";
 import { InStep1764200005000 } from "./1764200005000-InStep";
 import { Supervision1764200006000 } from "./1764200006000-Supervision";
 import { LoginFailureRetention1764200007000 } from "./1764200007000-LoginFailureRetention";
+import { UserLastSignIn1764200008000 } from "./1764200008000-UserLastSignIn";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -17,4 +18,5 @@ export const migrations: Function[] = [
   InStep1764200005000,
   Supervision1764200006000,
   LoginFailureRetention1764200007000,
+  UserLastSignIn1764200008000,
 ];

@@ -19,7 +19,7 @@ export interface AppConfig {
   loginMaxFailures: number;
   loginWindowMinutes: number;
   loginMaxFailuresPerAddress: number;
-  /** Failed sign-ins are a security log: kept this long (网络安全法 art. 21: at least six months), then deleted. */
+  /** Failed sign-ins are a security log: kept this long (网络安全法 art. 21: at least six months, so 180 is also the least), then deleted. */
   loginFailureRetentionDays: number;
   introspection: boolean;
   /** Serve the GraphiQL IDE (bundled, no CDN) at GET /graphql for browsers. */
@@ -135,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 10, 1),
     loginWindowMinutes: int(env, "LOGIN_WINDOW_MINUTES", 15, 1),
     loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
-    loginFailureRetentionDays: int(env, "LOGIN_FAILURE_RETENTION_DAYS", 180, 1),
+    loginFailureRetentionDays: int(env, "LOGIN_FAILURE_RETENTION_DAYS", 180, 180),
     introspection: bool(env, "INTROSPECTION", !isProduction),
     graphiql: bool(env, "GRAPHIQL", !isProduction),
     startPreparationTargetWorkingDays: int(env, "START_PREPARATION_TARGET_WORKING_DAYS", 15, 1),

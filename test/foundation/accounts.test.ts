@@ -35,9 +35,9 @@ describe("login and me", () => {
     expect(codeOf(wrong)).toBe("UNAUTHENTICATED");
     expect(codeOf(unknown)).toBe("UNAUTHENTICATED");
     expect(wrong.errors![0].message).toBe(unknown.errors![0].message);
-    // a later success clears the failures of that username
+    // a later success keeps the failure as a log
     await server.gql(LOGIN, { input: { username: "cadre.one", password: TEST_PASSWORD } });
-    expect(await server.app.services.dataSource.getRepository(LoginFailure).countBy({ username: "cadre.one" })).toBe(0);
+    expect(await server.app.services.dataSource.getRepository(LoginFailure).countBy({ username: "cadre.one" })).toBe(1);
   });
 
   test("me without a token is UNAUTHENTICATED; a bad token is refused with 401, never treated as anonymous", async () => {
@@ -101,6 +101,21 @@ test("failed sign-ins are kept as a security log for their retention, then the s
   } finally {
     await other.stop();
   }
+});
+
+test("a successful sign-in stops counting the failures before it toward the lockout, and keeps them", async () => {
+  await server.user("CADRE", { username: "forgetful.user" });
+  const attempt = (password: string) => {
+    server.clock.advance(1000);
+    return server.gql(LOGIN, { input: { username: "forgetful.user", password } });
+  };
+  for (let i = 0; i < 2; i++) expect(codeOf(await attempt("wrong-password"))).toBe("UNAUTHENTICATED");
+  expect((await attempt(TEST_PASSWORD)).errors).toBeUndefined();
+  for (let i = 0; i < 2; i++) expect(codeOf(await attempt("wrong-password"))).toBe("UNAUTHENTICATED");
+  expect((await attempt(TEST_PASSWORD)).errors).toBeUndefined(); // two since the last success: under the limit of 3
+  for (let i = 0; i < 3; i++) expect(codeOf(await attempt("wrong-password"))).toBe("UNAUTHENTICATED");
+  expect(codeOf(await attempt(TEST_PASSWORD))).toBe("TOO_MANY_REQUESTS");
+  expect(await server.app.services.dataSource.getRepository(LoginFailure).countBy({ username: "forgetful.user" })).toBe(7);
 });
 
 test("repeated failures lock the username for the window, then it opens again", async () => {

@@ -40,15 +40,19 @@ export class AccountService {
   }
 
   /**
-   * Refuses a username with too many recent failures (and a client address with many more)
-   * before looking at the password, so guessing stays slow whatever the guess.
+   * Refuses a username with too many recent failures (since its last successful sign-in) and a
+   * client address with many more, before looking at the password, so guessing stays slow
+   * whatever the guess. Failures are kept as a log; a success only stops counting them.
    */
   async login(ctx: RequestContext, input: LoginInput): Promise<{ token: string; expiresAt: Date; user: User }> {
     const { config } = ctx.app;
-    const since = new Date(ctx.clock.now().getTime() - config.loginWindowMinutes * 60_000);
+    const now = ctx.clock.now();
+    const since = new Date(now.getTime() - config.loginWindowMinutes * 60_000);
     const failures = ctx.repo(LoginFailure);
+    const user = await ctx.repo(User).findOneBy({ username: input.username });
+    const countFrom = user?.lastSignedInAt && user.lastSignedInAt > since ? user.lastSignedInAt : since;
     const [byUsername, byAddress] = await Promise.all([
-      failures.countBy({ username: input.username, attemptedAt: MoreThan(since) }),
+      failures.countBy({ username: input.username, attemptedAt: MoreThan(countFrom) }),
       ctx.clientAddress ? failures.countBy({ clientAddress: ctx.clientAddress, attemptedAt: MoreThan(since) }) : 0,
     ]);
     if (byUsername >= config.loginMaxFailures || byAddress >= config.loginMaxFailuresPerAddress) {
@@ -58,13 +62,12 @@ export class AccountService {
         { retryAfterSeconds: config.loginWindowMinutes * 60 },
       );
     }
-    const user = await ctx.repo(User).findOneBy({ username: input.username });
     const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
     if (!user || !valid || !user.active) {
-      await failures.insert(failures.create({ username: input.username, clientAddress: ctx.clientAddress, attemptedAt: ctx.clock.now() }));
+      await failures.insert(failures.create({ username: input.username, clientAddress: ctx.clientAddress, attemptedAt: now }));
       throw unauthenticated("Wrong username or password");
     }
-    if (byUsername > 0) await failures.delete({ username: input.username });
+    await ctx.repo(User).update({ id: user.id }, { lastSignedInAt: now, updatedAt: now });
     return { ...(await ctx.app.tokens.sign(user)), user };
   }
 

@@ -52,13 +52,18 @@ export class User extends BaseEntity {
   @Column({ type: "boolean", default: true })
   active: boolean;
 
+  /** The last successful sign-in: failures before it no longer count toward the lockout. Not in the API. */
+  @TimestampColumn("last_signed_in_at", true)
+  lastSignedInAt: Date | null;
+
   @Field()
   declare createdAt: Date;
 }
 
 /**
- * One failed sign-in: counted for the lockout window (per username and per client address) and
- * kept as a security log for LOGIN_FAILURE_RETENTION_DAYS, then deleted.
+ * One failed sign-in: counted for the lockout window (per username, from the user's last
+ * successful sign-in, and per client address) and kept as a security log for
+ * LOGIN_FAILURE_RETENTION_DAYS, then deleted.
  */
 @Entity("login_failure")
 @Index("IDX_login_failure_username", ["username", "attemptedAt"])
