@@ -71,10 +71,20 @@ function encodeCursor(name: string, values: unknown[]): string {
   return Buffer.from(JSON.stringify([name, ...values])).toString("base64url");
 }
 
+/** Whether a cursor's value is one the key could hold: a cursor is opaque, but a client can still forge one. */
+function fitsKey(value: unknown, kind: "date" | "string" | "number" | undefined): boolean {
+  if (kind === "number") return typeof value === "number" && Number.isFinite(value);
+  if (typeof value !== "string") return false;
+  return kind !== "date" || !Number.isNaN(Date.parse(value));
+}
+
 function decodeCursor(cursor: string, order: KeysetOrder<unknown>): unknown[] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed[0] === order.name && parsed.length === order.keys.length + 2) return parsed.slice(1);
+    if (Array.isArray(parsed) && parsed[0] === order.name && parsed.length === order.keys.length + 2) {
+      const values = parsed.slice(1);
+      if (values.every((value, i) => fitsKey(value, order.keys[i]?.kind ?? "string"))) return values;
+    }
   } catch {
     // fall through to the error below
   }

@@ -66,7 +66,9 @@ test("a cadre who releases or finishes a task may claim again; the count follows
   await server.gql(`mutation($input: ReleaseTaskInput!) { releaseTask(input: $input) { id } }`, { input: { taskId: tasks[0].id, reason: "换人" } }, token);
   expect((await claim(server, token, tasks[5].id)).errors).toBeUndefined();
   await server.gql(`mutation($input: SubmitTaskInput!) { submitTask(input: $input) { id } }`, { input: { taskId: tasks[1].id } }, token);
-  expect(codeOf(await claim(server, token, tasks[0].id))).toBe("TASK_LIMIT_REACHED"); // SUBMITTED still counts
+  const stillCounted = await claim(server, token, tasks[0].id);
+  expect(codeOf(stillCounted)).toBe("TASK_LIMIT_REACHED"); // SUBMITTED still counts, and the answer says so
+  expect(stillCounted.errors![0].message).toContain("wait until a submitted one is verified");
   await server.gql(`mutation($input: VerifyTaskInput!) { verifyTask(input: $input) { id } }`, { input: { taskId: tasks[1].id, fulfilled: true } }, adminToken);
   expect((await claim(server, token, tasks[0].id)).errors).toBeUndefined();
   const [workload] = await rows(server, "SELECT open_tasks FROM cadre_workload WHERE cadre_id = ?", [user.id]);

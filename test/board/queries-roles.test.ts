@@ -112,6 +112,9 @@ describe("taskBoard", () => {
     expect(search.data.taskBoard.edges.map((e: any) => e.node.title)).toEqual(["工程 100%_完成"]);
     const percent = await server.gql(BOARD, { filter: { search: "%" } }, cadre.token);
     expect(percent.data.taskBoard.totalCount).toBe(1);
+    // an empty search box filters nothing, as on projects
+    const empty = await server.gql(BOARD, { filter: { search: "" } }, cadre.token);
+    expect(empty.data.taskBoard.totalCount).toBe((await server.gql(BOARD, {}, cadre.token)).data.taskBoard.totalCount);
   });
 
   test("every signed-in user reads the board; an enterprise user sees only its own enterprise's linked project", async () => {

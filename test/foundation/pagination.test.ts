@@ -56,6 +56,12 @@ test("a forged or foreign cursor is refused with BAD_USER_INPUT on after", async
   const res = await page(5, "bm90LWEtY3Vyc29y");
   expect(codeOf(res)).toBe("BAD_USER_INPUT");
   expect(res.errors![0].extensions!.field).toBe("after");
+  // well-formed, but holding values its keys cannot have: a number for a username, a non-date on the board
+  const forged = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
+  expect(codeOf(await page(5, forged(["username", 42, "x"])))).toBe("BAD_USER_INPUT");
+  const board = await server.gql(`query($after: String) { taskBoard(first: 5, after: $after) { edges { cursor } } }`, { after: forged(["dueAt", "not-a-date", "x"]) }, adminToken);
+  expect(codeOf(board)).toBe("BAD_USER_INPUT");
+  expect(board.errors![0].extensions!.field).toBe("after");
 });
 
 test("a page stays correct when rows are inserted before it (keyset, not OFFSET)", async () => {

@@ -132,7 +132,7 @@ describe("projects", () => {
     expect(cleared.data.updateProject).toEqual({ constructionStartOn: "2025-11-30", landContractOn: null });
   });
 
-  test("trial production cannot be written by createProject or updateProject, only recorded with its acceptance check", async () => {
+  test("trial production cannot be written by createProject or updateProject (only cleared), only recorded with its acceptance check", async () => {
     const e = await createEnterprise(server, admin);
     const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08", landContractOn: "2025-12-01" });
     const before = await auditOf(server, admin, "Project", p.id);
@@ -149,6 +149,16 @@ describe("projects", () => {
     const stored = await server.app.services.dataSource.getRepository(Project).findOneByOrFail({ id: p.id });
     expect(stored.trialProductionOn).toBeNull();
     expect(await server.app.services.dataSource.getRepository(Project).countBy({ code: "2026-441602-39-01-990002" })).toBe(0);
+    // the deprecated field takes null: a form that sends every field still works, and a wrong date can be cleared
+    await server.app.services.dataSource.getRepository(Project).update({ id: p.id }, { trialProductionOn: "2026-02-01" });
+    const cleared = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { trialProductionOn } }`, { input: { id: p.id, trialProductionOn: null } }, admin);
+    expect(cleared.data.updateProject).toEqual({ trialProductionOn: null });
+    const createdWithNull = await server.gql(
+      `mutation($input: CreateProjectInput!) { createProject(input: $input) { trialProductionOn } }`,
+      { input: { code: "2026-441602-39-01-990003", name: "表单项目", enterpriseId: e.id, industry: "C3971", totalInvestment: "1.00", trialProductionOn: null } },
+      admin,
+    );
+    expect(createdWithNull.data.createProject).toEqual({ trialProductionOn: null });
     // the one way in checks the parts trial production uses: none exist yet
     const recorded = await server.gql(
       `mutation($input: RecordProjectMilestoneInput!) { recordProjectMilestone(input: $input) { id } }`,

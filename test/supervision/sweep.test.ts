@@ -128,3 +128,15 @@ test("a cadre recording an enterprise clause as not kept writes the same GENERAL
   const swept = (await records()).filter((r) => r.sourceId === otherClause.id);
   expect(swept.map((r) => [r.severity, r.sourceType, r.reason])).toEqual([["GENERAL", "COMMITMENT_CLAUSE", `Commitment "按期开工" not kept by ${otherClause.dueOn}`]]);
 });
+
+test("a server sweeps as soon as it starts (deadlines may have passed while it was down), not only after its first interval", async () => {
+  const other = await startTestServer({ config: { sweepIntervalMs: 3_600_000 } });
+  try {
+    const ran = async () => /sweep_runs_total\{sweep="deadline",outcome="ok"\} 1\b/.test(await (await fetch(other.url.replace(/graphql$/, "metrics"))).text());
+    const deadline = Date.now() + 5_000;
+    while (!(await ran()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(await ran()).toBe(true);
+  } finally {
+    await other.stop();
+  }
+});

@@ -25,7 +25,7 @@ export class TaskBoardFilter {
   @Field(() => ID, { nullable: true }) @IsOptional() @Length(1, 36) projectId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @Length(1, 36) claimantId?: string;
   @Field({ nullable: true, description: "Only tasks due strictly before this time." }) @IsOptional() dueBefore?: Date;
-  @Field({ nullable: true, description: "Words in the title or description." }) @IsOptional() @Length(1, 100) search?: string;
+  @Field({ nullable: true, description: "Text the title or description contains (one phrase, not separate words); empty matches every task." }) @IsOptional() @MaxLength(100) search?: string;
 }
 
 @InputType()

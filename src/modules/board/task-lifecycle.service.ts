@@ -99,7 +99,7 @@ async function takeWorkload(tx: RequestContext, cadreId: string): Promise<void> 
     .where("cadre_id = :cadreId AND open_tasks < :limit", { cadreId, limit })
     .execute();
   if (!result.affected) {
-    throw new AppError("TASK_LIMIT_REACHED", `A cadre may hold at most ${limit} unfinished tasks; submit or release one first`, { limit });
+    throw new AppError("TASK_LIMIT_REACHED", `A cadre may hold at most ${limit} unfinished (claimed or submitted) tasks; release one, or wait until a submitted one is verified`, { limit });
   }
 }
 

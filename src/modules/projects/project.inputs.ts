@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { Equals, IsIn, IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType } from "type-graphql";
 import { DecimalScalar } from "../../core/decimal";
@@ -14,7 +14,8 @@ const NON_NEGATIVE = /^\d/;
 /**
  * The milestones a project is created or edited with. Trial production is not one of them:
  * recordProjectMilestone records it, after checking that the parts it uses were accepted
- * (预验同步试产), so no other path can skip that check.
+ * (预验同步试产), so no other path can skip that check. The field stays, deprecated, for forms that
+ * send every field: null (clearing a wrongly recorded date) is accepted, a date is refused.
  */
 @InputType()
 class ProjectMilestoneFields {
@@ -24,6 +25,11 @@ class ProjectMilestoneFields {
   @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() completionOn?: string | null;
   @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() certificateOn?: string | null;
   @Field(() => GraphQLLocalDate, { nullable: true }) @IsOptional() preAcceptanceOn?: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, deprecationReason: "Record trial production with recordProjectMilestone, which checks the parts it uses were accepted; here only null (clearing the date) is accepted." })
+  @IsOptional()
+  @Equals(null, { message: "trialProductionOn is recorded with recordProjectMilestone, which checks the parts it uses were accepted; here it may only be null" })
+  trialProductionOn?: null;
 }
 
 @InputType({ description: "A new project, with the milestones it already has (trial production is recorded with recordProjectMilestone)." })
@@ -113,7 +119,7 @@ export class ProjectFilter {
   @IsIn(FAST_TRACK_STATUSES)
   fastTrackStatus?: FastTrackStatus;
 
-  @Field({ nullable: true, description: "Part of the name or the code." })
+  @Field({ nullable: true, description: "Part of the name or the code; empty matches every project." })
   @IsOptional()
   @MaxLength(100)
   search?: string;

@@ -33,8 +33,8 @@ export class ProjectService {
 
   /**
    * Edits details, stage and milestones (kept in order, as recordProjectMilestone keeps them;
-   * trial production only through it, where its acceptance check lives); the fast-track status
-   * changes only through admission.
+   * trial production is recorded only through it, where its acceptance check lives, and may only
+   * be cleared here); the fast-track status changes only through admission.
    */
   async update(ctx: RequestContext, input: UpdateProjectInput): Promise<Project> {
     if (input.totalInvestment !== undefined && input.totalInvestment !== null) this.assertStorable(ctx, input.totalInvestment);
@@ -42,7 +42,7 @@ export class ProjectService {
       const before = await tx.repo(Project).findOneBy({ id: input.id });
       if (!before) throw notFound("Project", input.id);
       const { id, ...changes } = input;
-      const defined = changesOf(changes, ["landParcel", "signedOn", "landContractOn", "constructionStartOn", "completionOn", "certificateOn", "preAcceptanceOn"]);
+      const defined = changesOf(changes, ["landParcel", "signedOn", "landContractOn", "constructionStartOn", "completionOn", "certificateOn", "preAcceptanceOn", "trialProductionOn"]);
       assertMilestoneOrder({ ...before, ...defined } as Project);
       if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
       const after = await tx.repo(Project).findOneByOrFail({ id });
