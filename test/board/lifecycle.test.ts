@@ -102,6 +102,17 @@ describe("the whole lifecycle", () => {
     expect(withdrawn.data.withdrawTask.timeline.at(-1)).toMatchObject({ type: "WITHDRAWN", fromStatus: "OPEN", toStatus: "WITHDRAWN", note: "已合并" });
   });
 
+  test("a pledge of only spaces is refused on its field and claims nothing", async () => {
+    const task = await publishTask(server, admin.token);
+    const held = await workload(cadre.id);
+    const blank = await claim(server, cadre.token, task.id, " \t ");
+    expect(codeOf(blank)).toBe("BAD_USER_INPUT");
+    expect(blank.errors![0].extensions!.field).toBe("pledge");
+    const [row] = await rows(server, "SELECT status, claimant_id, revision FROM board_task WHERE id = ?", [task.id]);
+    expect({ ...row, revision: Number(row.revision) }).toEqual({ status: "OPEN", claimant_id: null, revision: 1 });
+    expect(await workload(cadre.id)).toBe(held);
+  });
+
   test("the same cadre claiming again gets the task back unchanged, with no new timeline entry", async () => {
     const task = await publishTask(server, admin.token);
     const first = await claim(server, cadre.token, task.id, "first pledge");

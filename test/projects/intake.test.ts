@@ -66,6 +66,9 @@ test("each class goes to its own back office; a rejection needs a reason and is 
   const noReason = await server.gql(DECIDE, { input: { applicationId: a.id, approved: false } }, admin);
   expect(codeOf(noReason)).toBe("BAD_USER_INPUT");
   expect(noReason.errors![0].extensions!.field).toBe("note");
+  const blankReason = await server.gql(DECIDE, { input: { applicationId: a.id, approved: false, note: "   " } }, admin);
+  expect(codeOf(blankReason)).toBe("BAD_USER_INPUT");
+  expect(blankReason.errors![0].message).toBe("Invalid note: note must not be blank");
   expect((await auditOf(server, admin, "Application", a.id)).map((e) => e.action).sort()).toEqual(["application.route", "application.submit"]);
   const rejected = (await server.gql(DECIDE, { input: { applicationId: a.id, approved: false, note: "图纸缺消防分区" } }, admin)).data.decideApplication;
   expect(rejected.status).toBe("REJECTED");

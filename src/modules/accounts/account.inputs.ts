@@ -2,6 +2,7 @@ import { IsIn, IsOptional, IsUUID, Length, Matches, MaxLength, MinLength } from 
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { ROLES, type Role } from "../../core/auth";
 import { RoleEnum, User } from "./user.entity";
+import { RequiredText } from "../../core/validation";
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -12,7 +13,7 @@ export class LoginInput {
   username: string;
 
   @Field()
-  @Length(1, 200)
+  @RequiredText(200)
   password: string;
 }
 
@@ -40,7 +41,7 @@ export class CreateUserInput {
   password: string;
 
   @Field()
-  @Length(1, 100)
+  @RequiredText(100)
   name: string;
 
   @Field(() => RoleEnum)

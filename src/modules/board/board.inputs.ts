@@ -3,6 +3,7 @@ import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { TASK_CATEGORIES, TASK_STATUSES, TaskCategoryEnum, TaskStatusEnum, type TaskCategory, type TaskStatus } from "./board-task.entity";
 import { FAULT_ASPECTS, FAULT_DECISIONS, FAULT_TOLERANCE_RULE, FaultAspectEnum, FaultDecisionEnum, type FaultAspect, type FaultDecision } from "./fault-tolerance.entity";
 import { enumOf } from "../../core/enums";
+import { RequiredText } from "../../core/validation";
 
 export const TASK_BOARD_ORDERS = ["DUE_AT_ASC", "PUBLISHED_AT_DESC"] as const;
 export type TaskBoardOrder = (typeof TASK_BOARD_ORDERS)[number];
@@ -42,8 +43,8 @@ export class TaskBoardChangedFilter {
 
 @InputType()
 export class PublishTaskInput {
-  @Field() @Length(1, 200) title: string;
-  @Field() @Length(1, 5000) description: string;
+  @Field() @RequiredText(200) title: string;
+  @Field() @RequiredText(5000) description: string;
   @Field(() => TaskCategoryEnum) @IsIn(TASK_CATEGORIES) category: TaskCategory;
   @Field(() => ID, { nullable: true, description: "The project the task serves, if any." }) @IsOptional() @Length(1, 36) projectId?: string;
   @Field({ description: "Deliver by; must be in the future." }) dueAt: Date;
@@ -52,19 +53,19 @@ export class PublishTaskInput {
 @InputType()
 export class ClaimTaskInput {
   @Field(() => ID, TASK_ID) @Length(1, 36) taskId: string;
-  @Field({ description: "承诺: what the cadre pledges to deliver by the due date." }) @Length(1, 1000) pledge: string;
+  @Field({ description: "承诺: what the cadre pledges to deliver by the due date." }) @RequiredText(1000) pledge: string;
 }
 
 @InputType()
 export class ReleaseTaskInput {
   @Field(() => ID, TASK_ID) @Length(1, 36) taskId: string;
-  @Field({ description: "Why the claimant gives the task back." }) @Length(1, 1000) reason: string;
+  @Field({ description: "Why the claimant gives the task back." }) @RequiredText(1000) reason: string;
 }
 
 @InputType()
 export class ReportTaskProgressInput {
   @Field(() => ID, TASK_ID) @Length(1, 36) taskId: string;
-  @Field() @Length(1, 1000) note: string;
+  @Field() @RequiredText(1000) note: string;
 }
 
 @InputType()
@@ -83,7 +84,7 @@ export class VerifyTaskInput {
 @InputType()
 export class SendBackTaskInput {
   @Field(() => ID, TASK_ID) @Length(1, 36) taskId: string;
-  @Field({ description: "What the claimant must still do." }) @Length(1, 1000) comment: string;
+  @Field({ description: "What the claimant must still do." }) @RequiredText(1000) comment: string;
 }
 
 @InputType()
@@ -96,7 +97,7 @@ export class WithdrawTaskInput {
 export class FaultAssessmentInput {
   @Field(() => FaultAspectEnum) @IsIn(FAULT_ASPECTS) aspect: FaultAspect;
   @Field() favourable: boolean;
-  @Field() @Length(1, 500) note: string;
+  @Field() @RequiredText(500) note: string;
 }
 
 @InputType({ description: `容错 review of a FAILED task. ${FAULT_TOLERANCE_RULE}` })

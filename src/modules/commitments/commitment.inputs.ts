@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Length, Matches, Max,
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { PARTIES, PartyEnum, type Party } from "./commitment.entity";
+import { RequiredText } from "../../core/validation";
 
 const CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
 
@@ -16,11 +17,11 @@ export class CreateClauseTemplateInput {
   party: Party;
 
   @Field()
-  @Length(1, 200)
+  @RequiredText(200)
   title: string;
 
   @Field({ description: "Clause text; {project} and {dueOn} are filled in when drafting." })
-  @Length(1, 5000)
+  @RequiredText(5000)
   body: string;
 
   @Field(() => String, { nullable: true, description: "ENTERPRISE clauses only: the deferrable item the clause follows." })
@@ -51,12 +52,12 @@ export class UpdateClauseTemplateInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
+  @RequiredText(200)
   title?: string;
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 5000)
+  @RequiredText(5000)
   body?: string;
 
   @Field(() => Int, { nullable: true })
@@ -132,7 +133,7 @@ export class UpdateCommitmentClauseInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 5000)
+  @RequiredText(5000)
   text?: string;
 }
 

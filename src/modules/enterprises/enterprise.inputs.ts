@@ -1,6 +1,7 @@
 import { IsOptional, Length, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { isValidCreditCode } from "./credit-code";
+import { RequiredText } from "../../core/validation";
 
 @ValidatorConstraint({ name: "creditCode" })
 export class CreditCodeConstraint implements ValidatorConstraintInterface {
@@ -15,7 +16,7 @@ export class CreditCodeConstraint implements ValidatorConstraintInterface {
 @InputType()
 export class CreateEnterpriseInput {
   @Field()
-  @Length(1, 200)
+  @RequiredText(200)
   name: string;
 
   @Field({ description: "统一社会信用代码; the check character is verified (GB 32100-2015)." })
@@ -23,11 +24,11 @@ export class CreateEnterpriseInput {
   creditCode: string;
 
   @Field()
-  @Length(1, 100)
+  @RequiredText(100)
   legalRepresentative: string;
 
   @Field()
-  @Length(1, 200)
+  @RequiredText(200)
   contact: string;
 }
 
@@ -39,7 +40,7 @@ export class UpdateEnterpriseInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
+  @RequiredText(200)
   name?: string;
 
   @Field({ nullable: true })
@@ -49,11 +50,11 @@ export class UpdateEnterpriseInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 100)
+  @RequiredText(100)
   legalRepresentative?: string;
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
+  @RequiredText(200)
   contact?: string;
 }

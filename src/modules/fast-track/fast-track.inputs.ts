@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Length, Matches, Max,
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { DEFERRED_ITEM_STATUSES, DeferredItemStatusEnum, type DeferredItemStatus } from "./deferred-item.entity";
+import { RequiredText } from "../../core/validation";
 
 const ITEM_CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
 
@@ -12,11 +13,11 @@ export class NegativeListEntryInput {
   industryCode: string;
 
   @Field()
-  @Length(1, 100)
+  @RequiredText(100)
   category: string;
 
   @Field()
-  @Length(1, 500)
+  @RequiredText(500)
   reason: string;
 }
 
@@ -56,7 +57,7 @@ export class CreateDeferrableItemInput {
   code: string;
 
   @Field()
-  @Length(1, 100)
+  @RequiredText(100)
   name: string;
 
   @Field(() => String, { nullable: true })
@@ -80,7 +81,7 @@ export class UpdateDeferrableItemInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 100)
+  @RequiredText(100)
   name?: string;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsUUID, Length, MaxLength } from "class-validator";
+import { IsBoolean, IsIn, IsOptional, IsUUID, MaxLength } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "./approval.entity";
@@ -6,6 +6,7 @@ import { BUILDING_PART_KINDS, BuildingPartKindEnum, type BuildingPartKind } from
 import { SURVEY_STAGES, SurveyStageEnum } from "./survey.entity";
 import { enumOf } from "../../core/enums";
 import { MILESTONES, type Milestone } from "../projects/project-milestones";
+import { RequiredText } from "../../core/validation";
 
 const ON = { nullable: true, description: "The day it happened (China local date); today when omitted; never in the future." } as const;
 
@@ -21,7 +22,7 @@ export class AddApprovalItemInput {
 
   @Field(() => String, { nullable: true, description: "The handling department; the kind's usual department when omitted." })
   @IsOptional()
-  @Length(1, 100)
+  @RequiredText(100)
   department?: string | null;
 }
 
@@ -88,7 +89,7 @@ export class CommissionSurveyInput {
   stage: "PLANNING" | "COMPLETION";
 
   @Field({ description: "The surveying firm." })
-  @Length(1, 200)
+  @RequiredText(200)
   surveyor: string;
 
   @Field(() => GraphQLLocalDate, ON)
@@ -103,7 +104,7 @@ export class RecordSurveyResultInput {
   commissionId: string;
 
   @Field({ description: "Report number." })
-  @Length(1, 100)
+  @RequiredText(100)
   reference: string;
 
   @Field(() => String, { nullable: true })
@@ -123,7 +124,7 @@ export class AddBuildingInput {
   projectId: string;
 
   @Field({ description: "e.g. 1号厂房 or 1号厂房 1-3层; unique within the project." })
-  @Length(1, 100)
+  @RequiredText(100)
   name: string;
 
   @Field(() => BuildingPartKindEnum)

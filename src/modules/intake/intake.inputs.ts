@@ -1,6 +1,7 @@
 import { IsBoolean, IsIn, IsOptional, Length } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { APPLICATION_CLASSES, APPLICATION_STATUSES, ApplicationClassEnum, ApplicationStatusEnum, type ApplicationClass, type ApplicationStatus } from "./application.entity";
+import { RequiredText } from "../../core/validation";
 
 @InputType()
 export class SubmitApplicationInput {
@@ -13,7 +14,7 @@ export class SubmitApplicationInput {
   applicationClass: ApplicationClass;
 
   @Field()
-  @Length(1, 200)
+  @RequiredText(200)
   title: string;
 }
 
@@ -36,7 +37,7 @@ export class DecideApplicationInput {
 
   @Field(() => String, { nullable: true, description: "The back office's opinion; required when not approved." })
   @IsOptional()
-  @Length(1, 500)
+  @RequiredText(500)
   note?: string;
 }
 

@@ -3,6 +3,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType } from "type-graphql";
 import { DecimalScalar } from "../../core/decimal";
 import { FAST_TRACK_STATUSES, FastTrackStatusEnum, PROJECT_STAGES, ProjectStageEnum, type FastTrackStatus, type ProjectStage } from "./project.entity";
+import { RequiredText } from "../../core/validation";
 
 /** 投资项目统一代码: year, 6-digit division, 2-digit sector, 2-digit type, 6 digits. */
 export const PROJECT_CODE_PATTERN = /^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$/;
@@ -39,7 +40,7 @@ export class CreateProjectInput extends ProjectMilestoneFields {
   code: string;
 
   @Field()
-  @Length(1, 200)
+  @RequiredText(200)
   name: string;
 
   @Field(() => ID)
@@ -78,7 +79,7 @@ export class UpdateProjectInput extends ProjectMilestoneFields {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
+  @RequiredText(200)
   name?: string;
 
   @Field({ nullable: true })

@@ -1,20 +1,21 @@
-import { IsIn, IsOptional, IsUUID, Length } from "class-validator";
+import { IsIn, IsOptional, IsUUID } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { DELAY_CAUSES, DELAY_PARTIES, DelayCauseKindEnum, DelayPartyEnum, type DelayCauseKind, type DelayParty } from "./circuit-breaker.entity";
 import { enumOf } from "../../core/enums";
+import { RequiredText } from "../../core/validation";
 
 @InputType()
 export class RecordDelayCauseInput {
   @Field(() => ID) @IsUUID() projectId: string;
   @Field(() => DelayPartyEnum) @IsIn(DELAY_PARTIES) attributedTo: DelayParty;
   @Field(() => DelayCauseKindEnum) @IsIn(DELAY_CAUSES) cause: DelayCauseKind;
-  @Field({ nullable: true }) @IsOptional() @Length(1, 500) note?: string;
+  @Field({ nullable: true }) @IsOptional() @RequiredText(500) note?: string;
 }
 
 @InputType()
 export class ConfirmRectificationInput {
   @Field(() => ID) @IsUUID() projectId: string;
-  @Field() @Length(1, 500) note: string;
+  @Field() @RequiredText(500) note: string;
 }
 
 export const BREAKER_OUTCOMES = ["EXIT", "REAPPLY"] as const;
@@ -26,5 +27,5 @@ registerEnumType(BreakerOutcomeEnum, { name: "RectificationOutcome", description
 export class DecideAfterRectificationInput {
   @Field(() => ID) @IsUUID() projectId: string;
   @Field(() => BreakerOutcomeEnum) @IsIn(BREAKER_OUTCOMES) outcome: BreakerOutcome;
-  @Field() @Length(1, 500) reason: string;
+  @Field() @RequiredText(500) reason: string;
 }

@@ -1,19 +1,20 @@
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID, Length, ValidateNested } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID, ValidateNested } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { PHASES, RISK_LEVELS, RiskLevelEnum, SupervisionPhaseEnum, type RiskLevel, type SupervisionPhase } from "./supervision.entity";
+import { RequiredText } from "../../core/validation";
 
 @InputType()
 export class CreateSupervisionStandardInput {
-  @Field() @Length(1, 16) code: string;
-  @Field() @Length(1, 200) title: string;
+  @Field() @RequiredText(16) code: string;
+  @Field() @RequiredText(200) title: string;
   @Field(() => SupervisionPhaseEnum) @IsIn(PHASES) phase: SupervisionPhase;
 }
 
 @InputType()
 export class UpdateSupervisionStandardInput {
   @Field(() => ID) @IsUUID() standardId: string;
-  @Field({ nullable: true }) @IsOptional() @Length(1, 200) title?: string;
+  @Field({ nullable: true }) @IsOptional() @RequiredText(200) title?: string;
   @Field(() => SupervisionPhaseEnum, { nullable: true }) @IsOptional() @IsIn(PHASES) phase?: SupervisionPhase;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
@@ -31,7 +32,7 @@ export class ScheduleJointInspectionInput {
   @Field(() => [String], { description: "At least two departments: one visit instead of several." })
   @ArrayMinSize(2)
   @ArrayMaxSize(20)
-  @Length(1, 100, { each: true })
+  @RequiredText(100, { each: true })
   departments: string[];
 }
 
@@ -39,7 +40,7 @@ export class ScheduleJointInspectionInput {
 export class StandardResultInput {
   @Field(() => ID) @IsUUID() standardId: string;
   @Field() @IsBoolean() passed: boolean;
-  @Field({ nullable: true }) @IsOptional() @Length(1, 500) note?: string;
+  @Field({ nullable: true }) @IsOptional() @RequiredText(500) note?: string;
   @Field(() => GraphQLLocalDate, { nullable: true, description: "Required when not passed: the follow-up deadline." })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -59,11 +60,11 @@ export class RecordInspectionFindingsInput {
 @InputType()
 export class ResolveFindingInput {
   @Field(() => ID) @IsUUID() findingId: string;
-  @Field({ nullable: true }) @IsOptional() @Length(1, 500) note?: string;
+  @Field({ nullable: true }) @IsOptional() @RequiredText(500) note?: string;
 }
 
 @InputType()
 export class LiftCreditRecordInput {
   @Field(() => ID) @IsUUID() recordId: string;
-  @Field() @Length(1, 500) reason: string;
+  @Field() @RequiredText(500) reason: string;
 }

@@ -1,5 +1,6 @@
-import { IsUUID, Length, Matches } from "class-validator";
+import { IsUUID, Matches } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
+import { RequiredText } from "../../core/validation";
 
 @InputType()
 export class AssignProjectManagerInput {
@@ -27,7 +28,7 @@ export class AddTeamMemberInput {
   departmentId: string;
 
   @Field({ description: "Role on the team, 1-50 characters, e.g. 联络员." })
-  @Length(1, 50)
+  @RequiredText(50)
   role: string;
 }
 
@@ -49,6 +50,6 @@ export class CreateDepartmentInput {
   code: string;
 
   @Field()
-  @Length(1, 100)
+  @RequiredText(100)
   name: string;
 }

@@ -1,6 +1,7 @@
-import { ArrayMaxSize, ArrayUnique, IsIn, IsOptional, IsUUID, Length } from "class-validator";
+import { ArrayMaxSize, ArrayUnique, IsIn, IsOptional, IsUUID } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { TICKET_STAGES, TICKET_STATUSES, TicketStageEnum, TicketStatusEnum, type TicketStage, type TicketStatus } from "./ticket.states";
+import { RequiredText } from "../../core/validation";
 
 @InputType()
 export class OpenServiceTicketInput {
@@ -13,11 +14,11 @@ export class OpenServiceTicketInput {
   stage: TicketStage;
 
   @Field({ description: "1-200 characters." })
-  @Length(1, 200)
+  @RequiredText(200)
   title: string;
 
   @Field({ description: "1-5000 characters." })
-  @Length(1, 5000)
+  @RequiredText(5000)
   description: string;
 
   @Field(() => [ID], { nullable: true, description: "Departments to consult; at least one for CONSULTATION." })
@@ -41,7 +42,7 @@ export class TicketStatusInput {
 
   @Field(() => String, { nullable: true, description: "Up to 2000 characters, kept on the timeline." })
   @IsOptional()
-  @Length(1, 2000)
+  @RequiredText(2000)
   note?: string;
 }
 
@@ -52,7 +53,7 @@ export class CommentOnTicketInput {
   ticketId: string;
 
   @Field({ description: "1-5000 characters." })
-  @Length(1, 5000)
+  @RequiredText(5000)
   body: string;
 }
 
@@ -68,7 +69,7 @@ export class ReassignTicketInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Length(1, 2000)
+  @RequiredText(2000)
   reason?: string;
 }
 
@@ -83,7 +84,7 @@ export class EscalateTicketInput {
   toStage: TicketStage;
 
   @Field({ description: "Why it is more urgent, 1-2000 characters." })
-  @Length(1, 2000)
+  @RequiredText(2000)
   reason: string;
 
   @Field(() => [ID], { nullable: true, description: "Departments to add to the consultation (CONSULTATION needs at least one in all)." })
