@@ -91,6 +91,9 @@ describe("lifecycle", () => {
     server.clock.advance(HOUR);
     const acked = await server.gql(ACK, { input: { ...input, note: "已受理" } }, team.manager.token);
     expect(acked.data.acknowledgeTicket).toMatchObject({ status: "ACKNOWLEDGED", acknowledgedAt: server.clock.now().toISOString() });
+    // updatedAt is the change's own time, to the millisecond, by the service clock
+    const touched = await server.gql(`query($id: ID!) { ticket(id: $id) { updatedAt } }`, { id: ticket.id }, team.manager.token);
+    expect(touched.data.ticket.updatedAt).toBe(server.clock.now().toISOString());
     expect((await server.gql(COMMENT, { input: { ticketId: ticket.id, body: "请补充用地红线图" } }, team.member.token)).data.commentOnTicket.status).toBe("ACKNOWLEDGED");
     expect((await server.gql(START, { input }, team.manager.token)).data.startTicket.status).toBe("IN_PROGRESS");
     server.clock.advance(HOUR);
