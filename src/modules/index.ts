@@ -30,7 +30,7 @@ import { CreditResolver } from "./credit/credit.resolver";
 import { InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard } from "./supervision/supervision.entity";
 import { CircuitBreaker, CircuitBreakerEvent, DelayCause } from "./supervision/circuit-breaker.entity";
 import { CircuitBreakerResolver } from "./supervision/circuit-breaker.resolver";
-import { JointInspectionResolver, ProjectSupervisionResolver, SupervisionResolver } from "./supervision/supervision.resolver";
+import { InspectionFindingResolver, JointInspectionResolver, ProjectSupervisionResolver, SupervisionResolver } from "./supervision/supervision.resolver";
 import { CalendarDay, CalendarYear } from "./calendar/calendar.entity";
 import { CalendarResolver } from "./calendar/calendar.resolver";
 import { ApprovalDependency, ApprovalItem } from "./instep/approval.entity";
@@ -58,6 +58,6 @@ export const allResolvers: NonEmptyArray<Function> = [
   IntakeResolver, ProjectIntakeResolver,
   BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
   TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
-  CreditResolver, SupervisionResolver, JointInspectionResolver, ProjectSupervisionResolver, CircuitBreakerResolver,
+  CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver,
   CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver,
 ];

@@ -138,8 +138,10 @@ test("a finding's follow-up goes overdue when swept after its deadline; one reso
   expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep.overdueFindings).toBe(0);
   at("2026-12-11");
   expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep).toEqual({ overdueFindings: 1, creditRecords: 1 });
-  const dashboard = (await server.gql(`{ supervisionDashboard { overdueFindings { id followUpStatus } } }`, {}, admin)).data.supervisionDashboard;
+  const dashboard = (await server.gql(`{ supervisionDashboard { overdueFindings { id followUpStatus inspection { id project { id } } } } }`, {}, admin)).data.supervisionDashboard;
   expect(dashboard.overdueFindings.map((f: any) => f.id)).toContain(late.id);
+  // a dashboard row leads to its inspection and project
+  expect(dashboard.overdueFindings.find((f: any) => f.id === late.id).inspection).toEqual({ id: inspection.id, project: { id: project.id } });
   expect(dashboard.overdueFindings.map((f: any) => f.id)).not.toContain(onTime.id);
   // put right late: resolved, and the credit record stays
   expect((await server.gql(RESOLVE, { input: { findingId: late.id } }, cadre)).data.resolveInspectionFinding.followUpStatus).toBe("RESOLVED");

@@ -12,7 +12,7 @@ const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLe
 const SIGN = `mutation($input: SignCommitmentLetterInput!) { signCommitmentLetter(input: $input) { id status } }`;
 const SWEEP = `mutation { runDeadlineSweep { overdueDeferredItems breachedClauses creditRecords } }`;
 const CREDIT = `query($id: ID!) { enterprise(id: $id) { creditStatus { measure activePoints facilitationRestricted } creditRecords(first: 20) { edges { node { id severity sourceType } } } } }`;
-const DASHBOARD = `{ supervisionDashboard { overdueDeferredItems { id status } breachedClauses { id party fulfilmentStatus } } }`;
+const DASHBOARD = `{ supervisionDashboard { overdueDeferredItems { id status } breachedClauses { id party fulfilmentStatus letter { id project { id } } } } }`;
 
 const at = (date: string) => server.clock.set(new Date(`${date}T02:00:00.000Z`));
 const ITEMS = ["ENVIRONMENTAL_IMPACT", "DESIGN_PLAN_REVIEW", "FIRE_DESIGN_REVIEW", "CONSTRUCTION_DRAWING_REVIEW"];
@@ -51,6 +51,8 @@ test("overdue materials write credit records, the measure blocks the fast track,
   expect(dashboard.breachedClauses.filter((c: any) => c.party === "ENTERPRISE").map((c: any) => c.id).sort()).toEqual(
     letter.clauses.filter((c: any) => c.party === "ENTERPRISE").map((c: any) => c.id).sort(),
   );
+  // each row leads to its letter and project
+  for (const clause of dashboard.breachedClauses.filter((c: any) => c.party === "ENTERPRISE")) expect(clause.letter).toEqual({ id: letter.id, project: { id: first.id } });
 
   const second = await createProject(server, admin, enterprise.id);
   const refused = await server.gql(APPLY, { input: { projectId: second.id, deferredItems: [] } }, owner.token);

@@ -102,6 +102,11 @@ export class CommitmentLetterResolver {
 
 @Resolver(() => CommitmentClause)
 export class CommitmentClauseResolver {
+  @FieldResolver(() => CommitmentLetter, { description: "The letter (version) the clause belongs to, and through it the project." })
+  letter(@Root() clause: CommitmentClause, @Ctx() ctx: RequestContext) {
+    return loaderById(ctx, CommitmentLetter).load(clause.letterId);
+  }
+
   @FieldResolver(() => DeferredItem, { nullable: true, description: "The deferred item an enterprise clause follows." })
   deferredItem(@Root() clause: CommitmentClause, @Ctx() ctx: RequestContext) {
     return clause.deferredItemId ? deferredItemService.byId(ctx, clause.deferredItemId) : null;

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../core/context";
+import { loaderById } from "../../core/loaders";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { MeasureEnum, type Measure } from "../credit/credit-record.entity";
 import { CommitmentClause } from "../commitments/commitment.entity";
@@ -103,6 +104,19 @@ export class JointInspectionResolver {
   @FieldResolver(() => [InspectionFinding])
   findings(@Root() inspection: JointInspection, @Ctx() ctx: RequestContext) {
     return supervisionService.findings(ctx, inspection.id);
+  }
+
+  @FieldResolver(() => Project, { description: "The project inspected." })
+  project(@Root() inspection: JointInspection, @Ctx() ctx: RequestContext) {
+    return loaderById(ctx, Project).load(inspection.projectId);
+  }
+}
+
+@Resolver(() => InspectionFinding)
+export class InspectionFindingResolver {
+  @FieldResolver(() => JointInspection, { description: "The inspection that found it, and through it the project (a dashboard's overdue finding links here)." })
+  inspection(@Root() finding: InspectionFinding, @Ctx() ctx: RequestContext) {
+    return loaderById(ctx, JointInspection).load(finding.inspectionId);
   }
 }
 
