@@ -111,6 +111,9 @@ describe("approvals side by side", () => {
     // Rejected once, submitted again citing the shared result, approved.
     await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-12" });
     expect(await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "REJECTED", on: "2026-02-13", note: "缺少测绘成果" })).toMatchObject({ status: "REJECTED", rejectedOn: "2026-02-13" });
+    const early = await server.gql(SUBMIT, { input: { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-12" } }, cadre.token);
+    expect(codeOf(early)).toBe("BAD_USER_INPUT"); // a resubmission before the rejection it answers
+    expect(early.errors![0].extensions!.field).toBe("on");
     await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-24", surveyResultId: result.id });
     await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "APPROVED", on: "2026-02-27" });
     const rows = await server.app.services.dataSource.getRepository(ApprovalItem).findBy({ projectId, surveyResultId: result.id });

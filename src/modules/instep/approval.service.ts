@@ -46,6 +46,7 @@ export class ApprovalService {
     return ctx.transaction(async (tx) => {
       const item = await this.load(tx, input.itemId);
       assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, "SUBMITTED");
+      if (item.rejectedOn && on < item.rejectedOn) throw badInput("on", `A resubmission cannot come before the rejection (${item.rejectedOn})`);
       const surveyResultId = input.surveyResultId ? (await this.citableResult(tx, item, input.surveyResultId)).id : item.surveyResultId;
       return this.change(tx, item, "SUBMITTED", { submittedOn: on, surveyResultId, handledById: tx.user?.id ?? null }, "approval.submit");
     });
