@@ -1,5 +1,5 @@
 import { RequestContext } from "../core/context";
-import { MIN_PASSWORD_LENGTH } from "../modules/accounts/account.inputs";
+import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from "../modules/accounts/account.inputs";
 import { accountService } from "../modules/accounts/account.service";
 import { argValue, fail, withApp } from "./cli-app";
 
@@ -8,6 +8,7 @@ const username = argValue("username");
 const password = argValue("password");
 if (!username || !password) fail("Usage: npm run create-admin -- --username U --password P [--name N]");
 if (password.length < MIN_PASSWORD_LENGTH) fail(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+if (!USERNAME_PATTERN.test(username)) fail(USERNAME_RULE);
 
 withApp(async (app) => {
   const user = await accountService.createUser(RequestContext.system(app.services), {

@@ -7,7 +7,7 @@ import { BoardTask, BoardTaskEvent, CadreWorkload } from "./board/board-task.ent
 import { BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver } from "./board/board.resolver";
 import { FaultToleranceReview } from "./board/fault-tolerance.entity";
 import { Enterprise } from "./enterprises/enterprise.entity";
-import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
+import { EnterpriseResolver, UserEnterpriseResolver } from "./enterprises/enterprise.resolver";
 import { Application } from "./intake/application.entity";
 import { IntakeResolver, ProjectIntakeResolver } from "./intake/intake.resolver";
 import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitments/commitment.entity";
@@ -52,7 +52,7 @@ export const allEntities: Function[] = [
 
 /** Every resolver; a module adds its own here. */
 export const allResolvers: NonEmptyArray<Function> = [
-  AccountResolver, AuditResolver, EnterpriseResolver, ProjectResolver,
+  AccountResolver, AuditResolver, EnterpriseResolver, UserEnterpriseResolver, ProjectResolver,
   FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
   IntakeResolver, ProjectIntakeResolver,

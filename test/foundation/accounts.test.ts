@@ -75,6 +75,14 @@ describe("login and me", () => {
     expect(statements.length).toBeLessThan(10);
   });
 
+  test("usernames are lowercase, and sign-in ignores case (alike on SQLite and MariaDB)", async () => {
+    const upper = await server.gql(CREATE_USER, { input: { username: "Cadre.One", password: "long-enough-pw", name: "x", role: "CADRE" } }, admin.token);
+    expect(codeOf(upper)).toBe("BAD_USER_INPUT");
+    expect(upper.errors![0].extensions!.field).toBe("username");
+    const signedIn = await server.gql(LOGIN, { input: { username: "CADRE.one", password: TEST_PASSWORD } });
+    expect(signedIn.data.login.user).toMatchObject({ id: cadre.user.id, username: "cadre.one" });
+  });
+
   test("a deactivated user's token stops working at once", async () => {
     const temp = await server.user("CADRE");
     await server.app.services.dataSource.getRepository(User).update({ id: temp.user.id }, { active: false });

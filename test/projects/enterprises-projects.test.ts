@@ -294,6 +294,17 @@ describe("projects", () => {
     }
   });
 
+  test("me names the enterprise an ENTERPRISE user acts for; a cadre has none", async () => {
+    const e = await createEnterprise(server, admin, "自知企业");
+    const { token } = await server.user("ENTERPRISE", { enterpriseId: e.id });
+    const ME = `{ me { role enterprise { id name } } }`;
+    expect((await server.gql(ME, {}, token)).data.me).toEqual({ role: "ENTERPRISE", enterprise: { id: e.id, name: "自知企业" } });
+    expect((await server.gql(ME, {}, cadre)).data.me).toEqual({ role: "CADRE", enterprise: null });
+    // ADMIN sees the enterprise of any user
+    const users = await server.gql(`query($id: ID!) { enterprise(id: $id) { users { enterprise { id } } } }`, { id: e.id }, admin);
+    expect(users.data.enterprise.users).toEqual([{ enterprise: { id: e.id } }]);
+  });
+
   test("a rejected change writes no audit entry", async () => {
     const e = await createEnterprise(server, admin);
     const p = await createProject(server, admin, e.id);

@@ -4,6 +4,10 @@ import { ROLES, type Role } from "../../core/auth";
 import { RoleEnum, User } from "./user.entity";
 import { RequiredText } from "../../core/validation";
 
+/** Lowercase, so that sign-in, which ignores case, names one account on SQLite and on MariaDB alike. */
+export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
+export const USERNAME_RULE = "username must be 3-64 lowercase letters, digits, dots, dashes or underscores";
+
 export const MIN_PASSWORD_LENGTH = 10;
 
 @InputType()
@@ -31,8 +35,8 @@ export class LoginPayload {
 
 @InputType()
 export class CreateUserInput {
-  @Field({ description: "3-64 characters: letters, digits, dot, dash, underscore." })
-  @Matches(/^[A-Za-z0-9._-]{3,64}$/, { message: "username must be 3-64 letters, digits, dots, dashes or underscores" })
+  @Field({ description: "3-64 characters: lowercase letters, digits, dot, dash, underscore (sign-in ignores case, so CADRE.ZHANG cannot stand beside cadre.zhang)." })
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username: string;
 
   @Field({ description: `At least ${MIN_PASSWORD_LENGTH} characters.` })

@@ -46,13 +46,15 @@ export class AccountService {
    */
   async login(ctx: RequestContext, input: LoginInput): Promise<{ token: string; expiresAt: Date; user: User }> {
     const { config } = ctx.app;
+    // usernames are lowercase: sign-in ignores case alike on SQLite and on MariaDB (whose collation does)
+    const username = input.username.toLowerCase();
     const now = ctx.clock.now();
     const since = new Date(now.getTime() - config.loginWindowMinutes * 60_000);
     const failures = ctx.repo(LoginFailure);
-    const user = await ctx.repo(User).findOneBy({ username: input.username });
+    const user = await ctx.repo(User).findOneBy({ username });
     const countFrom = user?.lastSignedInAt && user.lastSignedInAt > since ? user.lastSignedInAt : since;
     const [byUsername, byAddress] = await Promise.all([
-      failures.countBy({ username: input.username, attemptedAt: MoreThan(countFrom) }),
+      failures.countBy({ username, attemptedAt: MoreThan(countFrom) }),
       ctx.clientAddress ? failures.countBy({ clientAddress: ctx.clientAddress, attemptedAt: MoreThan(since) }) : 0,
     ]);
     if (byUsername >= config.loginMaxFailures || byAddress >= config.loginMaxFailuresPerAddress) {
@@ -64,7 +66,7 @@ export class AccountService {
     }
     const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
     if (!user || !valid || !user.active) {
-      await failures.insert(failures.create({ username: input.username, clientAddress: ctx.clientAddress, attemptedAt: now }));
+      await failures.insert(failures.create({ username, clientAddress: ctx.clientAddress, attemptedAt: now }));
       throw unauthenticated("Wrong username or password");
     }
     await ctx.repo(User).update({ id: user.id }, { lastSignedInAt: now, updatedAt: now });

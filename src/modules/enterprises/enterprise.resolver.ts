@@ -46,3 +46,14 @@ export class EnterpriseResolver {
     return enterpriseService.users(ctx, enterprise);
   }
 }
+
+@Resolver(() => User)
+export class UserEnterpriseResolver {
+  @FieldResolver(() => Enterprise, {
+    nullable: true,
+    description: "The enterprise an ENTERPRISE user acts for (so `me` tells a front end whose data it shows); null for cadres and administrators, and for another enterprise's user.",
+  })
+  enterprise(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Enterprise | null> {
+    return enterpriseService.ofUser(ctx, user);
+  }
+}

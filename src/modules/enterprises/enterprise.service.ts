@@ -46,6 +46,13 @@ export class EnterpriseService {
     return enterprise;
   }
 
+  /** The enterprise a user acts for, or null: none, or (to an ENTERPRISE caller) another enterprise's. */
+  async ofUser(ctx: RequestContext, user: Pick<User, "enterpriseId">): Promise<Enterprise | null> {
+    if (!user.enterpriseId) return null;
+    const scope = enterpriseScope(ctx);
+    return scope !== null && scope !== user.enterpriseId ? null : loaderById(ctx, Enterprise).load(user.enterpriseId);
+  }
+
   /** Enterprises by name; an ENTERPRISE user's list holds its own only. */
   async list(ctx: RequestContext, args: ConnectionArgs): Promise<Connection<Enterprise>> {
     const scope = enterpriseScope(ctx);

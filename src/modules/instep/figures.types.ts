@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
+import { TicketStageEnum, type TicketStage } from "../tickets/ticket.states";
 
 @ObjectType({ description: "全流程审批时间: whole-process approval time of the projects whose approvals all finished in the window." })
 export class ApprovalTimeFigures {
@@ -57,12 +58,12 @@ export class DistrictBoardFigures {
 
 @ObjectType({ description: "Tickets of one service mode." })
 export class DistrictTicketModeFigures {
-  @Field({ description: "PRE_DIAGNOSIS, GUIDANCE, CONSULTATION or EMERGENCY." }) mode: string;
+  @Field(() => TicketStageEnum, { description: "The service mode." }) mode: TicketStage;
   @Field(() => Int) tickets: number;
   @Field(() => Int) resolvedWithinSla: number;
 }
 
-@ObjectType({ description: "Service ticket figures, from the tickets module (null until it is wired in)." })
+@ObjectType({ description: "Service tickets opened in the window: per mode and in all." })
 export class DistrictTicketFigures {
   @Field(() => [DistrictTicketModeFigures]) byMode: DistrictTicketModeFigures[];
   @Field(() => Int) tickets: number;

@@ -113,7 +113,7 @@ export class TicketResolver {
     return loadUser(ctx, ticket.raisedById);
   }
 
-  @FieldResolver(() => User, { nullable: true, description: "The cadre working on it; null while the project has no manager." })
+  @FieldResolver(() => User, { nullable: true, description: "The cadre working on it: the project's manager when the ticket was opened, else whoever reassignTicket names; null when it was opened before the project had a manager and nobody has been named since." })
   assignee(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext) {
     return loadUser(ctx, ticket.assigneeId);
   }
