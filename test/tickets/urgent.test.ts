@@ -85,3 +85,17 @@ test("subscribing needs a signed-in user", async () => {
   await anonymous.next(1).catch(() => undefined);
   expect(JSON.stringify(anonymous.errors)).toContain("UNAUTHENTICATED");
 });
+
+test("following another enterprise's project answers NOT_FOUND at once, as on the board; an anonymous subscriber UNAUTHENTICATED", async () => {
+  const foreign = subscribe(server.ws(a.owner.token), URGENT, { projectId: b.project.id });
+  await foreign.next(1, 3000).catch(() => undefined);
+  expect(JSON.stringify(foreign.errors)).toContain("NOT_FOUND");
+  const anonymous = subscribe(server.ws(), URGENT);
+  await anonymous.next(1, 3000).catch(() => undefined);
+  expect(JSON.stringify(anonymous.errors)).toContain("UNAUTHENTICATED");
+  // their own project is followed as before
+  const own = subscribe(server.ws(a.owner.token), URGENT, { projectId: a.project.id });
+  await warmUp(server, [{ sub: own, ticket: await openTicket(a, "EMERGENCY", "自家项目") }]);
+  expect(own.errors).toEqual([]);
+  expect(own.events[0].urgentRequests.projectId).toBe(a.project.id);
+});

@@ -91,9 +91,8 @@ export class TicketResolver {
 
   @Authorized()
   @Subscription(() => UrgentRequestEvent, {
-    topics: "URGENT_REQUESTS",
-    filter: ({ payload, args, context }) => urgentService.delivers(context, payload, args.projectId),
-    description: "A project's urgent channel, live: creation, status changes, comments, reassignment, escalation into EMERGENCY and SLA breaches of EMERGENCY (急诊) tickets, and every move of the project's circuit breaker (熔断), to the subscribers allowed to see them.",
+    subscribe: ({ args, context }) => urgentService.subscribe(context as RequestContext, (args as { projectId?: string | null }).projectId),
+    description: "A project's urgent channel, live: creation, status changes, comments, reassignment, escalation into EMERGENCY and SLA breaches of EMERGENCY (急诊) tickets, and every move of the project's circuit breaker (熔断), to the subscribers allowed to see them. Signed-in users only; a projectId the caller may not see answers NOT_FOUND.",
   })
   urgentRequests(
     @Root() payload: UrgentRequestPayload,

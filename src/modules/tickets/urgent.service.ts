@@ -6,6 +6,8 @@ import { circuitBreakerService } from "../supervision/circuit-breaker.service";
 import { canSeeTicket } from "./ticket-access";
 import { teamService } from "../teams/team.service";
 import type { UrgentRequestEvent, UrgentRequestPayload } from "./urgent.events";
+import { filter, pipe } from "@graphql-yoga/subscription";
+import { findVisibleProject } from "../projects/project-access";
 
 /** Delivering urgent-request events: each to the subscribers allowed to see its ticket only. */
 export class UrgentService {
@@ -21,6 +23,17 @@ export class UrgentService {
     if (user.role === "ADMIN") return true;
     if (user.role === "ENTERPRISE") return user.enterpriseId !== null && user.enterpriseId === payload.enterpriseId;
     return payload.ticketId ? canSeeTicket(ctx, user, payload.ticketId) : teamService.servesOn(ctx, payload.projectId, user.id);
+  }
+
+  /**
+   * One subscriber's channel: signed-in users only, and a project asked for must be one they may
+   * see (another enterprise's answers NOT_FOUND, as on the board, instead of silence); then each
+   * event passes `delivers`.
+   */
+  async subscribe(ctx: RequestContext, projectId?: string | null): Promise<AsyncIterable<UrgentRequestPayload>> {
+    ctx.requireUser();
+    if (projectId) await findVisibleProject(ctx, projectId);
+    return pipe(ctx.app.pubSub.subscribe("URGENT_REQUESTS"), filter((payload: UrgentRequestPayload) => this.delivers(ctx, payload, projectId)));
   }
 
   /** The event as the subscriber reads it: the ticket as it is now, the actor, the time. */
