@@ -18,7 +18,7 @@ run(async (cleanup) => {
     ["signed-in { __typename }", "query Floor { __typename }"],
     ["page, node ids only", page("edges { node { id } }")],
     ["+ title, status, dueAt, claimant, project", page("edges { node { id title status dueAt claimant { name } project { name } } }")],
-    ["+ cursors and pageInfo", page("edges { cursor node { id title status dueAt claimant { name } project { name } } } pageInfo { hasNextPage endCursor }")],
+    ["+ cursors and pageInfo", boardQuery(false)],
   ];
   if (withManager) steps.push(["+ project.manager (the bench:board query)", boardQuery(true)]);
   const headers = { authorization: `Bearer ${reader.token}` };

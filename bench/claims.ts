@@ -13,7 +13,7 @@ const PER_CADRE = Number(process.env.BENCH_CLAIMS_PER_CADRE || 5);
 const CONTENDERS = Number(process.env.BENCH_CONTENDERS || 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 10);
 // A server answers claims all day; the first rounds after it starts run while V8 still compiles
-// the claim path (100-150 ms a round, falling to 40-60 ms by the fifth).
+// the claim path (the line prints each warm-up round's p99 to show it).
 const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS || 10);
 const CLAIM = "mutation Claim($input: ClaimTaskInput!) { claimTask(input: $input) { id status claimant { name } } }";
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { GraphQLSchema } from "graphql";
 import type { AppConfig } from "./config";
 import { resolveJwtSecret, TokenService } from "./core/auth";
+import { updateStamper } from "./core/base.entity";
 import { systemClock, type Clock } from "./core/clock";
 import { RequestContext, type AppServices } from "./core/context";
 import { startPeriodic } from "./core/periodic";
@@ -40,7 +41,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const dialect = dialectOf(config);
   const clock = options.clock ?? systemClock;
   const tokens = new TokenService(() => resolveJwtSecret(config), config.jwtTtlSeconds, clock);
-  const dataSource = createDataSource(config, { entities: allEntities, migrations });
+  const dataSource = createDataSource(config, { entities: allEntities, migrations, subscribers: [updateStamper(clock)] });
   await dataSource.initialize();
   const { pubSub, close: closePubSub } = createAppPubSub(config.redisUrl, config.redisChannelPrefix);
   const services: AppServices = {

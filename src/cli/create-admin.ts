@@ -1,5 +1,6 @@
+import { validate } from "class-validator";
 import { RequestContext } from "../core/context";
-import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from "../modules/accounts/account.inputs";
+import { CreateUserInput } from "../modules/accounts/account.inputs";
 import { accountService } from "../modules/accounts/account.service";
 import { argValue, fail, withApp } from "./cli-app";
 
@@ -7,15 +8,16 @@ import { argValue, fail, withApp } from "./cli-app";
 const username = argValue("username");
 const password = argValue("password");
 if (!username || !password) fail("Usage: npm run create-admin -- --username U --password P [--name N]");
-if (password.length < MIN_PASSWORD_LENGTH) fail(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`);
-if (!USERNAME_PATTERN.test(username)) fail(USERNAME_RULE);
 
-withApp(async (app) => {
-  const user = await accountService.createUser(RequestContext.system(app.services), {
-    username,
-    password,
-    name: argValue("name") ?? username,
-    role: "ADMIN",
+async function main() {
+  // the API's own input rules, so the command cannot make a user the API would refuse
+  const input = Object.assign(new CreateUserInput(), { username, password, name: argValue("name") ?? username, role: "ADMIN" as const });
+  const [invalid] = await validate(input);
+  if (invalid) fail(Object.values(invalid.constraints ?? {})[0] ?? `Invalid ${invalid.property}`);
+  await withApp(async (app) => {
+    const user = await accountService.createUser(RequestContext.system(app.services), input);
+    console.log(`Administrator ${user.username} created (${user.id})`);
   });
-  console.log(`Administrator ${user.username} created (${user.id})`);
-}).catch(fail);
+}
+
+main().catch(fail);

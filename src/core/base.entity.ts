@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { BeforeInsert, Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn, type ColumnOptions } from "typeorm";
+import { BeforeInsert, Column, CreateDateColumn, EventSubscriber, PrimaryColumn, UpdateDateColumn, type ColumnOptions, type EntitySubscriberInterface, type ObjectLiteral, type UpdateEvent } from "typeorm";
+import type { Clock } from "./clock";
 
 /** A UTC timestamp, stored the same way on SQLite and MariaDB (precision 6: what TypeORM's date columns default to on MariaDB). */
 export const TIMESTAMP: ColumnOptions = { type: "datetime", precision: 6 };
@@ -29,3 +30,23 @@ export abstract class BaseEntity {
 
 /** A nullable timestamp column. */
 export const TimestampColumn = (name: string, nullable = false) => Column({ ...TIMESTAMP, name, nullable } as ColumnOptions);
+
+/**
+ * Stamps updated_at by the service clock on every query-builder UPDATE (repo.update, increment,
+ * the conditional state changes) that does not set it. Left to TypeORM, such an update writes
+ * CURRENT_TIMESTAMP: the database's own time, in whole seconds, earlier than the change it records.
+ * A class per clock, since TypeORM makes its subscribers itself.
+ */
+export function updateStamper(clock: Clock): new () => EntitySubscriberInterface {
+  @EventSubscriber()
+  class UpdateStamper implements EntitySubscriberInterface {
+    beforeUpdate(event: UpdateEvent<ObjectLiteral>): void {
+      const column = event.metadata.updateDateColumn;
+      // databaseEntity is set only by save(), which stamps the column itself
+      if (column && event.entity && !event.databaseEntity && event.entity[column.propertyName] === undefined) {
+        event.entity[column.propertyName] = clock.now();
+      }
+    }
+  }
+  return UpdateStamper;
+}

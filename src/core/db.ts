@@ -12,11 +12,12 @@ export function dialectOf(config: Pick<AppConfig, "databaseUrl">): Dialect {
 /** One DataSource for both dialects; the schema is made by migrations only. */
 export function createDataSource(
   config: Pick<AppConfig, "databaseUrl" | "dataDir">,
-  options: { entities: MixedList<Function>; migrations: MixedList<Function>; logging?: boolean },
+  options: { entities: MixedList<Function>; migrations: MixedList<Function>; subscribers?: MixedList<Function>; logging?: boolean },
 ): DataSource {
   const common = {
     entities: options.entities,
     migrations: options.migrations,
+    subscribers: options.subscribers ?? [],
     migrationsTableName: "migrations",
     synchronize: false,
     logging: options.logging ?? false,

@@ -14,7 +14,7 @@ export function isUniqueViolation(error: unknown): boolean {
  * Whether a statement lost a race the database refereed: a unique key taken by a concurrent
  * transaction, or a deadlock or lock wait MariaDB broke. Such a loser answers CONFLICT.
  */
-export function isRaceLoss(error: unknown): boolean {
+function isRaceLoss(error: unknown): boolean {
   const e = error as DriverError;
   const code = e?.driverError?.code ?? e?.code;
   const errno = e?.driverError?.errno ?? e?.errno;

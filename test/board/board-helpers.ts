@@ -41,4 +41,9 @@ export async function rows(server: TestServer, sql: string, params: unknown[] = 
   return server.app.services.dataSource.query(sql, params) as Promise<Array<Record<string, any>>>;
 }
 
+/** How many unfinished tasks the cadre's workload row counts (0 without a row). */
+export async function workload(server: TestServer, cadreId: string): Promise<number> {
+  return Number((await rows(server, "SELECT open_tasks FROM cadre_workload WHERE cadre_id = ?", [cadreId]))[0]?.open_tasks ?? 0);
+}
+
 export const ALL_SIX = ["NATURE", "BASIS", "MOTIVE", "DUTY", "PROCEDURE", "ATTITUDE"];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { claim, publishTask, rows } from "./board-helpers";
+import { claim, publishTask, rows, workload } from "./board-helpers";
 
 let server: TestServer;
 let adminToken: string;
@@ -51,8 +51,7 @@ test("one cadre claiming 12 tasks at once against the limit of 5: exactly 5 succ
   expect(Number(held[0].n)).toBe(5);
   const open = await rows(server, `SELECT COUNT(*) AS n FROM board_task WHERE claimant_id IS NULL AND status = 'OPEN' AND id IN (${tasks.map(() => "?").join(",")})`, tasks.map((t) => t.id));
   expect(Number(open[0].n)).toBe(7);
-  const [workload] = await rows(server, "SELECT open_tasks FROM cadre_workload WHERE cadre_id = ?", [user.id]);
-  expect(Number(workload.open_tasks)).toBe(5);
+  expect(await workload(server, user.id)).toBe(5);
   const claimEvents = await rows(server, "SELECT COUNT(*) AS n FROM board_task_event WHERE actor_id = ? AND type = 'CLAIMED'", [user.id]);
   expect(Number(claimEvents[0].n)).toBe(5);
 });
@@ -71,8 +70,7 @@ test("a cadre who releases or finishes a task may claim again; the count follows
   expect(stillCounted.errors![0].message).toContain("wait until a submitted one is verified");
   await server.gql(`mutation($input: VerifyTaskInput!) { verifyTask(input: $input) { id } }`, { input: { taskId: tasks[1].id, fulfilled: true } }, adminToken);
   expect((await claim(server, token, tasks[0].id)).errors).toBeUndefined();
-  const [workload] = await rows(server, "SELECT open_tasks FROM cadre_workload WHERE cadre_id = ?", [user.id]);
-  expect(Number(workload.open_tasks)).toBe(5);
+  expect(await workload(server, user.id)).toBe(5);
 });
 
 test("claims waiting on an attempt that fails go on to try: a cadre at the limit and another claiming one task at once, the other gets it", async () => {

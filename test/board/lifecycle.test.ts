@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { CLAIM, PROGRESS, RELEASE, SEND_BACK, SUBMIT, TASK, VERIFY, WITHDRAW, claim, publishTask, rows } from "./board-helpers";
+import { CLAIM, PROGRESS, RELEASE, SEND_BACK, SUBMIT, TASK, VERIFY, WITHDRAW, claim, publishTask, rows, workload } from "./board-helpers";
 
 let server: TestServer;
 let admin: { token: string; id: string };
@@ -20,8 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const workload = async (cadreId: string) =>
-  Number((await rows(server, "SELECT open_tasks FROM cadre_workload WHERE cadre_id = ?", [cadreId]))[0]?.open_tasks ?? 0);
 
 describe("the whole lifecycle", () => {
   test("publish, claim, progress, submit, send back, resubmit, verify: each step on the timeline with who and when", async () => {
@@ -34,7 +32,7 @@ describe("the whole lifecycle", () => {
     expect(claimed.errors).toBeUndefined();
     expect(claimed.data.claimTask).toMatchObject({ status: "CLAIMED", pledge: "3天内完成水电接入", claimant: { id: cadre.id, name: "张伟" } });
     expect(claimed.data.claimTask.claimedAt).toBe(server.clock.now().toISOString());
-    expect(await workload(cadre.id)).toBe(1);
+    expect(await workload(server, cadre.id)).toBe(1);
 
     server.clock.advance(60_000);
     const progress = await server.gql(PROGRESS, { input: { taskId: task.id, note: "已协调供电局" } }, cadre.token);
@@ -46,7 +44,7 @@ describe("the whole lifecycle", () => {
 
     const sentBack = await server.gql(SEND_BACK, { input: { taskId: task.id, comment: "缺少验收单" } }, admin.token);
     expect(sentBack.data.sendBackTask).toMatchObject({ status: "CLAIMED", verificationComment: "缺少验收单", submittedAt: null, claimant: { id: cadre.id } });
-    expect(await workload(cadre.id)).toBe(1);
+    expect(await workload(server, cadre.id)).toBe(1);
 
     await server.gql(SUBMIT, { input: { taskId: task.id } }, cadre.token);
     server.clock.advance(60_000);
@@ -54,7 +52,7 @@ describe("the whole lifecycle", () => {
     expect(verified.errors).toBeUndefined();
     expect(verified.data.verifyTask).toMatchObject({ status: "FULFILLED", verificationComment: "兑现", claimant: { id: cadre.id } });
     expect(verified.data.verifyTask.verifiedAt).toBe(server.clock.now().toISOString());
-    expect(await workload(cadre.id)).toBe(0);
+    expect(await workload(server, cadre.id)).toBe(0);
 
     const read = await server.gql(TASK, { id: task.id }, enterprise.token);
     const timeline = read.data.task.timeline;
@@ -80,22 +78,22 @@ describe("the whole lifecycle", () => {
     const released = await server.gql(RELEASE, { input: { taskId: task.id, reason: "人手不足" } }, cadre.token);
     expect(released.data.releaseTask).toMatchObject({ status: "OPEN", claimant: null, pledge: null });
     expect(released.data.releaseTask.timeline.at(-1)).toMatchObject({ type: "RELEASED", fromStatus: "CLAIMED", toStatus: "OPEN", note: "人手不足" });
-    expect(await workload(cadre.id)).toBe(0);
+    expect(await workload(server, cadre.id)).toBe(0);
     const again = await claim(server, other.token, task.id);
     expect(again.data.claimTask.claimant.id).toBe(other.id);
   });
 
   test("verification as FAILED frees the claimant's slot; withdraw takes an OPEN task off", async () => {
     const task = await publishTask(server, admin.token);
-    const before = await workload(other.id);
+    const before = await workload(server, other.id);
     expect((await claim(server, other.token, task.id)).errors).toBeUndefined();
-    expect(await workload(other.id)).toBe(before + 1);
+    expect(await workload(server, other.id)).toBe(before + 1);
     expect((await server.gql(SUBMIT, { input: { taskId: task.id } }, other.token)).errors).toBeUndefined();
-    expect(await workload(other.id)).toBe(before + 1); // a submitted task still holds the slot until verified
+    expect(await workload(server, other.id)).toBe(before + 1); // a submitted task still holds the slot until verified
     const failed = await server.gql(VERIFY, { input: { taskId: task.id, fulfilled: false, comment: "未按期" } }, admin.token);
     expect(failed.errors).toBeUndefined();
     expect(failed.data.verifyTask.status).toBe("FAILED");
-    expect(await workload(other.id)).toBe(before);
+    expect(await workload(server, other.id)).toBe(before);
     const open = await publishTask(server, admin.token);
     const withdrawn = await server.gql(WITHDRAW, { input: { taskId: open.id, reason: "已合并" } }, admin.token);
     expect(withdrawn.data.withdrawTask).toMatchObject({ status: "WITHDRAWN" });
@@ -104,13 +102,13 @@ describe("the whole lifecycle", () => {
 
   test("a pledge of only spaces is refused on its field and claims nothing", async () => {
     const task = await publishTask(server, admin.token);
-    const held = await workload(cadre.id);
+    const held = await workload(server, cadre.id);
     const blank = await claim(server, cadre.token, task.id, " \t ");
     expect(codeOf(blank)).toBe("BAD_USER_INPUT");
     expect(blank.errors![0].extensions!.field).toBe("pledge");
     const [row] = await rows(server, "SELECT status, claimant_id, revision FROM board_task WHERE id = ?", [task.id]);
     expect({ ...row, revision: Number(row.revision) }).toEqual({ status: "OPEN", claimant_id: null, revision: 1 });
-    expect(await workload(cadre.id)).toBe(held);
+    expect(await workload(server, cadre.id)).toBe(held);
   });
 
   test("the same cadre claiming again gets the task back unchanged, with no new timeline entry", async () => {
@@ -120,7 +118,7 @@ describe("the whole lifecycle", () => {
     const second = await claim(server, cadre.token, task.id, "second pledge");
     expect(second.errors).toBeUndefined();
     expect(second.data.claimTask).toEqual(first.data.claimTask);
-    expect(await workload(cadre.id)).toBe(1);
+    expect(await workload(server, cadre.id)).toBe(1);
     await server.gql(RELEASE, { input: { taskId: task.id, reason: "test cleanup" } }, cadre.token);
   });
 

@@ -8,7 +8,7 @@ import { RequestContext } from "../../src/core/context";
 import { sweepService } from "../../src/modules/supervision/sweep.service";
 import { freshDatabase } from "../support/server";
 
-test("one-off commands run without a signing secret; a server refuses to listen without one where it is required", async () => {
+test("one-off commands run without a signing secret; a server reads it before it listens, and refuses to listen without one where it is required", async () => {
   const database = await freshDatabase();
   try {
     const env = { NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: database.dataDir, ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) };
@@ -17,13 +17,17 @@ test("one-off commands run without a signing secret; a server refuses to listen 
     expect(report).toMatchObject({ overdueDeferredItems: 0, breachedClauses: 0, overdueFindings: 0, creditRecords: 0 });
     // no secret was read, so none was made on the embedded database either
     expect(fs.existsSync(path.join(database.dataDir, "jwt-secret"))).toBe(false);
-    if (database.databaseUrl) {
-      const app = await createApp(loadConfig(env));
-      try {
+    const app = await createApp(loadConfig(env));
+    try {
+      if (database.databaseUrl) {
         await expect(app.listen(0, "127.0.0.1")).rejects.toThrow("JWT_SECRET is required with DATABASE_URL");
-      } finally {
-        await app.stop();
+      } else {
+        // a server does read it: on the embedded database it makes the secret as it starts
+        await app.listen(0, "127.0.0.1");
+        expect(fs.existsSync(path.join(database.dataDir, "jwt-secret"))).toBe(true);
       }
+    } finally {
+      await app.stop();
     }
   } finally {
     await database.drop();

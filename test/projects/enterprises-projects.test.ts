@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { creditCodeCheckCharacter, isValidCreditCode } from "../../src/modules/enterprises/credit-code";
 import { Enterprise } from "../../src/modules/enterprises/enterprise.entity";
 import { Project } from "../../src/modules/projects/project.entity";
+import { RequestContext } from "../../src/core/context";
+import { enterpriseService } from "../../src/modules/enterprises/enterprise.service";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject, creditCode, ENTERPRISE_FIELDS, PROJECT_FIELDS } from "./fixtures";
 
@@ -303,6 +305,11 @@ describe("projects", () => {
     // ADMIN sees the enterprise of any user
     const users = await server.gql(`query($id: ID!) { enterprise(id: $id) { users { enterprise { id } } } }`, { id: e.id }, admin);
     expect(users.data.enterprise.users).toEqual([{ enterprise: { id: e.id } }]);
+    // no query leads an enterprise user to another enterprise's user; the rule still answers null for one
+    const other = await createEnterprise(server, admin, "他知企业");
+    const asEnterprise = RequestContext.create(server.app.services, { id: "x", username: "x", name: "x", role: "ENTERPRISE", enterpriseId: e.id }, "test");
+    expect(await enterpriseService.ofUser(asEnterprise, { enterpriseId: other.id })).toBeNull();
+    expect((await enterpriseService.ofUser(asEnterprise, { enterpriseId: e.id }))?.id).toBe(e.id);
   });
 
   test("a rejected change writes no audit entry", async () => {

@@ -23,6 +23,24 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
+/** A new enterprise, its ENTERPRISE user and a project signed on 2026-04-01, admitted to the fast track with nothing deferred. */
+async function admittedProject(name: string) {
+  at("2026-04-01");
+  const enterprise = await createEnterprise(server, admin, name);
+  const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
+  const project = await createProject(server, admin, enterprise.id, { signedOn: "2026-04-01" });
+  await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [] } }, owner.token);
+  return { enterprise, owner, project };
+}
+
+/** The project's commitment letter, drafted by ADMIN and signed by both sides. */
+async function signedLetter(projectId: string, ownerToken: string) {
+  const letter = (await server.gql(DRAFT, { input: { projectId } }, admin)).data.draftCommitmentLetter;
+  expect((await server.gql(SIGN, { input: { letterId: letter.id } }, ownerToken)).errors).toBeUndefined();
+  expect((await server.gql(SIGN, { input: { letterId: letter.id } }, admin)).data.signCommitmentLetter.status).toBe("SIGNED");
+  return letter;
+}
+
 test("overdue materials write credit records, the measure blocks the fast track, credit repair opens it again", async () => {
   at("2026-03-02");
   const enterprise = await createEnterprise(server, admin, "失信测试企业");
@@ -30,9 +48,7 @@ test("overdue materials write credit records, the measure blocks the fast track,
   const first = await createProject(server, admin, enterprise.id, { signedOn: "2026-03-01" });
   const admitted = await server.gql(APPLY, { input: { projectId: first.id, deferredItems: ITEMS.map((itemCode) => ({ itemCode, promisedBy: "2026-03-10" })) } }, owner.token);
   expect(admitted.data.applyFastTrack.fastTrackStatus).toBe("ADMITTED");
-  const letter = (await server.gql(DRAFT, { input: { projectId: first.id } }, admin)).data.draftCommitmentLetter;
-  expect((await server.gql(SIGN, { input: { letterId: letter.id } }, owner.token)).errors).toBeUndefined();
-  expect((await server.gql(SIGN, { input: { letterId: letter.id } }, admin)).data.signCommitmentLetter.status).toBe("SIGNED");
+  const letter = await signedLetter(first.id, owner.token);
 
   at("2026-03-10"); // the promised day itself is still in time
   expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep).toMatchObject({ overdueDeferredItems: 0, creditRecords: 0 });
@@ -68,16 +84,10 @@ test("overdue materials write credit records, the measure blocks the fast track,
 });
 
 test("a government clause past its date is breached for the dashboard and writes no enterprise credit record", async () => {
-  at("2026-04-01");
-  const enterprise = await createEnterprise(server, admin, "守信企业");
-  const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
-  const project = await createProject(server, admin, enterprise.id, { signedOn: "2026-04-01" });
-  await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [] } }, owner.token);
-  const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
+  const { enterprise, owner, project } = await admittedProject("守信企业");
+  const letter = await signedLetter(project.id, owner.token);
   const governmentClauses = letter.clauses.filter((c: any) => c.party === "GOVERNMENT");
   expect(governmentClauses.length).toBeGreaterThan(0);
-  await server.gql(SIGN, { input: { letterId: letter.id } }, owner.token);
-  await server.gql(SIGN, { input: { letterId: letter.id } }, admin);
   const latest = governmentClauses.map((c: any) => c.dueOn).sort().at(-1);
   server.clock.set(new Date(new Date(`${latest}T02:00:00.000Z`).getTime() + 86_400_000));
   const report = (await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep;
@@ -89,21 +99,15 @@ test("a government clause past its date is breached for the dashboard and writes
 });
 
 test("a cadre recording an enterprise clause as not kept writes the same GENERAL breach the sweep would, once; a government clause writes none", async () => {
-  at("2026-04-01");
-  const enterprise = await createEnterprise(server, admin, "违约企业");
-  const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
-  const project = await createProject(server, admin, enterprise.id, { signedOn: "2026-04-01" });
-  await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [] } }, owner.token);
+  const { enterprise, owner, project } = await admittedProject("违约企业");
   const template = await server.gql(`mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { id } }`, {
     input: { code: "START_ON_TIME", party: "ENTERPRISE", title: "按期开工", body: "{project}于{dueOn}前开工", dueDays: 90 },
   }, admin);
   expect(template.errors).toBeUndefined();
-  const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
+  const letter = await signedLetter(project.id, owner.token);
   const enterpriseClause = letter.clauses.find((c: any) => c.party === "ENTERPRISE");
   const governmentClause = letter.clauses.find((c: any) => c.party === "GOVERNMENT");
   expect(enterpriseClause && governmentClause).toBeTruthy();
-  await server.gql(SIGN, { input: { letterId: letter.id } }, owner.token);
-  await server.gql(SIGN, { input: { letterId: letter.id } }, admin);
 
   const RECORD = `mutation($input: RecordClauseFulfilmentInput!) { recordClauseFulfilment(input: $input) { id fulfilmentStatus } }`;
   const records = () => server.app.services.dataSource.getRepository(CreditRecord).findBy({ enterpriseId: enterprise.id });
@@ -117,10 +121,7 @@ test("a cadre recording an enterprise clause as not kept writes the same GENERAL
   // The same clause on another project, left to the sweep: the same record, the date read as a date on both databases.
   const other = await createProject(server, admin, enterprise.id, { signedOn: "2026-04-01" });
   await server.gql(APPLY, { input: { projectId: other.id, deferredItems: [] } }, owner.token);
-  const otherLetter = (await server.gql(DRAFT, { input: { projectId: other.id } }, admin)).data.draftCommitmentLetter;
-  const otherClause = otherLetter.clauses.find((c: any) => c.party === "ENTERPRISE");
-  await server.gql(SIGN, { input: { letterId: otherLetter.id } }, owner.token);
-  await server.gql(SIGN, { input: { letterId: otherLetter.id } }, admin);
+  const otherClause = (await signedLetter(other.id, owner.token)).clauses.find((c: any) => c.party === "ENTERPRISE");
 
   // Kept late: FULFILLED, the breach stays on record; a later sweep adds nothing.
   expect((await server.gql(RECORD, { input: { clauseId: enterpriseClause.id, fulfilled: true } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("FULFILLED");
@@ -134,10 +135,7 @@ test("a cadre recording an enterprise clause as not kept writes the same GENERAL
 test("a server sweeps as soon as it starts (deadlines may have passed while it was down), not only after its first interval", async () => {
   const other = await startTestServer({ config: { sweepIntervalMs: 3_600_000 } });
   try {
-    const ran = async () => /sweep_runs_total\{sweep="deadline",outcome="ok"\} 1\b/.test(await (await fetch(other.url.replace(/graphql$/, "metrics"))).text());
-    const deadline = Date.now() + 5_000;
-    while (!(await ran()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    expect(await ran()).toBe(true);
+    await expect.poll(() => other.metrics(), { timeout: 5_000, interval: 25 }).toMatch(/sweep_runs_total\{sweep="deadline",outcome="ok"\} 1\b/);
   } finally {
     await other.stop();
   }

@@ -58,6 +58,8 @@ export interface TestServer {
   /** Inserts a user directly (fixture setup) and returns it with a signed token. */
   user(role: Role, fields?: Partial<Pick<User, "username" | "name" | "enterpriseId">>): Promise<{ user: User; token: string }>;
   ws(token?: string): Client;
+  /** The Prometheus text at /metrics. */
+  metrics(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     config,
     databaseUrl: database.databaseUrl,
+    async metrics() {
+      return (await fetch(url.replace(/graphql$/, "metrics"))).text();
+    },
     async gql(query, variables, token, headers = {}) {
       const response = await fetch(url, {
         method: "POST",

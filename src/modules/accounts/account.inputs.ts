@@ -5,10 +5,10 @@ import { RoleEnum, User } from "./user.entity";
 import { RequiredText } from "../../core/validation";
 
 /** Lowercase, so that sign-in, which ignores case, names one account on SQLite and on MariaDB alike. */
-export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
-export const USERNAME_RULE = "username must be 3-64 lowercase letters, digits, dots, dashes or underscores";
+const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
+const USERNAME_RULE = "username must be 3-64 lowercase letters, digits, dots, dashes or underscores";
 
-export const MIN_PASSWORD_LENGTH = 10;
+const MIN_PASSWORD_LENGTH = 10;
 
 @InputType()
 export class LoginInput {

@@ -69,7 +69,7 @@ export class AccountService {
       await failures.insert(failures.create({ username, clientAddress: ctx.clientAddress, attemptedAt: now }));
       throw unauthenticated("Wrong username or password");
     }
-    await ctx.repo(User).update({ id: user.id }, { lastSignedInAt: now, updatedAt: now });
+    await ctx.repo(User).update({ id: user.id }, { lastSignedInAt: now });
     return { ...(await ctx.app.tokens.sign(user)), user };
   }
 

@@ -150,7 +150,7 @@ export class CalendarService {
       const fields = { workday: input.workday, note: input.note ?? null, setById: tx.user?.id ?? null };
       let day: CalendarDay;
       if (before) {
-        await repo.update({ id: before.id }, { ...fields, updatedAt: tx.clock.now() }); // else CURRENT_TIMESTAMP, in whole seconds
+        await repo.update({ id: before.id }, fields);
         day = (await repo.findOneByOrFail({ id: before.id }));
       } else {
         day = repo.create({ date: input.date, ...fields });

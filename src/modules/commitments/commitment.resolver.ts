@@ -3,7 +3,6 @@ import type { RequestContext } from "../../core/context";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
-import { deferredItemService } from "../fast-track/deferred-item.service";
 import { Project } from "../projects/project.entity";
 import { clauseTemplateService } from "./clause-template.service";
 import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitment.entity";
@@ -109,7 +108,7 @@ export class CommitmentClauseResolver {
 
   @FieldResolver(() => DeferredItem, { nullable: true, description: "The deferred item an enterprise clause follows." })
   deferredItem(@Root() clause: CommitmentClause, @Ctx() ctx: RequestContext) {
-    return clause.deferredItemId ? deferredItemService.byId(ctx, clause.deferredItemId) : null;
+    return clause.deferredItemId ? loaderById(ctx, DeferredItem).load(clause.deferredItemId) : null;
   }
 }
 

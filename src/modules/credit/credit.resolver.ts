@@ -3,7 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
-import { enterpriseScope } from "../projects/project-access";
+import { seesEnterprise } from "../projects/project-access";
 import { LiftCreditRecordInput } from "../supervision/supervision.inputs";
 import { CreditRecord, MeasureEnum, type Measure } from "./credit-record.entity";
 import { creditService } from "./credit.service";
@@ -20,8 +20,7 @@ const CreditRecordConnection = ConnectionType(CreditRecord);
 
 /** An ENTERPRISE user reads only its own enterprise's credit. */
 function assertOwnEnterprise(ctx: RequestContext, enterpriseId: string) {
-  const scope = enterpriseScope(ctx);
-  if (scope !== null && scope !== enterpriseId) throw notFound("Enterprise", enterpriseId);
+  if (!seesEnterprise(ctx, enterpriseId)) throw notFound("Enterprise", enterpriseId);
 }
 
 @Resolver(() => Enterprise)

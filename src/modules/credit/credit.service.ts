@@ -68,7 +68,7 @@ export class CreditService {
       (ids) => this.active(ctx).andWhere("record.enterpriseId IN (:...ids)", { ids }).getMany(),
       (r) => r.enterpriseId,
     ).load(enterpriseId);
-    const activePoints = active.reduce((sum, record) => sum + pointsOf(ctx.app.config, record.severity), 0);
+    const activePoints = this.pointsByEnterprise(ctx, active).get(enterpriseId) ?? 0;
     const measure = measureFor(ctx.app.config, activePoints);
     return { measure, activePoints, activeRecords: active.length, facilitationRestricted: restrictsFacilitation(measure) };
   }

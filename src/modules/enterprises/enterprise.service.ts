@@ -8,7 +8,7 @@ import { conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
-import { enterpriseScope } from "../projects/project-access";
+import { enterpriseScope, seesEnterprise } from "../projects/project-access";
 import type { CreateEnterpriseInput, UpdateEnterpriseInput } from "./enterprise.inputs";
 import { Enterprise } from "./enterprise.entity";
 
@@ -40,17 +40,18 @@ export class EnterpriseService {
 
   /** One enterprise the caller may see; another enterprise's answers NOT_FOUND to an ENTERPRISE user. */
   async findVisible(ctx: RequestContext, id: string): Promise<Enterprise> {
-    const scope = enterpriseScope(ctx);
-    const enterprise = scope !== null && scope !== id ? null : await loaderById(ctx, Enterprise).load(id);
+    const enterprise = await this.visible(ctx, id);
     if (!enterprise) throw notFound("Enterprise", id);
     return enterprise;
   }
 
   /** The enterprise a user acts for, or null: none, or (to an ENTERPRISE caller) another enterprise's. */
-  async ofUser(ctx: RequestContext, user: Pick<User, "enterpriseId">): Promise<Enterprise | null> {
-    if (!user.enterpriseId) return null;
-    const scope = enterpriseScope(ctx);
-    return scope !== null && scope !== user.enterpriseId ? null : loaderById(ctx, Enterprise).load(user.enterpriseId);
+  ofUser(ctx: RequestContext, user: Pick<User, "enterpriseId">): Promise<Enterprise | null> {
+    return user.enterpriseId ? this.visible(ctx, user.enterpriseId) : Promise.resolve(null);
+  }
+
+  private async visible(ctx: RequestContext, id: string): Promise<Enterprise | null> {
+    return seesEnterprise(ctx, id) ? loaderById(ctx, Enterprise).load(id) : null;
   }
 
   /** Enterprises by name; an ENTERPRISE user's list holds its own only. */

@@ -2,7 +2,7 @@ import { In, LessThan } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { creditService } from "../credit/credit.service";
 import type { RequestContext } from "../../core/context";
-import { groupedLoader, loaderById } from "../../core/loaders";
+import { groupedLoader } from "../../core/loaders";
 import { districtDate } from "../../core/dates";
 import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
 import { syncClausesWithDeferredItem } from "../commitments/clause-sync";
@@ -95,16 +95,6 @@ export class DeferredItemService {
         .orderBy("c.sortOrder", "ASC").addOrderBy("d.id", "ASC")
         .getMany();
     return groupedLoader(ctx, "deferredItem.byProject", load, (d) => d.projectId).load(projectId);
-  }
-
-  /** Deferred items by id, through a per-request loader (no visibility check; callers check the parent). */
-  byId(ctx: RequestContext, id: string): Promise<DeferredItem | null> {
-    return loaderById(ctx, DeferredItem).load(id);
-  }
-
-  /** The catalog item of a deferral, through a per-request loader. */
-  catalogItem(ctx: RequestContext, id: string): Promise<DeferrableItem | null> {
-    return loaderById(ctx, DeferrableItem).load(id);
   }
 }
 

@@ -98,7 +98,7 @@ export class FastTrackResolver {
 export class DeferredItemResolver {
   @FieldResolver(() => DeferrableItem)
   item(@Root() deferred: DeferredItem, @Ctx() ctx: RequestContext) {
-    return deferredItemService.catalogItem(ctx, deferred.deferrableItemId);
+    return loaderById(ctx, DeferrableItem).load(deferred.deferrableItemId);
   }
 
   @FieldResolver(() => Project)

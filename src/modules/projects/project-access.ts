@@ -21,8 +21,11 @@ export async function findVisibleProject(ctx: RequestContext, projectId: string,
   return project;
 }
 
-/** Whether the caller may see the project: everyone but an ENTERPRISE user, who sees its own. */
-export function isVisibleProject(ctx: RequestContext, project: Pick<Project, "enterpriseId">): boolean {
+/** Whether the caller may see an enterprise's records: everyone but an ENTERPRISE user, who sees its own. */
+export function seesEnterprise(ctx: RequestContext, enterpriseId: string): boolean {
   const scope = enterpriseScope(ctx);
-  return scope === null || project.enterpriseId === scope;
+  return scope === null || enterpriseId === scope;
 }
+
+/** Whether the caller may see the project (its enterprise's records). */
+export const isVisibleProject = (ctx: RequestContext, project: Pick<Project, "enterpriseId">): boolean => seesEnterprise(ctx, project.enterpriseId);

@@ -18,10 +18,10 @@ export const MILESTONE_COLUMNS = {
 
 export type MilestoneDates = Pick<Project, (typeof MILESTONE_COLUMNS)[Milestone]>;
 
-export const milestoneOn = (project: MilestoneDates, milestone: Milestone): string | null => project[MILESTONE_COLUMNS[milestone]];
+export const milestoneOn = (project: Partial<MilestoneDates>, milestone: Milestone): string | null => project[MILESTONE_COLUMNS[milestone]] ?? null;
 
 /** Milestones that may not come before another (later, earlier). */
-export const MILESTONE_ORDER: Array<[Milestone, Milestone]> = [
+const MILESTONE_ORDER: Array<[Milestone, Milestone]> = [
   ["LAND_CONTRACT", "SIGNED"],
   ["CONSTRUCTION_START", "LAND_CONTRACT"],
   ["COMPLETION", "CONSTRUCTION_START"],
@@ -35,7 +35,7 @@ export const MILESTONE_ORDER: Array<[Milestone, Milestone]> = [
  * names the milestone being recorded: the error then names it and the input `field`; without it,
  * the later milestone's column is the field.
  */
-export function assertMilestoneOrder(dates: MilestoneDates, changed?: { milestone: Milestone; field: string }): void {
+export function assertMilestoneOrder(dates: Partial<MilestoneDates>, changed?: { milestone: Milestone; field: string }): void {
   for (const [later, earlier] of MILESTONE_ORDER) {
     const laterOn = milestoneOn(dates, later);
     const earlierOn = milestoneOn(dates, earlier);

@@ -2,6 +2,8 @@ import type { RequestContext } from "../../core/context";
 import type { Clock } from "../../core/clock";
 import { commitmentService } from "../commitments/commitment.service";
 import { catalogService } from "../fast-track/catalog.service";
+import { loaderById } from "../../core/loaders";
+import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import type { DeferredItem } from "../fast-track/deferred-item.entity";
 import { deferredItemService } from "../fast-track/deferred-item.service";
 import { fastTrackService } from "../fast-track/fast-track.service";
@@ -151,7 +153,7 @@ export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<
     }
     if (demo.fastTrack) {
       const items: DeferredItem[] = await deferredItemService.forProject(await as("admin", demo.createdOn), project.id);
-      const byCode = new Map(await Promise.all(items.map(async (i) => [(await deferredItemService.catalogItem(tx, i.deferrableItemId))!.code, i] as const)));
+      const byCode = new Map(await Promise.all(items.map(async (i) => [(await loaderById(tx, DeferrableItem).load(i.deferrableItemId))!.code, i] as const)));
       for (const d of demo.fastTrack.deferrals) {
         const item = byCode.get(d.code)!;
         if (d.supplied) await deferredItemService.recordSupplied(await as("cadre.wang", d.supplied), { deferredItemId: item.id, suppliedOn: d.supplied });

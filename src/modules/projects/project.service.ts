@@ -9,7 +9,7 @@ import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { enterpriseScope, findVisibleProject } from "./project-access";
-import { assertMilestoneOrder, type MilestoneDates } from "./project-milestones";
+import { assertMilestoneOrder, MILESTONE_COLUMNS } from "./project-milestones";
 import type { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project.inputs";
 import { Project } from "./project.entity";
 
@@ -20,7 +20,7 @@ export class ProjectService {
   /** A project code is unique (CONFLICT on the field); its enterprise must exist. */
   async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
     this.assertStorable(ctx, input.totalInvestment);
-    assertMilestoneOrder(input as Partial<MilestoneDates> as MilestoneDates);
+    assertMilestoneOrder(input);
     return ctx.transaction(async (tx) => {
       if (!(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) throw notFound("Enterprise", input.enterpriseId);
       const project = tx.repo(Project).create({ landParcel: null, stage: "PRE_LANDING", fastTrackStatus: "NOT_APPLIED", ...changesOf(input, ["landParcel"]), createdAt: tx.clock.now() });
@@ -42,7 +42,7 @@ export class ProjectService {
       const before = await tx.repo(Project).findOneBy({ id: input.id });
       if (!before) throw notFound("Project", input.id);
       const { id, ...changes } = input;
-      const defined = changesOf(changes, ["landParcel", "signedOn", "landContractOn", "constructionStartOn", "completionOn", "certificateOn", "preAcceptanceOn", "trialProductionOn"]);
+      const defined = changesOf(changes, ["landParcel", ...Object.values(MILESTONE_COLUMNS)]);
       assertMilestoneOrder({ ...before, ...defined } as Project);
       if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
       const after = await tx.repo(Project).findOneByOrFail({ id });

@@ -164,10 +164,6 @@ export class CircuitBreakerService {
     tx.publishAfterCommit("URGENT_REQUESTS", payload);
     return event;
   }
-
-  /**
-   * Which of these projects hold their construction permit: an APPROVED CONSTRUCTION_PERMIT
-   * approval item, or a recorded construction start (construction cannot start without one).
-   */}
+}
 
 export const circuitBreakerService = new CircuitBreakerService();

@@ -96,7 +96,6 @@ export class TeamService {
           await this.requireCadre(tx, input.userId, "userId");
           if (!(await tx.repo(Department).existsBy({ id: input.departmentId }))) throw badInput("departmentId", `No department ${input.departmentId}`);
           const key = memberKey(project.id, input.userId);
-          if (await tx.repo(TeamMember).existsBy({ activeKey: key })) throw conflict("This cadre already serves on the team", { field: "userId" });
           const member = tx.repo(TeamMember).create({
             projectId: project.id,
             userId: input.userId,
@@ -134,8 +133,7 @@ export class TeamService {
 
   /** A project's team: its manager and members now serving. */
   async teamOf(ctx: RequestContext, projectId: string): Promise<ServiceTeam> {
-    const [assignment, members] = await Promise.all([activeManagerLoader(ctx).load(projectId), activeMembersLoader(ctx).load(projectId)]);
-    const manager = assignment?.cadre ?? null;
+    const [manager, members] = await Promise.all([this.managerOf(ctx, projectId), activeMembersLoader(ctx).load(projectId)]);
     return { projectId, manager, members };
   }
 

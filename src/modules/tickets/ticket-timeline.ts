@@ -17,15 +17,7 @@ export async function appendTimeline(
   enterpriseId: string,
   entry: Partial<TicketEvent> & { type: TicketEventType },
 ): Promise<{ event: TicketEvent; ticket: ServiceTicket }> {
-  // updatedAt set here, by the service clock: left to TypeORM, an update writes CURRENT_TIMESTAMP,
-  // the database's time in whole seconds (earlier than the change it records)
-  await tx
-    .repo(ServiceTicket)
-    .createQueryBuilder()
-    .update()
-    .set({ eventCount: () => "event_count + 1", updatedAt: tx.clock.now() })
-    .where("id = :id", { id: ticket.id })
-    .execute();
+  await tx.repo(ServiceTicket).increment({ id: ticket.id }, "eventCount", 1);
   const current = await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id });
   const event = tx.repo(TicketEvent).create({
     ticketId: ticket.id,
