@@ -32,7 +32,8 @@ test("50 cadres claiming one task at once over HTTP: exactly one gets it, 49 get
   expect(row).toEqual({ status: "CLAIMED", claimant_id: winner.id, pledge: `pledge of ${winner.id}` });
   const events = await rows(server, "SELECT actor_id FROM board_task_event WHERE task_id = ? AND type = 'CLAIMED'", [task.id]);
   expect(events).toEqual([{ actor_id: winner.id }]);
-  const workloads = await rows(server, "SELECT cadre_id, open_tasks FROM cadre_workload WHERE open_tasks > 0");
+  const ids = cadres.map((c) => c.user.id);
+  const workloads = await rows(server, `SELECT cadre_id, open_tasks FROM cadre_workload WHERE open_tasks > 0 AND cadre_id IN (${ids.map(() => "?").join(",")})`, ids);
   expect(workloads).toEqual([{ cadre_id: winner.id, open_tasks: 1 }]);
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeEnterprise, makeProject } from "../support/fixtures";
+import { openOtherConnection } from "../support/other-connection";
 import { codeOf, startTestServer, subscribe, type TestServer } from "../support/server";
 import { claim, publishTask, rows } from "./board-helpers";
 
@@ -16,18 +17,21 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-/** Publishes probe tasks until the subscriber has one, so the subscription is known to be live. Returns the events seen so far. */
+/**
+ * Publishes probe tasks until the subscriber has one, so the subscription is known to be live
+ * (graphql-ws does not confirm a subscription; an event published before it listens is lost).
+ * Each probe is waited for up to 250 ms, as events arrive. Returns the number of events seen so far:
+ * events arrive in order, so none of the earlier probes can come after it.
+ */
 async function waitLive(sub: ReturnType<typeof subscribe>, category: string, projectId?: string) {
   for (let attempt = 1; attempt <= 40; attempt++) {
     const probe = await publishTask(server, adminToken, { category, title: `probe ${attempt}`, ...(projectId ? { projectId } : {}) });
-    const deadline = Date.now() + 250;
-    while (Date.now() < deadline && !sub.events.some((e: any) => e.taskBoardChanged.task.id === probe.id)) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    if (sub.events.some((e: any) => e.taskBoardChanged.task.id === probe.id)) {
-      await new Promise((r) => setTimeout(r, 50));
-      return sub.events.length;
-    }
+    const live = await sub.until((events) => events.some((e: any) => e.taskBoardChanged.task.id === probe.id), 250).then(
+      () => true,
+      () => false,
+    );
+    if (live) return sub.events.length;
+    if (sub.errors.length) throw new Error(JSON.stringify(sub.errors));
   }
   throw new Error("subscription never became live");
 }
@@ -73,10 +77,45 @@ test("a subscriber does not receive events its filter excludes (category, projec
   for (const events of [categoryEvents, projectEvents]) {
     expect(events.map((e: any) => [e.taskBoardChanged.type, e.taskBoardChanged.task.id])).toEqual([["PUBLISHED", wanted.id], ["CLAIMED", wanted.id]]);
   }
-  await new Promise((r) => setTimeout(r, 100));
+  // The excluded task's events were published before the wanted ones, and events arrive in order:
+  // had they been sent, they would be here by now.
   for (const sub of [byCategory, byProject]) {
     expect(sub.events.some((e: any) => e.taskBoardChanged.task.id === otherCategory.id)).toBe(false);
     expect(sub.errors).toEqual([]);
+  }
+});
+
+test("when a subscriber hears of a publish or a claim it is already committed: a read through another database connection at that moment sees it", async () => {
+  const other = await openOtherConnection(server);
+  const watcher = await server.user("CADRE");
+  // Each event's task row, read through the other connection the moment the event arrives.
+  const readOnArrival: Array<Promise<{ type: string; taskId: string; row: unknown }>> = [];
+  const sub = subscribe(server.ws(watcher.token), CHANGED, { filter: { category: "MAJOR_PROJECT" } }, (data: any) => {
+    const { type, task } = data.taskBoardChanged;
+    readOnArrival.push(
+      other.query("SELECT status, claimant_id FROM board_task WHERE id = ?", [task.id]).then((found) => ({ type, taskId: task.id, row: found[0] ?? null })),
+    );
+  });
+  try {
+    const seen = await waitLive(sub, "MAJOR_PROJECT");
+    const task = await publishTask(server, adminToken, { category: "MAJOR_PROJECT" });
+    await sub.next(seen + 1);
+    const claimant = await server.user("CADRE");
+    expect((await claim(server, claimant.token, task.id)).errors).toBeUndefined();
+    const [, claimed] = (await sub.next(seen + 2)).slice(seen) as any[];
+    expect(claimed.taskBoardChanged).toMatchObject({ type: "CLAIMED", task: { id: task.id, status: "CLAIMED", claimant: { id: claimant.user.id } } });
+
+    const reads = (await Promise.all(readOnArrival)).filter((r) => r.taskId === task.id);
+    expect(reads).toEqual([
+      // read before the claim was sent, or after: either way the published task is there
+      { type: "PUBLISHED", taskId: task.id, row: expect.objectContaining({ status: expect.stringMatching(/^(OPEN|CLAIMED)$/) }) },
+      { type: "CLAIMED", taskId: task.id, row: { status: "CLAIMED", claimant_id: claimant.user.id } },
+    ]);
+    expect(sub.errors).toEqual([]);
+  } finally {
+    sub.unsubscribe();
+    await Promise.allSettled(readOnArrival);
+    await other.close();
   }
 });
 

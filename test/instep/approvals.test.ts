@@ -9,7 +9,7 @@ let cadre: { user: { id: string }; token: string };
 let admin: string;
 let owner: string;
 let stranger: string;
-let projectId: string;
+let enterpriseId: string;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -19,13 +19,15 @@ beforeAll(async () => {
   const other = await makeEnterprise(server, "另一家");
   owner = (await server.user("ENTERPRISE", { enterpriseId: enterprise.id })).token;
   stranger = (await server.user("ENTERPRISE", { enterpriseId: other.id })).token;
-  projectId = (await makeProject(server, enterprise.id, { name: "聚芯源二期" })).id;
+  enterpriseId = enterprise.id;
 });
 afterAll(() => server?.stop());
 
 const ADD = `mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id kind department status phase } }`;
 const SUBMIT = `mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { id status submittedOn surveyResult { id } } }`;
 const DECIDE = `mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { id status approvedOn rejectedOn workingDays handledBy { id } } }`;
+const COMMISSION = `mutation($input: CommissionSurveyInput!) { commissionSurvey(input: $input) { id stage } }`;
+const RECORD_RESULT = `mutation($input: RecordSurveyResultInput!) { recordSurveyResult(input: $input) { id stage deliveredOn } }`;
 const CITE = `mutation($input: CiteSurveyResultInput!) { citeSurveyResult(input: $input) { id surveyResult { id stage } } }`;
 const MILESTONE = `mutation($input: RecordProjectMilestoneInput!) { recordProjectMilestone(input: $input) { id landContractOn constructionStartOn completionOn certificateOn } }`;
 const TIMELINE = `query($id: ID!) { projectTimeline(projectId: $id) {
@@ -41,15 +43,67 @@ const TIMELINE = `query($id: ID!) { projectTimeline(projectId: $id) {
   surveys { stage surveyor result { id reference } }
 } }`;
 
-const ids: Record<string, string> = {};
 async function ok(query: string, input: Record<string, unknown>, token = cadre.token) {
   const res = await server.gql(query, { input }, token);
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   return Object.values(res.data)[0] as any;
 }
 
+/**
+ * The story these tests tell, one project of 聚芯源 each, brought up to the point a test starts
+ * from, step by step as the tests before it in the story did:
+ * - "added": FILING, PLANNING_PERMIT and CONSTRUCTION_PERMIT added by the cadre, the three completion items by ADMIN;
+ * - "submitted": the three start items submitted on Jan 6;
+ * - "started": FILING approved Jan 8, PLANNING_PERMIT Jan 14, CONSTRUCTION_PERMIT Jan 15;
+ * - "completed": the completion survey (result Feb 6) cited by the completion items; joint acceptance
+ *   Feb 9-13, completion filing Feb 9-24, property registration rejected Feb 13 and approved Feb 27;
+ * - "milestones": land contract Jan 5, construction start Jan 16, completion Feb 6, certificate Feb 27.
+ */
+const STEPS = ["added", "submitted", "started", "completed", "milestones"] as const;
+type Step = (typeof STEPS)[number];
+
+async function projectAt(upTo: Step | null): Promise<{ projectId: string; ids: Record<string, string>; surveyResultId?: string }> {
+  const projectId = (await makeProject(server, enterpriseId, { name: "聚芯源二期" })).id;
+  const ids: Record<string, string> = {};
+  let surveyResultId: string | undefined;
+  for (const step of upTo ? STEPS.slice(0, STEPS.indexOf(upTo) + 1) : []) {
+    if (step === "added") {
+      for (const kind of ["FILING", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT"]) ids[kind] = (await ok(ADD, { projectId, kind })).id;
+      for (const kind of ["JOINT_ACCEPTANCE", "COMPLETION_FILING", "PROPERTY_REGISTRATION"]) ids[kind] = (await ok(ADD, { projectId, kind }, admin)).id;
+    }
+    if (step === "submitted") for (const kind of ["FILING", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT"]) await ok(SUBMIT, { itemId: ids[kind], on: "2026-01-06" });
+    if (step === "started") {
+      await ok(DECIDE, { itemId: ids.FILING, decision: "APPROVED", on: "2026-01-08" });
+      await ok(DECIDE, { itemId: ids.PLANNING_PERMIT, decision: "APPROVED", on: "2026-01-14" });
+      await ok(DECIDE, { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-15" });
+    }
+    if (step === "completed") {
+      const commission = await ok(COMMISSION, { projectId, stage: "COMPLETION", surveyor: "河源市测绘院", on: "2026-02-02" });
+      surveyResultId = (await ok(RECORD_RESULT, { commissionId: commission.id, reference: "HY-2026-018", summary: "竣工测量 + 房产测绘", on: "2026-02-06" })).id;
+      await ok(SUBMIT, { itemId: ids.JOINT_ACCEPTANCE, on: "2026-02-09", surveyResultId });
+      await ok(SUBMIT, { itemId: ids.COMPLETION_FILING, on: "2026-02-09" });
+      await ok(CITE, { itemId: ids.COMPLETION_FILING, surveyResultId });
+      await ok(DECIDE, { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED", on: "2026-02-13" });
+      await ok(DECIDE, { itemId: ids.COMPLETION_FILING, decision: "APPROVED", on: "2026-02-24" });
+      await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-12" });
+      await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "REJECTED", on: "2026-02-13", note: "缺少测绘成果" });
+      await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-24", surveyResultId });
+      await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "APPROVED", on: "2026-02-27" });
+    }
+    if (step === "milestones") {
+      await ok(MILESTONE, { projectId, milestone: "LAND_CONTRACT", on: "2026-01-05" });
+      await ok(MILESTONE, { projectId, milestone: "CONSTRUCTION_START", on: "2026-01-16" });
+      await ok(MILESTONE, { projectId, milestone: "COMPLETION", on: "2026-02-06" }, admin);
+      await ok(MILESTONE, { projectId, milestone: "CERTIFICATE", on: "2026-02-27" });
+    }
+  }
+  return { projectId, ids, surveyResultId };
+}
+
 describe("approvals side by side", () => {
   test("ADMIN or CADRE add items with their usual department; ENTERPRISE cannot; one item per kind", async () => {
+    const { projectId } = await projectAt(null);
+    const ids: Record<string, string> = {};
     for (const kind of ["FILING", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT"]) {
       const item = await ok(ADD, { projectId, kind });
       expect(item).toMatchObject({ kind, status: "NOT_STARTED", phase: "START" });
@@ -63,6 +117,7 @@ describe("approvals side by side", () => {
   });
 
   test("all three start items are submitted the same day; none waits on another", async () => {
+    const { ids } = await projectAt("added");
     for (const kind of ["FILING", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT"]) {
       expect(await ok(SUBMIT, { itemId: ids[kind], on: "2026-01-06" })).toMatchObject({ status: "SUBMITTED", submittedOn: "2026-01-06" });
     }
@@ -71,6 +126,7 @@ describe("approvals side by side", () => {
   });
 
   test("a real dependency is data: the construction permit is approved only on or after the planning permit", async () => {
+    const { ids } = await projectAt("submitted");
     const filing = await ok(DECIDE, { itemId: ids.FILING, decision: "APPROVED", on: "2026-01-08" });
     expect(filing).toMatchObject({ status: "APPROVED", approvedOn: "2026-01-08", workingDays: 2, handledBy: { id: cadre.user.id } });
     const early = await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-12" } }, cadre.token);
@@ -88,6 +144,7 @@ describe("approvals side by side", () => {
   });
 
   test("多测合一: one completion survey, its result cited by every completion item", async () => {
+    const { projectId, ids } = await projectAt("started");
     const commission = await ok(`mutation($input: CommissionSurveyInput!) { commissionSurvey(input: $input) { id stage } }`, { projectId, stage: "COMPLETION", surveyor: "河源市测绘院", on: "2026-02-02" });
     const second = await server.gql(`mutation($input: CommissionSurveyInput!) { commissionSurvey(input: $input) { id } }`, { input: { projectId, stage: "COMPLETION", surveyor: "另一家", on: "2026-02-03" } }, cadre.token);
     expect(codeOf(second)).toBe("CONFLICT");
@@ -121,6 +178,7 @@ describe("approvals side by side", () => {
   });
 
   test("milestones keep their order and are audited", async () => {
+    const { projectId } = await projectAt(null);
     await ok(MILESTONE, { projectId, milestone: "LAND_CONTRACT", on: "2026-01-05" });
     const bad = await server.gql(MILESTONE, { input: { projectId, milestone: "CONSTRUCTION_START", on: "2026-01-02" } }, cadre.token);
     expect(codeOf(bad)).toBe("BAD_USER_INPUT");
@@ -134,6 +192,7 @@ describe("approvals side by side", () => {
   });
 
   test("projectTimeline: items, overlaps, approval days, critical paths and the in-step checks", async () => {
+    const { projectId } = await projectAt("milestones");
     const res = await server.gql(TIMELINE, { id: projectId }, owner);
     expect(res.errors).toBeUndefined();
     const t = res.data.projectTimeline;
@@ -166,6 +225,7 @@ describe("approvals side by side", () => {
   });
 
   test("another enterprise's project answers NOT_FOUND; its items cannot be listed", async () => {
+    const { projectId } = await projectAt("added");
     expect(codeOf(await server.gql(TIMELINE, { id: projectId }, stranger))).toBe("NOT_FOUND");
     const list = `query($id: ID!) { approvalItems(projectId: $id, first: 2) { totalCount edges { node { kind } } pageInfo { hasNextPage endCursor } } }`;
     expect(codeOf(await server.gql(list, { id: projectId }, stranger))).toBe("NOT_FOUND");
@@ -175,6 +235,7 @@ describe("approvals side by side", () => {
   });
 
   test("a pending item runs until today in the timeline", async () => {
+    const { projectId } = await projectAt("milestones");
     const item = await ok(ADD, { projectId, kind: "TRIAL_PRODUCTION" });
     await ok(SUBMIT, { itemId: item.id, on: "2026-02-26" });
     const res = await server.gql(`query($id: ID!) { projectTimeline(projectId: $id) { items { kind status workingDays } criticalPath { items { kind } end workingDays } } }`, { id: projectId }, cadre.token);

@@ -7,17 +7,10 @@ import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let cadre: string;
-let owner: string;
-let projectId: string;
-const parts: Record<string, string> = {};
-let trialItem: string;
 
 beforeAll(async () => {
   server = await startTestServer();
   cadre = (await server.user("CADRE")).token;
-  const enterprise = await makeEnterprise(server, "共享产业园");
-  owner = (await server.user("ENTERPRISE", { enterpriseId: enterprise.id })).token;
-  projectId = (await makeProject(server, enterprise.id, { landContractOn: "2025-06-02", constructionStartOn: "2025-06-16" })).id;
 });
 afterAll(() => server?.stop());
 
@@ -32,22 +25,52 @@ async function ok(query: string, input: Record<string, unknown>, token = cadre) 
   return Object.values(res.data)[0] as any;
 }
 
+/** A project of its own (land contract 2025-06-02, construction start 2025-06-16), with its enterprise user's token. */
+async function newProject() {
+  const enterprise = await makeEnterprise(server, "共享产业园");
+  const owner = (await server.user("ENTERPRISE", { enterpriseId: enterprise.id })).token;
+  const projectId = (await makeProject(server, enterprise.id, { landContractOn: "2025-06-02", constructionStartOn: "2025-06-16" })).id;
+  return { projectId, owner };
+}
+
+/** The project's TRIAL_PRODUCTION approval item, submitted on 2026-02-02. */
+async function submittedTrialItem(projectId: string): Promise<string> {
+  const id = (await ok(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { projectId, kind: "TRIAL_PRODUCTION" })).id;
+  await ok(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { id } }`, { itemId: id, on: "2026-02-02" });
+  return id;
+}
+
+/** Three parts: two needed for trial production (a workshop, floors 1-3 of building 2), one not (the office building). */
+async function addParts(projectId: string) {
+  return {
+    workshop: (await ok(ADD_BUILDING, { projectId, name: "1号厂房", partKind: "BUILDING", requiredForTrialProduction: true })).id as string,
+    floors: (await ok(ADD_BUILDING, { projectId, name: "2号楼 1-3层", partKind: "FLOOR", requiredForTrialProduction: true })).id as string,
+    office: (await ok(ADD_BUILDING, { projectId, name: "综合楼", partKind: "BUILDING", requiredForTrialProduction: false })).id as string,
+  };
+}
+
 test("trial production with no parts to accept yet is refused", async () => {
-  trialItem = (await ok(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { projectId, kind: "TRIAL_PRODUCTION" })).id;
-  await ok(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { id } }`, { itemId: trialItem, on: "2026-02-02" });
+  const { projectId } = await newProject();
+  const trialItem = await submittedTrialItem(projectId);
   const res = await server.gql(DECIDE, { input: { itemId: trialItem, decision: "APPROVED", on: "2026-02-03" } }, cadre);
   expect(codeOf(res)).toBe("DEPENDENCY_NOT_MET");
 });
 
 test("buildings and floors are added per project; ENTERPRISE cannot add; names are unique", async () => {
-  parts.workshop = (await ok(ADD_BUILDING, { projectId, name: "1号厂房", partKind: "BUILDING", requiredForTrialProduction: true })).id;
-  parts.floors = (await ok(ADD_BUILDING, { projectId, name: "2号楼 1-3层", partKind: "FLOOR", requiredForTrialProduction: true })).id;
-  parts.office = (await ok(ADD_BUILDING, { projectId, name: "综合楼", partKind: "BUILDING", requiredForTrialProduction: false })).id;
+  const { projectId, owner } = await newProject();
+  const parts = await addParts(projectId);
+  expect(Object.values(parts).every(Boolean)).toBe(true);
   expect(codeOf(await server.gql(ADD_BUILDING, { input: { projectId, name: "1号厂房", partKind: "BUILDING", requiredForTrialProduction: true } }, cadre))).toBe("CONFLICT");
   expect(codeOf(await server.gql(ADD_BUILDING, { input: { projectId, name: "仓库", partKind: "BUILDING", requiredForTrialProduction: false } }, owner))).toBe("FORBIDDEN");
+  // The same name on another project is no conflict.
+  const elsewhere = await newProject();
+  expect(await ok(ADD_BUILDING, { projectId: elsewhere.projectId, name: "1号厂房", partKind: "BUILDING", requiredForTrialProduction: true })).toMatchObject({ name: "1号厂房", acceptedOn: null });
 });
 
 test("parts are accepted one by one; trial production waits only for the parts it needs", async () => {
+  const { projectId } = await newProject();
+  const trialItem = await submittedTrialItem(projectId);
+  const parts = await addParts(projectId);
   expect(await ok(ACCEPT, { buildingId: parts.workshop, passed: true, on: "2026-02-03" })).toMatchObject({ acceptedOn: "2026-02-03" });
   const failed = await ok(ACCEPT, { buildingId: parts.floors, passed: false, on: "2026-02-04", note: "消防通道未完工" });
   expect(failed).toMatchObject({ acceptedOn: null, acceptances: [{ inspectedOn: "2026-02-04", passed: false, note: "消防通道未完工" }] });
@@ -76,6 +99,18 @@ test("parts are accepted one by one; trial production waits only for the parts i
 });
 
 test("the trial production check: within target, and working days ahead of completion", async () => {
+  // A project where the workshop was accepted on Feb 3 and the floors on Feb 10 (after failing on Feb 4),
+  // trial production approved on Feb 10 (submitted Feb 2), pre-accepted Feb 10, in trial production Feb 12.
+  const { projectId, owner } = await newProject();
+  const trialItem = await submittedTrialItem(projectId);
+  const parts = await addParts(projectId);
+  await ok(ACCEPT, { buildingId: parts.workshop, passed: true, on: "2026-02-03" });
+  await ok(ACCEPT, { buildingId: parts.floors, passed: false, on: "2026-02-04" });
+  await ok(ACCEPT, { buildingId: parts.floors, passed: true, on: "2026-02-10" });
+  await ok(DECIDE, { itemId: trialItem, decision: "APPROVED", on: "2026-02-10" });
+  await ok(MILESTONE, { projectId, milestone: "PRE_ACCEPTANCE", on: "2026-02-10" });
+  await ok(MILESTONE, { projectId, milestone: "TRIAL_PRODUCTION", on: "2026-02-12" });
+
   await ok(MILESTONE, { projectId, milestone: "COMPLETION", on: "2026-03-02" });
   const res = await server.gql(`query($id: ID!) { projectTimeline(projectId: $id) {
     checks { check workingDays met savedWorkingDays }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { CommitmentClause, CommitmentLetter } from "../../src/modules/commitments/commitment.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject } from "./fixtures";
@@ -222,9 +222,15 @@ describe("two-way commitment letter", () => {
   });
 
   test("clause templates are ADMIN-managed", async () => {
-    const res = await server.gql(`mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { code party dueDays active } }`,
+    const res = await server.gql(`mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { id code party dueDays active } }`,
       { input: { code: "GOV_WATER_POWER", party: "GOVERNMENT", title: "水电保障", body: "政府承诺于{dueOn}前保障{project}施工水电。", dueDays: 3 } }, admin);
-    expect(res.data.createClauseTemplate).toEqual({ code: "GOV_WATER_POWER", party: "GOVERNMENT", dueDays: 3, active: true });
+    const { id, ...created } = res.data.createClauseTemplate;
+    expect(created).toEqual({ code: "GOV_WATER_POWER", party: "GOVERNMENT", dueDays: 3, active: true });
+    // An active template goes into every letter drafted from now on: the other tests here draft with the seeded ones.
+    onTestFinished(async () => {
+      const off = await server.gql(`mutation($input: UpdateClauseTemplateInput!) { updateClauseTemplate(input: $input) { active } }`, { input: { id, active: false } }, admin);
+      expect(off.data.updateClauseTemplate).toEqual({ active: false });
+    });
     const bad = await server.gql(`mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { code } }`,
       { input: { code: "GOV_X", party: "GOVERNMENT", title: "x", body: "x", deferrableItemCode: "ENERGY_REVIEW" } }, admin);
     expect(bad.errors![0].extensions!.field).toBe("deferrableItemCode");

@@ -48,8 +48,11 @@ describe("enterprise credit code (GB 32100-2015)", () => {
   });
 
   test("a registered code answers CONFLICT; only ADMIN creates enterprises", async () => {
-    const res = await server.gql(CREATE_ENTERPRISE, { input: { name: "重复", creditCode: "91350100M000100Y43", legalRepresentative: "林", contact: "1" } }, admin);
+    const registered = creditCode();
+    expect((await server.gql(CREATE_ENTERPRISE, { input: { name: "先登记", creditCode: registered, legalRepresentative: "林", contact: "1" } }, admin)).errors).toBeUndefined();
+    const res = await server.gql(CREATE_ENTERPRISE, { input: { name: "重复", creditCode: registered, legalRepresentative: "林", contact: "1" } }, admin);
     expect(codeOf(res)).toBe("CONFLICT");
+    expect(await server.app.services.dataSource.getRepository(Enterprise).countBy({ creditCode: registered })).toBe(1);
     const byCadre = await server.gql(CREATE_ENTERPRISE, { input: { name: "x", creditCode: creditCode(), legalRepresentative: "x", contact: "1" } }, cadre);
     expect(codeOf(byCadre)).toBe("FORBIDDEN");
   });

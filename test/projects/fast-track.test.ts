@@ -149,11 +149,18 @@ describe("negative list and admission", () => {
   });
 
   test("the catalog is ADMIN-editable", async () => {
-    const res = await server.gql(`mutation($input: CreateDeferrableItemInput!) { createDeferrableItem(input: $input) { code name active } }`,
+    const res = await server.gql(`mutation($input: CreateDeferrableItemInput!) { createDeferrableItem(input: $input) { id code name active } }`,
       { input: { code: "WATER_PERMIT", name: "取水许可", sortOrder: 99 } }, admin);
-    expect(res.data.createDeferrableItem).toEqual({ code: "WATER_PERMIT", name: "取水许可", active: true });
+    const { id, ...created } = res.data.createDeferrableItem;
+    expect(created).toEqual({ code: "WATER_PERMIT", name: "取水许可", active: true });
     expect(codeOf(await server.gql(`mutation($input: CreateDeferrableItemInput!) { createDeferrableItem(input: $input) { code } }`,
       { input: { code: "WATER_PERMIT2", name: "x" } }, cadre))).toBe("FORBIDDEN");
+    const catalog = async () => (await server.gql(`{ deferrableItems { code } }`, {}, cadre)).data.deferrableItems.map((i: any) => i.code);
+    expect(await catalog()).toContain("WATER_PERMIT");
+    // Taken out of the catalog again (the catalog test here reads the district's nine).
+    const off = await server.gql(`mutation($input: UpdateDeferrableItemInput!) { updateDeferrableItem(input: $input) { active } }`, { input: { id, active: false } }, admin);
+    expect(off.data.updateDeferrableItem).toEqual({ active: false });
+    expect(await catalog()).not.toContain("WATER_PERMIT");
   });
 
   test("only the project's own enterprise (or ADMIN) applies; another enterprise gets NOT_FOUND, a cadre FORBIDDEN", async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { CircuitBreakerEvent } from "../../src/modules/supervision/circuit-breaker.entity";
 import { CreditRecord } from "../../src/modules/credit/credit-record.entity";
 import { codeOf, startTestServer, subscribe, type TestServer } from "../support/server";
+import { nextReal, realEvents, warmUp } from "../tickets/fixtures";
 import { enterpriseWithProject } from "./fixtures";
 
 let server: TestServer;
@@ -40,11 +41,13 @@ test("no permit 6 months after signing, delay on the enterprise: suspended, rect
   const owner = await server.user("ENTERPRISE", { enterpriseId: project.enterpriseId });
   const other = await enterpriseWithProject(server);
   const stranger = await server.user("ENTERPRISE", { enterpriseId: other.enterprise.id });
-  const URGENT = `subscription { urgentRequests { type projectId ticket { id } circuitBreaker { state rectificationDueOn } } }`;
+  const URGENT = `subscription { urgentRequests { type at projectId ticket { id } circuitBreaker { state rectificationDueOn } } }`;
   const mine = subscribe(server.ws(owner.token), URGENT);
   const theirs = subscribe(server.ws(stranger.token), URGENT);
-  await Promise.all([mine.started, theirs.started]);
-  await new Promise((r) => setTimeout(r, 100));
+  await warmUp(server, [
+    { sub: mine, ticket: { id: null, projectId: project.id, enterpriseId: project.enterpriseId } },
+    { sub: theirs, ticket: { id: null, projectId: other.project.id, enterpriseId: other.enterprise.id } },
+  ]);
 
   at("2026-07-04");
   expect((await sweep()).suspendedProjects).toBe(0);
@@ -63,12 +66,18 @@ test("no permit 6 months after signing, delay on the enterprise: suspended, rect
   await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, cadre);
   expect((await sweep()).suspendedProjects).toBe(1);
   expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED", "SUSPENDED->ACTIVE", "ACTIVE->SUSPENDED"]);
-  const events = (await mine.next(3)).map((e: any) => e.urgentRequests);
+  const events = (await nextReal(mine, 3)).map((e: any) => e.urgentRequests);
   expect(events.map((e: any) => e.type)).toEqual(["CIRCUIT_BREAKER", "CIRCUIT_BREAKER", "CIRCUIT_BREAKER"]);
   expect(events[0]).toMatchObject({ projectId: project.id, ticket: null });
   expect(events.at(-1).circuitBreaker.state).toBe("SUSPENDED");
-  await new Promise((r) => setTimeout(r, 200));
-  expect(theirs.events).toEqual([]);
+  // A sentinel event on the other enterprise's own project, published after all of the above: once
+  // it has arrived, anything of this project sent to them would have arrived before it.
+  const SENTINEL_AT = new Date(1000).toISOString();
+  server.app.services.pubSub.publish("URGENT_REQUESTS", {
+    ticketId: null, projectId: other.project.id, enterpriseId: other.enterprise.id, type: "CIRCUIT_BREAKER", actorId: null, at: SENTINEL_AT,
+  });
+  await theirs.until(() => realEvents(theirs).some((e: any) => e.urgentRequests.at === SENTINEL_AT));
+  expect(realEvents(theirs).map((e: any) => e.urgentRequests)).toEqual([expect.objectContaining({ projectId: other.project.id, at: SENTINEL_AT })]);
 });
 
 test("not rectified by the deadline: awaiting the ADMIN decision, a serious credit record, then EXIT", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, onTestFinished, test } from "vitest";
 import { CreditRecord } from "../../src/modules/credit/credit-record.entity";
 import { DeferredItem } from "../../src/modules/fast-track/deferred-item.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
@@ -62,13 +62,14 @@ test("overdue materials write credit records, the measure blocks the fast track,
   expect(credit.creditStatus).toEqual({ measure: "FACILITATION_RESTRICTED", activePoints: 8, facilitationRestricted: true });
   const dashboard = (await server.gql(DASHBOARD, {}, admin)).data.supervisionDashboard;
   const items = await server.app.services.dataSource.getRepository(DeferredItem).findBy({ projectId: first.id });
-  expect(dashboard.overdueDeferredItems.map((i: any) => i.id).sort()).toEqual(items.map((i) => i.id).sort());
-  // the enterprise clauses tied to those materials are breached with them
-  expect(dashboard.breachedClauses.filter((c: any) => c.party === "ENTERPRISE").map((c: any) => c.id).sort()).toEqual(
-    letter.clauses.filter((c: any) => c.party === "ENTERPRISE").map((c: any) => c.id).sort(),
-  );
-  // each row leads to its letter and project
-  for (const clause of dashboard.breachedClauses.filter((c: any) => c.party === "ENTERPRISE")) expect(clause.letter).toEqual({ id: letter.id, project: { id: first.id } });
+  // (other tests here leave overdue items and breached clauses of their own projects on the dashboard)
+  const listed = new Set(dashboard.overdueDeferredItems.map((i: any) => i.id));
+  expect(items.filter((i) => listed.has(i.id))).toHaveLength(4);
+  // the enterprise clauses tied to those materials are breached with them, each row leading to its letter and project
+  const enterpriseClauses = letter.clauses.filter((c: any) => c.party === "ENTERPRISE").map((c: any) => c.id);
+  const breachedOfProject = dashboard.breachedClauses.filter((c: any) => c.party === "ENTERPRISE" && c.letter.project.id === first.id);
+  expect(breachedOfProject.map((c: any) => c.id).sort()).toEqual(enterpriseClauses.sort());
+  for (const clause of breachedOfProject) expect(clause.letter).toEqual({ id: letter.id, project: { id: first.id } });
 
   const second = await createProject(server, admin, enterprise.id);
   const refused = await server.gql(APPLY, { input: { projectId: second.id, deferredItems: [] } }, owner.token);
@@ -104,6 +105,11 @@ test("a cadre recording an enterprise clause as not kept writes the same GENERAL
     input: { code: "START_ON_TIME", party: "ENTERPRISE", title: "按期开工", body: "{project}于{dueOn}前开工", dueDays: 90 },
   }, admin);
   expect(template.errors).toBeUndefined();
+  // An active template goes into every letter drafted from now on, the other tests' too: retired when this test ends.
+  onTestFinished(async () => {
+    const off = await server.gql(`mutation($input: UpdateClauseTemplateInput!) { updateClauseTemplate(input: $input) { active } }`, { input: { id: template.data.createClauseTemplate.id, active: false } }, admin);
+    expect(off.data.updateClauseTemplate).toEqual({ active: false });
+  });
   const letter = await signedLetter(project.id, owner.token);
   const enterpriseClause = letter.clauses.find((c: any) => c.party === "ENTERPRISE");
   const governmentClause = letter.clauses.find((c: any) => c.party === "GOVERNMENT");

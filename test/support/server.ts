@@ -145,11 +145,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 /** The first error's code, for terse assertions. */
 export const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 
-/** Subscribes and collects events; `next(n)` waits until n events arrived. */
-export function subscribe<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+/**
+ * Subscribes and collects events. `next(n)` waits until n events arrived (or an error did);
+ * `until(done)` until `done(events)` holds; both are checked as each event arrives, with no
+ * polling. `onEvent` runs as each event arrives (for a check that must happen at that moment,
+ * such as reading the database).
+ */
+export function subscribe<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}, onEvent?: (data: T) => void) {
   const events: T[] = [];
   const errors: unknown[] = [];
-  let waiters: Array<() => void> = [];
+  const listeners = new Set<() => void>();
+  const notify = () => [...listeners].forEach((listener) => listener());
   let resolveStarted: () => void;
   const started = new Promise<void>((r) => (resolveStarted = r));
   const unsubscribe = client.subscribe<T>(
@@ -157,33 +163,64 @@ export function subscribe<T = any>(client: Client, query: string, variables: Rec
     {
       next: (value) => {
         if (value.errors) errors.push(...value.errors);
-        if (value.data) events.push(value.data as T);
-        waiters.forEach((w) => w());
+        if (value.data) {
+          events.push(value.data as T);
+          onEvent?.(value.data as T);
+        }
+        notify();
       },
       error: (error) => {
         errors.push(error);
-        waiters.forEach((w) => w());
+        notify();
       },
-      complete: () => waiters.forEach((w) => w()),
+      complete: notify,
     },
   );
   client.on("connected", () => resolveStarted());
+  /** Resolves once `check` returns something other than undefined; rejects after timeoutMs with `describe()`. */
+  const waitFor = <R>(check: () => R | undefined, timeoutMs: number, describe: () => string) =>
+    new Promise<R>((resolve, reject) => {
+      const finish = () => {
+        clearTimeout(timer);
+        listeners.delete(listener);
+      };
+      const listener = () => {
+        try {
+          const result = check();
+          if (result === undefined) return;
+          finish();
+          resolve(result);
+        } catch (error) {
+          finish();
+          reject(error);
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(describe()));
+      }, timeoutMs);
+      listeners.add(listener);
+      listener();
+    });
   return {
     events,
     errors,
     started,
     unsubscribe,
-    async next(count: number, timeoutMs = 5000): Promise<T[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (events.length < count && errors.length === 0) {
-        if (Date.now() > deadline) throw new Error(`waited for ${count} events, got ${events.length}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 50);
-        });
-        waiters = [];
-      }
-      return events.slice(0, count);
+    /** The first `count` events once they arrived, or the events so far once an error arrived. */
+    next(count: number, timeoutMs = 5000): Promise<T[]> {
+      return waitFor(() => (events.length >= count || errors.length > 0 ? events.slice(0, count) : undefined), timeoutMs, () => `waited for ${count} events, got ${events.length}`);
+    },
+    /** All events so far, once `done(events)` holds; rejects at once on a subscription error. */
+    until(done: (events: T[]) => boolean, timeoutMs = 5000): Promise<T[]> {
+      return waitFor(
+        () => {
+          if (errors.length) throw new Error(`the subscription failed: ${JSON.stringify(errors)}`);
+          return done(events) ? events.slice() : undefined;
+        },
+        timeoutMs,
+        () => `waited ${timeoutMs} ms for the events wanted; ${events.length} arrived: ${JSON.stringify(events).slice(0, 2000)}`,
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
 import { makeEnterprise, makeProject } from "../support/fixtures";
 import { Department } from "../../src/modules/teams/department.entity";
-import type { TestServer } from "../support/server";
+import type { subscribe, TestServer } from "../support/server";
 
 export async function departmentId(server: TestServer, code: string): Promise<string> {
   const department = await server.app.services.dataSource.getRepository(Department).findOneByOrFail({ code });
@@ -29,43 +29,41 @@ export async function makeProjectWithTeam(server: TestServer, admin: string) {
   return { enterprise, project, owner, manager, member };
 }
 
-type Subscription = { events: any[]; errors: unknown[]; started: Promise<void> };
+type Subscription = ReturnType<typeof subscribe<any>>;
 
 /** Warm-up events carry this time; `realEvents` leaves them out. */
 export const WARM_UP_AT = new Date(0).toISOString();
 
-export const realEvents = (sub: Subscription) => sub.events.filter((e) => e.urgentRequests?.at !== WARM_UP_AT);
+export const realEvents = (sub: Pick<Subscription, "events">) => sub.events.filter((e) => e.urgentRequests?.at !== WARM_UP_AT);
 
-/** Waits until `count` events other than warm-up ones arrived, and returns them. */
+/** Waits (as events arrive) until `count` events other than warm-up ones arrived, and returns them. */
 export async function nextReal(sub: Subscription, count: number, timeoutMs = 10_000): Promise<any[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (realEvents(sub).length < count) {
-    if (sub.errors.length) throw new Error(JSON.stringify(sub.errors));
-    if (Date.now() > deadline) throw new Error(`waited for ${count} events, got ${realEvents(sub).length}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await sub.until(() => realEvents(sub).length >= count, timeoutMs);
   return realEvents(sub).slice(0, count);
 }
 
 /**
- * Waits until each subscription is live on the server: publishes a harmless event for a ticket that
- * subscriber may see (straight to the pub/sub of `through`) until every one has received it. A
- * subscriber that connected but is not yet listening would miss events.
+ * Waits until each subscription is live on the server: publishes a harmless event that subscriber
+ * may see (straight to the pub/sub of `through`), for a ticket, or with `id: null` a
+ * CIRCUIT_BREAKER event for the project, until every one has received one. graphql-ws does not
+ * confirm a subscription, and a subscriber that connected but is not yet listening would miss
+ * events: each round waits up to 50 ms for the events to arrive, then publishes again.
  */
-export async function warmUp(through: TestServer, pairs: Array<{ sub: Subscription; ticket: { id: string; projectId: string; enterpriseId: string } }>) {
+export async function warmUp(through: TestServer, pairs: Array<{ sub: Subscription; ticket: { id: string | null; projectId: string; enterpriseId: string } }>) {
   await Promise.all(pairs.map((p) => p.sub.started));
-  const deadline = Date.now() + 10_000;
-  while (pairs.some((p) => p.sub.events.length === 0)) {
-    if (Date.now() > deadline) throw new Error("subscriptions did not become live");
-    const errors = pairs.flatMap((p) => p.sub.errors);
-    if (errors.length) throw new Error(JSON.stringify(errors));
+  for (let round = 0; ; round++) {
     for (const { ticket } of pairs) {
       through.app.services.pubSub.publish("URGENT_REQUESTS", {
-        ticketId: ticket.id, projectId: ticket.projectId, enterpriseId: ticket.enterpriseId, type: "COMMENTED", actorId: null, at: WARM_UP_AT,
+        ticketId: ticket.id, projectId: ticket.projectId, enterpriseId: ticket.enterpriseId, type: ticket.id ? "COMMENTED" : "CIRCUIT_BREAKER", actorId: null, at: WARM_UP_AT,
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      await Promise.all(pairs.map((p) => p.sub.until((events) => events.length > 0, 50)));
+      return; // Warm-up events still in flight may arrive later: read with realEvents / nextReal.
+    } catch (error) {
+      const errors = pairs.flatMap((p) => p.sub.errors);
+      if (errors.length) throw new Error(JSON.stringify(errors));
+      if (round === 200) throw new Error(`subscriptions did not become live: ${error}`);
+    }
   }
-  // Warm-up events still in flight may arrive later: read with realEvents / nextReal.
 }
-

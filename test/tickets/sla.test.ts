@@ -70,11 +70,7 @@ describe("SLA", () => {
 
     // The subscriber got each breach once: created, ack breach, acknowledged, started, resolve breach, then the sentinel comment.
     await server.gql(COMMENT, { input: { ticketId: ticket.id, body: "哨兵" } }, team.manager.token);
-    const deadline = Date.now() + 10_000;
-    while (!realEvents(sub).some((e: any) => e.urgentRequests.type === "COMMENTED" && e.urgentRequests.ticket.id === ticket.id)) {
-      if (Date.now() > deadline) throw new Error("the sentinel comment did not arrive");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await sub.until(() => realEvents(sub).some((e: any) => e.urgentRequests.type === "COMMENTED" && e.urgentRequests.ticket.id === ticket.id), 10_000);
     // Other EMERGENCY tickets of this file breach too; this ticket's events are the ones to count.
     const events = realEvents(sub)
       .filter((e: any) => e.urgentRequests.ticket.id === ticket.id)
@@ -129,11 +125,7 @@ test("the server runs the check by itself every SLA_CHECK_INTERVAL_MS", async ()
     const id = r.data.openServiceTicket.id;
     own.clock.advance(3 * HOUR);
     const repo = own.app.services.dataSource.getRepository(ServiceTicket);
-    const deadline = Date.now() + 10_000;
-    while (!(await repo.findOneByOrFail({ id })).ackBreachedAt) {
-      if (Date.now() > deadline) throw new Error("the periodic checker did not run");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await expect.poll(async () => (await repo.findOneByOrFail({ id })).ackBreachedAt, { timeout: 10_000, interval: 20, message: "the periodic checker stamps the breach" }).not.toBeNull();
     expect(await own.app.services.dataSource.getRepository(TicketEvent).countBy({ ticketId: id, type: "ACK_SLA_BREACHED" })).toBe(1);
   } finally {
     await own.stop();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { openOtherConnection } from "../support/other-connection";
 import { startTestServer, subscribe, type TestServer } from "../support/server";
-import { makeProjectWithTeam, nextReal, realEvents, warmUp } from "./fixtures";
+import { makeProjectWithTeam, nextReal, realEvents, WARM_UP_AT, warmUp } from "./fixtures";
 import { ACK, COMMENT, ESCALATE, OPEN, REASSIGN, URGENT } from "./gql";
 
 let server: TestServer;
@@ -101,4 +102,32 @@ test("following another enterprise's project answers NOT_FOUND at once, as on th
   const [first] = await nextReal(own, 1);
   expect(first.urgentRequests).toMatchObject({ type: "CREATED", projectId: a.project.id, ticket: { id: mine.id } });
   expect(own.errors).toEqual([]);
+});
+
+test("when a subscriber hears of an urgent request it is already committed: a read through another database connection at that moment sees the ticket as announced", async () => {
+  const other = await openOtherConnection(server);
+  // Each event's ticket row, read through the other connection the moment the event arrives.
+  const readOnArrival: Array<Promise<{ type: string; ticketId: string; row: unknown }>> = [];
+  const sub = subscribe(server.ws(a.manager.token), URGENT, { projectId: a.project.id }, (data: any) => {
+    const { type, ticket, at } = data.urgentRequests;
+    if (at === WARM_UP_AT) return;
+    readOnArrival.push(other.query("SELECT status FROM service_ticket WHERE id = ?", [ticket.id]).then((found) => ({ type, ticketId: ticket.id, row: found[0] ?? null })));
+  });
+  try {
+    const seed = await openTicket(a, "EMERGENCY", "预热");
+    await warmUp(server, [{ sub, ticket: seed }]);
+    const ticket = await openTicket(a, "EMERGENCY", "停电抢修");
+    expect((await server.gql(ACK, { input: { ticketId: ticket.id } }, a.manager.token)).errors).toBeUndefined();
+    await sub.until(() => realEvents(sub).filter((e: any) => e.urgentRequests.ticket.id === ticket.id).length >= 2, 10_000);
+    const reads = (await Promise.all(readOnArrival)).filter((r) => r.ticketId === ticket.id);
+    expect(reads).toEqual([
+      // the acknowledgement may already be in when the first event arrives: the ticket is there either way
+      { type: "CREATED", ticketId: ticket.id, row: { status: expect.stringMatching(/^(OPEN|ACKNOWLEDGED)$/) } },
+      { type: "STATUS_CHANGED", ticketId: ticket.id, row: { status: "ACKNOWLEDGED" } },
+    ]);
+  } finally {
+    sub.unsubscribe();
+    await Promise.allSettled(readOnArrival);
+    await other.close();
+  }
 });
