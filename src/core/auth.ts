@@ -60,12 +60,12 @@ export function resolveJwtSecret(config: AppConfig): Uint8Array {
   return new TextEncoder().encode(fs.readFileSync(file, "utf8").trim());
 }
 
-const TOKEN_EXPIRED = "Token expired: sign in again";
+export const TOKEN_EXPIRED = "Token expired: sign in again";
 
 /** Signs and checks session tokens (HS256 JWT) against the service clock. */
 export class TokenService {
   /** A CryptoKey imported once: given bytes or a KeyObject, jose imports the key again on every call. */
-  private key: Promise<CryptoKey> | undefined;
+  private key: Promise<crypto.webcrypto.CryptoKey> | undefined;
 
   /**
    * The secret is read on first use, so one-off commands that never sign or check a token (the
@@ -77,7 +77,7 @@ export class TokenService {
     private readonly clock: Clock,
   ) {}
 
-  private get secret(): Promise<CryptoKey> {
+  private get secret(): Promise<crypto.webcrypto.CryptoKey> {
     return (this.key ??= crypto.webcrypto.subtle.importKey("raw", this.readSecret(), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]));
   }
 
@@ -106,19 +106,19 @@ export class TokenService {
    */
   private readonly verified = new LRUCache<string, { subject: string; expiresAt: number }>({ max: 10_000 });
 
-  /** The user id a valid token names; UNAUTHENTICATED for anything else. */
-  async verify(token: string): Promise<string> {
+  /** The user id a valid token names and when it expires; UNAUTHENTICATED for anything else. */
+  async verify(token: string): Promise<{ userId: string; expiresAt: Date }> {
     const known = this.verified.get(token);
     if (known) {
       // jose's rule: expired once the clock reaches exp
       if (this.clock.now().getTime() >= known.expiresAt) throw unauthenticated(TOKEN_EXPIRED);
-      return known.subject;
+      return { userId: known.subject, expiresAt: new Date(known.expiresAt) };
     }
     try {
       const { payload } = await jwtVerify(token, await this.secret, { algorithms: ["HS256"], currentDate: this.clock.now() });
       if (!payload.sub || payload.exp === undefined) throw unauthenticated("Token has no subject or expiry");
       this.verified.set(token, { subject: payload.sub, expiresAt: payload.exp * 1000 });
-      return payload.sub;
+      return { userId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated(TOKEN_EXPIRED);
       throw unauthenticated("Invalid token");

@@ -2,6 +2,7 @@ import { IsIn, IsOptional, IsUUID, Length, Matches, MaxLength, MinLength } from 
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { ROLES, type Role } from "../../core/auth";
 import { RoleEnum, User } from "./user.entity";
+import { ComparedText, PasswordText } from "../../core/text-input";
 import { RequiredText } from "../../core/validation";
 
 /** Lowercase, so that sign-in, which ignores case, names one account on SQLite and on MariaDB alike. */
@@ -17,7 +18,8 @@ export class LoginInput {
   username: string;
 
   @Field()
-  @RequiredText(200)
+  @ComparedText()
+  @Length(1, 200)
   password: string;
 }
 
@@ -39,7 +41,8 @@ export class CreateUserInput {
   @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username: string;
 
-  @Field({ description: `At least ${MIN_PASSWORD_LENGTH} characters.` })
+  @Field({ description: `At least ${MIN_PASSWORD_LENGTH} characters, kept exactly as typed (not Unicode-normalized); control and bidirectional-formatting characters are refused.` })
+  @PasswordText()
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(200)
   password: string;
@@ -56,4 +59,14 @@ export class CreateUserInput {
   @IsOptional()
   @IsUUID()
   enterpriseId?: string;
+}
+
+@InputType()
+export class SetUserActiveInput {
+  @Field(() => ID)
+  @IsUUID()
+  userId: string;
+
+  @Field({ description: "false signs the user out everywhere and stops their sign-ins; true lets them sign in again." })
+  active: boolean;
 }

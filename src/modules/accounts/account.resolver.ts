@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
-import { CreateUserInput, LoginInput, LoginPayload } from "./account.inputs";
+import { CreateUserInput, LoginInput, LoginPayload, SetUserActiveInput } from "./account.inputs";
 import { accountService } from "./account.service";
 import { User } from "./user.entity";
 import { loadUser } from "./user-loader";
@@ -10,7 +10,10 @@ const UserConnection = ConnectionType(User);
 
 @Resolver(() => User)
 export class AccountResolver {
-  @Mutation(() => LoginPayload, { description: "Sign in. Repeated failures for one username lock it for a while (TOO_MANY_REQUESTS)." })
+  @Mutation(() => LoginPayload, {
+    description:
+      "Sign in. Too many failed sign-ins for one username, or from one client address, refuse further attempts for a while (TOO_MANY_REQUESTS, with retryAfterSeconds) without checking the password.",
+  })
   login(@Ctx() ctx: RequestContext, @Arg("input") input: LoginInput): Promise<LoginPayload> {
     return accountService.login(ctx, input);
   }
@@ -31,5 +34,14 @@ export class AccountResolver {
   @Mutation(() => User, { description: "Create a user (ADMIN). A taken username answers CONFLICT." })
   createUser(@Ctx() ctx: RequestContext, @Arg("input") input: CreateUserInput): Promise<User> {
     return accountService.createUser(ctx, input);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => User, {
+    description:
+      "Deactivate or reactivate a user (ADMIN; not yourself). A deactivated user's tokens stop working at once and their open subscriptions close (4403) within seconds.",
+  })
+  setUserActive(@Ctx() ctx: RequestContext, @Arg("input") input: SetUserActiveInput): Promise<User> {
+    return accountService.setUserActive(ctx, input);
   }
 }

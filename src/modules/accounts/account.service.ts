@@ -1,4 +1,4 @@
-import { LessThan, MoreThan } from "typeorm";
+import { In, LessThan, MoreThan } from "typeorm";
 import { type AuthUser, decoyPasswordHash, hashPassword, verifyPassword } from "../../core/auth";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
@@ -7,7 +7,7 @@ import { loaderById } from "../../core/loaders";
 import { insertUnique } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
-import type { CreateUserInput, LoginInput } from "./account.inputs";
+import type { CreateUserInput, LoginInput, SetUserActiveInput } from "./account.inputs";
 import { LoginFailure, User } from "./user.entity";
 
 export function toAuthUser(user: User): AuthUser {
@@ -23,7 +23,7 @@ export class AccountService {
    * each request reads the user afresh).
    */
   async authenticate(ctx: RequestContext, token: string): Promise<AuthUser> {
-    const userId = await ctx.app.tokens.verify(token);
+    const { userId } = await ctx.app.tokens.verify(token);
     const user = await loaderById(ctx, User, "turn").load(userId);
     if (!user || !user.active) throw unauthenticated("This account no longer signs in");
     return toAuthUser(user);
@@ -40,9 +40,15 @@ export class AccountService {
   }
 
   /**
-   * Refuses a username with too many recent failures (since its last successful sign-in) and a
-   * client address with many more, before looking at the password, so guessing stays slow
-   * whatever the guess. Failures are kept as a log; a success only stops counting them.
+   * At most LOGIN_MAX_FAILURES password checks per username within LOGIN_WINDOW_MINUTES (counted
+   * from its last successful sign-in) and LOGIN_MAX_FAILURES_PER_ADDRESS per client address,
+   * however many arrive at once and on however many instances; the rest are refused
+   * (TOO_MANY_REQUESTS) before the password is looked at. The database decides: an attempt writes
+   * its row first, then counts, so an attempt in flight counts like a failure and concurrent ones
+   * see each other. A refused attempt removes its row: refusals never extend the lock, which opens
+   * LOGIN_WINDOW_MINUTES after the last checked failure. (While a burst is in flight, its attempts
+   * about to be refused count too: a burst may be checked below the limit, never above it.)
+   * A failure keeps its row as the security log; a success removes it.
    */
   async login(ctx: RequestContext, input: LoginInput): Promise<{ token: string; expiresAt: Date; user: User }> {
     const { config } = ctx.app;
@@ -51,13 +57,16 @@ export class AccountService {
     const now = ctx.clock.now();
     const since = new Date(now.getTime() - config.loginWindowMinutes * 60_000);
     const failures = ctx.repo(LoginFailure);
+    const attempt = failures.create({ username, clientAddress: ctx.clientAddress, attemptedAt: now });
+    await failures.insert(attempt);
     const user = await ctx.repo(User).findOneBy({ username });
     const countFrom = user?.lastSignedInAt && user.lastSignedInAt > since ? user.lastSignedInAt : since;
     const [byUsername, byAddress] = await Promise.all([
       failures.countBy({ username, attemptedAt: MoreThan(countFrom) }),
       ctx.clientAddress ? failures.countBy({ clientAddress: ctx.clientAddress, attemptedAt: MoreThan(since) }) : 0,
     ]);
-    if (byUsername >= config.loginMaxFailures || byAddress >= config.loginMaxFailuresPerAddress) {
+    if (byUsername > config.loginMaxFailures || byAddress > config.loginMaxFailuresPerAddress) {
+      await failures.delete({ id: attempt.id });
       throw new AppError(
         "TOO_MANY_REQUESTS",
         `Too many failed sign-ins; try again in ${config.loginWindowMinutes} minutes`,
@@ -65,11 +74,8 @@ export class AccountService {
       );
     }
     const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
-    if (!user || !valid || !user.active) {
-      await failures.insert(failures.create({ username, clientAddress: ctx.clientAddress, attemptedAt: now }));
-      throw unauthenticated("Wrong username or password");
-    }
-    await ctx.repo(User).update({ id: user.id }, { lastSignedInAt: now });
+    if (!user || !valid || !user.active) throw unauthenticated("Wrong username or password");
+    await Promise.all([ctx.repo(User).update({ id: user.id }, { lastSignedInAt: now }), failures.delete({ id: attempt.id })]);
     return { ...(await ctx.app.tokens.sign(user)), user };
   }
 
@@ -94,6 +100,32 @@ export class AccountService {
       await recordAudit(tx, { action: "user.create", entityType: "User", entityId: user.id, after: user });
       return user;
     });
+  }
+
+  /**
+   * Deactivating signs a user out everywhere: their tokens stop working at once, their open
+   * sockets close within WS_SESSION_CHECK_MS, and they cannot sign in until reactivated. An admin
+   * cannot deactivate themself (someone must remain who can reactivate). Setting the state a user
+   * already has changes nothing and records nothing.
+   */
+  async setUserActive(ctx: RequestContext, input: SetUserActiveInput): Promise<User> {
+    if (!input.active && input.userId === ctx.requireUser().id) throw badInput("userId", "You cannot deactivate your own account");
+    return ctx.transaction(async (tx) => {
+      const user = await tx.repo(User).findOneBy({ id: input.userId });
+      if (!user) throw notFound("User", input.userId);
+      if (user.active === input.active) return user;
+      const before = { ...user };
+      user.active = input.active;
+      await tx.repo(User).update({ id: user.id }, { active: input.active });
+      await recordAudit(tx, { action: input.active ? "user.reactivate" : "user.deactivate", entityType: "User", entityId: user.id, before, after: user });
+      return user;
+    });
+  }
+
+  /** Of these users, the ones still active: one query, however many. */
+  async activeUserIds(ctx: RequestContext, userIds: string[]): Promise<Set<string>> {
+    const active = await ctx.repo(User).find({ select: { id: true }, where: { id: In(userIds), active: true } });
+    return new Set(active.map((user) => user.id));
   }
 
   /** Users ordered by username. */

@@ -47,8 +47,8 @@ export class User extends BaseEntity {
   @JoinColumn({ name: "enterprise_id", foreignKeyConstraintName: "FK_user_enterprise" })
   enterprise?: Enterprise | null;
 
-  /** A deactivated user cannot sign in and their tokens stop working at once. */
-  @Field()
+  /** A deactivated user cannot sign in, their tokens stop working at once and their open sockets close (4403) within WS_SESSION_CHECK_MS. */
+  @Field({ description: "false once an ADMIN deactivated the user (setUserActive): they cannot sign in and their tokens and sockets stop working." })
   @Column({ type: "boolean", default: true })
   active: boolean;
 
@@ -63,7 +63,8 @@ export class User extends BaseEntity {
 /**
  * One failed sign-in: counted for the lockout window (per username, from the user's last
  * successful sign-in, and per client address) and kept as a security log for
- * LOGIN_FAILURE_RETENTION_DAYS, then deleted.
+ * LOGIN_FAILURE_RETENTION_DAYS, then deleted. Every attempt writes its row before the password is
+ * checked, so an attempt in flight counts like a failure; a success or a refusal removes its row.
  */
 @Entity("login_failure")
 @Index("IDX_login_failure_username", ["username", "attemptedAt"])
