@@ -7,6 +7,7 @@ import type { Clock } from "./clock";
 import type { Dialect } from "./db";
 import { unauthenticated } from "./errors";
 import type { AppPubSub, Topic, TopicPayload } from "./pubsub";
+import { RequestBudget } from "./request-budget";
 
 /** Process-wide services every request reaches through its context. */
 export interface AppServices {
@@ -35,6 +36,8 @@ interface PendingEvent {
 export class RequestContext {
   /** Per-request caches (DataLoaders), keyed by name. */
   readonly loaders = new Map<string, unknown>();
+  /** The HTTP request's deadline and cost allowance (query-limits, request-budget). */
+  readonly budget = new RequestBudget();
 
   constructor(
     readonly app: AppServices,

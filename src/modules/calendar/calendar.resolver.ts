@@ -1,9 +1,17 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import type { RequestContext } from "../../core/context";
+import { boundedList } from "../../core/query-limits";
 import { CalendarCoverage, CalendarDay, CalendarYear, WorkingDayInfo } from "./calendar.entity";
 import { DeclareCalendarYearInput, SetCalendarDayInput } from "./calendar.inputs";
-import { calendarService } from "./calendar.service";
+import { calendarService, MAX_WORKING_DAYS_STEP } from "./calendar.service";
+import { dayNumber } from "./local-date";
+
+/**
+ * A computation over a date range costs 1 per 30 days it spans, so a long range asked for under
+ * many aliases is refused before it runs (the computation itself grows with the years crossed).
+ */
+const spanCost = (days: number) => 1 + (Number.isFinite(days) ? Math.ceil(Math.abs(days) / 30) : 0);
 
 @Resolver()
 export class CalendarResolver {
@@ -14,7 +22,10 @@ export class CalendarResolver {
   }
 
   @Authorized()
-  @Query(() => Int, { description: "Working days elapsed from `from` to `to`: working days d with from < d <= to (negative when to < from)." })
+  @Query(() => Int, {
+    description: "Working days elapsed from `from` to `to`: working days d with from < d <= to (negative when to < from).",
+    complexity: ({ args }) => spanCost(dayNumber(args.to) - dayNumber(args.from)),
+  })
   workingDaysBetween(
     @Ctx() ctx: RequestContext,
     @Arg("from", () => GraphQLLocalDate) from: string,
@@ -24,7 +35,11 @@ export class CalendarResolver {
   }
 
   @Authorized()
-  @Query(() => GraphQLLocalDate, { description: "The working day `days` working days after `date` (before it when negative)." })
+  @Query(() => GraphQLLocalDate, {
+    description: "The working day `days` working days after `date` (before it when negative).",
+    // a step past the furthest allowed is refused (BAD_USER_INPUT) before any work
+    complexity: ({ args }) => spanCost(Math.min(Math.abs(args.days), MAX_WORKING_DAYS_STEP)),
+  })
   addWorkingDays(
     @Ctx() ctx: RequestContext,
     @Arg("date", () => GraphQLLocalDate) date: string,
@@ -40,7 +55,7 @@ export class CalendarResolver {
   }
 
   @Authorized()
-  @Query(() => [CalendarDay], { description: "ADMIN overrides of one year (at most 366), in date order." })
+  @Query(() => [CalendarDay], { description: "ADMIN overrides of one year (at most 366), in date order.", complexity: boundedList(366) })
   calendarOverrides(@Ctx() ctx: RequestContext, @Arg("year", () => Int) year: number): Promise<CalendarDay[]> {
     return calendarService.overrides(ctx, year);
   }

@@ -5,7 +5,7 @@ import { AppError, badInput } from "../../core/errors";
 import { CalendarDay, CalendarYear, type CalendarCoverage, type DaySource, type WorkingDayInfo } from "./calendar.entity";
 import type { DeclareCalendarYearInput, SetCalendarDayInput } from "./calendar.inputs";
 import { insertUnique } from "../../core/unique";
-import { assertLocalDate, dayNumber, fromDayNumber, weekday } from "./local-date";
+import { assertLocalDate, dayNumber, fromDayNumber, isWeekend, yearOf } from "./local-date";
 
 /** Years the chinese-days package holds official holiday data for (it knows weekends for any year, which is not enough). */
 function packageYears(): { first: number; last: number; years: Set<number> } {
@@ -33,12 +33,40 @@ function packageDay(date: string): { workday: boolean; name: string | null } {
   return day;
 }
 
+/** The package's verdict for each day of a year it covers (1 working, 0 off): pure, so worked out once per process. */
+const packageYearVerdicts = new Map<number, Uint8Array>();
+function packageYear(year: number, first: number, length: number): Uint8Array {
+  let verdicts = packageYearVerdicts.get(year);
+  if (!verdicts) {
+    verdicts = new Uint8Array(length);
+    for (let i = 0; i < length; i++) verdicts[i] = getDayDetail(fromDayNumber(first + i)).work ? 1 : 0;
+    packageYearVerdicts.set(year, verdicts);
+  }
+  return verdicts;
+}
+
+/** A year whose every day is known: `worked[i]` counts the working days among its first i days. */
+interface YearTable {
+  first: number;
+  worked: Int32Array;
+}
+
 /** The calendar as one request sees it: the package plus the overrides and declared years stored in the database. */
 export class CalendarSnapshot {
+  /** Per year, built on first use; null for a year only some overrides speak for. */
+  private readonly tables = new Map<number, YearTable | null>();
+  private readonly overridesByYear = new Map<number, CalendarDay[]>();
+
   constructor(
     private readonly overrides: Map<string, CalendarDay>,
     private readonly declaredYears: Set<number>,
-  ) {}
+  ) {
+    for (const day of overrides.values()) {
+      const year = Number(day.date.slice(0, 4));
+      if (!this.overridesByYear.has(year)) this.overridesByYear.set(year, []);
+      this.overridesByYear.get(year)!.push(day);
+    }
+  }
 
   /**
    * One day's verdict: an ADMIN override wins; else the package for a year it covers; else the
@@ -50,8 +78,7 @@ export class CalendarSnapshot {
     const year = Number(date.slice(0, 4));
     if (coverage().years.has(year)) return { date, source: "PACKAGE", ...packageDay(date) };
     if (this.declaredYears.has(year)) {
-      const wd = weekday(date);
-      return { date, workday: wd !== 0 && wd !== 6, source: "WEEKLY_RULE" as DaySource, name: null };
+      return { date, workday: !isWeekend(dayNumber(date)), source: "WEEKLY_RULE" as DaySource, name: null };
     }
     const { first, last } = coverage();
     throw new AppError(
@@ -61,8 +88,31 @@ export class CalendarSnapshot {
     );
   }
 
-  isWorkingDay(date: string): boolean {
-    return this.day(date).workday;
+  /**
+   * The year's cumulative working-day counts, so a range costs one subtraction per year it
+   * crosses instead of one verdict per day. Null for a year neither the package nor ADMIN defines.
+   */
+  private table(year: number): YearTable | null {
+    let table = this.tables.get(year);
+    if (table === undefined) {
+      table = null;
+      const covered = coverage().years.has(year);
+      if (covered || this.declaredYears.has(year)) {
+        const first = dayNumber(`${String(year).padStart(4, "0")}-01-01`);
+        const length = dayNumber(`${String(year + 1).padStart(4, "0")}-01-01`) - first;
+        const verdicts = covered ? packageYear(year, first, length).slice() : new Uint8Array(length).map((_, i) => (isWeekend(first + i) ? 0 : 1));
+        for (const override of this.overridesByYear.get(year) ?? []) verdicts[dayNumber(override.date) - first] = override.workday ? 1 : 0;
+        const worked = new Int32Array(length + 1);
+        for (let i = 0; i < length; i++) worked[i + 1] = worked[i] + verdicts[i];
+        table = { first, worked };
+      }
+      this.tables.set(year, table);
+    }
+    return table;
+  }
+
+  private isWorkingDay(day: number): boolean {
+    return this.day(fromDayNumber(day)).workday;
   }
 
   /**
@@ -74,25 +124,65 @@ export class CalendarSnapshot {
     const b = dayNumber(to);
     if (b < a) return -this.workingDaysBetween(to, from);
     let count = 0;
-    for (let d = a + 1; d <= b; d++) if (this.isWorkingDay(fromDayNumber(d))) count++;
+    for (let lo = a + 1; lo <= b; ) {
+      const table = this.table(yearOf(lo));
+      if (!table) {
+        // only overrides speak for this year: the first day without one answers CALENDAR_YEAR_UNKNOWN
+        if (this.isWorkingDay(lo)) count++;
+        lo++;
+        continue;
+      }
+      const hi = Math.min(b, table.first + table.worked.length - 2);
+      count += table.worked[hi - table.first + 1] - table.worked[lo - table.first];
+      lo = hi + 1;
+    }
     return count;
   }
 
   /** The working day n working days after `date` (before it for negative n); `date` itself for 0. */
   addWorkingDays(date: string, n: number): string {
     let d = dayNumber(date);
-    const step = n < 0 ? -1 : 1;
     let left = Math.abs(n);
+    const forward = n > 0;
     while (left > 0) {
-      d += step;
-      if (this.isWorkingDay(fromDayNumber(d))) left--;
+      const next = forward ? d + 1 : d - 1;
+      const table = this.table(yearOf(next));
+      if (!table) {
+        if (this.isWorkingDay(next)) left--;
+        d = next;
+        continue;
+      }
+      const { first, worked } = table;
+      const at = next - first;
+      // working days from `next` to the year's end (forward) or start (backward)
+      const available = forward ? worked[worked.length - 1] - worked[at] : worked[at + 1];
+      if (available < left) {
+        left -= available;
+        d = forward ? first + worked.length - 2 : first;
+        continue;
+      }
+      // the day the count reaches `left`: worked[] never decreases, so it is searched by halves
+      let lo = forward ? at : 0;
+      let hi = forward ? worked.length - 2 : at;
+      while (lo < hi) {
+        if (forward) {
+          const mid = (lo + hi) >> 1;
+          if (worked[mid + 1] - worked[at] >= left) hi = mid;
+          else lo = mid + 1;
+        } else {
+          const mid = (lo + hi + 1) >> 1;
+          if (worked[at + 1] - worked[mid] >= left) lo = mid;
+          else hi = mid - 1;
+        }
+      }
+      return fromDayNumber(first + lo);
     }
     return fromDayNumber(d);
   }
 }
 
 /** About ten years of working days: the furthest addWorkingDays goes. */
-const MAX_WORKING_DAYS_STEP = 2500;
+export const MAX_WORKING_DAYS_STEP = 2500;
 
 /**
  * The official working-day calendar (工作日): public holidays off, make-up workdays (调休) on.

@@ -17,12 +17,18 @@ export function fromDayNumber(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** 0 = Sunday … 6 = Saturday. */
-export function weekday(date: string): number {
-  return new Date(dayNumber(date) * DAY_MS).getUTCDay();
-}
-
 /** BAD_USER_INPUT on `field` unless `date` is a real 'YYYY-MM-DD' day (for callers that bypass the GraphQL scalar: seeds, CLI, services). */
 export function assertLocalDate(field: string, date: string): void {
   if (Number.isNaN(dayNumber(date))) throw badInput(field, `${field} must be a date YYYY-MM-DD`);
+}
+
+/** The year of a day number. */
+export function yearOf(day: number): number {
+  return new Date(day * DAY_MS).getUTCFullYear();
+}
+
+/** Saturday or Sunday, for a day number. */
+export function isWeekend(day: number): boolean {
+  const wd = new Date(day * DAY_MS).getUTCDay();
+  return wd === 0 || wd === 6;
 }

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { CalendarDay } from "../../src/modules/calendar/calendar.entity";
+import { codeOf, startTestServer, type TestServer } from "../support/server";
+
+/** 2004-01-01 to 2026-12-31: every year the calendar package covers, 8400 days. */
+const LONG_SPAN_COST = 1 + Math.ceil(8400 / 30);
+const longSpans = (n: number) => Array.from({ length: n }, (_, i) => `w${i}: workingDaysBetween(from: "2004-01-01", to: "2026-12-31")`).join(" ");
+
+async function batch(server: TestServer, token: string, queries: string[]) {
+  const response = await fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(queries.map((query) => ({ query }))),
+  });
+  return (await response.json()) as Array<{ data?: Record<string, unknown>; errors?: Array<{ extensions: Record<string, any> }> }>;
+}
+
+describe("with the default limits", () => {
+  let server: TestServer;
+  let cadre: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    cadre = (await server.user("CADRE")).token;
+  });
+  afterAll(() => server?.stop());
+
+  test("a page's worth of aliases runs; one more than MAX_QUERY_ALIASES (30) is refused", async () => {
+    const ranges = (n: number) => Array.from({ length: n }, (_, i) => `d${i}: workingDaysBetween(from: "2026-01-01", to: "2026-02-0${(i % 9) + 1}")`).join(" ");
+    const page = await server.gql(`{ ${ranges(30)} }`, {}, cadre);
+    expect(page.errors).toBeUndefined();
+    expect(Object.keys(page.data)).toHaveLength(30);
+    const refused = await server.gql(`{ ${ranges(31)} }`, {}, cadre);
+    expect(codeOf(refused)).toBe("QUERY_TOO_MANY_ALIASES");
+  });
+
+  test("a batch is limited as a whole: an operation that would take its total cost past MAX_QUERY_COST is refused", async () => {
+    const operation = `{ ${longSpans(30)} }`;
+    const answers = await batch(server, cadre, [operation, operation, operation]);
+    const ran = answers.filter((answer) => answer.data && !answer.errors);
+    const refused = answers.filter((answer) => answer.errors);
+    expect(ran).toHaveLength(2);
+    expect(ran[0].data!.w29).toBeGreaterThan(5_000);
+    expect(refused).toHaveLength(1);
+    expect(refused[0].errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", cost: 30 * LONG_SPAN_COST, batchCost: 90 * LONG_SPAN_COST, maxCost: 20_000 });
+  });
+
+  test("while a heavy but allowed request runs, /healthz answers within 100 ms", async () => {
+    const heavy = [`{ ${longSpans(30)} }`, `{ ${longSpans(30)} }`];
+    // the package's verdicts for these 23 years are worked out once per process
+    await batch(server, cadre, heavy);
+    const slowest: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      let running = true;
+      const answers = batch(server, cadre, heavy).finally(() => (running = false));
+      const waits: number[] = [];
+      do {
+        const sent = performance.now();
+        expect((await fetch(server.url.replace(/graphql$/, "healthz"))).status).toBe(200);
+        waits.push(performance.now() - sent);
+      } while (running);
+      for (const answer of await answers) expect(answer.errors).toBeUndefined();
+      slowest.push(Math.max(...waits));
+    }
+    // a busy machine may stall one round; a blocked process stalls every one
+    expect(Math.min(...slowest)).toBeLessThan(100);
+  });
+});
+
+describe("with aliases allowed and a 200 ms budget", () => {
+  let server: TestServer;
+  let admin: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ config: { maxQueryAliases: 1000, requestTimeoutMs: 200 } });
+    admin = (await server.user("ADMIN")).token;
+  });
+  afterAll(() => server?.stop());
+
+  test("a calendar computation costs by its span: 500 aliases of a 23-year range are refused with QUERY_TOO_COMPLEX before any runs", async () => {
+    const long = await server.gql(`{ ${longSpans(500)} }`, {}, admin);
+    expect(long.status).toBe(400);
+    expect(long.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", cost: 500 * LONG_SPAN_COST });
+    expect(long.data).toBeUndefined();
+    const days = (n: number, days: number) => Array.from({ length: n }, (_, i) => `a${i}: addWorkingDays(date: "2026-03-02", days: ${days})`).join(" ");
+    expect((await server.gql(`{ ${days(300, -1)} }`, {}, admin)).errors).toBeUndefined();
+    // by |days|: 2500 working days span 84 months
+    expect((await server.gql(`{ ${days(300, -2500)} }`, {}, admin)).errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", cost: 300 * 85 });
+    // a year's overrides are up to 366 items
+    const overrides = Array.from({ length: 30 }, (_, i) => `o${i}: calendarOverrides(year: 2026) { date workday }`).join(" ");
+    expect((await server.gql(`{ ${overrides} }`, {}, admin)).errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", cost: 30 * (1 + 366 * 2) });
+  });
+
+  test("work past REQUEST_TIMEOUT_MS stops: no further resolver runs and the answer is 504 REQUEST_TIMEOUT", async () => {
+    const days = server.app.services.dataSource.getRepository(CalendarDay);
+    const sets = Array.from({ length: 500 }, (_, i) => {
+      const date = new Date(Date.UTC(2031, 0, 1 + i)).toISOString().slice(0, 10);
+      return `s${i}: setCalendarDay(input: { date: "${date}", workday: false }) { id }`;
+    });
+    const res = await server.gql(`mutation { ${sets.join(" ")} }`, {}, admin);
+    expect(res.status).toBe(504);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].extensions).toMatchObject({ code: "REQUEST_TIMEOUT", timeoutMs: 200 });
+    // some ran before the deadline, none after it
+    const written = await days.count();
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(500);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await days.count()).toBe(written);
+  });
+});
