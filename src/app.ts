@@ -52,7 +52,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     pubSub,
     tokens,
     logger: createLogger(config.logLevel, options.logStream),
-    metrics: new Metrics(dataSource),
+    metrics: new Metrics(dataSource, config.metricsMaxOperationNames),
     serialize: dialect === "sqlite" ? createSerializer() : runDirectly,
   };
   try {
@@ -61,6 +61,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       if (applied.length) log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(", ")}`);
     }
     if (config.seedDemo && (await isEmptyDatabase(services))) {
+      if (config.isProduction) {
+        services.logger.warn("SEED_DEMO=true in production: loading the demo accounts, whose password is public; never do this on a real deployment");
+      }
       await seedDemo(services);
       log("Seeded the demo data set");
     }

@@ -40,8 +40,16 @@ export interface AppConfig {
   approvalCutTargetPercent: number;
   maxQueryDepth: number;
   maxQueryCost: number;
+  /** Aliased fields one operation may hold (graphql-armor); each alias runs its field again. */
+  maxQueryAliases: number;
   maxBatchOperations: number;
+  /** How long one HTTP request (a whole batch) may run resolvers before the rest are refused with REQUEST_TIMEOUT; 0 turns it off. */
+  requestTimeoutMs: number;
   metrics: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <token>`; unset, only loopback clients. */
+  metricsToken?: string;
+  /** Distinct operation names kept as metric labels; later ones are counted as `other`. */
+  metricsMaxOperationNames: number;
   /** Points a credit record of each severity (MINOR, GENERAL, SERIOUS) weighs. */
   creditPoints: [number, number, number];
   /** Active points from which each measure applies: KEY_ATTENTION … MARKET_BAN. */
@@ -63,6 +71,8 @@ export interface AppConfig {
   deferralMaxDays: number;
   /** Prefix of every Redis pub/sub channel, so several deployments (or test runs) can share one Redis. */
   redisChannelPrefix: string;
+  /** How often open WebSockets are checked for an expired token (closed 4401) or a deactivated user (closed 4403), in ms; at least 100. */
+  wsSessionCheckMs: number;
   /** How often the in-server SLA checker runs; 0 turns it off. */
   slaCheckIntervalMs: number;
   /** A RESOLVED service ticket the raiser has not confirmed closes itself after this many hours. */
@@ -130,7 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwtSecret: env.JWT_SECRET || undefined,
     jwtTtlSeconds: int(env, "JWT_TTL_SECONDS", 8 * 3600, 60),
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),
-    seedDemo: !databaseUrl && bool(env, "SEED_DEMO", true),
+    // production never loads the demo (its ADMIN password is public) unless asked in so many words
+    seedDemo: !databaseUrl && bool(env, "SEED_DEMO", !isProduction),
     shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000),
     loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 10, 1),
     loginWindowMinutes: int(env, "LOGIN_WINDOW_MINUTES", 15, 1),
@@ -147,8 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     approvalCutTargetPercent: int(env, "APPROVAL_CUT_TARGET_PERCENT", 30, 0),
     maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1),
     maxQueryCost: int(env, "MAX_QUERY_COST", 20_000, 1),
+    maxQueryAliases: int(env, "MAX_QUERY_ALIASES", 30),
     maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),
+    requestTimeoutMs: int(env, "REQUEST_TIMEOUT_MS", 10_000),
     metrics: bool(env, "METRICS", true),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    metricsMaxOperationNames: int(env, "METRICS_MAX_OPERATION_NAMES", 100, 1),
     creditPoints: ints(env, "CREDIT_POINTS", [1, 2, 5]),
     creditThresholds: ints(env, "CREDIT_THRESHOLDS", [1, 3, 5, 8, 12]),
     creditPeriodDays: ints(env, "CREDIT_PERIOD_DAYS", [180, 365, 1095]),
@@ -161,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     deferralMaxDays: int(env, "DEFERRAL_MAX_DAYS", 180, 1),
     redisChannelPrefix: env.REDIS_CHANNEL_PREFIX || "",
     slaCheckIntervalMs: int(env, "SLA_CHECK_INTERVAL_MS", 60_000),
+    wsSessionCheckMs: int(env, "WS_SESSION_CHECK_MS", 2_000, 100),
     ticketAutoCloseHours: int(env, "TICKET_AUTO_CLOSE_HOURS", 72, 1),
     // SLA_<STAGE>_ACK_HOURS and SLA_<STAGE>_RESOLVE_HOURS, e.g. SLA_EMERGENCY_ACK_HOURS=2.
     ticketSla: Object.fromEntries(

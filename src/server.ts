@@ -1,5 +1,8 @@
+import fs from "node:fs";
 import http from "node:http";
-import { randomUUID } from "node:crypto";
+import path from "node:path";
+import net from "node:net";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { ApolloServer, HeaderMap, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLSchema } from "graphql";
@@ -7,9 +10,11 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { bearerToken, type AuthUser } from "./core/auth";
 import { RequestContext, type AppServices } from "./core/context";
-import { formatError } from "./core/errors";
-import { observabilityPlugin } from "./core/observability";
-import { costLimitPlugin, depthLimitRule } from "./core/query-limits";
+import { AppError, formatError, isDatabaseUnavailable, serviceUnavailable } from "./core/errors";
+import { observabilityPlugin, ThrottledLog } from "./core/observability";
+import { WsSessions } from "./core/ws-sessions";
+import { queryLimitsPlugin } from "./core/query-limits";
+import { requestDeadlinePlugin } from "./core/request-budget";
 import { accountService } from "./modules/accounts/account.service";
 
 const GRAPHQL_PATH = "/graphql";
@@ -18,16 +23,58 @@ const GRAPHQL_PATH = "/graphql";
 const wantsHtml = (accept = "") => accept.includes("text/html") && !accept.includes("application/json") && !accept.includes("application/graphql-response+json");
 
 let graphiqlHtml: string | undefined;
-/** GraphiQL bundled by @graphql-yoga/render-graphiql: no CDN, works on an offline intranet. */
+/**
+ * The GraphiQL IDE in one page: graphiql's bundle, React 18 and graphql-ws's browser build, inlined
+ * from node_modules (no CDN: works on an offline intranet). Queries go over HTTP, subscriptions
+ * over graphql-ws on the same URL, signed in with the Authorization header set in the IDE.
+ */
 function graphiqlPage(): string {
   if (!graphiqlHtml) {
-    // loaded on first use: the bundle is large and most deployments never serve it
-    const { renderGraphiQL } = require("@graphql-yoga/render-graphiql") as typeof import("@graphql-yoga/render-graphiql");
-    graphiqlHtml = renderGraphiQL({ title: "Fast-approval API", endpoint: GRAPHQL_PATH, subscriptionsProtocol: "WS" } as never);
+    // read on first use: 1.5 MB most deployments never serve
+    const asset = (pkg: string, file: string) =>
+      fs.readFileSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file), "utf8").replaceAll("</script", "<\\/script");
+    const scripts = [
+      asset("react", "umd/react.production.min.js"),
+      asset("react-dom", "umd/react-dom.production.min.js"),
+      asset("graphql-ws", "umd/graphql-ws.min.js"),
+      asset("graphiql", "graphiql.min.js"),
+    ];
+    const start = `
+      const url = new URL(${JSON.stringify(GRAPHQL_PATH)}, location.href).href;
+      // a socket signs in once, at connect: one per Authorization header the IDE sends
+      const fetchers = new Map();
+      const fetcher = (params, options) => {
+        const headers = options?.headers ?? {};
+        const authorization = headers.authorization ?? headers.Authorization ?? "";
+        if (!fetchers.has(authorization)) {
+          const connectionParams = authorization ? { authorization } : {};
+          const wsClient = graphqlWs.createClient({ url: url.replace(/^http/, "ws"), lazy: true, connectionParams });
+          fetchers.set(authorization, GraphiQL.createFetcher({ url, wsClient }));
+        }
+        return fetchers.get(authorization)(params, options);
+      };
+      const query = new URLSearchParams(location.search).get("query") ?? undefined;
+      ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(GraphiQL, { fetcher, query }));`;
+    graphiqlHtml = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Fast-approval API</title>
+<style>body { margin: 0; } #graphiql { height: 100vh; }</style>
+<style>${asset("graphiql", "graphiql.min.css").replaceAll("</style", "<\\/style")}</style>
+</head>
+<body>
+<div id="graphiql"></div>
+${[...scripts, start].map((script) => `<script>${script}</script>`).join("\n")}
+</body>
+</html>
+`;
   }
   return graphiqlHtml;
 }
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** How long a stop keeps idle kept-alive connections open so their next request learns of it. */
+const DRAIN_GRACE_MS = 1000;
 
 export interface RunningServer {
   http: http.Server;
@@ -76,11 +123,52 @@ function errorBody(code: string, message: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
-/** The caller named by a bearer token, or null without one; a bad token is refused, never ignored. */
+/** Failures that repeat with every request (an outage, a client retrying a dead token) log once a minute, per app. */
+const throttledLogs = new WeakMap<AppServices, ThrottledLog>();
+const throttledLogOf = (app: AppServices) => throttledLogs.get(app) ?? throttledLogs.set(app, new ThrottledLog(60_000)).get(app)!;
+
+/**
+ * The caller named by a bearer token, or null without one; a bad token is refused, never ignored.
+ * Every outcome is counted; refusals and failures are logged (throttled), and a database that
+ * cannot be reached answers SERVICE_UNAVAILABLE instead of an internal error.
+ */
 async function authenticate(signIns: RequestContext, header: string | undefined | null): Promise<AuthUser | null> {
-  const token = bearerToken(header);
-  if (!token) return null;
-  return accountService.authenticate(signIns, token);
+  const { metrics, logger } = signIns.app;
+  const throttledLog = throttledLogOf(signIns.app);
+  try {
+    const token = bearerToken(header);
+    const user = token ? await accountService.authenticate(signIns, token) : null;
+    metrics.callerIdentification.inc({ outcome: user ? "signed_in" : "anonymous" });
+    return user;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "UNAUTHENTICATED") {
+      metrics.callerIdentification.inc({ outcome: "refused" });
+      throttledLog.maybe("refused", (suppressed) => logger.warn({ reason: error.message, suppressed }, "caller refused: bad, expired or revoked token"));
+      throw error;
+    }
+    if (isDatabaseUnavailable(error)) {
+      metrics.callerIdentification.inc({ outcome: "database_unavailable" });
+      throttledLog.maybe("database", (suppressed) => logger.error({ err: error, suppressed }, "database unavailable while identifying the caller"));
+      throw serviceUnavailable();
+    }
+    metrics.callerIdentification.inc({ outcome: "error" });
+    logger.error({ err: error }, "identifying the caller failed");
+    throw error;
+  }
+}
+
+/** Loopback addresses, IPv4 (also mapped into IPv6) and IPv6. */
+export const isLoopback = (address: string | undefined) => !!address && (/^(::ffff:)?127\./.test(address) || address === "::1");
+
+/**
+ * /metrics: with METRICS_TOKEN, only `Authorization: Bearer <METRICS_TOKEN>` (compared in
+ * constant time); without it, only clients on this machine. Returns the refusal's status, or 0.
+ */
+export function metricsRefusal(token: string | undefined, authorization: string | undefined, remoteAddress: string | undefined): 0 | 401 | 403 {
+  if (!token) return isLoopback(remoteAddress) ? 0 : 403;
+  const expected = createHash("sha256").update(`Bearer ${token}`).digest();
+  const given = createHash("sha256").update(authorization ?? "").digest();
+  return timingSafeEqual(expected, given) ? 0 : 401;
 }
 
 /** One node:http server: GraphQL over HTTP and WebSocket on /graphql, plus /healthz and /readyz. */
@@ -94,14 +182,17 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: exposeInternals,
-    formatError: (formatted, error) => formatError(formatted, error, exposeInternals),
+    formatError: (formatted, error) => formatError(formatted, error, exposeInternals, !config.introspection),
+    // the drain is ours (main.ts): Apollo's own handler stopped the server before it, answering 500s
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: true,
-    validationRules: [depthLimitRule(config.maxQueryDepth)],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of answers (every answer depends on the caller); its per-field hook cost ~5% of a board page.
       ApolloServerPluginCacheControlDisabled(),
-      costLimitPlugin(schema, config.maxQueryCost),
+      // after graphql-js validation: limit analysis walking an invalid document (a fragment cycle) never ended
+      queryLimitsPlugin(schema, { maxDepth: config.maxQueryDepth, maxAliases: config.maxQueryAliases, maxCost: config.maxQueryCost }),
+      requestDeadlinePlugin(config.requestTimeoutMs),
       observabilityPlugin(services.logger, services.metrics),
     ],
   });
@@ -140,7 +231,8 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
           return RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null) as RequestContext & BaseContext;
         } catch (error) {
           if (error instanceof GraphQLError) {
-            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+            const http = (error.extensions.http as { status?: number } | undefined) ?? { status: 401 };
+            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http } });
           }
           throw error;
         }
@@ -148,6 +240,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (stopping) res.setHeader("connection", "close");
     res.setHeader("x-request-id", requestId);
     if (response.body.kind === "complete") {
       res.end(response.body.string);
@@ -161,6 +254,12 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     const url = new URL(req.url ?? "/", "http://localhost");
     try {
       if (url.pathname === GRAPHQL_PATH) {
+        if (stopping) {
+          // draining: in-flight requests finish; a new one on a kept-alive connection goes elsewhere
+          res.setHeader("connection", "close");
+          res.setHeader("retry-after", "1");
+          return sendJson(res, 503, errorBody("SERVICE_UNAVAILABLE", "The server is stopping; send the request again"));
+        }
         if (config.graphiql && req.method === "GET" && wantsHtml(req.headers.accept)) {
           res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
           return res.end(graphiqlPage());
@@ -168,6 +267,9 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
         return await handleGraphQL(req, res, url);
       }
       if (url.pathname === "/metrics" && config.metrics) {
+        const refusal = metricsRefusal(config.metricsToken, req.headers.authorization, req.socket.remoteAddress);
+        if (refusal === 401) return sendJson(res, 401, errorBody("UNAUTHENTICATED", "/metrics needs Authorization: Bearer <METRICS_TOKEN>"));
+        if (refusal === 403) return sendJson(res, 403, errorBody("FORBIDDEN", "/metrics answers clients on this machine only; set METRICS_TOKEN to scrape it from elsewhere"));
         res.writeHead(200, { "content-type": services.metrics.registry.contentType });
         return res.end(await services.metrics.registry.metrics());
       }
@@ -193,7 +295,10 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
   });
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
-  const wsUsers = new WeakMap<object, AuthUser | null>();
+  const wsSessions = new WsSessions(services, {
+    authenticate: (header) => authenticate(signIns, header),
+    activeUserIds: (userIds) => accountService.activeUserIds(signIns, userIds),
+  });
   const wsSubscriptions = new WeakMap<object, Set<string>>();
   const untrack = (extra: object, id?: string) => {
     const ids = wsSubscriptions.get(extra);
@@ -204,27 +309,36 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     {
       schema,
       // A bad token is refused at connect (4403); no token connects for public operations only.
+      // A signed-in socket closes when its token expires or its user is deactivated (ws-sessions).
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
-          wsUsers.set(ctx.extra, await authenticate(signIns, typeof header === "string" ? header : null));
+          await wsSessions.open(ctx.extra.socket, typeof header === "string" ? header : null);
           return true;
         } catch {
           return false;
         }
       },
-      onSubscribe: (ctx, id) => {
+      onSubscribe: async (ctx, id) => {
+        const refused = await wsSessions.recheck(ctx.extra.socket);
+        if (refused) return refused;
         if (!wsSubscriptions.has(ctx.extra)) wsSubscriptions.set(ctx.extra, new Set());
         wsSubscriptions.get(ctx.extra)!.add(id);
         services.metrics.subscriptions.inc();
       },
       onComplete: (ctx, id) => untrack(ctx.extra, id),
-      onClose: (ctx) => untrack(ctx.extra),
+      onClose: (ctx) => {
+        untrack(ctx.extra);
+        wsSessions.closed(ctx.extra.socket);
+      },
       context: (ctx) =>
-        RequestContext.create(services, wsUsers.get(ctx.extra) ?? null, randomUUID(), ctx.extra.request.socket.remoteAddress ?? null),
+        RequestContext.create(services, wsSessions.user(ctx.extra.socket), randomUUID(), ctx.extra.request.socket.remoteAddress ?? null),
+      // errors of the subscribe step: graphql-ws validates without a code, as Apollo would say it
       onError: (_ctx, _id, _payload, errors) => {
         return errors.map((error) => {
-          const formatted = formatError(error.toJSON(), error, exposeInternals);
+          const json = error.toJSON();
+          const coded = json.extensions?.code ? json : { ...json, extensions: { ...json.extensions, code: "GRAPHQL_VALIDATION_FAILED" } };
+          const formatted = formatError(coded, error, exposeInternals, !config.introspection);
           return new GraphQLError(formatted.message, { extensions: formatted.extensions });
         });
       },
@@ -236,18 +350,23 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     http: server,
     async stop(timeoutMs: number) {
       stopping = true;
+      await wsSessions.stop();
       for (const socket of wsServer.clients) socket.close(1001, "Server shutting down");
       await graphqlWs.dispose();
       await new Promise<void>((resolve) => {
+        // Idle kept-alive connections stay open for a moment: a client writing its next request on
+        // one gets the 503 with Connection: close above (and goes elsewhere) instead of a reset.
+        const idle = setTimeout(() => server.closeIdleConnections(), Math.min(DRAIN_GRACE_MS, timeoutMs));
         const force = setTimeout(() => {
           server.closeAllConnections();
           for (const socket of wsServer.clients) socket.terminate();
         }, timeoutMs);
-        server.close(() => {
+        // the listener only: http.Server#close would also drop every idle connection at once
+        net.Server.prototype.close.call(server, () => {
+          clearTimeout(idle);
           clearTimeout(force);
           resolve();
         });
-        server.closeIdleConnections();
       });
       wsServer.close();
       await apollo.stop();

@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 export const ERROR_CODES = [
   "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "TOO_MANY_REQUESTS", "INVALID_TRANSITION",
   "TASK_ALREADY_CLAIMED", "TASK_LIMIT_REACHED", "NEGATIVE_LIST", "CREDIT_RESTRICTED", "NOT_YET_DUE", "CALENDAR_YEAR_UNKNOWN",
-  "DEPENDENCY_NOT_MET", "INTERNAL_SERVER_ERROR",
+  "DEPENDENCY_NOT_MET", "SERVICE_UNAVAILABLE", "REQUEST_TIMEOUT", "INTERNAL_SERVER_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -44,11 +44,43 @@ export function assertTransition<S extends string>(table: Record<S, readonly S[]
   if (!table[from]?.includes(to)) throw invalidTransition(entity, from, to);
 }
 
+/** mysql2 codes for a server that cannot be reached or dropped the connection. */
+const MYSQL_UNREACHABLE = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE",
+  "PROTOCOL_CONNECTION_LOST", "PROTOCOL_SEQUENCE_TIMEOUT", "ER_CON_COUNT_ERROR", "ER_SERVER_SHUTDOWN", "POOL_CLOSED",
+]);
+/** SQLite result codes for a file that is locked, gone or failing underneath the process. */
+const SQLITE_UNREACHABLE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|NOTADB|CORRUPT)/;
+
+/**
+ * Whether an error (or the driver error TypeORM or graphql-js wrapped in it) says the database
+ * cannot be reached, as opposed to a query it refused: the first is an outage (503), the second
+ * a bug (500).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current = error as { code?: unknown; fatal?: unknown; message?: unknown; driverError?: unknown; originalError?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = typeof current.code === "string" ? current.code : "";
+    if (MYSQL_UNREACHABLE.has(code) || SQLITE_UNREACHABLE.test(code) || current.fatal === true) return true;
+    // better-sqlite3 on a closed handle
+    if (/database connection is not open/i.test(String(current.message ?? ""))) return true;
+    current = (current.driverError ?? current.originalError ?? current.cause) as typeof current;
+  }
+  return false;
+}
+
+export const serviceUnavailable = () =>
+  new AppError("SERVICE_UNAVAILABLE", "The service cannot reach its database just now; try again shortly", { retryAfterSeconds: 5, http: { status: 503 } });
+
+/** graphql-js appends "Did you mean …?" to validation errors, naming fields even with introspection off. */
+const SUGGESTION = /\s*Did you mean .*\?$/s;
+
 /** Ours, and the codes Apollo and the query limits answer with; anything else is an internal failure. */
 const KNOWN_CODES = new Set<string>([
   ...ERROR_CODES.filter((code) => code !== "INTERNAL_SERVER_ERROR"),
   "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP",
+  "QUERY_TOO_MANY_ALIASES",
 ]);
 
 interface ValidationFailure {
@@ -73,11 +105,15 @@ function firstFailure(errors: ValidationFailure[], prefix = ""): { field: string
  * Shapes every error a client sees: stable codes, the offending field for bad input,
  * and outside development nothing of the server's insides (stack, SQL, driver messages).
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, exposeInternals: boolean): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, exposeInternals: boolean, hideSuggestions = false): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   const extensions = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
   let code = String(extensions.code ?? "");
-  let message = formatted.message;
+  let message = hideSuggestions ? formatted.message.replace(SUGGESTION, "") : formatted.message;
+  if (!(original instanceof AppError) && isDatabaseUnavailable(original)) {
+    const unavailable = serviceUnavailable();
+    return { message: unavailable.message, locations: formatted.locations, path: formatted.path, extensions: { code: unavailable.code, retryAfterSeconds: 5 } };
+  }
 
   const validationErrors = (original as { extensions?: { validationErrors?: ValidationFailure[] } })?.extensions?.validationErrors
     ?? (extensions.validationErrors as ValidationFailure[] | undefined);

@@ -3,11 +3,23 @@ import pino, { type Logger } from "pino";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { DataSource } from "typeorm";
 
-/** Keys that never reach a log line, wherever they appear. */
-const REDACT = ["password", "token", "authorization", "creditCode", "*.password", "*.token", "*.authorization", "*.creditCode", "headers.authorization"];
+/** Keys whose values never reach a log line, at any depth: passwords, tokens, secrets, credit codes. */
+const SECRET_KEY = /password|token|secret|authorization|cookie|creditcode/i;
+
+/**
+ * A copy with every secret-named value censored, however deep (pino's own redaction paths reach
+ * one level: `variables.input.password` got through). Errors are left to pino's serializer.
+ */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== "object" || value instanceof Error || value instanceof Date || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = SECRET_KEY.test(key) ? "[redacted]" : redactSecrets(item, depth + 1);
+  return copy;
+}
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: undefined, redact: { paths: REDACT, censor: "[redacted]" } }, destination);
+  return pino({ level, base: undefined, formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> } }, destination);
 }
 
 /** Prometheus metrics of one app instance (its own registry, so several instances can share a process). */
@@ -23,8 +35,16 @@ export class Metrics {
   });
   readonly subscriptions = new Gauge({ name: "graphql_ws_subscriptions", help: "Open WebSocket subscriptions", registers: [this.registry] });
   readonly sweepRuns = new Counter({ name: "sweep_runs_total", help: "Periodic checks and sweeps run", labelNames: ["sweep", "outcome"], registers: [this.registry] });
+  readonly callerIdentification = new Counter({
+    name: "caller_identification_total",
+    help: "Requests and sockets by how the caller was identified: signed_in, anonymous, bad_token, inactive_user, database_unavailable, error",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
+  /** Operation names seen so far as labels: a client chooses them, so their number is capped. */
+  private readonly operationNames = new Set<string>();
 
-  constructor(dataSource: DataSource) {
+  constructor(dataSource: DataSource, private readonly maxOperationNames = 100) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: "db_pool_connections",
@@ -44,21 +64,70 @@ export class Metrics {
       },
     });
   }
+
+  /**
+   * The label for an operation: its name only once it passed validation (a document that never
+   * resolved to an operation is `invalid`), the first maxOperationNames distinct names as they
+   * are, any later one `other`; so the series stay bounded whatever clients send.
+   */
+  operationLabel(resolved: boolean, name: string | null | undefined): string {
+    if (!resolved) return "invalid";
+    if (!name) return "anonymous";
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= this.maxOperationNames) return "other";
+    this.operationNames.add(name);
+    return name;
+  }
+}
+
+/**
+ * Logs a recurring failure once per interval instead of once per occurrence (a database outage
+ * fails every request), with how many were left out since the last line.
+ */
+export class ThrottledLog {
+  private lastAt = new Map<string, number>();
+  private suppressed = new Map<string, number>();
+
+  constructor(private readonly intervalMs = 60_000) {}
+
+  /** Calls write with the number suppressed since the last line, or does nothing within the interval. */
+  maybe(kind: string, write: (suppressed: number) => void): void {
+    const now = Date.now();
+    const last = this.lastAt.get(kind);
+    if (last !== undefined && now - last < this.intervalMs) {
+      this.suppressed.set(kind, (this.suppressed.get(kind) ?? 0) + 1);
+      return;
+    }
+    this.lastAt.set(kind, now);
+    const suppressed = this.suppressed.get(kind) ?? 0;
+    this.suppressed.set(kind, 0);
+    write(suppressed);
+  }
 }
 
 /** One log line and the metrics per GraphQL operation: request id, name, duration, error codes. */
 export function observabilityPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<{ requestId?: string }> {
+  const databaseLog = new ThrottledLog();
   return {
-    async requestDidStart({ contextValue }) {
+    async requestDidStart({ contextValue, request }) {
       const started = process.hrtime.bigint();
+      if (logger.isLevelEnabled("debug")) {
+        // what was asked, for tracing a problem; secrets are censored by the logger at any depth
+        logger.debug({ requestId: contextValue.requestId, query: request.query, variables: request.variables, headers: Object.fromEntries(request.http?.headers ?? []) }, "graphql request");
+      }
       return {
-        async willSendResponse({ request, response, errors, operationName }) {
+        async willSendResponse({ response, errors, operation: resolved, operationName }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const operation = operationName ?? request.operationName ?? "anonymous";
+          const operation = metrics.operationLabel(resolved !== undefined, operationName);
           const body = response.body.kind === "single" ? response.body.singleResult : undefined;
           // the formatted errors carry the codes clients see
           const seen = body?.errors ?? errors ?? [];
           const codes = [...new Set(seen.map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR")))];
+          if (codes.includes("SERVICE_UNAVAILABLE")) {
+            // a resolver found the database unreachable: the whole answer is an outage, not a result
+            response.http.status = 503;
+            databaseLog.maybe("database", (suppressed) => logger.error({ requestId: contextValue.requestId, suppressed }, "database unavailable during a request"));
+          }
           metrics.requests.inc({ operation, outcome: codes.length ? codes[0] : "ok" });
           metrics.latency.observe({ operation }, seconds);
           logger.info({ requestId: contextValue.requestId, operation, durationMs: Math.round(seconds * 1000 * 10) / 10, errorCodes: codes.length ? codes : undefined }, "graphql");

@@ -9,7 +9,8 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({
-    config: { maxQueryDepth: 3, maxQueryCost: 500, maxBatchOperations: 3, loginMaxFailuresPerAddress: 4, logLevel: "info" },
+    // the cost tests below send up to 300 aliases
+    config: { maxQueryDepth: 3, maxQueryCost: 500, maxQueryAliases: 300, maxBatchOperations: 3, loginMaxFailuresPerAddress: 4, logLevel: "info" },
     logLines,
   });
   adminToken = (await server.user("ADMIN")).token;
@@ -28,6 +29,43 @@ test("a query deeper than the limit is refused with QUERY_TOO_DEEP before it run
   const res = await server.gql(deep, {}, adminToken);
   expect(codeOf(res)).toBe("QUERY_TOO_DEEP");
   expect(res.data).toBeUndefined();
+  // fragments count by the fields they hold, not as a level of their own
+  const throughFragment = await server.gql(`{ ...Trail } fragment Trail on Query { auditTrail(entityType: "User", entityId: "x") { edges { node { actor { name } } } } }`, {}, adminToken);
+  expect(codeOf(throughFragment)).toBe("QUERY_TOO_DEEP");
+  expect((await server.gql(`{ ...Users } fragment Users on Query { users { edges { node { username } } } }`, {}, adminToken)).errors).toBeUndefined();
+});
+
+test("more aliased fields than MAX_QUERY_ALIASES are refused with QUERY_TOO_MANY_ALIASES before any runs, those in fragments too", async () => {
+  const aliases = (n: number, prefix = "m") => Array.from({ length: n }, (_, i) => `${prefix}${i}: me { id }`).join(" ");
+  const refused = await server.gql(`{ ${aliases(301)} }`, {}, adminToken);
+  expect(refused.status).toBe(400);
+  expect(codeOf(refused)).toBe("QUERY_TOO_MANY_ALIASES");
+  expect(refused.errors![0].extensions!.maxAliases).toBe(300);
+  expect(refused.data).toBeUndefined();
+  const spread = await server.gql(`{ ${aliases(200)} ...More } fragment More on Query { ${aliases(101, "f")} }`, {}, adminToken);
+  expect(codeOf(spread)).toBe("QUERY_TOO_MANY_ALIASES");
+  // at the limit the aliases pass; the cost limit (500) then refuses 300 fields of 2
+  expect(codeOf(await server.gql(`{ ${aliases(300)} }`, {}, adminToken))).toBe("QUERY_TOO_COMPLEX");
+});
+
+test("a document that fails validation answers 400 GRAPHQL_VALIDATION_FAILED before any limit walks it (fragment cycles)", async () => {
+  for (const cycle of [
+    `query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }`,
+    `query { users { ...U } } fragment U on UserConnection { edges { node { id } } ...U }`,
+  ]) {
+    const res = await server.gql(cycle, {}, adminToken);
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(res.errors![0].message).toMatch(/Cannot spread fragment/);
+  }
+});
+
+test("a subscription sent over HTTP answers 400 BAD_REQUEST pointing to the WebSocket on the same URL", async () => {
+  const res = await server.gql(`subscription { taskBoardChanged { type } }`, {}, adminToken);
+  expect(res.status).toBe(400);
+  expect(codeOf(res)).toBe("BAD_REQUEST");
+  expect(res.errors![0].message).toMatch(/WebSocket.*graphql-ws/);
+  expect(res.data).toBeUndefined();
 });
 
 test("a query costing more than the limit is refused with QUERY_TOO_COMPLEX; lists cost by first", async () => {
@@ -42,6 +80,13 @@ test("a query costing more than the limit is refused with QUERY_TOO_COMPLEX; lis
   const mutation = await server.gql(`mutation { ${creations.join(" ")} }`, {}, adminToken);
   expect(codeOf(mutation)).toBe("QUERY_TOO_COMPLEX");
   expect(await counts()).toEqual(before);
+});
+
+test("a list without paging counts as 5 items, each alias again; a connection's edges only by its first", async () => {
+  const lists = (n: number) => Array.from({ length: n }, (_, i) => `d${i}: departments { id name }`).join(" ");
+  expect((await server.gql(`{ ${lists(45)} }`, {}, adminToken)).errors).toBeUndefined();
+  const refused = await server.gql(`{ ${lists(50)} }`, {}, adminToken);
+  expect(refused.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", cost: 50 * (1 + 5 * 2) });
 });
 
 test("one query text costs what its variables ask for, each time it is sent", async () => {
@@ -120,4 +165,22 @@ test("metrics count operations by name and outcome; log lines carry the request 
   const all = logLines.join("\n");
   expect(all).not.toContain("secret-password-123");
   expect(all).not.toContain(adminToken);
+});
+
+test("at debug level each request is logged with its variables and headers, its secrets censored at any depth", async () => {
+  const lines: string[] = [];
+  const debug = await startTestServer({ share: server, config: { logLevel: "debug" }, logLines: lines });
+  try {
+    const { token } = await debug.user("ADMIN");
+    const CREATE = `mutation Create($input: CreateUserInput!) { createUser(input: $input) { id } }`;
+    await debug.gql(CREATE, { input: { username: "debug.logged", password: "secret-password-456", name: "x", role: "CADRE" } }, token, { cookie: "session=secret-cookie-789" });
+    const logged = lines.map((line) => JSON.parse(line)).find((line) => line.msg === "graphql request" && String(line.query).includes("Create"));
+    // the line is there and carries the request: a secret in it would be seen
+    expect(logged.variables.input).toMatchObject({ username: "debug.logged", password: "[redacted]" });
+    expect(logged.headers).toMatchObject({ authorization: "[redacted]", cookie: "[redacted]", "content-type": "application/json" });
+    const all = lines.join("\n");
+    for (const secret of ["secret-password-456", token, "secret-cookie-789"]) expect(all).not.toContain(secret);
+  } finally {
+    await debug.stop();
+  }
 });
