@@ -1,5 +1,6 @@
 import { validate } from "class-validator";
 import { RequestContext } from "../core/context";
+import { takeText } from "../core/text-input";
 import { CreateUserInput } from "../modules/accounts/account.inputs";
 import { accountService } from "../modules/accounts/account.service";
 import { argValue, fail, withApp } from "./cli-app";
@@ -11,7 +12,12 @@ if (!username || !password) fail("Usage: npm run create-admin -- --username U --
 
 async function main() {
   // the API's own input rules, so the command cannot make a user the API would refuse
-  const input = Object.assign(new CreateUserInput(), { username, password, name: argValue("name") ?? username, role: "ADMIN" as const });
+  const input = Object.assign(new CreateUserInput(), {
+    username: takeText(username!, "username"),
+    password: takeText(password!, "password", "password"),
+    name: takeText(argValue("name") ?? username!, "name"),
+    role: "ADMIN" as const,
+  });
   const [invalid] = await validate(input);
   if (invalid) fail(Object.values(invalid.constraints ?? {})[0] ?? `Invalid ${invalid.property}`);
   await withApp(async (app) => {

@@ -30,7 +30,8 @@ export const PasswordText = () => Extensions({ [TREATMENT_KEY]: "password" satis
  */
 export const ComparedText = () => Extensions({ [TREATMENT_KEY]: "compared" satisfies TextTreatment });
 
-function takeText(text: string, field: string, treatment: TextTreatment): string {
+/** One text as the API takes it (for inputs that do not come through GraphQL, such as the CLI): BAD_USER_INPUT or the text NFC-normalized. */
+export function takeText(text: string, field: string, treatment: TextTreatment = "text"): string {
   if (treatment === "compared") return text;
   const refused = REFUSED_CHARACTER.exec(text)?.[0];
   if (refused !== undefined) {

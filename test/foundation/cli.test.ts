@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
@@ -5,6 +6,7 @@ import { createApp } from "../../src/app";
 import { withApp } from "../../src/cli/cli-app";
 import { loadConfig } from "../../src/config";
 import { RequestContext } from "../../src/core/context";
+import { User } from "../../src/modules/accounts/user.entity";
 import { sweepService } from "../../src/modules/supervision/sweep.service";
 import { freshDatabase } from "../support/server";
 
@@ -33,3 +35,26 @@ test("one-off commands run without a signing secret; a server reads it before it
     await database.drop();
   }
 });
+
+test("create-admin takes text as the API does: a bidirectional override is refused, decomposed text is stored composed", async () => {
+  const database = await freshDatabase();
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["--require", path.join(__dirname, "../support/ts-require.cjs"), path.join(__dirname, "../../src/cli/create-admin.ts"), ...args], {
+      env: { PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: database.dataDir, ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) },
+      encoding: "utf8",
+    });
+  try {
+    const refused = run("--username", "office", "--password", "long-enough-password", "--name", "区委改革办\u202e");
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("U+202E");
+    const created = run("--username", "office", "--password", "long-enough-password", "--name", "Jose\u0301");
+    expect(created.stderr).toBe("");
+    expect(created.status).toBe(0);
+    await withApp(async (app) => {
+      const users = await app.services.dataSource.getRepository(User).find();
+      expect(users.map((user) => [user.username, user.name, user.role])).toEqual([["office", "Jos\u00e9", "ADMIN"]]);
+    }, { NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: database.dataDir, ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) });
+  } finally {
+    await database.drop();
+  }
+}, 120_000);
