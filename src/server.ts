@@ -5,16 +5,16 @@ import net from "node:net";
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { ApolloServer, HeaderMap, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { bearerToken, type AuthUser } from "./core/auth";
+import { bearerToken, TOKEN_EXPIRED, type AuthUser } from "./core/auth";
 import { RequestContext, type AppServices } from "./core/context";
 import { AppError, formatError, isDatabaseUnavailable, serviceUnavailable } from "./core/errors";
 import { observabilityPlugin, ThrottledLog } from "./core/observability";
-import { WsSessions } from "./core/ws-sessions";
-import { queryLimitsPlugin } from "./core/query-limits";
-import { requestDeadlinePlugin } from "./core/request-budget";
+import { CLOSE_TOKEN_EXPIRED, WsSessions } from "./core/ws-sessions";
+import { createOperationLimiter, queryLimitsPlugin } from "./core/query-limits";
+import { RequestBudget, requestDeadlinePlugin } from "./core/request-budget";
 import { accountService } from "./modules/accounts/account.service";
 
 const GRAPHQL_PATH = "/graphql";
@@ -177,6 +177,13 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
   // One context for every sign-in: concurrent requests share its loader's batches.
   const signIns = RequestContext.system(services);
   const exposeInternals = !config.isProduction;
+  const limitOperation = createOperationLimiter(schema, { maxDepth: config.maxQueryDepth, maxAliases: config.maxQueryAliases, maxCost: config.maxQueryCost });
+  const wsRules = config.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const shapeErrors = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => {
+      const formatted = formatError(error.toJSON(), error, exposeInternals, !config.introspection);
+      return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
+    });
   const apollo = new ApolloServer<RequestContext & BaseContext>({
     schema,
     introspection: config.introspection,
@@ -191,7 +198,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       // No HTTP caching of answers (every answer depends on the caller); its per-field hook cost ~5% of a board page.
       ApolloServerPluginCacheControlDisabled(),
       // after graphql-js validation: limit analysis walking an invalid document (a fragment cycle) never ended
-      queryLimitsPlugin(schema, { maxDepth: config.maxQueryDepth, maxAliases: config.maxQueryAliases, maxCost: config.maxQueryCost }),
+      queryLimitsPlugin(limitOperation),
       requestDeadlinePlugin(config.requestTimeoutMs),
       observabilityPlugin(services.logger, services.metrics),
     ],
@@ -294,7 +301,8 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     }
   });
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // a message is held whole in memory: the same bound as an HTTP body
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
   const wsSessions = new WsSessions(services, {
     authenticate: (header) => authenticate(signIns, header),
     activeUserIds: (userIds) => accountService.activeUserIds(signIns, userIds),
@@ -315,17 +323,40 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
         try {
           await wsSessions.open(ctx.extra.socket, typeof header === "string" ? header : null);
           return true;
-        } catch {
+        } catch (error) {
+          // an expired token says so (4401, as on an open socket); an outage is worth a retry (1013)
+          if (error instanceof AppError && error.message === TOKEN_EXPIRED) ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, TOKEN_EXPIRED);
+          else if (error instanceof AppError && error.code === "SERVICE_UNAVAILABLE") ctx.extra.socket.close(1013, "Database unavailable; try again shortly");
           return false;
         }
       },
-      onSubscribe: async (ctx, id) => {
+      // The same checks as over HTTP: validation (introspection off where it is), then depth, aliases
+      // and cost. (REQUEST_TIMEOUT_MS is HTTP's: a subscription runs as long as the socket.)
+      onSubscribe: async (ctx, id, payload) => {
         const refused = await wsSessions.recheck(ctx.extra.socket);
         if (refused) return refused;
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [new GraphQLError((error as Error).message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+        }
+        const invalid = validate(schema, document, wsRules);
+        if (invalid.length) return shapeErrors(invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [new GraphQLError("Name the operation to run", { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } })];
+        try {
+          limitOperation(document, payload.operationName ?? undefined, payload.variables ?? undefined, new RequestBudget());
+        } catch (error) {
+          return shapeErrors([error as GraphQLError]);
+        }
         if (!wsSubscriptions.has(ctx.extra)) wsSubscriptions.set(ctx.extra, new Set());
         wsSubscriptions.get(ctx.extra)!.add(id);
         services.metrics.subscriptions.inc();
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
+      // errors of an event or of starting the subscription: shaped as over HTTP (codes, no internals, no suggestions)
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: shapeErrors(result.errors) } : undefined),
       onComplete: (ctx, id) => untrack(ctx.extra, id),
       onClose: (ctx) => {
         untrack(ctx.extra);
@@ -333,15 +364,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       },
       context: (ctx) =>
         RequestContext.create(services, wsSessions.user(ctx.extra.socket), randomUUID(), ctx.extra.request.socket.remoteAddress ?? null),
-      // errors of the subscribe step: graphql-ws validates without a code, as Apollo would say it
-      onError: (_ctx, _id, _payload, errors) => {
-        return errors.map((error) => {
-          const json = error.toJSON();
-          const coded = json.extensions?.code ? json : { ...json, extensions: { ...json.extensions, code: "GRAPHQL_VALIDATION_FAILED" } };
-          const formatted = formatError(coded, error, exposeInternals, !config.introspection);
-          return new GraphQLError(formatted.message, { extensions: formatted.extensions });
-        });
-      },
+      onError: (_ctx, _id, _payload, errors) => shapeErrors(errors),
     },
     wsServer,
   );

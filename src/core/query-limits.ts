@@ -133,7 +133,13 @@ function costVariables(schema: GraphQLSchema, document: DocumentNode): string[] 
  * refused. An estimate is kept per document and the inputs it depends on: estimating again on
  * every request was a tenth of the CPU of a small mutation.
  */
-export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<{ budget: RequestBudget }> {
+/**
+ * The limits of one validated operation, the same over HTTP and WebSocket: depth and aliases,
+ * then the cost charged to the request's budget; throws the coded refusal.
+ */
+export type OperationLimiter = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined, budget: RequestBudget) => void;
+
+export function createOperationLimiter(schema: GraphQLSchema, limits: QueryLimits): OperationLimiter {
   const rules = shapeRules(limits);
   const factsByDocument = new WeakMap<DocumentNode, DocumentFacts>();
   const documentFacts = (document: DocumentNode): DocumentFacts => {
@@ -166,6 +172,25 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
     facts.costs.set(key, cost);
     return cost;
   };
+  return (document, operationName, variables, budget) => {
+    const facts = documentFacts(document);
+    if (facts.shapeError) throw facts.shapeError;
+    const cost = estimate(facts, document, operationName, variables);
+    const { total, allowed } = budget.charge(cost, limits.maxCost);
+    if (!allowed) {
+      const batch = total === cost ? "" : ` (${total} with the batch's other operations)`;
+      throw refusal(`Query cost ${cost}${batch} exceeds the limit of ${limits.maxCost}; ask for fewer items or fields`, {
+        code: "QUERY_TOO_COMPLEX",
+        cost,
+        ...(total === cost ? {} : { batchCost: total }),
+        maxCost: limits.maxCost,
+      });
+    }
+  };
+}
+
+/** The limits over HTTP, once Apollo has validated the document; subscriptions are refused there. */
+export function queryLimitsPlugin(limitOperation: OperationLimiter): ApolloServerPlugin<{ budget: RequestBudget }> {
   return {
     async requestDidStart() {
       return {
@@ -174,19 +199,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
             // graphql-js would run it once through execute, calling the subscription's resolver with no event
             throw refusal("Subscriptions run over WebSocket: connect to this same URL with graphql-ws (subprotocol graphql-transport-ws)", { code: "BAD_REQUEST" });
           }
-          const facts = documentFacts(document);
-          if (facts.shapeError) throw facts.shapeError;
-          const cost = estimate(facts, document, request.operationName, request.variables);
-          const { total, allowed } = contextValue.budget.charge(cost, limits.maxCost);
-          if (!allowed) {
-            const batch = total === cost ? "" : ` (${total} with the batch's other operations)`;
-            throw refusal(`Query cost ${cost}${batch} exceeds the limit of ${limits.maxCost}; ask for fewer items or fields`, {
-              code: "QUERY_TOO_COMPLEX",
-              cost,
-              ...(total === cost ? {} : { batchCost: total }),
-              maxCost: limits.maxCost,
-            });
-          }
+          limitOperation(document, request.operationName, request.variables, contextValue.budget);
         },
       };
     },

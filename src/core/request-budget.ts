@@ -50,7 +50,14 @@ export function requestDeadlinePlugin(timeoutMs: number): ApolloServerPlugin<{ b
       return {
         async executionDidStart() {
           contextValue.budget.start(timeoutMs);
-          return { willResolveField: () => void contextValue.budget.check() };
+          // A mutation's result fields always resolve: its write may have committed, and refusing
+          // the answer would invite a retry that writes twice. Only mutations not yet begun stop.
+          return {
+            willResolveField: ({ info }) => {
+              if (info.operation.operation === "mutation" && info.path.prev) return;
+              contextValue.budget.check();
+            },
+          };
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== "single" || !response.body.singleResult.errors) return;

@@ -109,3 +109,20 @@ describe("with aliases allowed and a 200 ms budget", () => {
     expect(await days.count()).toBe(written);
   });
 });
+
+describe("a mutation that outlasts the budget", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { requestTimeoutMs: 5 } });
+  });
+  afterAll(() => server?.stop());
+
+  test("still answers what it wrote: its result fields resolve after the deadline (a refused answer would invite a retry that writes twice)", async () => {
+    const { token } = await server.user("ADMIN");
+    // hashing the password (scrypt, tens of ms) takes the mutation past the 5 ms budget before its fields resolve
+    const res = await server.gql(`mutation { createUser(input: { username: "budget.kept", password: "long-enough-pw", name: "x", role: CADRE }) { id username } }`, {}, token);
+    expect(res.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(res.data.createUser.username).toBe("budget.kept");
+  });
+});

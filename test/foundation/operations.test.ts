@@ -252,3 +252,70 @@ describe("a database outage", () => {
     }
   });
 });
+
+describe("the WebSocket path holds the HTTP path's limits", () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { introspection: false, isProduction: true, maxQueryAliases: 5, maxQueryDepth: 3 } });
+    token = (await server.user("ADMIN")).token;
+  });
+  afterAll(() => server?.stop());
+
+  /** The first answer to one operation over a fresh socket: its errors, or its first result. */
+  async function firstAnswer(query: string, variables: Record<string, unknown> = {}) {
+    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    try {
+      return await new Promise<any>((resolve) => {
+        client.subscribe({ query, variables }, { next: (value) => resolve(value), error: (errors) => resolve({ errors }), complete: () => resolve({ completed: true }) });
+      });
+    } finally {
+      await client.dispose();
+    }
+  }
+  const codes = (answer: any) => (answer.errors as Array<{ extensions?: { code?: string } }>).map((error) => error.extensions?.code);
+
+  test("introspection is refused where it is off", async () => {
+    const answer = await firstAnswer(`query { __schema { types { name } } }`);
+    expect(new Set(codes(answer))).toEqual(new Set(["GRAPHQL_VALIDATION_FAILED"]));
+    expect(answer.errors[0].message).toContain("introspection");
+  });
+
+  test("aliases and depth are refused with their codes, in a subscription and in a query sent over the socket", async () => {
+    const aliases = Array.from({ length: 6 }, (_, i) => `t${i}: type`).join(" ");
+    expect(codes(await firstAnswer(`subscription { taskBoardChanged { ${aliases} } }`))).toEqual(["QUERY_TOO_MANY_ALIASES"]);
+    expect(codes(await firstAnswer(`subscription { taskBoardChanged { task { project { enterprise { name } } } } }`))).toEqual(["QUERY_TOO_DEEP"]);
+    expect(codes(await firstAnswer(`{ a: me { id } b: me { id } c: me { id } d: me { id } e: me { id } f: me { id } }`))).toEqual(["QUERY_TOO_MANY_ALIASES"]);
+  });
+
+  test("a message larger than an HTTP body may be is refused: the socket closes with 1009", async () => {
+    const socket = new WebSocket(server.wsUrl, "graphql-transport-ws");
+    await new Promise((resolve) => socket.once("open", resolve));
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: "connection_init", payload: { padding: "x".repeat(2 * 1024 * 1024) } }));
+    expect(await closed).toBe(1009);
+  });
+
+  test("an error while an event resolves reaches the subscriber shaped as over HTTP: coded, nothing of the server's insides", async () => {
+    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    try {
+      const answer = await new Promise<any>((resolve) => {
+        client.subscribe({ query: `subscription { taskBoardChanged { type task { id } } }` }, { next: resolve, error: (errors) => resolve({ errors }), complete: () => resolve({}) });
+        client.on("connected", () => {
+          // an event naming a task that is not there: its task field fails while resolving
+          setTimeout(() => server.app.services.pubSub.publish("TASK_BOARD", { taskId: "no-such-task", type: "PUBLISHED", actorId: "nobody", at: new Date().toISOString(), category: "KEY_WORK", projectId: null } as never), 100);
+        });
+      });
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  test("an error while running is shaped as over HTTP: coded, no field suggestions", async () => {
+    const answer = await firstAnswer(`subscription($filter: TaskBoardChangedFilter) { taskBoardChanged(filter: $filter) { type } }`, { filter: { categry: "KEY_WORK" } });
+    expect(JSON.stringify(answer)).not.toContain("Did you mean");
+    expect(codes(answer)).toEqual(["BAD_USER_INPUT"]);
+  });
+});
