@@ -42,6 +42,8 @@ test("create-admin takes text as the API does: a bidirectional override is refus
     spawnSync(process.execPath, ["--require", path.join(__dirname, "../support/ts-require.cjs"), path.join(__dirname, "../../src/cli/create-admin.ts"), ...args], {
       env: { PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: database.dataDir, ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) },
       encoding: "utf8",
+      timeout: 90_000,
+      killSignal: "SIGKILL",
     });
   try {
     const refused = run("--username", "office", "--password", "long-enough-password", "--name", "区委改革办\u202e");

@@ -120,3 +120,15 @@ test("refused sign-ins do not extend the lock: it opens LOGIN_WINDOW_MINUTES aft
     await server.stop();
   }
 });
+
+test("a username that lowercasing makes too long for any account answers UNAUTHENTICATED on both databases, and writes nothing", async () => {
+  const server = await startTestServer();
+  try {
+    const res = await server.gql(`mutation($u: String!) { login(input: { username: $u, password: "whatever-password" }) { token } }`, { u: "\u0130".repeat(64) });
+    expect(res.status).toBe(200);
+    expect(codeOf(res)).toBe("UNAUTHENTICATED");
+    expect(await server.app.services.dataSource.getRepository(LoginFailure).count()).toBe(0);
+  } finally {
+    await server.stop();
+  }
+});

@@ -10,6 +10,9 @@ import { Enterprise } from "../enterprises/enterprise.entity";
 import type { CreateUserInput, LoginInput, SetUserActiveInput } from "./account.inputs";
 import { LoginFailure, User } from "./user.entity";
 
+/** The longest username an account can have (the login_failure and user columns are this wide). */
+const USERNAME_MAX_LENGTH = 64;
+
 export function toAuthUser(user: User): AuthUser {
   return { id: user.id, username: user.username, name: user.name, role: user.role, enterpriseId: user.enterpriseId };
 }
@@ -54,6 +57,9 @@ export class AccountService {
     const { config } = ctx.app;
     // usernames are lowercase: sign-in ignores case alike on SQLite and on MariaDB (whose collation does)
     const username = input.username.toLowerCase();
+    // lowercasing can lengthen text ("İ" becomes two code units): no account has such a name, and
+    // its attempt row would not fit the column (MariaDB refused it, a 500; SQLite kept it)
+    if (username.length > USERNAME_MAX_LENGTH) throw unauthenticated("Wrong username or password");
     const now = ctx.clock.now();
     const since = new Date(now.getTime() - config.loginWindowMinutes * 60_000);
     const failures = ctx.repo(LoginFailure);
