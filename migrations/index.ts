@@ -7,6 +7,7 @@ import { InStep1764200005000 } from "./1764200005000-InStep";
 import { Supervision1764200006000 } from "./1764200006000-Supervision";
 import { LoginFailureRetention1764200007000 } from "./1764200007000-LoginFailureRetention";
 import { UserLastSignIn1764200008000 } from "./1764200008000-UserLastSignIn";
+import { Departments1764200009000 } from "./1764200009000-Departments";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -19,4 +20,5 @@ export const migrations: Function[] = [
   Supervision1764200006000,
   LoginFailureRetention1764200007000,
   UserLastSignIn1764200008000,
+  Departments1764200009000,
 ];

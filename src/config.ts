@@ -58,6 +58,8 @@ export interface AppConfig {
   creditPeriodDays: [number, number, number];
   /** Months after signing by which a fast-track project must hold its construction permit. */
   circuitBreakerMonths: number;
+  /** 前台综合受理: the code of the department whose cadres take applications in and route them. */
+  frontDeskDepartment: string;
   /** Days a suspended project has to rectify. */
   rectificationDays: number;
   /** Days between inspections for LOW, MEDIUM and HIGH risk. */
@@ -120,6 +122,13 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+function departmentCode(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^[A-Z][A-Z0-9_]{1,31}$/.test(raw)) throw new ConfigError(`${name} must be a department code (2-32 upper-case letters, digits or underscores), got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const nodeEnv = env.NODE_ENV || "development";
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -168,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     creditThresholds: ints(env, "CREDIT_THRESHOLDS", [1, 3, 5, 8, 12]),
     creditPeriodDays: ints(env, "CREDIT_PERIOD_DAYS", [180, 365, 1095]),
     circuitBreakerMonths: int(env, "CIRCUIT_BREAKER_MONTHS", 6, 1),
+    frontDeskDepartment: departmentCode(env, "FRONT_DESK_DEPARTMENT", "GOV_SERVICES_DATA"),
     rectificationDays: int(env, "RECTIFICATION_DAYS", 60, 1),
     inspectionIntervalDays: ints(env, "INSPECTION_INTERVAL_DAYS", [180, 90, 30]),
     sweepIntervalMs: int(env, "SWEEP_INTERVAL_MS", 5 * 60_000),

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { resolveJwtSecret } from "./core/auth";
-import { DEMO_PASSWORD, DEMO_USERS } from "./modules/seed";
+import { DEMO_PASSWORD, describeDemoLogins } from "./modules/seed";
 
 /** Entry: config -> database -> schema -> server, and a graceful stop on SIGTERM/SIGINT. */
 async function main() {
@@ -14,7 +14,8 @@ async function main() {
   log(`Fast-approval API on ${app.services.dialect === "sqlite" ? `SQLite (${config.dataDir})` : "MySQL/MariaDB"}`);
   log(`GraphQL over HTTP and WebSocket: ${url}`);
   if (config.seedDemo) {
-    log(`Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.username} [${u.role}]`).join(", ")}`);
+    const logins = await describeDemoLogins(app.services);
+    if (logins.length) log(`Demo logins (password "${DEMO_PASSWORD}"):\n  ${logins.join("\n  ")}`);
   }
   let stopping = false;
   const stop = async (signal: string) => {

@@ -20,6 +20,8 @@ export interface AuthUser {
   name: string;
   role: Role;
   enterpriseId: string | null;
+  /** The department a CADRE belongs to (ADMIN may have one, the reform office); null for ENTERPRISE. */
+  departmentId: string | null;
 }
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;

@@ -30,7 +30,7 @@ export class AppError extends GraphQLError {
 
 export const unauthenticated = (message = "Sign in first: send Authorization: Bearer <token>") =>
   new AppError("UNAUTHENTICATED", message);
-export const forbidden = (message = "You are not allowed to do this") => new AppError("FORBIDDEN", message);
+export const forbidden = (message = "You are not allowed to do this", extra: Record<string, unknown> = {}) => new AppError("FORBIDDEN", message, extra);
 export const notFound = (entity: string, id: string) => new AppError("NOT_FOUND", `${entity} ${id} was not found`, { entity, id });
 export const badInput = (field: string, message: string) => new AppError("BAD_USER_INPUT", message, { field });
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => new AppError("CONFLICT", message, extra);

@@ -18,7 +18,8 @@ import { NegativeListEntry } from "./fast-track/negative-list.entity";
 import { DeferredItemResolver, FastTrackResolver, ProjectDeferralResolver } from "./fast-track/fast-track.resolver";
 import { Project } from "./projects/project.entity";
 import { ProjectResolver } from "./projects/project.resolver";
-import { Department } from "./teams/department.entity";
+import { Department, DepartmentDutyRow } from "./departments/department.entity";
+import { DepartmentResolver, UserDepartmentResolver } from "./departments/department.resolver";
 import { ProjectManagerAssignment } from "./teams/project-manager-assignment.entity";
 import { TeamMember } from "./teams/team-member.entity";
 import { ServiceTicket, TicketDepartment } from "./tickets/service-ticket.entity";
@@ -27,7 +28,7 @@ import { TicketEventResolver, TicketResolver } from "./tickets/ticket.resolver";
 import { ProjectManagerAssignmentResolver, ProjectTeamResolver, TeamMemberResolver, TeamResolver } from "./teams/team.resolver";
 import { CreditRecord } from "./credit/credit-record.entity";
 import { CreditResolver } from "./credit/credit.resolver";
-import { InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard } from "./supervision/supervision.entity";
+import { InspectionFinding, JointInspection, JointInspectionDepartment, ProjectSupervision, SupervisionStandard } from "./supervision/supervision.entity";
 import { CircuitBreaker, CircuitBreakerEvent, DelayCause } from "./supervision/circuit-breaker.entity";
 import { CircuitBreakerResolver } from "./supervision/circuit-breaker.resolver";
 import { InspectionFindingResolver, JointInspectionResolver, ProjectSupervisionResolver, SupervisionResolver } from "./supervision/supervision.resolver";
@@ -45,8 +46,8 @@ export const allEntities: Function[] = [
   AuditEntry, User, LoginFailure, Enterprise, Project,
   NegativeListEntry, DeferrableItem, DeferredItem, ClauseTemplate, CommitmentLetter, CommitmentClause, Application,
   BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview,
-  Department, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
-  CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
+  Department, DepartmentDutyRow, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
+  CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, JointInspectionDepartment, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
   CalendarDay, CalendarYear, ApprovalItem, ApprovalDependency, SurveyCommission, SurveyResult, Building, BuildingAcceptance,
 ];
 
@@ -57,7 +58,7 @@ export const allResolvers: NonEmptyArray<Function> = [
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
   IntakeResolver, ProjectIntakeResolver,
   BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
-  TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
+  DepartmentResolver, UserDepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver,
   CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver,
 ];

@@ -1,3 +1,4 @@
+import { In, IsNull, Not } from "typeorm";
 import type { AppServices } from "../core/context";
 import { RequestContext } from "../core/context";
 import { hashPassword, type AuthUser } from "../core/auth";
@@ -6,6 +7,8 @@ import { toAuthUser } from "./accounts/account.service";
 import { enterpriseService } from "./enterprises/enterprise.service";
 import { recordAudit } from "../core/audit";
 import { User } from "./accounts/user.entity";
+import { ProjectManagerAssignment } from "./teams/project-manager-assignment.entity";
+import { Department, type DepartmentCode } from "./departments/department.entity";
 import { seedBoard } from "./board/board.seed";
 import { seedProjects } from "./projects/project.seed";
 import { seedTeamsAndTickets } from "./tickets/ticket.seed";
@@ -19,6 +22,8 @@ export interface DemoLogin {
   username: string;
   role: string;
   name: string;
+  /** The department a cadre (or the reform office's admin) belongs to, by code. */
+  departmentCode?: DepartmentCode;
 }
 
 export const DEMO_ENTERPRISES = [
@@ -30,13 +35,16 @@ export const DEMO_ENTERPRISES = [
 ];
 
 export const DEMO_USERS: Array<DemoLogin & { enterpriseKey?: string }> = [
-  { username: "admin", role: "ADMIN", name: "区委改革办 管理员" },
-  { username: "cadre.zhang", role: "CADRE", name: "张伟 (区发改局)" },
-  { username: "cadre.li", role: "CADRE", name: "李娜 (区自然资源局)" },
-  { username: "cadre.wang", role: "CADRE", name: "王强 (区住建局)" },
-  { username: "cadre.chen", role: "CADRE", name: "陈静 (区生态环境分局)" },
-  { username: "cadre.liu", role: "CADRE", name: "刘洋 (区消防大队)" },
-  { username: "cadre.huang", role: "CADRE", name: "黄敏 (区市场监管局)" },
+  { username: "admin", role: "ADMIN", name: "区委改革办 管理员", departmentCode: "REFORM_OFFICE" },
+  { username: "cadre.zhang", role: "CADRE", name: "张伟", departmentCode: "DEVELOPMENT_REFORM" },
+  { username: "cadre.li", role: "CADRE", name: "李娜", departmentCode: "NATURAL_RESOURCES" },
+  { username: "cadre.wang", role: "CADRE", name: "王强", departmentCode: "HOUSING_CONSTRUCTION" },
+  { username: "cadre.chen", role: "CADRE", name: "陈静", departmentCode: "ECOLOGY_ENVIRONMENT" },
+  { username: "cadre.liu", role: "CADRE", name: "刘洋", departmentCode: "FIRE_RESCUE" },
+  { username: "cadre.huang", role: "CADRE", name: "黄敏", departmentCode: "MARKET_REGULATION" },
+  // 前台综合受理: takes applications in and routes them (FRONT_DESK_DEPARTMENT)
+  { username: "cadre.zhao", role: "CADRE", name: "赵敏", departmentCode: "GOV_SERVICES_DATA" },
+  { username: "cadre.sun", role: "CADRE", name: "孙磊", departmentCode: "INDUSTRY_IT" },
   ...DEMO_ENTERPRISES.map((e) => ({ username: `ent.${e.key}`, role: "ENTERPRISE", name: `${e.legalRepresentative} (${e.name})`, enterpriseKey: e.key })),
 ];
 
@@ -46,6 +54,8 @@ export interface DemoRefs {
   userIds: Map<string, string>;
   /** This transaction acting as a demo user on a dated clock (how the seeders build a history). */
   as(tx: RequestContext, username: string, clock: Clock): RequestContext;
+  /** The demo cadre of a department by code (admin where the demo has none): who acts for it. */
+  cadreOf(code: DepartmentCode): string;
 }
 
 /** Each module's demo records, in dependency order; each runs inside the seeding transaction. */
@@ -75,6 +85,7 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
     const userIds = new Map<string, string>();
     for (const { key, ...fields } of DEMO_ENTERPRISES) enterpriseIds.set(key, (await enterpriseService.create(tx, fields)).id);
     const users = new Map<string, AuthUser>();
+    const departments = new Map((await tx.repo(Department).find()).map((d) => [d.code, d.id]));
     for (const demo of DEMO_USERS) {
       const user = tx.repo(User).create({
         username: demo.username,
@@ -82,6 +93,7 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
         role: demo.role as User["role"],
         passwordHash,
         enterpriseId: demo.enterpriseKey ? enterpriseIds.get(demo.enterpriseKey)! : null,
+        departmentId: demo.departmentCode ? (departments.get(demo.departmentCode) ?? null) : null,
         active: true,
       });
       await tx.repo(User).insert(user);
@@ -94,7 +106,30 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
       if (!user) throw new Error(`demo user ${username} is missing`);
       return on.actingAs(user, clock);
     };
-    for (const seed of moduleSeeders) await seed(tx, { enterpriseIds, userIds, as });
+    const cadreOf = (code: DepartmentCode) => DEMO_USERS.find((u) => u.role === "CADRE" && u.departmentCode === code)?.username ?? "admin";
+    for (const seed of moduleSeeders) await seed(tx, { enterpriseIds, userIds, as, cadreOf });
   });
   return DEMO_USERS;
+}
+
+/**
+ * The demo logins as they stand in the database, one line each: who is who (role, department or
+ * enterprise, the projects they manage), so a newcomer picks the login for what they want to try.
+ */
+export async function describeDemoLogins(services: AppServices): Promise<string[]> {
+  const users = await services.dataSource.getRepository(User).find({
+    where: { username: In(DEMO_USERS.map((u) => u.username)) },
+    relations: { department: true, enterprise: true },
+    order: { role: "ASC", username: "ASC" },
+  });
+  const managing = await services.dataSource.getRepository(ProjectManagerAssignment).find({ where: { activeProjectId: Not(IsNull()) }, relations: { project: true } });
+  return users.map((user) => {
+    const projects = managing.filter((a) => a.cadreId === user.id).map((a) => a.project!.name);
+    const duties = [
+      user.department?.code === services.config.frontDeskDepartment ? "前台综合受理 front desk" : null,
+      projects.length ? `项目经理人 of ${projects.join(", ")}` : null,
+    ].filter(Boolean);
+    const where = user.enterprise?.name ?? user.department?.name;
+    return `${user.username} [${user.role}] ${user.name}${where ? `, ${where}` : ""}${duties.length ? ` (${duties.join("; ")})` : ""}`;
+  });
 }

@@ -3,15 +3,18 @@ import { AuditEntry } from "../../src/core/audit";
 import { LoginFailure, User } from "../../src/modules/accounts/user.entity";
 import { codeOf, startTestServer, TEST_PASSWORD, type TestServer } from "../support/server";
 import { countStatements } from "../support/sql-count";
+import { makeEnterprise } from "../support/fixtures";
 
 let server: TestServer;
 let admin: { user: User; token: string };
 let cadre: { user: User; token: string };
+let market: string;
 
 beforeAll(async () => {
   server = await startTestServer({ config: { loginMaxFailures: 3, jwtTtlSeconds: 8 * 3600 } });
   admin = await server.user("ADMIN", { username: "reform.office" });
   cadre = await server.user("CADRE", { username: "cadre.one" });
+  market = (await server.department("MARKET_REGULATION")).id;
 });
 afterAll(() => server?.stop());
 
@@ -139,7 +142,7 @@ test("repeated failures lock the username for the window, then it opens again", 
 
 describe("createUser", () => {
   test("ADMIN creates a user who can then sign in; the audit trail records it without the hash", async () => {
-    const res = await server.gql(CREATE_USER, { input: { username: "new.cadre", password: "long-enough-pw", name: "新 干部", role: "CADRE" } }, admin.token);
+    const res = await server.gql(CREATE_USER, { input: { username: "new.cadre", password: "long-enough-pw", name: "新 干部", role: "CADRE", departmentId: market } }, admin.token);
     expect(res.errors).toBeUndefined();
     expect(res.data.createUser).toMatchObject({ username: "new.cadre", name: "新 干部", role: "CADRE" });
     const login = await server.gql(LOGIN, { input: { username: "new.cadre", password: "long-enough-pw" } });
@@ -161,7 +164,7 @@ describe("createUser", () => {
   test("a duplicate username answers CONFLICT and writes nothing", async () => {
     const users = server.app.services.dataSource.getRepository(User);
     const before = await users.count();
-    const res = await server.gql(CREATE_USER, { input: { username: "cadre.one", password: "long-enough-pw", name: "dup", role: "CADRE" } }, admin.token);
+    const res = await server.gql(CREATE_USER, { input: { username: "cadre.one", password: "long-enough-pw", name: "dup", role: "CADRE", departmentId: market } }, admin.token);
     expect(codeOf(res)).toBe("CONFLICT");
     expect(res.errors![0].extensions!.field).toBe("username");
     expect(await users.count()).toBe(before);
@@ -181,6 +184,57 @@ describe("createUser", () => {
     expect(res.errors![0].extensions!.field).toBe(field);
     expect(await users.count()).toBe(userCount);
     expect(await audits.count()).toBe(auditCount);
+  });
+
+  describe("departments (部门): a cadre's department decides their remits", () => {
+    const CREATE_WITH_DEPARTMENT = `mutation($input: CreateUserInput!) { createUser(input: $input) { id role department { code name } } }`;
+    const writes = async () => [await server.app.services.dataSource.getRepository(User).count(), await server.app.services.dataSource.getRepository(AuditEntry).count()];
+    const refused = async (input: Record<string, unknown>, field: string) => {
+      const before = await writes();
+      const res = await server.gql(CREATE_WITH_DEPARTMENT, { input: { password: "long-enough-pw", name: "x", ...input } }, admin.token);
+      expect(codeOf(res)).toBe("BAD_USER_INPUT");
+      expect(res.errors![0].extensions!.field).toBe(field);
+      expect(await writes()).toEqual(before);
+      expect(await server.app.services.dataSource.getRepository(User).existsBy({ username: input.username as string })).toBe(false);
+    };
+
+    test("a CADRE needs a department: without one BAD_USER_INPUT on departmentId, nothing written", async () => {
+      await refused({ username: "cadre.nodept", role: "CADRE" }, "departmentId");
+      const housing = await server.department("HOUSING_CONSTRUCTION");
+      const res = await server.gql(CREATE_WITH_DEPARTMENT, { input: { username: "cadre.housing", password: "long-enough-pw", name: "住建 干部", role: "CADRE", departmentId: housing.id } }, admin.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.createUser).toMatchObject({ role: "CADRE", department: { code: "HOUSING_CONSTRUCTION", name: "区住房和城乡建设局" } });
+      expect((await server.app.services.dataSource.getRepository(User).findOneByOrFail({ id: res.data.createUser.id })).departmentId).toBe(housing.id);
+    });
+
+    test("an ENTERPRISE user belongs to no department: BAD_USER_INPUT on departmentId, nothing written", async () => {
+      const enterpriseId = (await makeEnterprise(server, "部门测试企业")).id;
+      await refused({ username: "ent.withdept", role: "ENTERPRISE", enterpriseId, departmentId: market }, "departmentId");
+    });
+
+    test("an ADMIN may have a department (区委改革办), or none", async () => {
+      const reform = await server.department("REFORM_OFFICE");
+      const res = await server.gql(CREATE_WITH_DEPARTMENT, { input: { username: "admin.reform", password: "long-enough-pw", name: "改革办", role: "ADMIN", departmentId: reform.id } }, admin.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.createUser).toMatchObject({ role: "ADMIN", department: { code: "REFORM_OFFICE", name: "区委改革办" } });
+      const none = await server.gql(CREATE_WITH_DEPARTMENT, { input: { username: "admin.nodept", password: "long-enough-pw", name: "x", role: "ADMIN" } }, admin.token);
+      expect(none.errors).toBeUndefined();
+      expect(none.data.createUser.department).toBeNull();
+    });
+
+    test("an unknown department answers BAD_USER_INPUT on departmentId, nothing written", async () => {
+      await refused({ username: "cadre.nowhere", role: "CADRE", departmentId: "00000000-0000-4000-8000-000000000000" }, "departmentId");
+    });
+
+    test("me tells a cadre their department; an enterprise user has none", async () => {
+      const fire = await server.department("FIRE_RESCUE");
+      const cadreOfFire = await server.user("CADRE", { departmentId: fire.id });
+      const me = await server.gql(`{ me { department { code name } } }`, {}, cadreOfFire.token);
+      expect(me.errors).toBeUndefined();
+      expect(me.data.me.department).toEqual({ code: "FIRE_RESCUE", name: "区消防救援大队" });
+      const ent = await server.user("ENTERPRISE");
+      expect((await server.gql(`{ me { department { code } } }`, {}, ent.token)).data.me.department).toBeNull();
+    });
   });
 
   test("an unknown role is rejected by the schema before any resolver runs", async () => {

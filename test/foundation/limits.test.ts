@@ -120,7 +120,7 @@ describe("a mutation that outlasts the budget", () => {
   test("still answers what it wrote: its result fields resolve after the deadline (a refused answer would invite a retry that writes twice)", async () => {
     const { token } = await server.user("ADMIN");
     // hashing the password (scrypt, tens of ms) takes the mutation past the 5 ms budget before its fields resolve
-    const res = await server.gql(`mutation { createUser(input: { username: "budget.kept", password: "long-enough-pw", name: "x", role: CADRE }) { id username } }`, {}, token);
+    const res = await server.gql(`mutation { createUser(input: { username: "budget.kept", password: "long-enough-pw", name: "x", role: ADMIN }) { id username } }`, {}, token);
     expect(res.errors).toBeUndefined();
     expect(res.status).toBe(200);
     expect(res.data.createUser.username).toBe("budget.kept");

@@ -34,7 +34,8 @@ async function schemaOf(dataSource: DataSource) {
       described.push({
         table: table.name,
         rows: Number(n),
-        columns: table.columns.map((c) => ({
+        // by name: an added column goes last on MariaDB, and the order of columns means nothing
+        columns: [...table.columns].sort((a, b) => a.name.localeCompare(b.name)).map((c) => ({
           name: c.name,
           type: c.type,
           length: c.length,

@@ -116,7 +116,7 @@ test("one query text costs what its variables ask for, each time it is sent", as
   expect(codeOf(badVariable)).toBe("BAD_USER_INPUT");
   // a known estimate skips the estimator's own check of the variables: execution still refuses them
   const CREATE = `mutation Create($input: CreateUserInput!) { createUser(input: $input) { id } }`;
-  const created = await server.gql(CREATE, { input: { username: "estimate.ok", password: "long-enough-pw", name: "x", role: "CADRE" } }, adminToken);
+  const created = await server.gql(CREATE, { input: { username: "estimate.ok", password: "long-enough-pw", name: "x", role: "ADMIN" } }, adminToken);
   expect(created.errors).toBeUndefined();
   const before = await counts();
   const refused = await server.gql(CREATE, { input: { username: "estimate.bad", password: "long-enough-pw", name: "x", role: "NOBODY" } }, adminToken);
@@ -131,7 +131,7 @@ test("a batch with more operations than allowed is refused whole; a small batch 
   expect(small.status).toBe(200);
   expect(await small.json()).toEqual([{ data: { __typename: "Query" } }, { data: { __typename: "Query" } }]);
   const before = await counts();
-  const create = { query: `mutation { createUser(input: {username: "batch.user", password: "long-enough-pw", name: "x", role: CADRE}) { id } }` };
+  const create = { query: `mutation { createUser(input: {username: "batch.user", password: "long-enough-pw", name: "x", role: ADMIN}) { id } }` };
   const big = await fetch(server.url, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
@@ -173,7 +173,7 @@ test("at debug level each request is logged with its variables and headers, its 
   try {
     const { token } = await debug.user("ADMIN");
     const CREATE = `mutation Create($input: CreateUserInput!) { createUser(input: $input) { id } }`;
-    await debug.gql(CREATE, { input: { username: "debug.logged", password: "secret-password-456", name: "x", role: "CADRE" } }, token, { cookie: "session=secret-cookie-789" });
+    await debug.gql(CREATE, { input: { username: "debug.logged", password: "secret-password-456", name: "x", role: "ADMIN" } }, token, { cookie: "session=secret-cookie-789" });
     const logged = lines.map((line) => JSON.parse(line)).find((line) => line.msg === "graphql request" && String(line.query).includes("Create"));
     // the line is there and carries the request: a secret in it would be seen
     expect(logged.variables.input).toMatchObject({ username: "debug.logged", password: "[redacted]" });

@@ -138,7 +138,7 @@ describe("text is stored NFC-composed, the same on every database", () => {
 describe("passwords", () => {
   test("a new password is kept exactly as typed: the same decomposed text signs in, its composed form does not", async () => {
     const password = "Cafe\u0301-long-enough";
-    const created = await server.gql(CREATE_USER, { input: { username: "decomposed.pw", password, name: "x", role: "CADRE" } }, admin);
+    const created = await server.gql(CREATE_USER, { input: { username: "decomposed.pw", password, name: "x", role: "ADMIN" } }, admin);
     expect(created.errors).toBeUndefined();
     expect((await server.gql(LOGIN, { input: { username: "decomposed.pw", password } })).errors).toBeUndefined();
     expect(codeOf(await server.gql(LOGIN, { input: { username: "decomposed.pw", password: password.normalize("NFC") } }))).toBe("UNAUTHENTICATED");

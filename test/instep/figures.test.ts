@@ -16,8 +16,9 @@ const FIGURES = `query($from: LocalDate!, $to: LocalDate!) { districtFigures(fro
 
 async function items(projectId: string, rows: Array<[ApprovalKind, string, string | null]>) {
   const repo = server.app.services.dataSource.getRepository(ApprovalItem);
+  const { id: departmentId } = await server.department("HOUSING_CONSTRUCTION");
   for (const [kind, submittedOn, approvedOn] of rows) {
-    await repo.insert(repo.create({ projectId, kind, department: "区住建局", status: approvedOn ? "APPROVED" : "SUBMITTED", submittedOn, approvedOn, rejectedOn: null, note: null, handledById: null, surveyResultId: null }));
+    await repo.insert(repo.create({ projectId, kind, departmentId, status: approvedOn ? "APPROVED" : "SUBMITTED", submittedOn, approvedOn, rejectedOn: null, note: null, handledById: null, surveyResultId: null }));
   }
 }
 

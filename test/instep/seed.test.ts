@@ -9,7 +9,7 @@ import { makeEnterprise, makeProject } from "../support/fixtures";
 let server: TestServer;
 let admin: string;
 const names = ["特区建工产业园", "力升创投二期", "华润怡宝扩产", "聚芯源二期", "共享产业园"];
-const refs = { enterpriseIds: new Map<string, string>(), userIds: new Map<string, string>() };
+const refs = { enterpriseIds: new Map<string, string>(), userIds: new Map<string, string>(), cadreOf: () => "admin" };
 const runSeeder = (s: TestServer) => RequestContext.system(s.app.services).transaction((tx) => seedInStep(tx, refs));
 
 beforeAll(async () => {

@@ -90,7 +90,11 @@ describe("two-way commitment letter", () => {
     const manager = await server.user("CADRE");
     const assigned = await server.gql(`mutation($input: AssignProjectManagerInput!) { assignProjectManager(input: $input) { id } }`, { input: { projectId: project.id, cadreId: manager.user.id } }, admin);
     expect(assigned.errors).toBeUndefined();
-    expect(codeOf(await server.gql(SIGN, { input: { letterId: letter.id } }, cadre))).toBe("FORBIDDEN");
+    const refused = await server.gql(SIGN, { input: { letterId: letter.id } }, cadre);
+    expect(codeOf(refused)).toBe("FORBIDDEN");
+    expect(refused.errors![0].message).toContain("sign this letter for the government");
+    expect(await server.app.services.dataSource.getRepository(CommitmentLetter).findOneByOrFail({ id: letter.id })).toMatchObject({ governmentSignedAt: null, governmentSignedById: null });
+    expect((await auditOf(server, admin, "CommitmentLetter", letter.id)).map((a) => a.action)).toEqual(["commitmentLetter.draft"]);
     const signed = await server.gql(SIGN, { input: { letterId: letter.id } }, manager.token);
     expect(signed.errors).toBeUndefined();
     expect(signed.data.signCommitmentLetter.governmentSignedBy).toEqual({ id: manager.user.id });
@@ -198,10 +202,10 @@ describe("two-way commitment letter", () => {
     expect(codeOf(await server.gql(FULFIL, { input: { clauseId: gov.id, fulfilled: false } }, admin))).toBe("INVALID_TRANSITION");
 
     const eia = deferred.find((d) => d.item.code === "ENVIRONMENTAL_IMPACT")!;
-    await server.gql(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { input: { deferredItemId: eia.id } }, cadre);
+    await server.gql(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { input: { deferredItemId: eia.id } }, admin);
     server.clock.set("2026-06-01T02:00:00.000Z"); // the fire design (due 2026-05-31) has passed unsupplied
     const fire = deferred.find((d) => d.item.code === "FIRE_DESIGN_REVIEW")!;
-    await server.gql(`mutation($input: MarkDeferredItemOverdueInput!) { markDeferredItemOverdue(input: $input) { id } }`, { input: { deferredItemId: fire.id } }, cadre);
+    await server.gql(`mutation($input: MarkDeferredItemOverdueInput!) { markDeferredItemOverdue(input: $input) { id } }`, { input: { deferredItemId: fire.id } }, admin);
     const read = await server.gql(`query($id: ID!) { commitmentLetter(id: $id) { clauses { templateCode fulfilmentStatus fulfilledOn } } }`, { id: letter.id }, token);
     const status = Object.fromEntries(read.data.commitmentLetter.clauses.map((c: any) => [c.templateCode, [c.fulfilmentStatus, c.fulfilledOn]]));
     expect(status.ENT_EIA).toEqual(["FULFILLED", "2026-03-02"]);

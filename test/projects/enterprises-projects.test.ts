@@ -310,7 +310,7 @@ describe("projects", () => {
     expect(users.data.enterprise.users).toEqual([{ enterprise: { id: e.id } }]);
     // no query leads an enterprise user to another enterprise's user; the rule still answers null for one
     const other = await createEnterprise(server, admin, "他知企业");
-    const asEnterprise = RequestContext.create(server.app.services, { id: "x", username: "x", name: "x", role: "ENTERPRISE", enterpriseId: e.id }, "test");
+    const asEnterprise = RequestContext.create(server.app.services, { id: "x", username: "x", name: "x", role: "ENTERPRISE", enterpriseId: e.id, departmentId: null }, "test");
     expect(await enterpriseService.ofUser(asEnterprise, { enterpriseId: other.id })).toBeNull();
     expect((await enterpriseService.ofUser(asEnterprise, { enterpriseId: e.id }))?.id).toBe(e.id);
   });

@@ -4,6 +4,7 @@ import { AuditEntry } from "../../src/core/audit";
 import { RequestContext } from "../../src/core/context";
 import { DeferredItem } from "../../src/modules/fast-track/deferred-item.entity";
 import { markOverdueDeferredItems } from "../../src/modules/fast-track/deferred-item.service";
+import { teamOf } from "../instep/callers";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject } from "./fixtures";
 
@@ -185,16 +186,24 @@ describe("deferred-item lifecycle", () => {
 
   test("PENDING -> SUPPLIED records the date and who recorded it; SUPPLIED is final", async () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
-    const { items, token } = await admittedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
-    const { user: officer, token: officerToken } = await server.user("CADRE");
+    const { items, token, project } = await admittedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
+    const { manager, member } = await teamOf(server, admin, project.id);
+    const { user: officer, token: officerToken } = member;
     expect(codeOf(await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id } }, token))).toBe("FORBIDDEN");
+    // a cadre off the project's team: FORBIDDEN, nothing written
+    const offTeam = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id } }, cadre);
+    expect(codeOf(offTeam)).toBe("FORBIDDEN");
+    expect(offTeam.errors![0].message).toContain("record this material as supplied");
+    expect((await auditOf(server, admin, "DeferredItem", items[0].id)).map((a) => a.action)).toEqual(["deferredItem.create"]);
     expect(codeOf(await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id, suppliedOn: "2026-03-03" } }, officerToken))).toBe("BAD_USER_INPUT");
     server.clock.advance(1000);
     const res = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id, suppliedOn: "2026-03-01" } }, officerToken);
     expect(res.data.recordDeferredItemSupplied).toEqual({ id: items[0].id, status: "SUPPLIED", suppliedOn: "2026-03-01", suppliedBy: { id: officer.id } });
     const again = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id } }, officerToken);
     expect(codeOf(again)).toBe("INVALID_TRANSITION");
-    expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, officerToken))).toBe("INVALID_TRANSITION");
+    // marking overdue by hand is the manager's (or ADMIN's), not a team member's
+    expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, officerToken))).toBe("FORBIDDEN");
+    expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, manager.token))).toBe("INVALID_TRANSITION");
     const audit = await auditOf(server, admin, "DeferredItem", items[0].id);
     expect(audit.map((a) => a.action)).toEqual(["deferredItem.create", "deferredItem.supplied"]);
     expect(audit[1].before.status).toBe("PENDING");
@@ -204,16 +213,16 @@ describe("deferred-item lifecycle", () => {
   test("markDeferredItemOverdue: NOT_YET_DUE until the date passes, then OVERDUE once; a late supply is still recorded", async () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
     const { items } = await admittedProject([["CONSTRUCTION_PERMIT", "2026-03-10"]]);
-    const early = await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, cadre);
+    const early = await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, admin);
     expect(codeOf(early)).toBe("NOT_YET_DUE");
     server.clock.set("2026-03-10T15:00:00.000Z"); // 23:00 on the 10th in the district: still the promised day
-    expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, cadre))).toBe("NOT_YET_DUE");
+    expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, admin))).toBe("NOT_YET_DUE");
     server.clock.set("2026-03-10T16:30:00.000Z"); // 00:30 on the 11th in the district
-    const res = await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, cadre);
+    const res = await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, admin);
     expect(res.data.markDeferredItemOverdue).toEqual({ id: items[0].id, status: "OVERDUE", overdueAt: "2026-03-10T16:30:00.000Z" });
-    expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, cadre))).toBe("INVALID_TRANSITION");
+    expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, admin))).toBe("INVALID_TRANSITION");
     server.clock.advance(1000);
-    const late = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id } }, cadre);
+    const late = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id } }, admin);
     expect(late.data.recordDeferredItemSupplied).toMatchObject({ status: "SUPPLIED", suppliedOn: "2026-03-11" });
     expect((await auditOf(server, admin, "DeferredItem", items[0].id)).map((a) => a.action)).toEqual(["deferredItem.create", "deferredItem.overdue", "deferredItem.supplied"]);
   });
@@ -222,7 +231,7 @@ describe("deferred-item lifecycle", () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
     const { items } = await admittedProject([["ENERGY_REVIEW", "2026-03-05"], ["DESIGN_PLAN_REVIEW", "2026-03-20"], ["CIVIL_AIR_DEFENCE_REVIEW", "2026-03-06"]]);
     const supplied = items.find((i) => i.item.code === "CIVIL_AIR_DEFENCE_REVIEW")!;
-    await server.gql(SUPPLIED, { input: { deferredItemId: supplied.id } }, cadre);
+    await server.gql(SUPPLIED, { input: { deferredItemId: supplied.id } }, admin);
     const now = new Date("2026-03-08T02:00:00.000Z");
     const ctx = RequestContext.system(server.app.services);
     const [first, second] = await Promise.all([markOverdueDeferredItems(ctx, now), markOverdueDeferredItems(ctx, now)]);
@@ -265,7 +274,7 @@ describe("deferred-item lifecycle", () => {
     const dates = [...first.data.deferredItems.edges, ...second.data.deferredItems.edges].map((e: any) => e.node.promisedBy);
     expect(dates).toEqual(["2026-05-01", "2026-05-02", "2026-05-03"]);
     expect(second.data.deferredItems.pageInfo.hasNextPage).toBe(false);
-    await server.gql(SUPPLIED, { input: { deferredItemId: items.find((i) => i.item.code === "ENERGY_REVIEW")!.id } }, cadre);
+    await server.gql(SUPPLIED, { input: { deferredItemId: items.find((i) => i.item.code === "ENERGY_REVIEW")!.id } }, admin);
     const supplied = await server.gql(q, { f: { projectId: project.id, status: "SUPPLIED" } }, cadre);
     expect(supplied.data.deferredItems.edges.map((e: any) => e.node.item.code)).toEqual(["ENERGY_REVIEW"]);
   });

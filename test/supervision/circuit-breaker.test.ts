@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { CircuitBreakerEvent } from "../../src/modules/supervision/circuit-breaker.entity";
+import { CircuitBreakerEvent, DelayCause } from "../../src/modules/supervision/circuit-breaker.entity";
 import { CreditRecord } from "../../src/modules/credit/credit-record.entity";
 import { codeOf, startTestServer, subscribe, type TestServer } from "../support/server";
 import { nextReal, realEvents, warmUp } from "../tickets/fixtures";
 import { enterpriseWithProject } from "./fixtures";
+import { teamOf } from "../instep/callers";
+import { auditOf } from "../projects/fixtures";
 
 let server: TestServer;
 let admin: string;
@@ -36,7 +38,7 @@ afterAll(() => server?.stop());
 test("no permit 6 months after signing, delay on the enterprise: suspended, rectified in time -> active again", async () => {
   at("2026-02-01");
   const { project } = await enterpriseWithProject(server, { signedOn: "2026-01-05" });
-  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS", note: "环评材料逾期未补" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS", note: "环评材料逾期未补" } }, admin);
   // the project's urgent channel, as the enterprise sees it; another enterprise sees nothing
   const owner = await server.user("ENTERPRISE", { enterpriseId: project.enterpriseId });
   const other = await enterpriseWithProject(server);
@@ -57,13 +59,13 @@ test("no permit 6 months after signing, delay on the enterprise: suspended, rect
   expect(await breakerOf(project.id)).toEqual({ events: ["ACTIVE->SUSPENDED"], listedAsSuspended: true });
 
   at("2026-09-03"); // the last day of the 60-day rectification period
-  const rectified = await server.gql(RECTIFY, { input: { projectId: project.id, note: "材料已补齐，复工" } }, cadre);
+  const rectified = await server.gql(RECTIFY, { input: { projectId: project.id, note: "材料已补齐，复工" } }, admin);
   expect(rectified.data.confirmRectification.state).toBe("ACTIVE");
-  expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "again" } }, cadre))).toBe("INVALID_TRANSITION");
+  expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "again" } }, admin))).toBe("INVALID_TRANSITION");
   // the old enterprise delay does not trip it again; a new one does
   at("2026-09-10");
   expect((await sweep()).suspendedProjects).toBe(0);
-  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, admin);
   expect((await sweep()).suspendedProjects).toBe(1);
   expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED", "SUSPENDED->ACTIVE", "ACTIVE->SUSPENDED"]);
   const events = (await nextReal(mine, 3)).map((e: any) => e.urgentRequests);
@@ -83,17 +85,17 @@ test("no permit 6 months after signing, delay on the enterprise: suspended, rect
 test("not rectified by the deadline: awaiting the ADMIN decision, a serious credit record, then EXIT", async () => {
   at("2026-01-10");
   const { project, enterprise } = await enterpriseWithProject(server, { signedOn: "2026-01-10" });
-  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, admin);
   at("2026-07-10");
   // the only breaker due to trip: the first test's project is already SUSPENDED (until 2026-11-09)
   expect((await sweep()).suspendedProjects).toBe(1);
   at("2026-09-08"); // 2026-07-10 + 60 days: the last day to rectify
   expect((await sweep()).awaitingDecision).toBe(0);
   at("2026-09-09");
-  const late = await server.gql(RECTIFY, { input: { projectId: project.id, note: "too late" } }, cadre);
+  const late = await server.gql(RECTIFY, { input: { projectId: project.id, note: "too late" } }, admin);
   expect(codeOf(late)).toBe("BAD_USER_INPUT");
   expect(await sweep()).toMatchObject({ awaitingDecision: 1, creditRecords: 1 });
-  expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "x" } }, cadre))).toBe("INVALID_TRANSITION");
+  expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "x" } }, admin))).toBe("INVALID_TRANSITION");
   const records = await server.app.services.dataSource.getRepository(CreditRecord).findBy({ enterpriseId: enterprise.id });
   expect(records.map((r) => [r.severity, r.sourceType])).toEqual([["SERIOUS", "CIRCUIT_BREAKER"]]);
 
@@ -111,18 +113,18 @@ test("a delay attributed to the government, a project that started construction 
   at("2026-01-15");
   const government = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
   const started = await enterpriseWithProject(server, { signedOn: "2026-01-15", constructionStartOn: "2026-05-01" });
-  await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, admin);
   server.clock.advance(60_000); // the later finding wins
-  await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "GOVERNMENT", cause: "APPROVAL_DELAY", note: "审批部门原因" } }, cadre);
-  await server.gql(CAUSE, { input: { projectId: started.project.id, attributedTo: "ENTERPRISE", cause: "OTHER" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "GOVERNMENT", cause: "APPROVAL_DELAY", note: "审批部门原因" } }, admin);
+  await server.gql(CAUSE, { input: { projectId: started.project.id, attributedTo: "ENTERPRISE", cause: "OTHER" } }, admin);
   // a permit approved through the approval items (三同步) counts as well
   const permitted = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
-  await server.gql(CAUSE, { input: { projectId: permitted.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: permitted.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, admin);
   server.clock.set(new Date("2026-06-01T02:00:00.000Z"));
-  const item = (await server.gql(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { input: { projectId: permitted.project.id, kind: "CONSTRUCTION_PERMIT" } }, cadre)).data.addApprovalItem;
-  expect((await server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, on: "2026-06-01" } }, cadre)).errors).toBeUndefined();
+  const item = (await server.gql(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { input: { projectId: permitted.project.id, kind: "CONSTRUCTION_PERMIT" } }, admin)).data.addApprovalItem;
+  expect((await server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, on: "2026-06-01" } }, admin)).errors).toBeUndefined();
   server.clock.set(new Date("2026-06-05T02:00:00.000Z"));
-  expect((await server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: "APPROVED", on: "2026-06-05" } }, cadre)).data.decideApprovalItem.status).toBe("APPROVED");
+  expect((await server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: "APPROVED", on: "2026-06-05" } }, admin)).data.decideApprovalItem.status).toBe("APPROVED");
   at("2026-08-01");
   await sweep();
   expect((await breakerOf(government.project.id)).events).toEqual([]);
@@ -133,10 +135,38 @@ test("a delay attributed to the government, a project that started construction 
 test("sweeps at the same moment suspend a project once", async () => {
   at("2026-02-20");
   const { project } = await enterpriseWithProject(server, { signedOn: "2026-02-20" });
-  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, cadre);
+  await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, admin);
   at("2026-08-20");
   const reports = await Promise.all([sweep(), sweep(), sweep()]);
   // earlier tests' projects are SUSPENDED, EXITED, not attributed to the enterprise, started or permitted: only this one trips
   expect(reports.reduce((sum, r) => sum + r.suspendedProjects, 0)).toBe(1);
   expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED"]);
+});
+
+test("a delay cause and a rectification are the project's manager's: another cadre is FORBIDDEN and changes nothing", async () => {
+  at("2026-03-01");
+  const { project } = await enterpriseWithProject(server, { signedOn: "2026-03-01" });
+  const { manager } = await teamOf(server, admin, project.id);
+  const { dataSource } = server.app.services;
+  const causes = () => dataSource.getRepository(DelayCause).countBy({ projectId: project.id });
+  const refused = await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, cadre);
+  expect(codeOf(refused)).toBe("FORBIDDEN");
+  expect(refused.errors![0].message).toContain("the project's manager");
+  expect(await causes()).toBe(0);
+  expect((await auditOf(server, admin, "Project", project.id)).filter((a) => a.action === "project.delayCause")).toEqual([]);
+  at("2026-09-01");
+  await sweep();
+  expect((await breakerOf(project.id)).events).toEqual([]);
+
+  at("2026-03-02");
+  const recorded = await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, manager.token);
+  expect(recorded.errors).toBeUndefined();
+  expect(await causes()).toBe(1);
+  at("2026-09-02");
+  await sweep();
+  expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED"]);
+  const notManager = await server.gql(RECTIFY, { input: { projectId: project.id, note: "已整改" } }, cadre);
+  expect(codeOf(notManager)).toBe("FORBIDDEN");
+  expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED"]);
+  expect((await server.gql(RECTIFY, { input: { projectId: project.id, note: "已整改" } }, manager.token)).data.confirmRectification.state).toBe("ACTIVE");
 });

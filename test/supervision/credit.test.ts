@@ -8,9 +8,10 @@ import { enterpriseWithProject } from "./fixtures";
 let server: TestServer;
 let admin: string;
 let cadre: string;
+let inspector: string;
 
 const STANDARDS = `{ supervisionStandards { id code phase } }`;
-const SCHEDULE = `mutation($input: ScheduleJointInspectionInput!) { scheduleJointInspection(input: $input) { id status departments } }`;
+const SCHEDULE = `mutation($input: ScheduleJointInspectionInput!) { scheduleJointInspection(input: $input) { id status departments { id } } }`;
 const FINDINGS = `mutation($input: RecordInspectionFindingsInput!) { recordInspectionFindings(input: $input) { id status findings { id passed followUpStatus followUpDueOn } } }`;
 const SWEEP = `mutation { runDeadlineSweep { overdueFindings creditRecords } }`;
 const DASHBOARD = `{ supervisionDashboard { overdueFindings { id } enterprisesByMeasure { measure enterprises { id name
@@ -22,6 +23,7 @@ beforeAll(async () => {
   server = await startTestServer();
   admin = (await server.user("ADMIN")).token;
   cadre = (await server.user("CADRE")).token;
+  inspector = (await server.user("CADRE", { departmentId: (await server.department("FIRE_RESCUE")).id })).token;
 });
 afterAll(() => server?.stop());
 
@@ -39,10 +41,10 @@ async function statusOf(enterpriseId: string) {
 async function inspectionWithFindings(projectId: string, count: number, start = 0) {
   const standards = (await server.gql(STANDARDS, {}, admin)).data.supervisionStandards;
   expect(standards).toHaveLength(26);
-  const inspection = await server.gql(SCHEDULE, { input: { projectId, scheduledOn: day(start), departments: ["住房和城乡建设局", "消防救援大队", "生态环境分局"] } }, cadre);
+  const inspection = await server.gql(SCHEDULE, { input: { projectId, scheduledOn: day(start), leadDepartmentId: (await server.department("HOUSING_CONSTRUCTION")).id, departmentIds: [(await server.department("FIRE_RESCUE")).id] } }, admin);
   expect(inspection.errors).toBeUndefined();
   const results = standards.map((s: any, i: number) => (i < count ? { standardId: s.id, passed: false, note: `finding ${i}`, followUpDueOn: day(start + i + 1) } : { standardId: s.id, passed: true }));
-  const recorded = await server.gql(FINDINGS, { input: { inspectionId: inspection.data.scheduleJointInspection.id, results } }, cadre);
+  const recorded = await server.gql(FINDINGS, { input: { inspectionId: inspection.data.scheduleJointInspection.id, results } }, inspector);
   expect(recorded.errors).toBeUndefined();
   return recorded.data.recordInspectionFindings;
 }

@@ -11,6 +11,7 @@ import { loadConfig, type AppConfig } from "../../src/config";
 import { hashPassword, type Role } from "../../src/core/auth";
 import { ManualClock } from "../../src/core/clock";
 import { User } from "../../src/modules/accounts/user.entity";
+import { Department, type DepartmentCode } from "../../src/modules/departments/department.entity";
 
 export const TEST_PASSWORD = "correct-horse-battery";
 
@@ -56,7 +57,9 @@ export interface TestServer {
   databaseUrl?: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Inserts a user directly (fixture setup) and returns it with a signed token. */
-  user(role: Role, fields?: Partial<Pick<User, "username" | "name" | "enterpriseId">>): Promise<{ user: User; token: string }>;
+  user(role: Role, fields?: Partial<Pick<User, "username" | "name" | "enterpriseId" | "departmentId">>): Promise<{ user: User; token: string }>;
+  /** A seeded department by code (a CADRE fixture belongs to MARKET_REGULATION unless told otherwise). */
+  department(code: DepartmentCode): Promise<Department>;
   ws(token?: string): Client;
   /** The Prometheus text at /metrics. */
   metrics(): Promise<string>;
@@ -115,12 +118,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         name: fields.name ?? `${role} ${n}`,
         role,
         enterpriseId: fields.enterpriseId ?? null,
+        // a cadre always has a department; this one holds no remit of its own in the seeded data
+        departmentId: fields.departmentId !== undefined ? fields.departmentId : role === "CADRE" ? (await server.department("MARKET_REGULATION")).id : null,
         passwordHash: await (sharedHash ??= hashPassword(TEST_PASSWORD)),
         active: true,
       });
       await repo.insert(user);
       const { token } = await app.services.tokens.sign(user);
       return { user, token };
+    },
+    async department(code) {
+      return app.services.dataSource.getRepository(Department).findOneByOrFail({ code });
     },
     ws(token) {
       const client = createClient({

@@ -1,5 +1,5 @@
 import { makeEnterprise, makeProject } from "../support/fixtures";
-import { Department } from "../../src/modules/teams/department.entity";
+import { Department } from "../../src/modules/departments/department.entity";
 import type { subscribe, TestServer } from "../support/server";
 
 export async function departmentId(server: TestServer, code: string): Promise<string> {

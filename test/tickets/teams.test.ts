@@ -1,3 +1,4 @@
+import { IsNull } from "typeorm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuditEntry } from "../../src/core/audit";
 import { ProjectManagerAssignment } from "../../src/modules/teams/project-manager-assignment.entity";
@@ -29,12 +30,86 @@ describe("departments", () => {
     const cadre = await server.user("CADRE");
     const list = await server.gql(`{ departments { code name } }`, {}, cadre.token);
     const names = list.data.departments.map((d: { name: string }) => d.name);
-    for (const name of ["发展和改革局", "自然资源局", "住房和城乡建设局", "生态环境分局", "消防救援大队", "市场监督管理局"]) expect(names).toContain(name);
+    for (const name of ["区发展和改革局", "区自然资源局", "区住房和城乡建设局", "市生态环境局源城分局", "区消防救援大队", "区市场监督管理局"]) expect(names).toContain(name);
     const created = await server.gql(`mutation { createDepartment(input: { code: "TAXATION", name: "税务局" }) { code name } }`, {}, admin);
     expect(created.data.createDepartment).toEqual({ code: "TAXATION", name: "税务局" });
     expect(codeOf(await server.gql(`mutation { createDepartment(input: { code: "TAXATION", name: "税务局" }) { code } }`, {}, admin))).toBe("CONFLICT");
     expect(codeOf(await server.gql(`mutation { createDepartment(input: { code: "X2", name: "x" }) { code } }`, {}, cadre.token))).toBe("FORBIDDEN");
     expect(codeOf(await server.gql(`{ departments { code } }`))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("updateDepartment", () => {
+  const UPDATE = `mutation($input: UpdateDepartmentInput!) { updateDepartment(input: $input) { id code name sortOrder duties } }`;
+  const ACCEPT = `mutation($input: RecordBuildingAcceptanceInput!) { recordBuildingAcceptance(input: $input) { id acceptedOn } }`;
+  const dutyRows = (departmentId: string) =>
+    server.app.services.dataSource.query("SELECT duty FROM department_duty WHERE department_id = ? ORDER BY duty", [departmentId]).then((rows: Array<{ duty: string }>) => rows.map((r) => r.duty));
+
+  test("ADMIN edits a department's name and duties; a field left out stays; the change is audited", async () => {
+    const transport = await server.department("TRANSPORT");
+    const res = await server.gql(UPDATE, { input: { id: transport.id, name: "区交通运输局（改）", duties: ["SURVEY", "BUILDING_ACCEPTANCE"] } }, admin);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.updateDepartment).toEqual({ id: transport.id, code: "TRANSPORT", name: "区交通运输局（改）", sortOrder: transport.sortOrder, duties: ["BUILDING_ACCEPTANCE", "SURVEY"] });
+    expect(await dutyRows(transport.id)).toEqual(["BUILDING_ACCEPTANCE", "SURVEY"]);
+
+    // null and omitted leave fields alone; given duties replace the ones it had
+    const again = await server.gql(UPDATE, { input: { id: transport.id, name: null, sortOrder: 5, duties: ["SURVEY"] } }, admin);
+    expect(again.data.updateDepartment).toMatchObject({ name: "区交通运输局（改）", sortOrder: 5, duties: ["SURVEY"] });
+    expect(await dutyRows(transport.id)).toEqual(["SURVEY"]);
+    const kept = await server.gql(UPDATE, { input: { id: transport.id } }, admin);
+    expect(kept.data.updateDepartment).toMatchObject({ name: "区交通运输局（改）", sortOrder: 5, duties: ["SURVEY"] });
+    const cleared = await server.gql(UPDATE, { input: { id: transport.id, name: transport.name, sortOrder: transport.sortOrder, duties: [] } }, admin);
+    expect(cleared.data.updateDepartment).toMatchObject({ name: transport.name, sortOrder: transport.sortOrder, duties: [] });
+    expect(await dutyRows(transport.id)).toEqual([]);
+
+    const audit = await server.app.services.dataSource.getRepository(AuditEntry).findBy({ entityId: transport.id, action: "department.update" });
+    expect(audit).toHaveLength(4);
+
+    const listed = await server.gql(`{ departments { code duties } }`, {}, admin);
+    expect(listed.data.departments).toEqual(expect.arrayContaining([{ code: "HOUSING_CONSTRUCTION", duties: ["BUILDING_ACCEPTANCE"] }, { code: "NATURAL_RESOURCES", duties: ["SURVEY"] }]));
+  });
+
+  test("a CADRE may not edit departments (FORBIDDEN, nothing written); an unknown id is NOT_FOUND; a blank name BAD_USER_INPUT", async () => {
+    const housing = await server.department("HOUSING_CONSTRUCTION");
+    const cadre = await server.user("CADRE", { departmentId: housing.id });
+    const audits = () => server.app.services.dataSource.getRepository(AuditEntry).countBy({ action: "department.update" });
+    const before = await audits();
+    const refused = await server.gql(UPDATE, { input: { id: housing.id, name: "x", duties: [] } }, cadre.token);
+    expect(codeOf(refused)).toBe("FORBIDDEN");
+    expect(await server.department("HOUSING_CONSTRUCTION")).toMatchObject({ name: housing.name });
+    expect(await dutyRows(housing.id)).toEqual(["BUILDING_ACCEPTANCE"]);
+    expect(await audits()).toBe(before);
+    expect(codeOf(await server.gql(UPDATE, { input: { id: "00000000-0000-4000-8000-000000000000", name: "x" } }, admin))).toBe("NOT_FOUND");
+    const blank = await server.gql(UPDATE, { input: { id: housing.id, name: " " } }, admin);
+    expect(codeOf(blank)).toBe("BAD_USER_INPUT");
+    expect(blank.errors![0].extensions!.field).toBe("name");
+  });
+
+  test("the duties decide who records building acceptances (分栋验收): moving the duty moves the remit", async () => {
+    const housing = await server.department("HOUSING_CONSTRUCTION");
+    const water = await server.department("WATER_AFFAIRS");
+    const housingCadre = await server.user("CADRE", { departmentId: housing.id });
+    const waterCadre = await server.user("CADRE", { departmentId: water.id });
+    const enterprise = await makeEnterprise(server);
+    const project = await makeProject(server, enterprise.id, { landContractOn: "2025-06-02", constructionStartOn: "2025-06-16" });
+    const added = await server.gql(`mutation($input: AddBuildingInput!) { addBuilding(input: $input) { id } }`, { input: { projectId: project.id, name: "1号厂房", partKind: "BUILDING", requiredForTrialProduction: true } }, admin);
+    expect(added.errors).toBeUndefined();
+    const input = { buildingId: added.data.addBuilding.id, passed: false, on: "2026-02-05" };
+
+    const byWater = await server.gql(ACCEPT, { input }, waterCadre.token);
+    expect(codeOf(byWater)).toBe("FORBIDDEN");
+    expect(byWater.errors![0].message).toContain("区住房和城乡建设局");
+    expect((await server.gql(ACCEPT, { input }, housingCadre.token)).errors).toBeUndefined();
+
+    expect((await server.gql(UPDATE, { input: { id: water.id, duties: ["BUILDING_ACCEPTANCE"] } }, admin)).errors).toBeUndefined();
+    expect((await server.gql(UPDATE, { input: { id: housing.id, duties: [] } }, admin)).errors).toBeUndefined();
+    const byHousing = await server.gql(ACCEPT, { input }, housingCadre.token);
+    expect(codeOf(byHousing)).toBe("FORBIDDEN");
+    expect(byHousing.errors![0].message).toContain("区水务局");
+    expect((await server.gql(ACCEPT, { input }, waterCadre.token)).errors).toBeUndefined();
+
+    expect((await server.gql(UPDATE, { input: { id: housing.id, duties: ["BUILDING_ACCEPTANCE"] } }, admin)).errors).toBeUndefined();
+    expect((await server.gql(UPDATE, { input: { id: water.id, duties: [] } }, admin)).errors).toBeUndefined();
   });
 });
 
@@ -130,7 +205,12 @@ describe("service teams", () => {
     const fire = await departmentId(server, "FIRE_RESCUE");
     const input = { projectId: project.id, userId: member.user.id, departmentId: fire, role: "消防审查专员" };
 
-    expect(codeOf(await server.gql(ADD, { input }, outsider.token))).toBe("FORBIDDEN");
+    const audits = () => server.app.services.dataSource.getRepository(AuditEntry).countBy({ entityType: "TeamMember" });
+    const auditsBefore = await audits();
+    const refused = await server.gql(ADD, { input }, outsider.token);
+    expect(codeOf(refused)).toBe("FORBIDDEN");
+    expect(refused.errors![0].message).toBe("Only the project's manager or the reform office (ADMIN) may change this project's team");
+    expect(await audits()).toBe(auditsBefore);
     const bad = await server.gql(ADD, { input: { ...input, role: "" } }, manager.token);
     expect(codeOf(bad)).toBe("BAD_USER_INPUT");
     expect(bad.errors![0].extensions!.field).toBe("role");
@@ -139,13 +219,16 @@ describe("service teams", () => {
 
     const added = await server.gql(ADD, { input }, manager.token);
     expect(added.errors).toBeUndefined();
-    expect(added.data.addTeamMember).toMatchObject({ role: "消防审查专员", removedAt: null, user: { id: member.user.id }, department: { code: "FIRE_RESCUE", name: "消防救援大队" }, addedBy: { id: manager.user.id } });
+    expect(added.data.addTeamMember).toMatchObject({ role: "消防审查专员", removedAt: null, user: { id: member.user.id }, department: { code: "FIRE_RESCUE", name: "区消防救援大队" }, addedBy: { id: manager.user.id } });
     expect(codeOf(await server.gql(ADD, { input }, admin))).toBe("CONFLICT");
 
     const team = (await server.gql(MANAGED, {}, manager.token)).data.managedProjects.edges[0].node.team;
     expect(team.members).toEqual([{ role: "消防审查专员", user: { id: member.user.id }, department: { code: "FIRE_RESCUE" } }]);
 
-    expect(codeOf(await server.gql(REMOVE, { input: { projectId: project.id, userId: member.user.id } }, outsider.token))).toBe("FORBIDDEN");
+    const refusedRemoval = await server.gql(REMOVE, { input: { projectId: project.id, userId: member.user.id } }, outsider.token);
+    expect(codeOf(refusedRemoval)).toBe("FORBIDDEN");
+    expect(refusedRemoval.errors![0].message).toBe("Only the project's manager or the reform office (ADMIN) may change this project's team");
+    expect(await server.app.services.dataSource.getRepository(TeamMember).countBy({ projectId: project.id, removedAt: IsNull() })).toBe(1);
     server.clock.advance(60_000);
     const removed = await server.gql(REMOVE, { input: { projectId: project.id, userId: member.user.id } }, manager.token);
     expect(removed.data.removeTeamMember).toMatchObject({ removedAt: server.clock.now().toISOString(), removedBy: { id: manager.user.id } });

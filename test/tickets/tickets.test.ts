@@ -186,6 +186,32 @@ describe("lifecycle", () => {
     expect((await server.gql(ACK, { input: { ticketId: ticket.id } }, team.member.token)).data.acknowledgeTicket.status).toBe("ACKNOWLEDGED");
   });
 
+  test("a caller without the remit is refused FORBIDDEN whatever the ticket's state, naming who may, and nothing is written", async () => {
+    const ds = server.app.services.dataSource;
+    const openTicket = await open("GUIDANCE");
+    const closed = await open("GUIDANCE");
+    for (const doc of [ACK, START, RESOLVE]) expect((await server.gql(doc, { input: { ticketId: closed.id } }, team.manager.token)).errors).toBeUndefined();
+    expect((await server.gql(CLOSE, { input: { ticketId: closed.id } }, team.owner.token)).errors).toBeUndefined();
+    const snapshot = async () => [await ds.getRepository(TicketEvent).count(), await ds.getRepository(AuditEntry).countBy({ entityType: "ServiceTicket" })];
+    const before = await snapshot();
+    const cases: Array<[string, string, string, Record<string, unknown>, string]> = [
+      // the member is not the assignee (the manager is): not theirs to work on, CLOSED or not
+      ["acknowledge a CLOSED ticket", ACK, closed.id, {}, "Only the ticket's assignee or the project's manager or the reform office (ADMIN) may work on this ticket"],
+      ["resolve an OPEN ticket", RESOLVE, openTicket.id, {}, "Only the ticket's assignee or the project's manager or the reform office (ADMIN) may work on this ticket"],
+      ["close an OPEN ticket", CLOSE, openTicket.id, {}, "Only the ticket's raiser or the reform office (ADMIN) may close this ticket"],
+      ["reopen a CLOSED ticket", REOPEN, closed.id, {}, "Only the ticket's raiser may reopen this ticket"],
+      ["reassign a CLOSED ticket", REASSIGN, closed.id, { assigneeId: team.manager.user.id }, "Only the project's manager or the reform office (ADMIN) may reassign this ticket"],
+    ];
+    for (const [what, doc, ticketId, extra, message] of cases) {
+      const r = await server.gql(doc, { input: { ticketId, ...extra } }, team.member.token);
+      expect(codeOf(r), what).toBe("FORBIDDEN");
+      expect(r.errors![0].message, what).toBe(message);
+    }
+    // the manager works tickets, but only the raiser reopens
+    expect(codeOf(await server.gql(REOPEN, { input: { ticketId: openTicket.id } }, team.manager.token))).toBe("FORBIDDEN");
+    expect(await snapshot()).toEqual(before);
+  });
+
   test("reassignment: ADMIN or the manager, to a cadre serving on the project", async () => {
     const ticket = await open("GUIDANCE");
     const outsider = await server.user("CADRE");

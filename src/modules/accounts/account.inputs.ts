@@ -59,6 +59,11 @@ export class CreateUserInput {
   @IsOptional()
   @IsUUID()
   enterpriseId?: string;
+
+  @Field(() => ID, { nullable: true, description: "部门: required for CADRE users (it decides their remits), allowed for ADMIN (区委改革办), not allowed for ENTERPRISE users." })
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
 }
 
 @InputType()

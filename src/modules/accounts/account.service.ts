@@ -7,6 +7,7 @@ import { loaderById } from "../../core/loaders";
 import { insertUnique } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
+import { Department } from "../departments/department.entity";
 import type { CreateUserInput, LoginInput, SetUserActiveInput } from "./account.inputs";
 import { LoginFailure, User } from "./user.entity";
 
@@ -14,7 +15,7 @@ import { LoginFailure, User } from "./user.entity";
 const USERNAME_MAX_LENGTH = 64;
 
 export function toAuthUser(user: User): AuthUser {
-  return { id: user.id, username: user.username, name: user.name, role: user.role, enterpriseId: user.enterpriseId };
+  return { id: user.id, username: user.username, name: user.name, role: user.role, enterpriseId: user.enterpriseId, departmentId: user.departmentId };
 }
 
 /** Accounts: sign-in with lockout, and users created by the reform office. */
@@ -88,10 +89,15 @@ export class AccountService {
   async createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
     if (input.role === "ENTERPRISE" && !input.enterpriseId) throw badInput("enterpriseId", "An ENTERPRISE user needs enterpriseId");
     if (input.role !== "ENTERPRISE" && input.enterpriseId) throw badInput("enterpriseId", `A ${input.role} user belongs to no enterprise`);
+    if (input.role === "CADRE" && !input.departmentId) throw badInput("departmentId", "A CADRE user needs departmentId: their department decides what they may do");
+    if (input.role === "ENTERPRISE" && input.departmentId) throw badInput("departmentId", "An ENTERPRISE user belongs to no department");
     const passwordHash = await hashPassword(input.password);
     return ctx.transaction(async (tx) => {
       if (input.enterpriseId && !(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) {
         throw notFound("Enterprise", input.enterpriseId);
+      }
+      if (input.departmentId && !(await tx.repo(Department).existsBy({ id: input.departmentId }))) {
+        throw badInput("departmentId", `No department ${input.departmentId}`);
       }
       const user = tx.repo(User).create({
         username: input.username,
@@ -99,6 +105,7 @@ export class AccountService {
         name: input.name,
         role: input.role,
         enterpriseId: input.enterpriseId ?? null,
+        departmentId: input.departmentId ?? null,
         active: true,
       });
       // the unique key decides, so two concurrent sign-ups of one username cannot both pass a check

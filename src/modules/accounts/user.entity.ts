@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Enterprise } from "../enterprises/enterprise.entity";
+import { Department } from "../departments/department.entity";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { ROLES, type Role } from "../../core/auth";
@@ -16,10 +17,11 @@ registerEnumType(RoleEnum, {
   },
 });
 
-/** A person who signs in. An ENTERPRISE user belongs to exactly one enterprise; others to none. */
+/** A person who signs in. An ENTERPRISE user belongs to exactly one enterprise, a CADRE to one department. */
 @ObjectType({ description: "A person who signs in to the service." })
 @Entity("user")
 @Index("IDX_user_enterprise", ["enterpriseId"])
+@Index("IDX_user_department", ["departmentId"])
 @Index("UQ_user_username", ["username"], { unique: true })
 export class User extends BaseEntity {
   @Field(() => ID)
@@ -46,6 +48,14 @@ export class User extends BaseEntity {
   @ManyToOne(() => Enterprise, { nullable: true })
   @JoinColumn({ name: "enterprise_id", foreignKeyConstraintName: "FK_user_enterprise" })
   enterprise?: Enterprise | null;
+
+  /** 部门: a CADRE's department (required), which decides its remits; ADMIN may have one (区委改革办); ENTERPRISE none. */
+  @Column({ name: "department_id", type: "varchar", length: 36, nullable: true })
+  departmentId: string | null;
+
+  @ManyToOne(() => Department, { nullable: true })
+  @JoinColumn({ name: "department_id", foreignKeyConstraintName: "FK_user_department" })
+  department?: Department | null;
 
   /** A deactivated user cannot sign in, their tokens stop working at once and their open sockets close (4403) within WS_SESSION_CHECK_MS. */
   @Field({ description: "false once an ADMIN deactivated the user (setUserActive): they cannot sign in and their tokens and sockets stop working." })

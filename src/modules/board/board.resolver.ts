@@ -1,4 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
@@ -57,60 +59,59 @@ export class BoardResolver {
     return boardQueryService.cadreRecord(ctx, cadreId);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => BoardTask, { description: "Publish an OPEN task on the board (ADMIN)." })
+  @Remit("publishTask")
+  @Mutation(() => BoardTask, { description: described("publishTask", "Publish an OPEN task on the board.") })
   publishTask(@Ctx() ctx: RequestContext, @Arg("input") input: PublishTaskInput): Promise<BoardTask> {
     return taskLifecycleService.publish(ctx, input);
   }
 
-  @Authorized("CADRE")
+  @Remit("claimTask")
   @Mutation(() => BoardTask, {
-    description:
-      "揭榜认领 (CADRE): first come first served. Another holder answers TASK_ALREADY_CLAIMED (extensions.claimantId, claimantName); " +
-      "claiming a task you hold returns it unchanged; past the claim limit TASK_LIMIT_REACHED.",
+    description: described("claimTask", "揭榜认领: first come first served. Another holder answers TASK_ALREADY_CLAIMED (extensions.claimantId, claimantName); " +
+      "claiming a task you hold returns it unchanged; past the claim limit TASK_LIMIT_REACHED."),
   })
   claimTask(@Ctx() ctx: RequestContext, @Arg("input") input: ClaimTaskInput): Promise<BoardTask> {
     return taskLifecycleService.claim(ctx, input);
   }
 
-  @Authorized("CADRE")
-  @Mutation(() => BoardTask, { description: "The claimant gives a CLAIMED task back to OPEN, with a reason." })
+  @Remit("releaseTask")
+  @Mutation(() => BoardTask, { description: described("releaseTask", "The claimant gives a CLAIMED task back to OPEN, with a reason.") })
   releaseTask(@Ctx() ctx: RequestContext, @Arg("input") input: ReleaseTaskInput): Promise<BoardTask> {
     return taskLifecycleService.release(ctx, input);
   }
 
-  @Authorized("CADRE")
-  @Mutation(() => BoardTask, { description: "The claimant reports progress on a CLAIMED task." })
+  @Remit("reportTaskProgress")
+  @Mutation(() => BoardTask, { description: described("reportTaskProgress", "The claimant reports progress on a CLAIMED task.") })
   reportTaskProgress(@Ctx() ctx: RequestContext, @Arg("input") input: ReportTaskProgressInput): Promise<BoardTask> {
     return taskLifecycleService.reportProgress(ctx, input);
   }
 
-  @Authorized("CADRE")
-  @Mutation(() => BoardTask, { description: "The claimant submits a CLAIMED task for verification." })
+  @Remit("submitTask")
+  @Mutation(() => BoardTask, { description: described("submitTask", "The claimant submits a CLAIMED task for verification.") })
   submitTask(@Ctx() ctx: RequestContext, @Arg("input") input: SubmitTaskInput): Promise<BoardTask> {
     return taskLifecycleService.submit(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => BoardTask, { description: "Verify a SUBMITTED task (ADMIN): FULFILLED or FAILED." })
+  @Remit("verifyTask")
+  @Mutation(() => BoardTask, { description: described("verifyTask", "Verify a SUBMITTED task: FULFILLED or FAILED.") })
   verifyTask(@Ctx() ctx: RequestContext, @Arg("input") input: VerifyTaskInput): Promise<BoardTask> {
     return taskLifecycleService.verify(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => BoardTask, { description: "Send a SUBMITTED task back to its claimant (ADMIN): it returns to CLAIMED with the comment." })
+  @Remit("sendBackTask")
+  @Mutation(() => BoardTask, { description: described("sendBackTask", "Send a SUBMITTED task back to its claimant: it returns to CLAIMED with the comment.") })
   sendBackTask(@Ctx() ctx: RequestContext, @Arg("input") input: SendBackTaskInput): Promise<BoardTask> {
     return taskLifecycleService.sendBack(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => BoardTask, { description: "Withdraw an OPEN task (ADMIN)." })
+  @Remit("withdrawTask")
+  @Mutation(() => BoardTask, { description: described("withdrawTask", "Withdraw an OPEN task.") })
   withdrawTask(@Ctx() ctx: RequestContext, @Arg("input") input: WithdrawTaskInput): Promise<BoardTask> {
     return taskLifecycleService.withdraw(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => FaultToleranceReview, { description: `容错 review (六看) of a FAILED task (ADMIN). ${FAULT_TOLERANCE_RULE}` })
+  @Remit("reviewFaultTolerance")
+  @Mutation(() => FaultToleranceReview, { description: described("reviewFaultTolerance", `容错 review (六看) of a FAILED task. ${FAULT_TOLERANCE_RULE}`) })
   reviewFaultTolerance(@Ctx() ctx: RequestContext, @Arg("input") input: ReviewFaultToleranceInput): Promise<FaultToleranceReview> {
     return faultToleranceService.review(ctx, input);
   }

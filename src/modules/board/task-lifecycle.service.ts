@@ -2,7 +2,8 @@ import { recordAudit } from "../../core/audit";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
-import { AppError, assertTransition, badInput, conflict, forbidden, invalidTransition, notFound } from "../../core/errors";
+import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { policyService } from "../policy/policy.service";
 import { findVisibleProject } from "../projects/project-access";
 import { BoardTask, BoardTaskEvent, CadreWorkload, TASK_TRANSITIONS, UNFINISHED_STATUSES, type TaskEventType, type TaskStatus } from "./board-task.entity";
 import { announce } from "./board.events";
@@ -140,12 +141,13 @@ function refuseClaim(task: BoardTask, user: AuthUser): BoardTask {
 }
 
 /**
- * An action only the claimant may take. On a task nobody holds the action is an illegal
- * transition; on another cadre's task it is FORBIDDEN.
+ * An action only the claimant may take (its remit: CLAIMANT). On a task nobody holds the action
+ * is an illegal transition (INVALID_TRANSITION, there being no claimant to name); on another
+ * cadre's task the remit refuses it (FORBIDDEN). The conditional UPDATE then re-checks the
+ * claimant, so a release racing a verification cannot act on a task no longer the caller's.
  */
-function requireClaimant(task: BoardTask, user: AuthUser, to: TaskStatus): void {
-  if (task.claimantId !== null && task.claimantId !== user.id) throw forbidden("Only the cadre who claimed this task may do this");
-  assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, to);
+async function requireClaimant(tx: RequestContext, task: BoardTask, remit: "releaseTask" | "reportTaskProgress" | "submitTask"): Promise<void> {
+  if (task.claimantId !== null) await policyService.authorize(tx, remit, { claimantId: task.claimantId });
 }
 
 /**
@@ -263,7 +265,8 @@ export class TaskLifecycleService {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const task = await loadTask(tx, input.taskId);
-      requireClaimant(task, user, "OPEN");
+      await requireClaimant(tx, task, "releaseTask");
+      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "OPEN");
       const after = await conditionalUpdate(tx, task, "OPEN", { claimantId: null, pledge: null, claimedAt: null }, user.id);
       await releaseWorkload(tx, user.id);
       await recordTaskEvent(tx, task, after, "RELEASED", input.reason);
@@ -276,7 +279,7 @@ export class TaskLifecycleService {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const task = await loadTask(tx, input.taskId);
-      if (task.claimantId !== null && task.claimantId !== user.id) throw forbidden("Only the cadre who claimed this task may report on it");
+      await requireClaimant(tx, task, "reportTaskProgress");
       // A report keeps the task CLAIMED: the same conditional update, with no other change.
       if (task.status !== "CLAIMED") throw invalidTransition("BoardTask", task.status, "CLAIMED");
       const after = await conditionalUpdate(tx, task, "CLAIMED", {}, user.id);
@@ -290,7 +293,8 @@ export class TaskLifecycleService {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const task = await loadTask(tx, input.taskId);
-      requireClaimant(task, user, "SUBMITTED");
+      await requireClaimant(tx, task, "submitTask");
+      assertTransition(TASK_TRANSITIONS, "BoardTask", task.status, "SUBMITTED");
       const after = await conditionalUpdate(tx, task, "SUBMITTED", { submittedAt: tx.clock.now() }, user.id);
       await recordTaskEvent(tx, task, after, "SUBMITTED", input.note ?? null);
       return after;

@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import { GraphQLLocalDate } from "graphql-scalars";
 import type { RequestContext } from "../../core/context";
 import { boundedList } from "../../core/query-limits";
@@ -60,15 +62,15 @@ export class CalendarResolver {
     return calendarService.overrides(ctx, year);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => CalendarDay, { description: "Set one day working or off (ADMIN). The override wins over the package; setting a date again replaces it." })
+  @Remit("setCalendarDay")
+  @Mutation(() => CalendarDay, { description: described("setCalendarDay", "Set one day working or off. The override wins over the package; setting a date again replaces it.") })
   setCalendarDay(@Ctx() ctx: RequestContext, @Arg("input") input: SetCalendarDayInput): Promise<CalendarDay> {
     return calendarService.setCalendarDay(ctx, input);
   }
 
-  @Authorized("ADMIN")
+  @Remit("declareCalendarYear")
   @Mutation(() => CalendarYear, {
-    description: "Declare a year the package does not cover as fully defined by overrides (ADMIN): enter its holidays and make-up days with setCalendarDay, then declare it; its other days follow Monday-Friday.",
+    description: described("declareCalendarYear", "Declare a year the package does not cover as fully defined by overrides: enter its holidays and make-up days with setCalendarDay, then declare it; its other days follow Monday-Friday."),
   })
   declareCalendarYear(@Ctx() ctx: RequestContext, @Arg("input") input: DeclareCalendarYearInput): Promise<CalendarYear> {
     return calendarService.declareCalendarYear(ctx, input);

@@ -119,6 +119,11 @@ export class SignCommitmentLetterInput {
   @Field(() => ID)
   @Length(1, 36)
   letterId: string;
+
+  @Field(() => PartyEnum, { nullable: true, description: "The side signed: ENTERPRISE (signCommitmentLetterForEnterprise) or GOVERNMENT (signCommitmentLetterForGovernment); the caller's own side when omitted (ENTERPRISE for an enterprise's user, GOVERNMENT otherwise)." })
+  @IsOptional()
+  @IsIn(PARTIES)
+  party?: Party;
 }
 
 @InputType()

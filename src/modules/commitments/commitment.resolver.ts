@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
@@ -21,14 +23,14 @@ export class CommitmentLetterResolver {
     return clauseTemplateService.list(ctx, includeInactive);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => ClauseTemplate, { description: "Add a clause template (ADMIN)." })
+  @Remit("createClauseTemplate")
+  @Mutation(() => ClauseTemplate, { description: described("createClauseTemplate", "Add a clause template.") })
   createClauseTemplate(@Ctx() ctx: RequestContext, @Arg("input") input: CreateClauseTemplateInput): Promise<ClauseTemplate> {
     return clauseTemplateService.create(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => ClauseTemplate, { description: "Edit or deactivate a clause template (ADMIN); drafted letters keep their text." })
+  @Remit("updateClauseTemplate")
+  @Mutation(() => ClauseTemplate, { description: described("updateClauseTemplate", "Edit or deactivate a clause template; drafted letters keep their text.") })
   updateClauseTemplate(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateClauseTemplateInput): Promise<ClauseTemplate> {
     return clauseTemplateService.update(ctx, input);
   }
@@ -39,35 +41,34 @@ export class CommitmentLetterResolver {
     return commitmentService.findVisible(ctx, id);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => CommitmentLetter, { description: "Draft a fast-track project's two-way commitment letter from the templates (ADMIN)." })
+  @Remit("draftCommitmentLetter")
+  @Mutation(() => CommitmentLetter, { description: described("draftCommitmentLetter", "Draft a fast-track project's two-way commitment letter from the templates.") })
   draftCommitmentLetter(@Ctx() ctx: RequestContext, @Arg("input") input: DraftCommitmentLetterInput): Promise<CommitmentLetter> {
     return commitmentService.draft(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => CommitmentLetter, { description: "Sign the caller's side: an ENTERPRISE user of the project's enterprise, or ADMIN / the project's cadre for the government." })
+  @Remit("signCommitmentLetterForEnterprise", "signCommitmentLetterForGovernment")
+  @Mutation(() => CommitmentLetter, { description: described("signCommitmentLetter", "Sign one side of the letter (input.party; the caller's own side when omitted).") })
   signCommitmentLetter(@Ctx() ctx: RequestContext, @Arg("input") input: SignCommitmentLetterInput): Promise<CommitmentLetter> {
-    return commitmentService.sign(ctx, input.letterId);
+    return commitmentService.sign(ctx, input.letterId, input.party);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => CommitmentLetter, { description: "Amend the latest signed letter: a new DRAFT version; the signed one stays readable (ADMIN)." })
+  @Remit("amendCommitmentLetter")
+  @Mutation(() => CommitmentLetter, { description: described("amendCommitmentLetter", "Amend the latest signed letter: a new DRAFT version; the signed one stays readable.") })
   amendCommitmentLetter(@Ctx() ctx: RequestContext, @Arg("input") input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
     return commitmentService.amend(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => CommitmentClause, { description: "Edit a clause of an unsigned draft (ADMIN); CONFLICT once anyone signed." })
+  @Remit("updateCommitmentClause")
+  @Mutation(() => CommitmentClause, { description: described("updateCommitmentClause", "Edit a clause of an unsigned draft; CONFLICT once anyone signed.") })
   updateCommitmentClause(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateCommitmentClauseInput): Promise<CommitmentClause> {
     return commitmentService.updateClause(ctx, input);
   }
 
-  @Authorized("ADMIN")
+  @Remit("recordClauseFulfilment")
   @Mutation(() => CommitmentClause, {
-    description:
-      "Record whether a clause of a signed letter was kept (ADMIN). An enterprise clause not kept (one not tied to a deferred item, " +
-      "which answers through the item) writes a GENERAL credit record on the enterprise, as the deadline sweep does; once per clause.",
+    description: described("recordClauseFulfilment", "Record whether a clause of a signed letter was kept. An enterprise clause not kept (one not tied to a deferred item, " +
+      "which answers through the item) writes a GENERAL credit record on the enterprise, as the deadline sweep does; once per clause."),
   })
   recordClauseFulfilment(@Ctx() ctx: RequestContext, @Arg("input") input: RecordClauseFulfilmentInput): Promise<CommitmentClause> {
     return commitmentService.recordFulfilment(ctx, input);

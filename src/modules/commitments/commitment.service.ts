@@ -3,12 +3,13 @@ import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
 import { addDays, districtDate } from "../../core/dates";
-import { assertTransition, badInput, conflict, forbidden, notFound } from "../../core/errors";
+import { assertTransition, badInput, conflict, notFound } from "../../core/errors";
 import { insertUnique } from "../../core/unique";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { findVisibleProject } from "../projects/project-access";
-import { isProjectCadre } from "../projects/project-cadre";
+import { policyService } from "../policy/policy.service";
+import { rolesOf } from "../policy/remits";
 import { Project } from "../projects/project.entity";
 import { recordClauseBreach } from "./clause-sync";
 import {
@@ -111,18 +112,22 @@ export class CommitmentService {
   }
 
   /**
-   * Signs the caller's side: an ENTERPRISE user signs for the enterprise, ADMIN (or the project's
-   * cadre) for the government. Each side signs once; the second signature makes the letter SIGNED.
+   * Signs the side the input names (the caller's own when omitted): a user of the project's
+   * enterprise for the enterprise, ADMIN (or the project's manager) for the government (the remits
+   * signCommitmentLetterFor…). Each side signs once; the second signature makes the letter SIGNED.
    */
-  async sign(ctx: RequestContext, letterId: string): Promise<CommitmentLetter> {
+  async sign(ctx: RequestContext, letterId: string, party?: Party): Promise<CommitmentLetter> {
     const user = ctx.requireUser();
+    const side: Party = party ?? (user.role === "ENTERPRISE" ? "ENTERPRISE" : "GOVERNMENT");
+    const remit = side === "ENTERPRISE" ? "signCommitmentLetterForEnterprise" : "signCommitmentLetterForGovernment";
     return ctx.transaction(async (tx) => {
+      // the resolver lets every role through; a role holding no relation for this side is refused
+      // before the letter is looked up (FORBIDDEN, not NOT_FOUND)
+      if (!rolesOf(remit).includes(user.role)) await policyService.authorize(tx, remit);
       const before = await this.findVisible(tx, letterId);
+      const project = await tx.repo(Project).findOneByOrFail({ id: before.projectId });
+      await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId });
       if (before.status === "SIGNED") throw conflict("The letter is already signed by both parties");
-      let side: Party;
-      if (user.role === "ENTERPRISE") side = "ENTERPRISE";
-      else if (user.role === "ADMIN" || (await isProjectCadre(tx, before.projectId, user.id))) side = "GOVERNMENT";
-      else throw forbidden("Only ADMIN or the project's cadre signs for the government");
       const now = tx.clock.now();
       const signed = side === "ENTERPRISE"
         ? await tx.repo(CommitmentLetter).update({ id: before.id, status: "DRAFT", enterpriseSignedAt: IsNull() }, { enterpriseSignedAt: now, enterpriseSignedById: user.id })

@@ -1,4 +1,6 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
@@ -37,8 +39,8 @@ export class CreditResolver {
     return creditService.records(ctx, enterprise.id, args, activeOnly);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => CreditRecord, { description: "信用修复: lift an active record with a reason (ADMIN); the measure is recomputed." })
+  @Remit("liftCreditRecord")
+  @Mutation(() => CreditRecord, { description: described("liftCreditRecord", "信用修复: lift an active record with a reason; the measure is recomputed.") })
   liftCreditRecord(@Ctx() ctx: RequestContext, @Arg("input") input: LiftCreditRecordInput) {
     return creditService.lift(ctx, input.recordId, input.reason);
   }

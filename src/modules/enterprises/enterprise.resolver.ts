@@ -1,4 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
@@ -24,14 +26,14 @@ export class EnterpriseResolver {
     return enterpriseService.findVisible(ctx, id);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => Enterprise, { description: "Register an enterprise (ADMIN). A wrong check character answers BAD_USER_INPUT on creditCode; a taken code CONFLICT." })
+  @Remit("createEnterprise")
+  @Mutation(() => Enterprise, { description: described("createEnterprise", "Register an enterprise. A wrong check character answers BAD_USER_INPUT on creditCode; a taken code CONFLICT.") })
   createEnterprise(@Ctx() ctx: RequestContext, @Arg("input") input: CreateEnterpriseInput): Promise<Enterprise> {
     return enterpriseService.create(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => Enterprise, { description: "Edit an enterprise (ADMIN)." })
+  @Remit("updateEnterprise")
+  @Mutation(() => Enterprise, { description: described("updateEnterprise", "Edit an enterprise.") })
   updateEnterprise(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateEnterpriseInput): Promise<Enterprise> {
     return enterpriseService.update(ctx, input);
   }

@@ -9,22 +9,24 @@ import { syncClausesWithDeferredItem } from "../commitments/clause-sync";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { enterpriseScope, findVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
+import { policyService } from "../policy/policy.service";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DEFERRED_ITEM_TRANSITIONS, DeferredItem } from "./deferred-item.entity";
 import type { DeferredItemFilter, RecordDeferredItemSuppliedInput } from "./fast-track.inputs";
 
 /** 容缺 materials after admission: supplied by the promised date, or found overdue once. */
 export class DeferredItemService {
-  /** A deferred item whose project the caller may see (NOT_FOUND otherwise). */
-  async findVisible(ctx: RequestContext, id: string): Promise<DeferredItem> {
+  /** A deferred item whose project the caller may see (NOT_FOUND otherwise), and, for an action, within the caller's remit (FORBIDDEN). */
+  async findVisible(ctx: RequestContext, id: string, remit?: "recordDeferredItemSupplied" | "markDeferredItemOverdue"): Promise<DeferredItem> {
     const item = await ctx.repo(DeferredItem).findOneBy({ id });
     if (!item) throw notFound("DeferredItem", id);
-    await findVisibleProject(ctx, item.projectId, { entity: "DeferredItem", id });
+    const project = await findVisibleProject(ctx, item.projectId, { entity: "DeferredItem", id });
+    if (remit) await policyService.authorize(ctx, remit, { projectId: project.id, enterpriseId: project.enterpriseId });
     return item;
   }
 
   /**
-   * Records the material as supplied (by an official who received it): PENDING or OVERDUE ->
+   * Records the material as supplied (by the project's team, who received it, or ADMIN): PENDING or OVERDUE ->
    * SUPPLIED with the date (today when omitted, never in the future) and the recorder. Linked
    * letter clauses become FULFILLED.
    */
@@ -34,7 +36,7 @@ export class DeferredItemService {
     const suppliedOn = input.suppliedOn ?? today;
     if (suppliedOn > today) throw badInput("suppliedOn", `The supply date ${suppliedOn} is in the future`);
     return ctx.transaction(async (tx) => {
-      const before = await this.findVisible(tx, input.deferredItemId);
+      const before = await this.findVisible(tx, input.deferredItemId, "recordDeferredItemSupplied");
       assertTransition(DEFERRED_ITEM_TRANSITIONS, "DeferredItem", before.status, "SUPPLIED");
       const result = await tx.repo(DeferredItem).update(
         { id: before.id, status: In(["PENDING", "OVERDUE"]) },
@@ -56,7 +58,7 @@ export class DeferredItemService {
     const now = ctx.clock.now();
     const today = districtDate(now);
     return ctx.transaction(async (tx) => {
-      const before = await this.findVisible(tx, deferredItemId);
+      const before = await this.findVisible(tx, deferredItemId, "markDeferredItemOverdue");
       assertTransition(DEFERRED_ITEM_TRANSITIONS, "DeferredItem", before.status, "OVERDUE");
       if (before.promisedBy >= today) {
         throw new AppError("NOT_YET_DUE", `The promised date ${before.promisedBy} has not passed yet`, { promisedBy: before.promisedBy });

@@ -1,4 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
@@ -27,14 +29,14 @@ export class FastTrackResolver {
     return catalogService.negativeList(ctx, args);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => NegativeListEntry, { description: "Put an industry code or category on the negative list (ADMIN)." })
+  @Remit("addNegativeListEntry")
+  @Mutation(() => NegativeListEntry, { description: described("addNegativeListEntry", "Put an industry code or category on the negative list.") })
   addNegativeListEntry(@Ctx() ctx: RequestContext, @Arg("input") input: NegativeListEntryInput): Promise<NegativeListEntry> {
     return catalogService.addNegativeListEntry(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => NegativeListEntry, { description: "Take an entry off the negative list (ADMIN); returns the removed entry." })
+  @Remit("removeNegativeListEntry")
+  @Mutation(() => NegativeListEntry, { description: described("removeNegativeListEntry", "Take an entry off the negative list; returns the removed entry.") })
   removeNegativeListEntry(@Ctx() ctx: RequestContext, @Arg("input") input: RemoveNegativeListEntryInput): Promise<NegativeListEntry> {
     return catalogService.removeNegativeListEntry(ctx, input.id);
   }
@@ -45,21 +47,21 @@ export class FastTrackResolver {
     return catalogService.deferrableItems(ctx, includeInactive);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => DeferrableItem, { description: "Add an item to the deferrable catalog (ADMIN)." })
+  @Remit("createDeferrableItem")
+  @Mutation(() => DeferrableItem, { description: described("createDeferrableItem", "Add an item to the deferrable catalog.") })
   createDeferrableItem(@Ctx() ctx: RequestContext, @Arg("input") input: CreateDeferrableItemInput): Promise<DeferrableItem> {
     return catalogService.createDeferrableItem(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => DeferrableItem, { description: "Edit or deactivate a deferrable item (ADMIN)." })
+  @Remit("updateDeferrableItem")
+  @Mutation(() => DeferrableItem, { description: described("updateDeferrableItem", "Edit or deactivate a deferrable item.") })
   updateDeferrableItem(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateDeferrableItemInput): Promise<DeferrableItem> {
     return catalogService.updateDeferrableItem(ctx, input);
   }
 
-  @Authorized("ADMIN", "ENTERPRISE")
+  @Remit("applyFastTrack")
   @Mutation(() => Project, {
-    description: "双容双诺 admission on the enterprise's commitment (its own ENTERPRISE users, or ADMIN on its behalf). NEGATIVE_LIST, CREDIT_RESTRICTED or CONFLICT when refused.",
+    description: described("applyFastTrack", "双容双诺 admission on the enterprise's commitment. NEGATIVE_LIST, CREDIT_RESTRICTED or CONFLICT when refused."),
   })
   applyFastTrack(@Ctx() ctx: RequestContext, @Arg("input") input: ApplyFastTrackInput): Promise<Project> {
     return fastTrackService.apply(ctx, input);
@@ -81,14 +83,14 @@ export class FastTrackResolver {
     return deferredItemService.list(ctx, args, filter ?? {});
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => DeferredItem, { description: "Record a deferred material as supplied (ADMIN or CADRE receiving it)." })
+  @Remit("recordDeferredItemSupplied")
+  @Mutation(() => DeferredItem, { description: described("recordDeferredItemSupplied", "Record a deferred material as supplied.") })
   recordDeferredItemSupplied(@Ctx() ctx: RequestContext, @Arg("input") input: RecordDeferredItemSuppliedInput): Promise<DeferredItem> {
     return deferredItemService.recordSupplied(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => DeferredItem, { description: "Mark a PENDING item OVERDUE after its promised date passed (NOT_YET_DUE before)." })
+  @Remit("markDeferredItemOverdue")
+  @Mutation(() => DeferredItem, { description: described("markDeferredItemOverdue", "Mark a PENDING item OVERDUE after its promised date passed (NOT_YET_DUE before).") })
   markDeferredItemOverdue(@Ctx() ctx: RequestContext, @Arg("input") input: MarkDeferredItemOverdueInput): Promise<DeferredItem> {
     return deferredItemService.markOverdue(ctx, input.deferredItemId);
   }

@@ -6,6 +6,7 @@ import { AppError, badInput, conflict } from "../../core/errors";
 import { facilitationRestriction } from "../projects/credit-gate";
 import { findVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
+import { policyService } from "../policy/policy.service";
 import { catalogService } from "./catalog.service";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DeferredItem } from "./deferred-item.entity";
@@ -36,6 +37,7 @@ export class FastTrackService {
     });
     return ctx.transaction(async (tx) => {
       const before = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, "applyFastTrack", { projectId: before.id, enterpriseId: before.enterpriseId });
       if (before.fastTrackStatus === "ADMITTED") throw conflict(`Project ${before.code} is already admitted to the fast track`);
       const listed = await catalogService.negativeListMatch(tx, before.industry);
       if (listed) {

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { Building, BuildingAcceptance } from "./building.entity";
 import { buildingService } from "./building.service";
@@ -10,14 +12,14 @@ import { surveyService } from "./survey.service";
 /** 多测合一 surveys and 预验同步试产 per-building acceptance (changes by ADMIN or CADRE). */
 @Resolver(() => Building)
 export class BuildingResolver {
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => Building, { description: "Add a building or floor of a project (unique name per project)." })
+  @Remit("addBuilding")
+  @Mutation(() => Building, { description: described("addBuilding", "Add a building or floor of a project (unique name per project).") })
   addBuilding(@Ctx() ctx: RequestContext, @Arg("input") input: AddBuildingInput): Promise<Building> {
     return buildingService.addBuilding(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => Building, { description: "Record one acceptance inspection of a building or floor; a pass is final (CONFLICT after it)." })
+  @Remit("recordBuildingAcceptance")
+  @Mutation(() => Building, { description: described("recordBuildingAcceptance", "Record one acceptance inspection of a building or floor; a pass is final (CONFLICT after it).") })
   recordBuildingAcceptance(@Ctx() ctx: RequestContext, @Arg("input") input: RecordBuildingAcceptanceInput): Promise<Building> {
     return buildingService.recordAcceptance(ctx, input);
   }
@@ -30,14 +32,14 @@ export class BuildingResolver {
 
 @Resolver(() => SurveyCommission)
 export class SurveyResolver {
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => SurveyCommission, { description: "一次委托: commission the one survey of a project stage (CONFLICT for a second)." })
+  @Remit("commissionSurvey")
+  @Mutation(() => SurveyCommission, { description: described("commissionSurvey", "一次委托: commission the one survey of a project stage (CONFLICT for a second).") })
   commissionSurvey(@Ctx() ctx: RequestContext, @Arg("input") input: CommissionSurveyInput): Promise<SurveyCommission> {
     return surveyService.commission(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => SurveyResult, { description: "成果共享: record the commission's result, which the stage's approval items then cite." })
+  @Remit("recordSurveyResult")
+  @Mutation(() => SurveyResult, { description: described("recordSurveyResult", "成果共享: record the commission's result, which the stage's approval items then cite.") })
   recordSurveyResult(@Ctx() ctx: RequestContext, @Arg("input") input: RecordSurveyResultInput): Promise<SurveyResult> {
     return surveyService.recordResult(ctx, input);
   }

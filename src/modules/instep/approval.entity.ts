@@ -4,6 +4,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { User } from "../accounts/user.entity";
+import { Department, DEPARTMENT_NAMES, type DepartmentCode } from "../departments/department.entity";
 import { SurveyResult } from "./survey.entity";
 import { enumOf } from "../../core/enums";
 
@@ -25,29 +26,29 @@ registerEnumType(ApprovalPhaseEnum, {
 export type SurveyStage = "PLANNING" | "COMPLETION";
 
 /**
- * The kinds of approval a project may need, with the department that usually handles each,
+ * The kinds of approval a project may need, with the department (by code) that usually handles each,
  * its phase, and the survey stage whose shared result it may cite. Data, not code paths.
  */
 export const APPROVAL_KINDS = {
-  FILING: { label: "项目备案", department: "区发展和改革局", phase: "START", survey: null },
-  LAND_USE_PLANNING_PERMIT: { label: "建设用地规划许可", department: "区自然资源局", phase: "START", survey: "PLANNING" },
-  PLANNING_PERMIT: { label: "建设工程规划许可", department: "区自然资源局", phase: "START", survey: "PLANNING" },
-  ENVIRONMENTAL_IMPACT: { label: "环境影响评价", department: "市生态环境局源城分局", phase: "START", survey: null },
-  FIRE_DESIGN_REVIEW: { label: "消防设计审查", department: "区住房和城乡建设局", phase: "START", survey: null },
-  CONSTRUCTION_DRAWING_REVIEW: { label: "施工图审查", department: "区住房和城乡建设局", phase: "START", survey: null },
-  CONSTRUCTION_PERMIT: { label: "施工许可", department: "区住房和城乡建设局", phase: "START", survey: null },
-  JOINT_ACCEPTANCE: { label: "联合验收", department: "区住房和城乡建设局", phase: "COMPLETION", survey: "COMPLETION" },
-  COMPLETION_FILING: { label: "竣工验收备案", department: "区住房和城乡建设局", phase: "COMPLETION", survey: "COMPLETION" },
-  PROPERTY_REGISTRATION: { label: "不动产登记", department: "区不动产登记中心", phase: "COMPLETION", survey: "COMPLETION" },
-  TRIAL_PRODUCTION: { label: "试生产", department: "区工业和信息化局", phase: "PRODUCTION", survey: null },
-} as const satisfies Record<string, { label: string; department: string; phase: ApprovalPhase; survey: SurveyStage | null }>;
+  FILING: { label: "项目备案", department: "DEVELOPMENT_REFORM", phase: "START", survey: null },
+  LAND_USE_PLANNING_PERMIT: { label: "建设用地规划许可", department: "NATURAL_RESOURCES", phase: "START", survey: "PLANNING" },
+  PLANNING_PERMIT: { label: "建设工程规划许可", department: "NATURAL_RESOURCES", phase: "START", survey: "PLANNING" },
+  ENVIRONMENTAL_IMPACT: { label: "环境影响评价", department: "ECOLOGY_ENVIRONMENT", phase: "START", survey: null },
+  FIRE_DESIGN_REVIEW: { label: "消防设计审查", department: "HOUSING_CONSTRUCTION", phase: "START", survey: null },
+  CONSTRUCTION_DRAWING_REVIEW: { label: "施工图审查", department: "HOUSING_CONSTRUCTION", phase: "START", survey: null },
+  CONSTRUCTION_PERMIT: { label: "施工许可", department: "HOUSING_CONSTRUCTION", phase: "START", survey: null },
+  JOINT_ACCEPTANCE: { label: "联合验收", department: "HOUSING_CONSTRUCTION", phase: "COMPLETION", survey: "COMPLETION" },
+  COMPLETION_FILING: { label: "竣工验收备案", department: "HOUSING_CONSTRUCTION", phase: "COMPLETION", survey: "COMPLETION" },
+  PROPERTY_REGISTRATION: { label: "不动产登记", department: "REAL_ESTATE_REGISTRATION", phase: "COMPLETION", survey: "COMPLETION" },
+  TRIAL_PRODUCTION: { label: "试生产", department: "INDUSTRY_IT", phase: "PRODUCTION", survey: null },
+} as const satisfies Record<string, { label: string; department: DepartmentCode; phase: ApprovalPhase; survey: SurveyStage | null }>;
 export type ApprovalKind = keyof typeof APPROVAL_KINDS;
 export const ApprovalKindEnum = enumOf(Object.keys(APPROVAL_KINDS) as ApprovalKind[]);
 registerEnumType(ApprovalKindEnum, {
   name: "ApprovalKind",
   description: "An approval a project may need.",
   valuesConfig: Object.fromEntries(
-    Object.entries(APPROVAL_KINDS).map(([k, v]) => [k, { description: `${v.label} (${v.department}; ${v.phase})` }]),
+    Object.entries(APPROVAL_KINDS).map(([k, v]) => [k, { description: `${v.label} (${DEPARTMENT_NAMES[v.department]}; ${v.phase})` }]),
   ),
 });
 
@@ -81,6 +82,7 @@ export const APPROVAL_TRANSITIONS: Record<ApprovalStatus, readonly ApprovalStatu
 @Entity("approval_item")
 @Index("UQ_approval_item_project_kind", ["projectId", "kind"], { unique: true })
 @Index("IDX_approval_item_handled_by", ["handledById"])
+@Index("IDX_approval_item_department", ["departmentId"])
 @Index("IDX_approval_item_survey_result", ["surveyResultId"])
 export class ApprovalItem extends BaseEntity {
   @Field(() => ID)
@@ -98,9 +100,13 @@ export class ApprovalItem extends BaseEntity {
   @Column({ type: "varchar", length: 32 })
   kind: ApprovalKind;
 
-  @Field({ description: "The department that handles it." })
-  @Column({ type: "varchar", length: 100 })
-  department: string;
+  /** The department that handles it: its cadres submit, decide and cite for it (the remits). */
+  @Column({ name: "department_id", type: "varchar", length: 36 })
+  departmentId: string;
+
+  @ManyToOne(() => Department)
+  @JoinColumn({ name: "department_id", foreignKeyConstraintName: "FK_approval_item_department" })
+  department?: Department;
 
   @Field(() => ApprovalStatusEnum)
   @Column({ type: "varchar", length: 16, default: "NOT_STARTED" })

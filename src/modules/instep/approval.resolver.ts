@@ -1,4 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
@@ -9,10 +11,12 @@ import { inStepFieldService } from "./instep.loaders";
 import { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, RecordProjectMilestoneInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { milestoneService } from "./milestone.service";
 import { SurveyResult } from "./survey.entity";
+import { Department } from "../departments/department.entity";
+import { loaderById } from "../../core/loaders";
 
 export const ApprovalItemConnection = ConnectionType(ApprovalItem);
 
-/** Approval items side by side and project milestones. Changes by ADMIN or CADRE; ENTERPRISE users read their own projects'. */
+/** Approval items side by side and project milestones. Who changes what is the policy table's (REMITS); ENTERPRISE users read their own projects' and file their construction start. */
 @Resolver(() => ApprovalItem)
 export class ApprovalResolver {
   @Authorized()
@@ -27,42 +31,52 @@ export class ApprovalResolver {
     return approvalService.dependencies(ctx);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => ApprovalDependency, { description: "Add (required: true) or remove (false) a real dependency between approval kinds (ADMIN); returns the row added or removed. Cycles are refused." })
+  @Remit("setApprovalDependency")
+  @Mutation(() => ApprovalDependency, { description: described("setApprovalDependency", "Add (required: true) or remove (false) a real dependency between approval kinds; returns the row added or removed. Cycles are refused.") })
   setApprovalDependency(@Ctx() ctx: RequestContext, @Arg("input") input: SetApprovalDependencyInput): Promise<ApprovalDependency> {
     return approvalService.setDependency(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => ApprovalItem, { description: "Add an approval a project needs (one per kind; CONFLICT for a second)." })
+  @Remit("addApprovalItem")
+  @Mutation(() => ApprovalItem, { description: described("addApprovalItem", "Add an approval a project needs (one per kind; CONFLICT for a second).") })
   addApprovalItem(@Ctx() ctx: RequestContext, @Arg("input") input: AddApprovalItemInput): Promise<ApprovalItem> {
     return approvalService.add(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => ApprovalItem, { description: "受理: submit an item (from NOT_STARTED, or again after REJECTED). Never waits on another item." })
+  @Remit("submitApprovalItem")
+  @Mutation(() => ApprovalItem, { description: described("submitApprovalItem", "受理: submit an item (from NOT_STARTED, or again after REJECTED). Never waits on another item.") })
   submitApprovalItem(@Ctx() ctx: RequestContext, @Arg("input") input: SubmitApprovalItemInput): Promise<ApprovalItem> {
     return approvalService.submit(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
+  @Remit("decideApprovalItem")
   @Mutation(() => ApprovalItem, {
-    description: "办结: approve or reject a submitted item. Approving answers DEPENDENCY_NOT_MET while an item it really depends on is not approved (by that day), and for TRIAL_PRODUCTION while a part it needs is not accepted.",
+    description: described("decideApprovalItem", "办结: approve or reject a submitted item. Approving answers DEPENDENCY_NOT_MET while an item it really depends on is not approved (by that day), and for TRIAL_PRODUCTION while a part it needs is not accepted."),
   })
   decideApprovalItem(@Ctx() ctx: RequestContext, @Arg("input") input: DecideApprovalItemInput): Promise<ApprovalItem> {
     return approvalService.decide(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => ApprovalItem, { description: "多测合一: let an item cite the project's shared survey result of its stage." })
+  @Remit("citeSurveyResult")
+  @Mutation(() => ApprovalItem, { description: described("citeSurveyResult", "多测合一: let an item cite the project's shared survey result of its stage.") })
   citeSurveyResult(@Ctx() ctx: RequestContext, @Arg("input") input: CiteSurveyResultInput): Promise<ApprovalItem> {
     return approvalService.citeSurveyResult(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => Project, { description: "Record a project milestone (its date column), in order; TRIAL_PRODUCTION needs the parts it uses accepted." })
+  @Remit("recordProjectMilestone", "fileConstructionStart")
+  @Mutation(() => Project, { description: described("recordProjectMilestone", "Record a project milestone (its date column), in order; TRIAL_PRODUCTION needs the parts it uses accepted.") })
   recordProjectMilestone(@Ctx() ctx: RequestContext, @Arg("input") input: RecordProjectMilestoneInput): Promise<Project> {
     return milestoneService.record(ctx, input);
+  }
+
+  @FieldResolver(() => Department, { description: "The handling department: its cadres submit and decide the item." })
+  async department(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<Department> {
+    return (await loaderById(ctx, Department).load(item.departmentId))!;
+  }
+
+  @FieldResolver(() => ID, { description: "The handling department's id." })
+  departmentId(@Root() item: ApprovalItem): string {
+    return item.departmentId;
   }
 
   @FieldResolver(() => ApprovalPhaseEnum)

@@ -10,6 +10,8 @@ import { insertUnique } from "../../core/unique";
 import { resolveOn } from "./instep-common";
 import type { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { SurveyResult } from "./survey.entity";
+import { Department } from "../departments/department.entity";
+import { policyService } from "../policy/policy.service";
 
 /**
  * Approvals side by side (变接力赛为齐步跑): every item of a project can be submitted at once;
@@ -21,12 +23,14 @@ import { SurveyResult } from "./survey.entity";
 export class ApprovalService {
   async add(ctx: RequestContext, input: AddApprovalItemInput): Promise<ApprovalItem> {
     return ctx.transaction(async (tx) => {
-      await findVisibleProject(tx, input.projectId);
+      const project = await findVisibleProject(tx, input.projectId);
+      const department = await this.handlingDepartment(tx, input);
+      await policyService.authorize(tx, "addApprovalItem", { projectId: project.id, enterpriseId: project.enterpriseId, handlingDepartment: department });
       const repo = tx.repo(ApprovalItem);
       const item = repo.create({
         projectId: input.projectId,
         kind: input.kind,
-        department: input.department ?? APPROVAL_KINDS[input.kind].department,
+        departmentId: department.id,
         status: "NOT_STARTED",
         submittedOn: null,
         approvedOn: null,
@@ -44,7 +48,7 @@ export class ApprovalService {
   async submit(ctx: RequestContext, input: SubmitApprovalItemInput): Promise<ApprovalItem> {
     const on = resolveOn(ctx, input.on);
     return ctx.transaction(async (tx) => {
-      const item = await this.load(tx, input.itemId);
+      const item = await this.load(tx, input.itemId, "submitApprovalItem");
       assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, "SUBMITTED");
       if (item.rejectedOn && on < item.rejectedOn) throw badInput("on", `A resubmission cannot come before the rejection (${item.rejectedOn})`);
       const surveyResultId = input.surveyResultId ? (await this.citableResult(tx, item, input.surveyResultId)).id : item.surveyResultId;
@@ -55,7 +59,7 @@ export class ApprovalService {
   async decide(ctx: RequestContext, input: DecideApprovalItemInput): Promise<ApprovalItem> {
     const on = resolveOn(ctx, input.on);
     return ctx.transaction(async (tx) => {
-      const item = await this.load(tx, input.itemId);
+      const item = await this.load(tx, input.itemId, "decideApprovalItem");
       assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, input.decision);
       if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`);
       if (input.decision === "APPROVED") {
@@ -70,7 +74,7 @@ export class ApprovalService {
   /** 多测合一: an item cites the shared result of its stage instead of asking for a survey of its own. */
   async citeSurveyResult(ctx: RequestContext, input: CiteSurveyResultInput): Promise<ApprovalItem> {
     return ctx.transaction(async (tx) => {
-      const item = await this.load(tx, input.itemId);
+      const item = await this.load(tx, input.itemId, "citeSurveyResult");
       if (item.status === "APPROVED") throw invalidTransition("ApprovalItem", "APPROVED", "APPROVED");
       const result = await this.citableResult(tx, item, input.surveyResultId);
       await tx.repo(ApprovalItem).update({ id: item.id }, { surveyResultId: result.id, handledById: tx.user?.id ?? null });
@@ -134,11 +138,32 @@ export class ApprovalService {
     });
   }
 
-  private async load(tx: RequestContext, id: string): Promise<ApprovalItem> {
+  /** The item, visible to the caller (NOT_FOUND) and within the caller's remit for `action` (FORBIDDEN). */
+  private async load(tx: RequestContext, id: string, action: "submitApprovalItem" | "decideApprovalItem" | "citeSurveyResult"): Promise<ApprovalItem> {
     const item = await tx.repo(ApprovalItem).findOneBy({ id });
     if (!item) throw notFound("ApprovalItem", id);
-    await findVisibleProject(tx, item.projectId);
+    const project = await findVisibleProject(tx, item.projectId, { entity: "ApprovalItem", id });
+    const department = await tx.repo(Department).findOneByOrFail({ id: item.departmentId });
+    await policyService.authorize(tx, action, { projectId: project.id, enterpriseId: project.enterpriseId, handlingDepartment: department });
     return item;
+  }
+
+  /** The department an added item is handled by: the one named, else the kind's usual one. */
+  private async handlingDepartment(tx: RequestContext, input: AddApprovalItemInput): Promise<Department> {
+    const repo = tx.repo(Department);
+    if (input.departmentId) {
+      const named = await repo.findOneBy({ id: input.departmentId });
+      if (!named) throw badInput("departmentId", `No department ${input.departmentId}`);
+      return named;
+    }
+    if (input.department) {
+      const named = await repo.findOneBy({ name: input.department });
+      if (!named) throw badInput("department", `No department is named ${input.department}; send departmentId`);
+      return named;
+    }
+    const usual = await repo.findOneBy({ code: APPROVAL_KINDS[input.kind].department });
+    if (!usual) throw badInput("departmentId", `The usual department of ${input.kind} (${APPROVAL_KINDS[input.kind].department}) is not in the list; send departmentId`);
+    return usual;
   }
 
   private async citableResult(tx: RequestContext, item: ApprovalItem, resultId: string): Promise<SurveyResult> {

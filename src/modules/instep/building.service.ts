@@ -3,6 +3,7 @@ import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { AppError, conflict, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
+import { policyService } from "../policy/policy.service";
 import { Building, BuildingAcceptance } from "./building.entity";
 import { insertUnique } from "../../core/unique";
 import { resolveOn } from "./instep-common";
@@ -16,7 +17,8 @@ import type { AddBuildingInput, RecordBuildingAcceptanceInput } from "./instep.i
 export class BuildingService {
   async addBuilding(ctx: RequestContext, input: AddBuildingInput): Promise<Building> {
     return ctx.transaction(async (tx) => {
-      await findVisibleProject(tx, input.projectId);
+      const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, "addBuilding", { projectId: project.id, enterpriseId: project.enterpriseId, duty: "BUILDING_ACCEPTANCE" });
       const repo = tx.repo(Building);
       const building = repo.create({ ...input, acceptedOn: null });
       await insertUnique(() => repo.insert(building), `The project already has a part named ${input.name}`, "name");
@@ -34,7 +36,8 @@ export class BuildingService {
     return ctx.transaction(async (tx) => {
       const building = await tx.repo(Building).findOneBy({ id: input.buildingId });
       if (!building) throw notFound("Building", input.buildingId);
-      await findVisibleProject(tx, building.projectId);
+      const project = await findVisibleProject(tx, building.projectId, { entity: "Building", id: building.id });
+      await policyService.authorize(tx, "recordBuildingAcceptance", { projectId: project.id, enterpriseId: project.enterpriseId, duty: "BUILDING_ACCEPTANCE" });
       if (input.passed) {
         const result = await tx.repo(Building).update({ id: building.id, acceptedOn: IsNull() }, { acceptedOn: on });
         if (!result.affected) throw conflict(`${building.name} was already accepted on ${building.acceptedOn}`);

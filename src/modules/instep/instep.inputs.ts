@@ -20,7 +20,12 @@ export class AddApprovalItemInput {
   @IsIn(Object.keys(APPROVAL_KINDS))
   kind: ApprovalKind;
 
-  @Field(() => String, { nullable: true, description: "The handling department; the kind's usual department when omitted." })
+  @Field(() => ID, { nullable: true, description: "The handling department (a Department id); the kind's usual department when omitted. Its cadres submit and decide the item." })
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string | null;
+
+  @Field(() => String, { nullable: true, deprecationReason: "Use departmentId.", description: "The handling department by its exact name (a department record must have it)." })
   @IsOptional()
   @RequiredText(100)
   department?: string | null;

@@ -1,3 +1,4 @@
+import { Department } from "../departments/department.entity";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { AppError } from "../../core/errors";
@@ -32,7 +33,7 @@ type PlannedItem = { kind: ApprovalKind; submittedOn: string; approvedOn: string
  * project a certificate 18 working days after completion (12 sooner than the 30-day
  * baseline), the second trial production 63 working days (about 3 months) before completion.
  */
-export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userIds">): Promise<void> {
+export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userIds" | "cadreOf">): Promise<void> {
   const projects = await tx.repo(Project).find({ order: { createdAt: "ASC", id: "ASC" } });
   const rank = (p: Project) => {
     const i = STORY_NAMES.findIndex((n) => p.name.includes(n));
@@ -40,7 +41,9 @@ export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userI
   };
   const calendar = await calendarService.snapshot(tx);
   const today = districtDate(tx.clock.now());
-  const official = refs.userIds.get("cadre.wang") ?? refs.userIds.get("admin") ?? null;
+  // surveys and acceptances by the demo cadres of the departments holding those duties
+  const surveyor = refs.userIds.get(refs.cadreOf("NATURAL_RESOURCES")) ?? null;
+  const acceptor = refs.userIds.get(refs.cadreOf("HOUSING_CONSTRUCTION")) ?? null;
   let filled = 0;
 
   for (const project of [...projects].sort((a, b) => rank(a) - rank(b))) {
@@ -71,7 +74,7 @@ export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userI
     ];
     if (plan.completionOn) {
       const completion = plan.completionOn;
-      const resultId = completion <= today ? await seedSurvey(tx, project.id, wd(-5, completion), completion, official) : null;
+      const resultId = completion <= today ? await seedSurvey(tx, project.id, wd(-5, completion), completion, surveyor) : null;
       const span = plan.certificateOn ? calendar.workingDaysBetween(completion, plan.certificateOn) : 18;
       const half = Math.ceil(span / 2);
       items.push(
@@ -81,10 +84,11 @@ export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userI
       );
     }
     if (plan.preAcceptanceOn) {
-      await seedBuildings(tx, project.id, calendar, plan.preAcceptanceOn, today, official);
+      await seedBuildings(tx, project.id, calendar, plan.preAcceptanceOn, today, acceptor);
       items.push({ kind: "TRIAL_PRODUCTION", submittedOn: plan.preAcceptanceOn, approvedOn: plan.trialProductionOn });
     }
-    for (const planned of items) await seedItem(tx, project.id, planned, today, official);
+    // each item handled by a cadre of its own department (the remits)
+    for (const planned of items) await seedItem(tx, project.id, planned, today, refs.userIds.get(refs.cadreOf(APPROVAL_KINDS[planned.kind].department)) ?? null);
   }
 }
 
@@ -111,7 +115,7 @@ async function seedItem(tx: RequestContext, projectId: string, planned: PlannedI
   const item = tx.repo(ApprovalItem).create({
     projectId,
     kind: planned.kind,
-    department: APPROVAL_KINDS[planned.kind].department,
+    departmentId: (await tx.repo(Department).findOneByOrFail({ code: APPROVAL_KINDS[planned.kind].department })).id,
     status: approved ? "APPROVED" : submitted ? "SUBMITTED" : "NOT_STARTED",
     submittedOn: submitted ? planned.submittedOn : null,
     approvedOn: approved ? planned.approvedOn : null,

@@ -1,6 +1,8 @@
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { findVisibleProject } from "../projects/project-access";
+import { policyService } from "../policy/policy.service";
+import { rolesOf } from "../policy/remits";
 import { Project } from "../projects/project.entity";
 import { buildingService } from "./building.service";
 import { MILESTONE_COLUMNS, assertMilestoneOrder } from "../projects/project-milestones";
@@ -16,8 +18,14 @@ import type { RecordProjectMilestoneInput } from "./instep.inputs";
 export class MilestoneService {
   async record(ctx: RequestContext, input: RecordProjectMilestoneInput): Promise<Project> {
     const on = resolveOn(ctx, input.on);
+    // 开工报备: the enterprise files its own construction start; other milestones are the team's
+    const remit = input.milestone === "CONSTRUCTION_START" ? "fileConstructionStart" : "recordProjectMilestone";
     return ctx.transaction(async (tx) => {
+      // the resolver lets ENTERPRISE through for 开工报备: for any other milestone its role holds no
+      // relation, so it is refused before the project is looked up (FORBIDDEN, not NOT_FOUND)
+      if (!rolesOf(remit).includes(tx.requireUser().role)) await policyService.authorize(tx, remit);
       const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId });
       const column = MILESTONE_COLUMNS[input.milestone];
       assertMilestoneOrder({ ...project, [column]: on }, { milestone: input.milestone, field: "on" });
       if (input.milestone === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, project.id, on);

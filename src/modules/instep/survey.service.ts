@@ -2,6 +2,7 @@ import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { conflict, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
+import { policyService } from "../policy/policy.service";
 import { insertUnique } from "../../core/unique";
 import { resolveOn } from "./instep-common";
 import type { CommissionSurveyInput, RecordSurveyResultInput } from "./instep.inputs";
@@ -15,7 +16,8 @@ export class SurveyService {
   async commission(ctx: RequestContext, input: CommissionSurveyInput): Promise<SurveyCommission> {
     const on = resolveOn(ctx, input.on);
     return ctx.transaction(async (tx) => {
-      await findVisibleProject(tx, input.projectId);
+      const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, "commissionSurvey", { projectId: project.id, enterpriseId: project.enterpriseId, duty: "SURVEY" });
       const repo = tx.repo(SurveyCommission);
       const commission = repo.create({
         projectId: input.projectId,
@@ -35,7 +37,8 @@ export class SurveyService {
     return ctx.transaction(async (tx) => {
       const commission = await tx.repo(SurveyCommission).findOneBy({ id: input.commissionId });
       if (!commission) throw notFound("SurveyCommission", input.commissionId);
-      await findVisibleProject(tx, commission.projectId);
+      const project = await findVisibleProject(tx, commission.projectId, { entity: "SurveyCommission", id: commission.id });
+      await policyService.authorize(tx, "recordSurveyResult", { projectId: project.id, enterpriseId: project.enterpriseId, duty: "SURVEY" });
       const repo = tx.repo(SurveyResult);
       if (on < commission.commissionedOn) throw conflict(`The result cannot be delivered before the commission (${commission.commissionedOn})`, { field: "on" });
       const result = repo.create({

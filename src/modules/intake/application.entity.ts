@@ -2,6 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
+import { Department, type DepartmentCode } from "../departments/department.entity";
 import { enumOf } from "../../core/enums";
 
 export const APPLICATION_CLASSES = [
@@ -26,15 +27,15 @@ registerEnumType(ApplicationClassEnum, {
 });
 
 /** 后台分类审批: the back office each class goes to. Data, so a reorganisation edits one table. */
-export const BACK_OFFICE_BY_CLASS: Record<ApplicationClass, string> = {
-  FILING: "区发展和改革局",
-  PLANNING_PERMIT: "区自然资源局",
-  CONSTRUCTION_PERMIT: "区住房和城乡建设局",
-  ENVIRONMENTAL_IMPACT: "市生态环境局源城分局",
-  FIRE_DESIGN_REVIEW: "区住房和城乡建设局",
-  COMPLETION_FILING: "区住房和城乡建设局",
-  JOINT_ACCEPTANCE: "区住房和城乡建设局",
-  PROPERTY_REGISTRATION: "区不动产登记中心",
+export const BACK_OFFICE_BY_CLASS: Record<ApplicationClass, DepartmentCode> = {
+  FILING: "DEVELOPMENT_REFORM",
+  PLANNING_PERMIT: "NATURAL_RESOURCES",
+  CONSTRUCTION_PERMIT: "HOUSING_CONSTRUCTION",
+  ENVIRONMENTAL_IMPACT: "ECOLOGY_ENVIRONMENT",
+  FIRE_DESIGN_REVIEW: "HOUSING_CONSTRUCTION",
+  COMPLETION_FILING: "HOUSING_CONSTRUCTION",
+  JOINT_ACCEPTANCE: "HOUSING_CONSTRUCTION",
+  PROPERTY_REGISTRATION: "REAL_ESTATE_REGISTRATION",
 };
 
 export const APPLICATION_STATUSES = ["RECEIVED", "ROUTED", "APPROVED", "REJECTED", "ISSUED"] as const;
@@ -66,6 +67,7 @@ export const APPLICATION_TRANSITIONS: Record<ApplicationStatus, readonly Applica
 @Entity("application")
 @Index("IDX_application_project", ["projectId", "receivedAt", "id"])
 @Index("IDX_application_status", ["status", "receivedAt", "id"])
+@Index("IDX_application_department", ["departmentId"])
 export class Application extends BaseEntity {
   @Field(() => ID)
   declare id: string;
@@ -89,9 +91,13 @@ export class Application extends BaseEntity {
   @Column({ type: "varchar", length: 16, default: "RECEIVED" })
   status: ApplicationStatus;
 
-  @Field(() => String, { nullable: true, description: "The back office it was routed to." })
-  @Column({ type: "varchar", length: 100, nullable: true })
-  department: string | null;
+  /** The back office it was routed to: its cadres decide it (the remits). */
+  @Column({ name: "department_id", type: "varchar", length: 36, nullable: true })
+  departmentId: string | null;
+
+  @ManyToOne(() => Department, { nullable: true })
+  @JoinColumn({ name: "department_id", foreignKeyConstraintName: "FK_application_department" })
+  department?: Department | null;
 
   @Column({ name: "received_by_id", type: "varchar", length: 36 })
   receivedById: string;

@@ -1,5 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
+import { Department } from "../departments/department.entity";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
@@ -29,28 +32,33 @@ export class IntakeResolver {
     return intakeService.findVisible(ctx, id);
   }
 
-  @Authorized()
-  @Mutation(() => Application, { description: "前台受理: take in an application for a project (front desk, or the enterprise online for its own project)." })
+  @Remit("submitApplication")
+  @Mutation(() => Application, { description: described("submitApplication", "前台受理: take in an application for a project (front desk, or the enterprise online for its own project).") })
   submitApplication(@Ctx() ctx: RequestContext, @Arg("input") input: SubmitApplicationInput): Promise<Application> {
     return intakeService.submit(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => Application, { description: "分类流转: route a RECEIVED application to the back office for its class." })
+  @Remit("routeApplication")
+  @Mutation(() => Application, { description: described("routeApplication", "分类流转: route a RECEIVED application to the back office for its class.") })
   routeApplication(@Ctx() ctx: RequestContext, @Arg("input") input: ApplicationStepInput): Promise<Application> {
     return intakeService.route(ctx, input.applicationId);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => Application, { description: "后台审批: approve or reject a ROUTED application." })
+  @Remit("decideApplication")
+  @Mutation(() => Application, { description: described("decideApplication", "后台审批: approve or reject a ROUTED application.") })
   decideApplication(@Ctx() ctx: RequestContext, @Arg("input") input: DecideApplicationInput): Promise<Application> {
     return intakeService.decide(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => Application, { description: "统一出件: issue a decided application's result at the one window." })
+  @Remit("issueApplicationResult")
+  @Mutation(() => Application, { description: described("issueApplicationResult", "统一出件: issue a decided application's result at the one window.") })
   issueApplicationResult(@Ctx() ctx: RequestContext, @Arg("input") input: ApplicationStepInput): Promise<Application> {
     return intakeService.issue(ctx, input.applicationId);
+  }
+
+  @FieldResolver(() => Department, { nullable: true, description: "The back office it was routed to (its cadres decide it); null until routed." })
+  department(@Ctx() ctx: RequestContext, @Root() application: Application): Promise<Department | null> {
+    return application.departmentId ? loaderById(ctx, Department).load(application.departmentId) : Promise.resolve(null);
   }
 
   @FieldResolver(() => Project)

@@ -2,7 +2,9 @@ import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
-import { assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
+import { assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { Department } from "../departments/department.entity";
+import { policyService } from "../policy/policy.service";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { enterpriseScope, findVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
@@ -20,9 +22,10 @@ export class IntakeService {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, "submitApplication", { projectId: project.id, enterpriseId: project.enterpriseId });
       const now = tx.clock.now();
       const application = tx.repo(Application).create({
-        projectId: project.id, applicationClass: input.applicationClass, title: input.title, status: "RECEIVED", department: null,
+        projectId: project.id, applicationClass: input.applicationClass, title: input.title, status: "RECEIVED", departmentId: null,
         receivedById: user.id, receivedAt: now, routedById: null, routedAt: null, decidedById: null, decidedAt: null,
         decisionNote: null, issuedById: null, issuedAt: null, createdAt: now,
       });
@@ -32,19 +35,22 @@ export class IntakeService {
     });
   }
 
-  /** RECEIVED -> ROUTED to the back office its class names (BACK_OFFICE_BY_CLASS). */
+  /** RECEIVED -> ROUTED to the back office its class names (BACK_OFFICE_BY_CLASS, a department code). */
   route(ctx: RequestContext, id: string): Promise<Application> {
     const user = ctx.requireUser();
-    return this.step(ctx, id, "ROUTED", "application.route", (a) => ({
-      department: BACK_OFFICE_BY_CLASS[a.applicationClass], routedById: user.id, routedAt: ctx.clock.now(),
-    }));
+    return this.step(ctx, id, "ROUTED", "application.route", "routeApplication", async (tx, a) => {
+      const code = BACK_OFFICE_BY_CLASS[a.applicationClass];
+      const department = await tx.repo(Department).findOneBy({ code });
+      if (!department) throw conflict(`The back office of ${a.applicationClass} (department ${code}) is not in the department list`);
+      return { departmentId: department.id, routedById: user.id, routedAt: tx.clock.now() };
+    });
   }
 
   /** ROUTED -> APPROVED or REJECTED by the back office; a rejection states its reason. */
   decide(ctx: RequestContext, input: DecideApplicationInput): Promise<Application> {
     const user = ctx.requireUser();
     if (!input.approved && !input.note) throw badInput("note", "A rejection needs the back office's reason");
-    return this.step(ctx, input.applicationId, input.approved ? "APPROVED" : "REJECTED", "application.decide", () => ({
+    return this.step(ctx, input.applicationId, input.approved ? "APPROVED" : "REJECTED", "application.decide", "decideApplication", async () => ({
       decidedById: user.id, decidedAt: ctx.clock.now(), decisionNote: input.note ?? null,
     }));
   }
@@ -52,7 +58,7 @@ export class IntakeService {
   /** APPROVED or REJECTED -> ISSUED: the result handed out at the one window. */
   issue(ctx: RequestContext, id: string): Promise<Application> {
     const user = ctx.requireUser();
-    return this.step(ctx, id, "ISSUED", "application.issue", () => ({ issuedById: user.id, issuedAt: ctx.clock.now() }));
+    return this.step(ctx, id, "ISSUED", "application.issue", "issueApplicationResult", async () => ({ issuedById: user.id, issuedAt: ctx.clock.now() }));
   }
 
   private async step(
@@ -60,12 +66,18 @@ export class IntakeService {
     id: string,
     to: ApplicationStatus,
     action: string,
-    changes: (a: Application) => Partial<Application>,
+    remit: "routeApplication" | "decideApplication" | "issueApplicationResult",
+    changes: (tx: RequestContext, a: Application) => Promise<Partial<Application>>,
   ): Promise<Application> {
     return ctx.transaction(async (tx) => {
-      const before = await this.findVisible(tx, id);
+      const before = await tx.repo(Application).findOneBy({ id });
+      if (!before) throw notFound("Application", id);
+      const project = await findVisibleProject(tx, before.projectId, { entity: "Application", id });
+      // the remit before the state: a caller without it is refused whatever the application's step
+      const handlingDepartment = before.departmentId ? await tx.repo(Department).findOneBy({ id: before.departmentId }) : null;
+      await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId, handlingDepartment });
       assertTransition(APPLICATION_TRANSITIONS, "Application", before.status, to);
-      const result = await tx.repo(Application).update({ id, status: before.status }, { ...changes(before), status: to });
+      const result = await tx.repo(Application).update({ id, status: before.status }, { ...(await changes(tx, before)), status: to });
       const after = await tx.repo(Application).findOneByOrFail({ id });
       if (!result.affected) throw invalidTransition("Application", after.status, to);
       await recordAudit(tx, { action, entityType: "Application", entityId: id, before, after });

@@ -1,4 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
@@ -29,14 +31,14 @@ export class ProjectResolver {
     return projectService.findVisible(ctx, id);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => Project, { description: "Register a project (ADMIN). A malformed code answers BAD_USER_INPUT on code; a taken one CONFLICT." })
+  @Remit("createProject")
+  @Mutation(() => Project, { description: described("createProject", "Register a project. A malformed code answers BAD_USER_INPUT on code; a taken one CONFLICT.") })
   createProject(@Ctx() ctx: RequestContext, @Arg("input") input: CreateProjectInput): Promise<Project> {
     return projectService.create(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => Project, { description: "Edit a project's details, stage and milestones (ADMIN)." })
+  @Remit("updateProject")
+  @Mutation(() => Project, { description: described("updateProject", "Edit a project's details, stage and milestones.") })
   updateProject(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateProjectInput): Promise<Project> {
     return projectService.update(ctx, input);
   }

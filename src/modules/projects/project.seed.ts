@@ -7,7 +7,7 @@ import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import type { DeferredItem } from "../fast-track/deferred-item.entity";
 import { deferredItemService } from "../fast-track/deferred-item.service";
 import { fastTrackService } from "../fast-track/fast-track.service";
-import type { ApplicationClass } from "../intake/application.entity";
+import { BACK_OFFICE_BY_CLASS, type ApplicationClass } from "../intake/application.entity";
 import { intakeService } from "../intake/intake.service";
 import type { DemoRefs } from "../seed";
 import type { ProjectStage } from "./project.entity";
@@ -121,6 +121,8 @@ const NEGATIVE_LIST = [
   { industryCode: "B06", category: "煤炭开采和洗选业", reason: "涉及安全生产与生态红线，不适用容缺受理" },
 ];
 
+const FRONT_DESK_CADRE = "cadre.zhao";
+
 /** A clock fixed at 10:00 on a district day (02:00 UTC). */
 const at = (day: string): Clock => ({ now: () => new Date(`${day}T02:00:00.000Z`) });
 
@@ -156,18 +158,20 @@ export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<
       const byCode = new Map(await Promise.all(items.map(async (i) => [(await loaderById(tx, DeferrableItem).load(i.deferrableItemId))!.code, i] as const)));
       for (const d of demo.fastTrack.deferrals) {
         const item = byCode.get(d.code)!;
-        if (d.supplied) await deferredItemService.recordSupplied(await as("cadre.wang", d.supplied), { deferredItemId: item.id, suppliedOn: d.supplied });
-        if (d.overdueSeenOn) await deferredItemService.markOverdue(await as("cadre.huang", d.overdueSeenOn), item.id);
+        // the reform office receives materials before the project's team is formed
+        if (d.supplied) await deferredItemService.recordSupplied(await as("admin", d.supplied), { deferredItemId: item.id, suppliedOn: d.supplied });
+        if (d.overdueSeenOn) await deferredItemService.markOverdue(await as("admin", d.overdueSeenOn), item.id);
       }
     }
     for (const a of demo.applications ?? []) {
-      const application = await intakeService.submit(await as("cadre.zhang", a.on), { projectId: project.id, applicationClass: a.cls, title: a.title });
+      // 前台综合受理 takes it in and routes it; the back office of its class decides; the one window issues
+      const application = await intakeService.submit(await as(FRONT_DESK_CADRE, a.on), { projectId: project.id, applicationClass: a.cls, title: a.title });
       if (a.upTo === "RECEIVED") continue;
-      await intakeService.route(await as("cadre.zhang", a.on), application.id);
+      await intakeService.route(await as(FRONT_DESK_CADRE, a.on), application.id);
       if (a.upTo === "ROUTED") continue;
-      await intakeService.decide(await as("cadre.wang", a.on), { applicationId: application.id, approved: a.upTo !== "REJECTED", note: a.note });
+      await intakeService.decide(await as(refs.cadreOf(BACK_OFFICE_BY_CLASS[a.cls]), a.on), { applicationId: application.id, approved: a.upTo !== "REJECTED", note: a.note });
       if (a.upTo !== "ISSUED") continue;
-      await intakeService.issue(await as("cadre.zhang", a.on), application.id);
+      await intakeService.issue(await as(FRONT_DESK_CADRE, a.on), application.id);
     }
     const last = Object.values(demo.milestones).sort().at(-1) ?? demo.createdOn;
     await projectService.update(await as("admin", last), { id: project.id, stage: demo.stage, ...demo.milestones });

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { Project } from "../projects/project.entity";
 import { CircuitBreaker, CircuitBreakerEvent, DelayCause } from "./circuit-breaker.entity";
@@ -22,20 +24,20 @@ export class CircuitBreakerResolver {
     return circuitBreakerService.delayCauses(ctx, project.id);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => DelayCause, { description: "Attribute a project's delay to the enterprise or the government (only the enterprise's trips the breaker)." })
+  @Remit("recordDelayCause")
+  @Mutation(() => DelayCause, { description: described("recordDelayCause", "Attribute a project's delay to the enterprise or the government (only the enterprise's trips the breaker).") })
   recordDelayCause(@Ctx() ctx: RequestContext, @Arg("input") input: RecordDelayCauseInput) {
     return circuitBreakerService.recordDelayCause(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => CircuitBreaker, { description: "A suspended project rectified within its deadline: ACTIVE again." })
+  @Remit("confirmRectification")
+  @Mutation(() => CircuitBreaker, { description: described("confirmRectification", "A suspended project rectified within its deadline: ACTIVE again.") })
   confirmRectification(@Ctx() ctx: RequestContext, @Arg("input") input: ConfirmRectificationInput) {
     return circuitBreakerService.confirmRectification(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => CircuitBreaker, { description: "The reform office's decision after a missed rectification: EXIT or REAPPLY." })
+  @Remit("decideAfterRectification")
+  @Mutation(() => CircuitBreaker, { description: described("decideAfterRectification", "The reform office's decision after a missed rectification: EXIT or REAPPLY.") })
   decideAfterRectification(@Ctx() ctx: RequestContext, @Arg("input") input: DecideAfterRectificationInput) {
     return circuitBreakerService.decide(ctx, input);
   }

@@ -8,6 +8,7 @@ import { assertTransition, badInput, invalidTransition } from "../../core/errors
 import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { creditService } from "../credit/credit.service";
+import { policyService } from "../policy/policy.service";
 import type { UrgentRequestPayload } from "../tickets/urgent.events";
 import { BREAKER_TRANSITIONS, CircuitBreaker, CircuitBreakerEvent, DelayCause, type BreakerState } from "./circuit-breaker.entity";
 import type { ConfirmRectificationInput, DecideAfterRectificationInput, RecordDelayCauseInput } from "./circuit-breaker.inputs";
@@ -38,10 +39,11 @@ export class CircuitBreakerService {
     return groupedLoader(ctx, "delayCauses.byProject", (ids) => ctx.repo(DelayCause).find({ where: { projectId: In(ids) }, order: { recordedAt: "ASC", id: "ASC" } }), (c) => c.projectId).load(projectId);
   }
 
-  /** A cadre's attribution of a delay; the latest one decides whether the breaker may trip. */
+  /** The manager's (or the reform office's) attribution of a delay; the latest one decides whether the breaker may trip. */
   async recordDelayCause(ctx: RequestContext, input: RecordDelayCauseInput): Promise<DelayCause> {
-    await findVisibleProject(ctx, input.projectId);
     return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, "recordDelayCause", { projectId: project.id, enterpriseId: project.enterpriseId });
       const cause = tx.repo(DelayCause).create({ ...input, note: input.note ?? null, recordedById: tx.requireUser().id, recordedAt: tx.clock.now() });
       await tx.repo(DelayCause).insert(cause);
       await recordAudit(tx, { action: "project.delayCause", entityType: "Project", entityId: input.projectId, after: cause });
@@ -53,6 +55,8 @@ export class CircuitBreakerService {
   async confirmRectification(ctx: RequestContext, input: ConfirmRectificationInput): Promise<CircuitBreaker> {
     const today = districtDate(ctx.clock.now());
     return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, "confirmRectification", { projectId: project.id, enterpriseId: project.enterpriseId });
       const breaker = await this.breakerOf(tx, input.projectId);
       if (breaker.state === "SUSPENDED" && breaker.rectificationDueOn && breaker.rectificationDueOn < today) {
         throw badInput("projectId", `The rectification deadline ${breaker.rectificationDueOn} has passed; the reform office decides now`);

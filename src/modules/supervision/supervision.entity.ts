@@ -3,6 +3,7 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
+import { Department } from "../departments/department.entity";
 import { enumOf } from "../../core/enums";
 
 
@@ -82,6 +83,7 @@ export class ProjectSupervision {
 @ObjectType({ description: "综合查一次: one joint inspection by several departments." })
 @Entity("joint_inspection")
 @Index("IDX_joint_inspection_project", ["projectId", "scheduledOn"])
+@Index("IDX_joint_inspection_lead_department", ["leadDepartmentId"])
 export class JointInspection extends BaseEntity {
   @Field(() => ID) declare id: string;
 
@@ -96,9 +98,13 @@ export class JointInspection extends BaseEntity {
   @Column({ name: "scheduled_on", type: "date" })
   scheduledOn: string;
 
-  @Field(() => [String], { description: "Departments taking part in the one visit." })
-  @Column({ type: "simple-json" })
-  departments: string[];
+  /** 牵头部门: the department that arranges the visit; it takes part too. */
+  @Column({ name: "lead_department_id", type: "varchar", length: 36 })
+  leadDepartmentId: string;
+
+  @ManyToOne(() => Department)
+  @JoinColumn({ name: "lead_department_id", foreignKeyConstraintName: "FK_joint_inspection_lead_department" })
+  leadDepartment?: Department;
 
   @Field(() => InspectionStatusEnum)
   @Column({ type: "varchar", length: 12, default: "SCHEDULED" })
@@ -111,6 +117,29 @@ export class JointInspection extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @TimestampColumn("completed_at", true)
   completedAt: Date | null;
+}
+
+/** A department taking part in a joint inspection (the lead department among them): its cadres record the findings. */
+@Entity("joint_inspection_department")
+@Index("UQ_joint_inspection_department", ["inspectionId", "departmentId"], { unique: true })
+@Index("IDX_joint_inspection_department_department", ["departmentId"])
+export class JointInspectionDepartment extends BaseEntity {
+  @Column({ name: "inspection_id", type: "varchar", length: 36 })
+  inspectionId: string;
+
+  @ManyToOne(() => JointInspection)
+  @JoinColumn({ name: "inspection_id", foreignKeyConstraintName: "FK_joint_inspection_department_inspection" })
+  inspection?: JointInspection;
+
+  @Column({ name: "department_id", type: "varchar", length: 36 })
+  departmentId: string;
+
+  @ManyToOne(() => Department)
+  @JoinColumn({ name: "department_id", foreignKeyConstraintName: "FK_joint_inspection_department_department" })
+  department?: Department;
+
+  @Column({ name: "sort_order", type: "integer", default: 0 })
+  sortOrder: number;
 }
 
 /** One standard checked in an inspection: a pass, or a finding with a follow-up deadline. */

@@ -25,15 +25,24 @@ export class SetRiskLevelInput {
   @Field(() => RiskLevelEnum) @IsIn(RISK_LEVELS) riskLevel: RiskLevel;
 }
 
-@InputType()
+@InputType({ description: "One of the two forms is required: leadDepartmentId (with departmentIds), or the deprecated departments names." })
 export class ScheduleJointInspectionInput {
   @Field(() => ID) @IsUUID() projectId: string;
   @Field(() => GraphQLLocalDate) @IsISO8601({ strict: true }) scheduledOn: string;
-  @Field(() => [String], { description: "At least two departments: one visit instead of several." })
-  @ArrayMinSize(2)
+  @Field(() => ID, { nullable: true, description: "牵头部门: the lead department (a Department id); its cadres schedule the visit. Required unless the deprecated departments is sent." })
+  @IsOptional()
+  @IsUUID()
+  leadDepartmentId?: string | null;
+  @Field(() => [ID], { nullable: true, description: "The participating departments (Department ids); the lead is added when missing. At least two distinct departments in all." })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsUUID(undefined, { each: true })
+  departmentIds?: string[] | null;
+  @Field(() => [String], { nullable: true, deprecationReason: "Use leadDepartmentId and departmentIds.", description: "Departments by their exact names (each must be a department record); the first is the lead." })
+  @IsOptional()
   @ArrayMaxSize(20)
   @RequiredText(100, { each: true })
-  departments: string[];
+  departments?: string[] | null;
 }
 
 @InputType()

@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { loaderById } from "../../core/loaders";
 import { Enterprise } from "../enterprises/enterprise.entity";
@@ -6,6 +8,7 @@ import { MeasureEnum, type Measure } from "../credit/credit-record.entity";
 import { CommitmentClause } from "../commitments/commitment.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { Project } from "../projects/project.entity";
+import { Department } from "../departments/department.entity";
 import { InspectionFinding, JointInspection, RiskLevelEnum, SupervisionStandard } from "./supervision.entity";
 import {
   CreateSupervisionStandardInput,
@@ -44,38 +47,38 @@ export class SupervisionResolver {
     return supervisionService.standards(ctx, activeOnly);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => SupervisionStandard)
+  @Remit("createSupervisionStandard")
+  @Mutation(() => SupervisionStandard, { description: described("createSupervisionStandard", "Add a supervision standard (26项细则标准).") })
   createSupervisionStandard(@Ctx() ctx: RequestContext, @Arg("input") input: CreateSupervisionStandardInput) {
     return supervisionService.createStandard(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => SupervisionStandard)
+  @Remit("updateSupervisionStandard")
+  @Mutation(() => SupervisionStandard, { description: described("updateSupervisionStandard", "Edit or deactivate a supervision standard; null leaves a field alone.") })
   updateSupervisionStandard(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateSupervisionStandardInput) {
     return supervisionService.updateStandard(ctx, input);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => Project, { description: "Set a project's risk level, which sets its inspection interval (ADMIN)." })
+  @Remit("setProjectRiskLevel")
+  @Mutation(() => Project, { description: described("setProjectRiskLevel", "Set a project's risk level, which sets its inspection interval.") })
   setProjectRiskLevel(@Ctx() ctx: RequestContext, @Arg("input") input: SetRiskLevelInput) {
     return supervisionService.setRiskLevel(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => JointInspection, { description: "综合查一次: schedule one visit by several departments." })
+  @Remit("scheduleJointInspection")
+  @Mutation(() => JointInspection, { description: described("scheduleJointInspection", "综合查一次: schedule one visit by several departments.") })
   scheduleJointInspection(@Ctx() ctx: RequestContext, @Arg("input") input: ScheduleJointInspectionInput) {
     return supervisionService.scheduleJointInspection(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => JointInspection, { description: "Record per standard a pass or a finding with a follow-up deadline; completes the inspection." })
+  @Remit("recordInspectionFindings")
+  @Mutation(() => JointInspection, { description: described("recordInspectionFindings", "Record per standard a pass or a finding with a follow-up deadline; completes the inspection.") })
   recordInspectionFindings(@Ctx() ctx: RequestContext, @Arg("input") input: RecordInspectionFindingsInput) {
     return supervisionService.recordFindings(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => InspectionFinding, { description: "A finding put right (OPEN or OVERDUE -> RESOLVED)." })
+  @Remit("resolveInspectionFinding")
+  @Mutation(() => InspectionFinding, { description: described("resolveInspectionFinding", "A finding put right (OPEN or OVERDUE -> RESOLVED).") })
   resolveInspectionFinding(@Ctx() ctx: RequestContext, @Arg("input") input: ResolveFindingInput) {
     return supervisionService.resolveFinding(ctx, input);
   }
@@ -92,8 +95,8 @@ export class SupervisionResolver {
     return dashboardService.dashboard(ctx);
   }
 
-  @Authorized("ADMIN")
-  @Mutation(() => SweepReport, { description: "Run the deadline sweep now (it also runs inside the server every SWEEP_INTERVAL_MS)." })
+  @Remit("runDeadlineSweep")
+  @Mutation(() => SweepReport, { description: described("runDeadlineSweep", "Run the deadline sweep now (it also runs inside the server every SWEEP_INTERVAL_MS).") })
   runDeadlineSweep(@Ctx() ctx: RequestContext) {
     return sweepService.run(ctx);
   }
@@ -104,6 +107,16 @@ export class JointInspectionResolver {
   @FieldResolver(() => [InspectionFinding])
   findings(@Root() inspection: JointInspection, @Ctx() ctx: RequestContext) {
     return supervisionService.findings(ctx, inspection.id);
+  }
+
+  @FieldResolver(() => [Department], { description: "The departments taking part in the one visit, the lead first." })
+  departments(@Root() inspection: JointInspection, @Ctx() ctx: RequestContext) {
+    return supervisionService.departmentsOf(ctx, inspection.id);
+  }
+
+  @FieldResolver(() => Department, { description: "牵头部门: the department that arranges the visit (it takes part too)." })
+  leadDepartment(@Root() inspection: JointInspection, @Ctx() ctx: RequestContext) {
+    return loaderById(ctx, Department).load(inspection.leadDepartmentId);
   }
 
   @FieldResolver(() => Project, { description: "The project inspected." })

@@ -3,6 +3,7 @@ import { addDays, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { creditService } from "../credit/credit.service";
 import { Project } from "../projects/project.entity";
+import { Department, type DepartmentCode } from "../departments/department.entity";
 import type { DemoRefs } from "../seed";
 import { CircuitBreaker, CircuitBreakerEvent } from "./circuit-breaker.entity";
 import { circuitBreakerService } from "./circuit-breaker.service";
@@ -29,7 +30,7 @@ export async function seedSupervision(tx: RequestContext, refs: DemoRefs): Promi
   // 熔断: 力升创投二期, delay on the enterprise (funds), stopped 20 days ago, rectifying until day 40.
   const stopped = ofEnterprise("lsct");
   if (stopped) {
-    const cadre = await as("cadre.zhang", daysAgo(25));
+    const cadre = await as("admin", daysAgo(25)); // recordDelayCause: the manager or the reform office
     await circuitBreakerService.recordDelayCause(cadre, { projectId: stopped.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE", note: "二期建设资金未按承诺到位" });
     const suspendedAt = daysAgo(20);
     const dueOn = addDays(districtDate(suspendedAt), tx.app.config.rectificationDays);
@@ -45,10 +46,14 @@ export async function seedSupervision(tx: RequestContext, refs: DemoRefs): Promi
   if (inspected) {
     const standards = await tx.repo(SupervisionStandard).find({ where: { phase: "DURING" }, order: { code: "ASC" }, take: 3 });
     const on = districtDate(daysAgo(40));
-    const inspection = await supervisionService.scheduleJointInspection(await as("cadre.wang", daysAgo(45)), {
+    const department = (code: DepartmentCode) => tx.repo(Department).findOneByOrFail({ code });
+    const [housing, fire, ecology] = await Promise.all([department("HOUSING_CONSTRUCTION"), department("FIRE_RESCUE"), department("ECOLOGY_ENVIRONMENT")]);
+    // scheduled by the reform office with 住建 as lead; recorded by an inspector of a participating department
+    const inspection = await supervisionService.scheduleJointInspection(await as("admin", daysAgo(45)), {
       projectId: inspected.id,
       scheduledOn: on,
-      departments: ["区住房和城乡建设局", "区消防救援大队", "区生态环境分局"],
+      leadDepartmentId: housing.id,
+      departmentIds: [fire.id, ecology.id],
     });
     await supervisionService.recordFindings(await as("cadre.wang", daysAgo(40)), {
       inspectionId: inspection.id,

@@ -7,8 +7,11 @@ import { badInput, invalidTransition, notFound } from "../../core/errors";
 import { changesOf } from "../../core/changes";
 import { insertUnique } from "../../core/unique";
 import { Project } from "../projects/project.entity";
+import { findVisibleProject } from "../projects/project-access";
+import { Department } from "../departments/department.entity";
+import { policyService } from "../policy/policy.service";
 import { InspectionDue } from "./supervision.types";
-import { RISK_LEVELS, InspectionFinding, JointInspection, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
+import { RISK_LEVELS, InspectionFinding, JointInspection, JointInspectionDepartment, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
 import type {
   CreateSupervisionStandardInput,
   RecordInspectionFindingsInput,
@@ -66,26 +69,78 @@ export class SupervisionService {
     });
   }
 
-  /** 综合查一次: several departments, one visit, on a date not in the past. */
+  /**
+   * 综合查一次: several departments (at least two distinct, the lead among them, lead first), one
+   * visit, on a date not in the past. Scheduled by a cadre of the lead department or ADMIN.
+   */
   async scheduleJointInspection(ctx: RequestContext, input: ScheduleJointInspectionInput): Promise<JointInspection> {
     const today = districtDate(ctx.clock.now());
     if (input.scheduledOn < today) throw badInput("scheduledOn", "An inspection cannot be scheduled in the past");
-    const departments = [...new Set(input.departments.map((d) => d.trim()))];
-    if (departments.length < 2) throw badInput("departments", "A joint inspection needs at least two different departments");
     return ctx.transaction(async (tx) => {
-      if (!(await tx.repo(Project).existsBy({ id: input.projectId }))) throw notFound("Project", input.projectId);
+      const project = await findVisibleProject(tx, input.projectId);
+      const departments = await this.inspectingDepartments(tx, input);
+      const [lead] = departments;
+      await policyService.authorize(tx, "scheduleJointInspection", { projectId: project.id, enterpriseId: project.enterpriseId, leadDepartment: lead });
       const inspection = tx.repo(JointInspection).create({
         projectId: input.projectId,
         scheduledOn: input.scheduledOn,
-        departments,
+        leadDepartmentId: lead.id,
         status: "SCHEDULED",
         scheduledById: tx.requireUser().id,
         completedAt: null,
       });
       await tx.repo(JointInspection).insert(inspection);
-      await recordAudit(tx, { action: "inspection.schedule", entityType: "JointInspection", entityId: inspection.id, after: inspection });
+      const rows = departments.map((d, i) => tx.repo(JointInspectionDepartment).create({ inspectionId: inspection.id, departmentId: d.id, sortOrder: i }));
+      await tx.repo(JointInspectionDepartment).insert(rows);
+      await recordAudit(tx, { action: "inspection.schedule", entityType: "JointInspection", entityId: inspection.id, after: { ...inspection, departmentIds: departments.map((d) => d.id) } });
       return inspection;
     });
+  }
+
+  /** The departments of a new inspection, lead first, from ids (or the deprecated names, first the lead). */
+  private async inspectingDepartments(tx: RequestContext, input: ScheduleJointInspectionInput): Promise<Department[]> {
+    const repo = tx.repo(Department);
+    let field: string;
+    let ordered: Department[];
+    if (input.leadDepartmentId) {
+      field = "departmentIds";
+      const ids = [...new Set([input.leadDepartmentId, ...(input.departmentIds ?? [])])];
+      const found = await repo.findBy({ id: In(ids) });
+      const byId = new Map(found.map((d) => [d.id, d]));
+      if (!byId.has(input.leadDepartmentId)) throw badInput("leadDepartmentId", `No department ${input.leadDepartmentId}`);
+      const unknown = ids.filter((id) => !byId.has(id));
+      if (unknown.length) throw badInput("departmentIds", `No department ${unknown.join(", ")}`);
+      ordered = ids.map((id) => byId.get(id)!);
+    } else if (input.departments?.length) {
+      field = "departments";
+      const names = [...new Set(input.departments.map((d) => d.trim()))];
+      const found = await repo.findBy({ name: In(names) });
+      const byName = new Map(found.map((d) => [d.name, d]));
+      const unknown = names.filter((n) => !byName.has(n));
+      if (unknown.length) throw badInput("departments", `No department is named ${unknown.join(", ")}; send leadDepartmentId and departmentIds`);
+      ordered = names.map((n) => byName.get(n)!);
+    } else if (input.departmentIds?.length) {
+      throw badInput("leadDepartmentId", "Name the lead department (leadDepartmentId)");
+    } else {
+      throw badInput("leadDepartmentId", "Name the lead department (leadDepartmentId) and the participating departments (departmentIds)");
+    }
+    if (ordered.length < 2) throw badInput(field, "A joint inspection needs at least two different departments");
+    return ordered;
+  }
+
+  /** The departments taking part in an inspection, lead first, for its remit. */
+  async departmentsOf(ctx: RequestContext, inspectionId: string): Promise<Department[]> {
+    const load = (ids: string[]) =>
+      ctx.repo(JointInspectionDepartment).find({ where: { inspectionId: In(ids) }, relations: { department: true }, order: { sortOrder: "ASC", id: "ASC" } });
+    const rows = await groupedLoader(ctx, "inspectionDepartments.byInspection", load, (r) => r.inspectionId).load(inspectionId);
+    return rows.map((r) => r.department!);
+  }
+
+  /** The inspection as its participating departments' cadres may act on it (NOT_FOUND, then FORBIDDEN). */
+  private async authorizeInspection(tx: RequestContext, inspection: JointInspection, remit: "recordInspectionFindings" | "resolveInspectionFinding", asked: { entity: string; id: string }): Promise<void> {
+    const project = await findVisibleProject(tx, inspection.projectId, asked);
+    const participatingDepartments = (await this.departmentsOf(tx, inspection.id)).map((d) => ({ id: d.id, name: d.name }));
+    await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId, participatingDepartments });
   }
 
   /**
@@ -104,6 +159,7 @@ export class SupervisionService {
     return ctx.transaction(async (tx) => {
       const inspection = await tx.repo(JointInspection).findOneBy({ id: input.inspectionId });
       if (!inspection) throw notFound("JointInspection", input.inspectionId);
+      await this.authorizeInspection(tx, inspection, "recordInspectionFindings", { entity: "JointInspection", id: inspection.id });
       const known = await tx.repo(SupervisionStandard).countBy({ id: In(standardIds), active: true });
       if (known !== standardIds.length) throw badInput("results", "Every standard must be an active supervision standard");
       const completedAt = tx.clock.now();
@@ -132,6 +188,8 @@ export class SupervisionService {
     return ctx.transaction(async (tx) => {
       const before = await tx.repo(InspectionFinding).findOneBy({ id: input.findingId });
       if (!before) throw notFound("InspectionFinding", input.findingId);
+      const inspection = await tx.repo(JointInspection).findOneByOrFail({ id: before.inspectionId });
+      await this.authorizeInspection(tx, inspection, "resolveInspectionFinding", { entity: "InspectionFinding", id: before.id });
       const resolvedAt = tx.clock.now();
       const result = await tx
         .repo(InspectionFinding)

@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
-import { Department } from "./department.entity";
+import { Department } from "../departments/department.entity";
 
 /**
  * 专班成员: a cadre serving on a project's team for a department, in a role. Removal keeps the row

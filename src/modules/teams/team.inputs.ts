@@ -1,4 +1,4 @@
-import { IsUUID, Matches } from "class-validator";
+import { IsUUID } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { RequiredText } from "../../core/validation";
 
@@ -41,15 +41,4 @@ export class RemoveTeamMemberInput {
   @Field(() => ID)
   @IsUUID()
   userId: string;
-}
-
-@InputType()
-export class CreateDepartmentInput {
-  @Field({ description: "Upper-case code, e.g. TAXATION." })
-  @Matches(/^[A-Z][A-Z0-9_]{1,31}$/, { message: "code must be 2-32 upper-case letters, digits or underscores" })
-  code: string;
-
-  @Field()
-  @RequiredText(100)
-  name: string;
 }

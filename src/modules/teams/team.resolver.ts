@@ -1,12 +1,14 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
-import { Department } from "./department.entity";
+import { Department } from "../departments/department.entity";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
 import { loadUser } from "../accounts/user-loader";
-import { AddTeamMemberInput, AssignProjectManagerInput, CreateDepartmentInput, RemoveTeamMemberInput } from "./team.inputs";
+import { AddTeamMemberInput, AssignProjectManagerInput, RemoveTeamMemberInput } from "./team.inputs";
 import { ServiceTeam, TeamMember } from "./team-member.entity";
 import { teamService } from "./team.service";
 import { loaderById } from "../../core/loaders";
@@ -15,22 +17,22 @@ export const ManagedProjectConnection = ConnectionType(Project, "ManagedProject"
 
 @Resolver()
 export class TeamResolver {
-  @Authorized("ADMIN")
+  @Remit("assignProjectManager")
   @Mutation(() => ProjectManagerAssignment, {
-    description: "Make a cadre the project's manager (ADMIN); the previous assignment ends and stays in the history. A concurrent assignment that loses answers CONFLICT.",
+    description: described("assignProjectManager", "Make a cadre the project's manager; the previous assignment ends and stays in the history. A concurrent assignment that loses answers CONFLICT."),
   })
   assignProjectManager(@Ctx() ctx: RequestContext, @Arg("input") input: AssignProjectManagerInput): Promise<ProjectManagerAssignment> {
     return teamService.assignProjectManager(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => TeamMember, { description: "Add a cadre to a project's team (ADMIN or the project's manager)." })
+  @Remit("addTeamMember")
+  @Mutation(() => TeamMember, { description: described("addTeamMember", "Add a cadre to a project's team.") })
   addTeamMember(@Ctx() ctx: RequestContext, @Arg("input") input: AddTeamMemberInput): Promise<TeamMember> {
     return teamService.addTeamMember(ctx, input);
   }
 
-  @Authorized("ADMIN", "CADRE")
-  @Mutation(() => TeamMember, { description: "End a cadre's membership of a project's team (ADMIN or the project's manager)." })
+  @Remit("removeTeamMember")
+  @Mutation(() => TeamMember, { description: described("removeTeamMember", "End a cadre's membership of a project's team.") })
   removeTeamMember(@Ctx() ctx: RequestContext, @Arg("input") input: RemoveTeamMemberInput): Promise<TeamMember> {
     return teamService.removeTeamMember(ctx, input);
   }
@@ -39,18 +41,6 @@ export class TeamResolver {
   @Query(() => ManagedProjectConnection, { description: "Projects the calling cadre now manages, by project code." })
   managedProjects(@Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
     return teamService.managedProjects(ctx, args);
-  }
-
-  @Authorized()
-  @Query(() => [Department], { description: "The district departments teams and consultations draw on." })
-  departments(@Ctx() ctx: RequestContext): Promise<Department[]> {
-    return teamService.departments(ctx);
-  }
-
-  @Authorized("ADMIN")
-  @Mutation(() => Department, { description: "Add a department to the list (ADMIN)." })
-  createDepartment(@Ctx() ctx: RequestContext, @Arg("input") input: CreateDepartmentInput): Promise<Department> {
-    return teamService.createDepartment(ctx, input);
   }
 }
 

@@ -1,28 +1,21 @@
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { badInput, conflict, forbidden, notFound } from "../../core/errors";
+import { badInput, conflict, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
-import { insertUnique, onRaceLoss } from "../../core/unique";
-import { Department } from "./department.entity";
+import { onRaceLoss } from "../../core/unique";
+import { policyService, servedBy } from "../policy/policy.service";
+import { Department } from "../departments/department.entity";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
 import { activeManagerLoader, activeMembersLoader, managerHistoryLoader } from "./team.loaders";
-import type { AddTeamMemberInput, AssignProjectManagerInput, CreateDepartmentInput, RemoveTeamMemberInput } from "./team.inputs";
+import type { AddTeamMemberInput, AssignProjectManagerInput, RemoveTeamMemberInput } from "./team.inputs";
 import { ServiceTeam, TeamMember } from "./team-member.entity";
 
 const memberKey = (projectId: string, userId: string) => `${projectId}:${userId}`;
 
-/** 一项目一专班: project managers, their teams, and the departments teams draw on. */
-/**
- * SQL: the project (an expression) is one the user :scopeUserId now manages or serves on. The one
- * definition of serving on a project, for single checks and for scoping lists.
- */
-export const servedBy = (projectId: string) =>
-  `(${projectId} IN (SELECT a.active_project_id FROM project_manager_assignment a WHERE a.cadre_id = :scopeUserId AND a.active_project_id IS NOT NULL)` +
-  ` OR ${projectId} IN (SELECT m.project_id FROM team_member m WHERE m.user_id = :scopeUserId AND m.removed_at IS NULL))`;
-
+/** 一项目一专班: project managers and their teams. */
 export class TeamService {
   /** The active manager's user id of a project, or null. */
   async activeManagerId(ctx: RequestContext, projectId: string): Promise<string | null> {
@@ -79,20 +72,13 @@ export class TeamService {
     );
   }
 
-  /** ADMIN, or the project's active manager, manages the team; others are refused. */
-  private async requireTeamManager(tx: RequestContext, projectId: string): Promise<void> {
-    const user = tx.requireUser();
-    if (user.role === "ADMIN") return;
-    if ((await this.activeManagerId(tx, projectId)) !== user.id) throw forbidden("Only ADMIN or the project's manager manages its team");
-  }
-
   /** Adds a cadre to the project's team for a department and role (ADMIN or the manager); one active membership per cadre and project. */
   async addTeamMember(ctx: RequestContext, input: AddTeamMemberInput): Promise<TeamMember> {
     return onRaceLoss(
       () =>
         ctx.transaction(async (tx) => {
           const project = await findVisibleProject(tx, input.projectId);
-          await this.requireTeamManager(tx, project.id);
+          await policyService.authorize(tx, "addTeamMember", { projectId: project.id, enterpriseId: project.enterpriseId });
           await this.requireCadre(tx, input.userId, "userId");
           if (!(await tx.repo(Department).existsBy({ id: input.departmentId }))) throw badInput("departmentId", `No department ${input.departmentId}`);
           const key = memberKey(project.id, input.userId);
@@ -118,7 +104,7 @@ export class TeamService {
   async removeTeamMember(ctx: RequestContext, input: RemoveTeamMemberInput): Promise<TeamMember> {
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
-      await this.requireTeamManager(tx, project.id);
+      await policyService.authorize(tx, "removeTeamMember", { projectId: project.id, enterpriseId: project.enterpriseId });
       const key = memberKey(project.id, input.userId);
       const member = await tx.repo(TeamMember).findOneBy({ activeKey: key });
       if (!member) throw notFound("TeamMember", input.userId);
@@ -155,22 +141,6 @@ export class TeamService {
       direction: "ASC",
       keys: [{ column: "project.code", value: (p) => p.code }],
       idColumn: "project.id",
-    });
-  }
-
-  /** The department list, in its set order. */
-  async departments(ctx: RequestContext): Promise<Department[]> {
-    return ctx.repo(Department).find({ order: { sortOrder: "ASC", name: "ASC" } });
-  }
-
-  /** Adds a department to the list (ADMIN); codes are unique. */
-  async createDepartment(ctx: RequestContext, input: CreateDepartmentInput): Promise<Department> {
-    return ctx.transaction(async (tx) => {
-      const last = await tx.repo(Department).find({ order: { sortOrder: "DESC" }, take: 1 });
-      const department = tx.repo(Department).create({ code: input.code, name: input.name, sortOrder: (last[0]?.sortOrder ?? 0) + 10 });
-      await insertUnique(() => tx.repo(Department).insert(department), `Department ${input.code} exists`, "code");
-      await recordAudit(tx, { action: "department.create", entityType: "Department", entityId: department.id, after: department });
-      return department;
     });
   }
 

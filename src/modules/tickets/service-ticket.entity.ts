@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
-import { Department } from "../teams/department.entity";
+import { Department } from "../departments/department.entity";
 import { TicketStageEnum, TicketStatusEnum, type TicketStage, type TicketStatus } from "./ticket.states";
 
 /**

@@ -2,7 +2,7 @@ import type { SelectQueryBuilder } from "typeorm";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { notFound } from "../../core/errors";
-import { servedBy } from "../teams/team.service";
+import { servedBy } from "../policy/policy.service";
 import { ServiceTicket } from "./service-ticket.entity";
 
 /**

@@ -3,7 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
 import { dbDate } from "../../core/db";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
-import { Department } from "../teams/department.entity";
+import { Department } from "../departments/department.entity";
 import { findVisibleTicket, scopeTickets } from "./ticket-access";
 import type { ServiceTicketFilter } from "./ticket.inputs";
 import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";

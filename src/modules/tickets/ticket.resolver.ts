@@ -1,9 +1,11 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Remit } from "../policy/policy.service";
+import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
-import { Department } from "../teams/department.entity";
+import { Department } from "../departments/department.entity";
 import { loadUser } from "../accounts/user-loader";
 import { ServiceTicket } from "./service-ticket.entity";
 import { TicketEvent } from "./ticket-event.entity";
@@ -35,56 +37,56 @@ export class TicketResolver {
     return ticketQueryService.find(ctx, id);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "Raise a ticket (the project's enterprise, its manager or a team member)." })
+  @Remit("openServiceTicket")
+  @Mutation(() => ServiceTicket, { description: described("openServiceTicket", "Raise a ticket.") })
   openServiceTicket(@Ctx() ctx: RequestContext, @Arg("input") input: OpenServiceTicketInput): Promise<ServiceTicket> {
     return ticketService.open(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "OPEN -> ACKNOWLEDGED (the assignee, the manager or ADMIN)." })
+  @Remit("acknowledgeTicket")
+  @Mutation(() => ServiceTicket, { description: described("acknowledgeTicket", "OPEN -> ACKNOWLEDGED.") })
   acknowledgeTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
     return ticketService.acknowledge(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "ACKNOWLEDGED -> IN_PROGRESS (the assignee, the manager or ADMIN)." })
+  @Remit("startTicket")
+  @Mutation(() => ServiceTicket, { description: described("startTicket", "ACKNOWLEDGED -> IN_PROGRESS.") })
   startTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
     return ticketService.start(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "Add a comment to the timeline (anyone who sees the ticket, until it is closed)." })
+  @Remit("commentOnTicket")
+  @Mutation(() => ServiceTicket, { description: described("commentOnTicket", "Add a comment to the timeline (anyone who sees the ticket, until it is closed).") })
   commentOnTicket(@Ctx() ctx: RequestContext, @Arg("input") input: CommentOnTicketInput): Promise<ServiceTicket> {
     return ticketService.comment(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "IN_PROGRESS -> RESOLVED (the assignee, the manager or ADMIN)." })
+  @Remit("resolveTicket")
+  @Mutation(() => ServiceTicket, { description: described("resolveTicket", "IN_PROGRESS -> RESOLVED.") })
   resolveTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
     return ticketService.resolve(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "RESOLVED -> CLOSED: the raiser confirms (or ADMIN)." })
+  @Remit("closeTicket")
+  @Mutation(() => ServiceTicket, { description: described("closeTicket", "RESOLVED -> CLOSED: the raiser confirms.") })
   closeTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
     return ticketService.close(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "RESOLVED -> IN_PROGRESS: the raiser is not satisfied." })
+  @Remit("reopenTicket")
+  @Mutation(() => ServiceTicket, { description: described("reopenTicket", "RESOLVED -> IN_PROGRESS: the raiser is not satisfied.") })
   reopenTicket(@Ctx() ctx: RequestContext, @Arg("input") input: TicketStatusInput): Promise<ServiceTicket> {
     return ticketService.reopen(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "Give an unfinished ticket to another cadre of the project's team (ADMIN or the manager)." })
+  @Remit("reassignTicket")
+  @Mutation(() => ServiceTicket, { description: described("reassignTicket", "Give an unfinished ticket to another cadre of the project's team.") })
   reassignTicket(@Ctx() ctx: RequestContext, @Arg("input") input: ReassignTicketInput): Promise<ServiceTicket> {
     return ticketService.reassign(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ServiceTicket, { description: "Move an unfinished ticket to a more urgent stage; its SLA deadlines are recomputed." })
+  @Remit("escalateTicket")
+  @Mutation(() => ServiceTicket, { description: described("escalateTicket", "Move an unfinished ticket to a more urgent stage; its SLA deadlines are recomputed.") })
   escalateTicket(@Ctx() ctx: RequestContext, @Arg("input") input: EscalateTicketInput): Promise<ServiceTicket> {
     return ticketService.escalate(ctx, input);
   }

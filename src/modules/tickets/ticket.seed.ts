@@ -2,14 +2,15 @@ import { ManualClock } from "../../core/clock";
 import type { RequestContext } from "../../core/context";
 import { Project } from "../projects/project.entity";
 import type { DemoRefs } from "../seed";
-import { Department } from "../teams/department.entity";
+import { Department, type DepartmentCode } from "../departments/department.entity";
 import { teamService } from "../teams/team.service";
 import { ticketService } from "./ticket.service";
 
 const HOUR = 3_600_000;
 
-/** Demo cadres and the department each serves for. */
-const CADRES: Array<[username: string, department: string]> = [
+/** Demo cadres who lead and serve on teams, each for their own department (the front desk serves at the window instead). */
+const CADRES: Array<[username: string, department: DepartmentCode]> = [
+  ["cadre.sun", "INDUSTRY_IT"],
   ["cadre.zhang", "DEVELOPMENT_REFORM"],
   ["cadre.li", "NATURAL_RESOURCES"],
   ["cadre.wang", "HOUSING_CONSTRUCTION"],

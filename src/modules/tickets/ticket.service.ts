@@ -1,9 +1,11 @@
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { assertTransition, badInput, forbidden, invalidTransition } from "../../core/errors";
+import { assertTransition, badInput, invalidTransition } from "../../core/errors";
+import { policyService, type RemitSubject } from "../policy/policy.service";
+import type { RemitName } from "../policy/remits";
 import { findVisibleProject } from "../projects/project-access";
-import { Department } from "../teams/department.entity";
+import { Department } from "../departments/department.entity";
 import { teamService } from "../teams/team.service";
 import { findVisibleTicket } from "./ticket-access";
 import type { CommentOnTicketInput, EscalateTicketInput, OpenServiceTicketInput, ReassignTicketInput, TicketStatusInput } from "./ticket.inputs";
@@ -28,8 +30,13 @@ function assertAction(ticket: ServiceTicket, action: keyof typeof ACTION_STATUSE
   if (!ACTION_STATUSES[action].includes(ticket.status)) throw invalidTransition("ServiceTicket", ticket.status, action);
 }
 
-/** Who may move a ticket along, by the status it goes to. */
-type Mover = "WORKER" | "RAISER" | "RAISER_OR_ADMIN";
+/** The facts of a ticket its remits ask about (the remit table decides who may act on them). */
+const ticketFacts = (ticket: VisibleTicket): RemitSubject => ({
+  projectId: ticket.projectId,
+  enterpriseId: ticket.project.enterpriseId,
+  assigneeId: ticket.assigneeId,
+  raiserId: ticket.raisedById,
+});
 
 /**
  * 服务工单 lifecycle: OPEN -> ACKNOWLEDGED -> IN_PROGRESS -> RESOLVED -> CLOSED, the raiser
@@ -59,9 +66,7 @@ export class TicketService {
     return ctx.transaction(async (tx) => {
       const user = tx.requireUser();
       const project = await findVisibleProject(tx, input.projectId);
-      if (user.role === "ADMIN" || (user.role === "CADRE" && !(await teamService.servesOn(tx, project.id, user.id)))) {
-        throw forbidden("A ticket is raised by the project's enterprise, its manager or a member of its team");
-      }
+      await policyService.authorize(tx, "openServiceTicket", { projectId: project.id, enterpriseId: project.enterpriseId });
       const departmentIds = input.departmentIds ?? [];
       if (input.stage === "CONSULTATION" && !departmentIds.length) throw badInput("departmentIds", "A consultation (会诊) needs at least one department");
       await this.checkDepartments(tx, departmentIds);
@@ -95,35 +100,20 @@ export class TicketService {
     });
   }
 
-  private async requireMover(tx: RequestContext, ticket: VisibleTicket, mover: Mover): Promise<void> {
-    const user = tx.requireUser();
-    if (mover === "RAISER") {
-      if (ticket.raisedById !== user.id) throw forbidden("Only the raiser of the ticket may do this");
-      return;
-    }
-    if (mover === "RAISER_OR_ADMIN") {
-      if (ticket.raisedById !== user.id && user.role !== "ADMIN") throw forbidden("Only the raiser of the ticket (or ADMIN) may do this");
-      return;
-    }
-    if (user.role === "ADMIN" || ticket.assigneeId === user.id) return;
-    if ((await teamService.activeManagerId(tx, ticket.projectId)) === user.id) return;
-    throw forbidden("Only the assignee, the project's manager or ADMIN works on the ticket");
-  }
-
-  /** Moves a ticket to `to` when the table allows it and the caller may, stamping `set` columns. */
+  /** Moves a ticket to `to` when the caller holds the remit and the table allows it, stamping `set` columns. */
   private async move(
     ctx: RequestContext,
     input: TicketStatusInput,
     to: TicketStatus,
     type: TicketEventType,
-    mover: Mover,
+    remit: RemitName,
     set: (now: Date) => Partial<ServiceTicket>,
     table: Record<TicketStatus, readonly TicketStatus[]> = TICKET_TRANSITIONS,
   ): Promise<ServiceTicket> {
     return ctx.transaction(async (tx) => {
       const ticket = await findVisibleTicket(tx, input.ticketId);
+      await policyService.authorize(tx, remit, ticketFacts(ticket));
       assertTransition(table, "ServiceTicket", ticket.status, to);
-      await this.requireMover(tx, ticket, mover);
       const now = tx.clock.now();
       const changes = { status: to, ...set(now) };
       const result = await tx.repo(ServiceTicket).update({ id: ticket.id, status: ticket.status }, changes);
@@ -140,33 +130,34 @@ export class TicketService {
 
   /** 受理: the assignee (or the manager, or ADMIN) takes the ticket up. */
   acknowledge(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "ACKNOWLEDGED", "ACKNOWLEDGED", "WORKER", (now) => ({ acknowledgedAt: now }));
+    return this.move(ctx, input, "ACKNOWLEDGED", "ACKNOWLEDGED", "acknowledgeTicket", (now) => ({ acknowledgedAt: now }));
   }
 
   /** 开始办理. */
   start(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "IN_PROGRESS", "STARTED", "WORKER", () => ({}), START_TRANSITIONS);
+    return this.move(ctx, input, "IN_PROGRESS", "STARTED", "startTicket", () => ({}), START_TRANSITIONS);
   }
 
   /** 解决: answered; the raiser confirms, or it closes itself after TICKET_AUTO_CLOSE_HOURS. */
   resolve(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "RESOLVED", "RESOLVED", "WORKER", (now) => ({ resolvedAt: now }));
+    return this.move(ctx, input, "RESOLVED", "RESOLVED", "resolveTicket", (now) => ({ resolvedAt: now }));
   }
 
   /** 办结: the raiser confirms the resolution (ADMIN may close it for them). */
   close(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "CLOSED", "CLOSED", "RAISER_OR_ADMIN", (now) => ({ closedAt: now }));
+    return this.move(ctx, input, "CLOSED", "CLOSED", "closeTicket", (now) => ({ closedAt: now }));
   }
 
   /** The raiser is not satisfied: a RESOLVED ticket goes back to IN_PROGRESS (its deadlines unchanged). */
   reopen(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "IN_PROGRESS", "REOPENED", "RAISER", () => ({ resolvedAt: null }), REOPEN_TRANSITIONS);
+    return this.move(ctx, input, "IN_PROGRESS", "REOPENED", "reopenTicket", () => ({ resolvedAt: null }), REOPEN_TRANSITIONS);
   }
 
   /** A comment on the timeline, by anyone who sees the ticket, until it is closed. */
   async comment(ctx: RequestContext, input: CommentOnTicketInput): Promise<ServiceTicket> {
     return ctx.transaction(async (tx) => {
       const ticket = await findVisibleTicket(tx, input.ticketId);
+      await policyService.authorize(tx, "commentOnTicket", ticketFacts(ticket));
       assertAction(ticket, "COMMENTED");
       const { event: entry, ticket: after } = await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "COMMENTED", body: input.body });
       await recordAudit(tx, { action: "ticket.comment", entityType: "ServiceTicket", entityId: ticket.id, after: { ticketEventId: entry.id, body: input.body } });
@@ -177,12 +168,9 @@ export class TicketService {
   /** 转派: ADMIN or the project's manager gives an unfinished ticket to a cadre serving on the project. */
   async reassign(ctx: RequestContext, input: ReassignTicketInput): Promise<ServiceTicket> {
     return ctx.transaction(async (tx) => {
-      const user = tx.requireUser();
       const ticket = await findVisibleTicket(tx, input.ticketId);
+      await policyService.authorize(tx, "reassignTicket", ticketFacts(ticket));
       assertAction(ticket, "REASSIGNED");
-      if (user.role !== "ADMIN" && (await teamService.activeManagerId(tx, ticket.projectId)) !== user.id) {
-        throw forbidden("Only ADMIN or the project's manager reassigns a ticket");
-      }
       if (ticket.assigneeId === input.assigneeId) throw badInput("assigneeId", "The ticket is already assigned to this cadre");
       await this.checkAssignee(tx, ticket.projectId, input.assigneeId);
       const result = await tx.repo(ServiceTicket).update({ id: ticket.id, status: ticket.status }, { assigneeId: input.assigneeId });
@@ -203,6 +191,7 @@ export class TicketService {
   async escalate(ctx: RequestContext, input: EscalateTicketInput): Promise<ServiceTicket> {
     return ctx.transaction(async (tx) => {
       const ticket = await findVisibleTicket(tx, input.ticketId);
+      await policyService.authorize(tx, "escalateTicket", ticketFacts(ticket));
       assertAction(ticket, "ESCALATED");
       if (stageRank(input.toStage) <= stageRank(ticket.stage)) throw invalidTransition("ServiceTicket stage", ticket.stage, input.toStage);
       const newDepartments = input.departmentIds ?? [];
