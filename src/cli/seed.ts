@@ -1,4 +1,4 @@
-import { isEmptyDatabase, seedDemo, DEMO_PASSWORD } from "../modules/seed";
+import { describeDemoLogins, isEmptyDatabase, seedDemo, DEMO_PASSWORD } from "../modules/seed";
 import { fail, withApp } from "./cli-app";
 
 /** npm run seed: loads the demo set on any database, once (an empty one). */
@@ -7,6 +7,7 @@ withApp(async (app) => {
     console.log("The database already has users; the demo set is loaded only into an empty one.");
     return;
   }
-  const logins = await seedDemo(app.services);
-  console.log(`Demo set loaded. Logins (password "${DEMO_PASSWORD}"): ${logins.map((l) => l.username).join(", ")}`);
+  await seedDemo(app.services);
+  const logins = await describeDemoLogins(app.services);
+  console.log(`Demo set loaded. Logins (password "${DEMO_PASSWORD}"):\n  ${logins.join("\n  ")}`);
 }).catch(fail);

@@ -8,7 +8,8 @@ import { enterpriseService } from "./enterprises/enterprise.service";
 import { recordAudit } from "../core/audit";
 import { User } from "./accounts/user.entity";
 import { ProjectManagerAssignment } from "./teams/project-manager-assignment.entity";
-import { Department, type DepartmentCode } from "./departments/department.entity";
+import { TeamMember } from "./teams/team-member.entity";
+import { Department, DepartmentDutyRow, type DepartmentCode, type DepartmentDuty } from "./departments/department.entity";
 import { seedBoard } from "./board/board.seed";
 import { seedProjects } from "./projects/project.seed";
 import { seedTeamsAndTickets } from "./tickets/ticket.seed";
@@ -112,9 +113,12 @@ export async function seedDemo(services: AppServices): Promise<DemoLogin[]> {
   return DEMO_USERS;
 }
 
+const DUTY_LABELS: Record<DepartmentDuty, string> = { BUILDING_ACCEPTANCE: "分栋验收 building acceptance", SURVEY: "多测合一 surveys" };
+
 /**
  * The demo logins as they stand in the database, one line each: who is who (role, department or
- * enterprise, the projects they manage), so a newcomer picks the login for what they want to try.
+ * enterprise, standing duties, the projects they manage or serve on), so a newcomer picks the
+ * login for what they want to try.
  */
 export async function describeDemoLogins(services: AppServices): Promise<string[]> {
   const users = await services.dataSource.getRepository(User).find({
@@ -123,11 +127,15 @@ export async function describeDemoLogins(services: AppServices): Promise<string[
     order: { role: "ASC", username: "ASC" },
   });
   const managing = await services.dataSource.getRepository(ProjectManagerAssignment).find({ where: { activeProjectId: Not(IsNull()) }, relations: { project: true } });
+  const serving = await services.dataSource.getRepository(TeamMember).find({ where: { removedAt: IsNull() }, relations: { project: true } });
+  const standing = await services.dataSource.getRepository(DepartmentDutyRow).find();
   return users.map((user) => {
     const projects = managing.filter((a) => a.cadreId === user.id).map((a) => a.project!.name);
     const duties = [
       user.department?.code === services.config.frontDeskDepartment ? "前台综合受理 front desk" : null,
+      ...standing.filter((d) => user.role === "CADRE" && d.departmentId === user.departmentId).map((d) => DUTY_LABELS[d.duty]),
       projects.length ? `项目经理人 of ${projects.join(", ")}` : null,
+      ...serving.filter((m) => m.userId === user.id).map((m) => `专班 ${m.role} of ${m.project!.name}`),
     ].filter(Boolean);
     const where = user.enterprise?.name ?? user.department?.name;
     return `${user.username} [${user.role}] ${user.name}${where ? `, ${where}` : ""}${duties.length ? ` (${duties.join("; ")})` : ""}`;

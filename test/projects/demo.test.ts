@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../../src/modules/seed";
+import { describeDemoLogins, DEMO_PASSWORD } from "../../src/modules/seed";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -42,4 +42,19 @@ test("deferred items in each state, letters signed, half-signed and amended, and
 test("a demo enterprise user sees only its own projects", async () => {
   const res = await server.gql(`{ projects { edges { node { name enterprise { name } } } } }`, {}, tokens["ent.jxy"]);
   expect(res.data.projects.edges.map((e: any) => e.node.name)).toEqual(["聚芯源半导体二期"]);
+});
+
+test("the printed demo logins say who is who: role, department or enterprise, front desk, standing duties, projects managed and served on", async () => {
+  const lines = await describeDemoLogins(server.app.services);
+  const of = (username: string) => lines.find((line) => line.startsWith(`${username} `));
+  expect(of("admin")).toBe("admin [ADMIN] 区委改革办 管理员, 区委改革办");
+  expect(of("cadre.zhao")).toBe("cadre.zhao [CADRE] 赵敏, 区政务服务数据管理局 (前台综合受理 front desk)");
+  expect(of("cadre.wang")).toMatch(/^cadre\.wang \[CADRE\] 王强, 区住房和城乡建设局 \(分栋验收 building acceptance/);
+  expect(of("cadre.li")).toMatch(/^cadre\.li \[CADRE\] 李娜, 区自然资源局 \(多测合一 surveys/);
+  expect(of("ent.jxy")).toBe("ent.jxy [ENTERPRISE] 赵聚芯 (河源聚芯源半导体有限公司), 河源聚芯源半导体有限公司");
+  // every project of the demo has its manager among the logins, named on the manager's line
+  const projects = (await server.gql(`{ projects(first: 100) { edges { node { name manager { username } } } } }`, {}, tokens.admin)).data.projects.edges.map((e: any) => e.node);
+  for (const project of projects) expect(of(project.manager.username), project.name).toContain(project.name);
+  expect(of("cadre.huang")).toMatch(/专班 \S+ of /);
+  for (const line of lines.filter((l) => l.includes("[CADRE]"))) expect(line).toMatch(/, 区|, 市|, 源城/);
 });
