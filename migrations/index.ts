@@ -8,6 +8,7 @@ import { Supervision1764200006000 } from "./1764200006000-Supervision";
 import { LoginFailureRetention1764200007000 } from "./1764200007000-LoginFailureRetention";
 import { UserLastSignIn1764200008000 } from "./1764200008000-UserLastSignIn";
 import { Departments1764200009000 } from "./1764200009000-Departments";
+import { GovernedPath1764200010000 } from "./1764200010000-GovernedPath";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -21,4 +22,5 @@ export const migrations: Function[] = [
   LoginFailureRetention1764200007000,
   UserLastSignIn1764200008000,
   Departments1764200009000,
+  GovernedPath1764200010000,
 ];

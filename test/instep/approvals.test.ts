@@ -5,7 +5,7 @@ import { ApprovalItem } from "../../src/modules/instep/approval.entity";
 import { SurveyResult } from "../../src/modules/instep/survey.entity";
 import { Project } from "../../src/modules/projects/project.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
-import { makeEnterprise, makeProject } from "../support/fixtures";
+import { makeEnterprise, makeProject, signedLetter } from "../support/fixtures";
 import { cadreOf, teamOf, type Caller } from "./callers";
 
 let server: TestServer;
@@ -290,6 +290,8 @@ describe("approvals side by side", () => {
     expect(await milestoneAudits()).toBe(0);
 
     await ok(MILESTONE, { projectId, milestone: "LAND_CONTRACT", on: "2026-01-05" }, manager.token);
+    // 承诺即开工: this project starts on its signed commitment letter (no permit in this story)
+    await signedLetter(server, projectId, new Date("2026-01-08T02:00:00.000Z"));
     const bad = await server.gql(MILESTONE, { input: { projectId, milestone: "CONSTRUCTION_START", on: "2026-01-02" } }, owner);
     expect(codeOf(bad)).toBe("BAD_USER_INPUT");
     expect(bad.errors![0].extensions!.field).toBe("on");

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { CommitmentClause, CommitmentLetter } from "../../src/modules/commitments/commitment.entity";
+import { In } from "typeorm";
+import { Project } from "../../src/modules/projects/project.entity";
+import { makeProject } from "../support/fixtures";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject } from "./fixtures";
 
@@ -24,7 +27,8 @@ const SIGN = `mutation($input: SignCommitmentLetterInput!) { signCommitmentLette
 const AMEND = `mutation($input: AmendCommitmentLetterInput!) { amendCommitmentLetter(input: $input) { ${LETTER} } }`;
 const UPDATE_CLAUSE = `mutation($input: UpdateCommitmentClauseInput!) { updateCommitmentClause(input: $input) { id dueOn text } }`;
 
-async function admitted() {
+/** A project that applied for the fast track (APPLIED: its letter is drafted next, and both signatures admit it). */
+async function applied() {
   server.clock.set("2026-03-02T01:00:00.000Z");
   const enterprise = await createEnterprise(server, admin);
   const { user, token } = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
@@ -43,7 +47,7 @@ async function admitted() {
 
 describe("two-way commitment letter", () => {
   test("drafting builds enterprise clauses from the deferred items (their promised dates) and government clauses with dates", async () => {
-    const { project, deferred } = await admitted();
+    const { project, deferred } = await applied();
     const res = await server.gql(DRAFT, { input: { projectId: project.id, dueDates: [{ templateCode: "GOV_SERVICE_TEAM", dueOn: "2026-03-05" }] } }, admin);
     expect(res.errors).toBeUndefined();
     const letter = res.data.draftCommitmentLetter;
@@ -72,11 +76,16 @@ describe("two-way commitment letter", () => {
     expect(audit[0].after.clauses).toHaveLength(6);
   });
 
-  test("a project not admitted to the fast track gets no letter; an override for a missing clause is BAD_USER_INPUT", async () => {
+  test("a project that has not applied gets no letter, nor one already admitted; an override for a missing clause is BAD_USER_INPUT", async () => {
     const enterprise = await createEnterprise(server, admin);
     const project = await createProject(server, admin, enterprise.id);
-    expect(codeOf(await server.gql(DRAFT, { input: { projectId: project.id } }, admin))).toBe("CONFLICT");
-    const { project: p2 } = await admitted();
+    const notApplied = await server.gql(DRAFT, { input: { projectId: project.id } }, admin);
+    expect(codeOf(notApplied)).toBe("CONFLICT");
+    expect(notApplied.errors![0].message).toContain("not APPLIED");
+    const admittedWithoutLetter = await makeProject(server, enterprise.id, { fastTrackStatus: "ADMITTED" });
+    expect(codeOf(await server.gql(DRAFT, { input: { projectId: admittedWithoutLetter.id } }, admin))).toBe("CONFLICT");
+    expect(await server.app.services.dataSource.getRepository(CommitmentLetter).countBy({ projectId: In([project.id, admittedWithoutLetter.id]) })).toBe(0);
+    const { project: p2 } = await applied();
     const bad = await server.gql(DRAFT, { input: { projectId: p2.id, dueDates: [{ templateCode: "ENT_ENERGY_REVIEW", dueOn: "2026-04-01" }] } }, admin);
     expect(codeOf(bad)).toBe("BAD_USER_INPUT");
     expect(bad.errors![0].extensions!.field).toBe("dueDates.0.templateCode");
@@ -85,7 +94,7 @@ describe("two-way commitment letter", () => {
   });
 
   test("the project's manager (项目经理人) may sign the government side; another cadre may not", async () => {
-    const { project } = await admitted();
+    const { project } = await applied();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
     const manager = await server.user("CADRE");
     const assigned = await server.gql(`mutation($input: AssignProjectManagerInput!) { assignProjectManager(input: $input) { id } }`, { input: { projectId: project.id, cadreId: manager.user.id } }, admin);
@@ -100,8 +109,8 @@ describe("two-way commitment letter", () => {
     expect(signed.data.signCommitmentLetter.governmentSignedBy).toEqual({ id: manager.user.id });
   });
 
-  test("both parties sign: the enterprise's user for its side, ADMIN for the government; who and when are recorded", async () => {
-    const { project, user, token } = await admitted();
+  test("both parties sign: the enterprise's user for its side, ADMIN for the government; who and when are recorded; the second signature admits the project", async () => {
+    const { project, user, token } = await applied();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
     const stranger = await server.user("ENTERPRISE", { enterpriseId: (await createEnterprise(server, admin)).id });
     expect(codeOf(await server.gql(SIGN, { input: { letterId: letter.id } }, stranger.token))).toBe("NOT_FOUND");
@@ -113,6 +122,8 @@ describe("two-way commitment letter", () => {
       status: "DRAFT", enterpriseSignedAt: "2026-03-03T02:00:00.000Z", enterpriseSignedBy: { id: user.id }, governmentSignedAt: null, signedAt: null,
     });
     expect(codeOf(await server.gql(SIGN, { input: { letterId: letter.id } }, token))).toBe("CONFLICT");
+    const status = async () => server.app.services.dataSource.getRepository(Project).findOneByOrFail({ id: project.id });
+    expect(await status()).toMatchObject({ fastTrackStatus: "APPLIED", fastTrackAdmittedAt: null, fastTrackAdmittedById: null });
 
     server.clock.set("2026-03-04T03:00:00.000Z");
     const second = await server.gql(SIGN, { input: { letterId: letter.id } }, admin);
@@ -126,10 +137,13 @@ describe("two-way commitment letter", () => {
     expect(audit[2].after.status).toBe("SIGNED");
     const current = await server.gql(`query($id: ID!) { project(id: $id) { commitmentLetter { id status } } }`, { id: project.id }, token);
     expect(current.data.project.commitmentLetter).toEqual({ id: letter.id, status: "SIGNED" });
+    expect(await status()).toMatchObject({ fastTrackStatus: "ADMITTED", fastTrackAdmittedAt: new Date("2026-03-04T03:00:00.000Z"), fastTrackAdmittedById: adminId });
+    const admission = (await auditOf(server, admin, "Project", project.id)).find((a) => a.action === "project.admitFastTrack")!;
+    expect(admission).toMatchObject({ actor: { id: adminId }, before: { fastTrackStatus: "APPLIED" }, after: { fastTrackStatus: "ADMITTED", letterId: letter.id } });
   });
 
   test("both sides signing at the same moment leave one SIGNED letter with both signatures", async () => {
-    const { project, token } = await admitted();
+    const { project, token } = await applied();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
     const results = await Promise.all([server.gql(SIGN, { input: { letterId: letter.id } }, token), server.gql(SIGN, { input: { letterId: letter.id } }, admin)]);
     expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
@@ -138,10 +152,14 @@ describe("two-way commitment letter", () => {
     expect(row.enterpriseSignedAt).not.toBeNull();
     expect(row.governmentSignedAt).not.toBeNull();
     expect(row.signedAt).not.toBeNull();
+    const admitted = await server.app.services.dataSource.getRepository(Project).findOneByOrFail({ id: project.id });
+    expect(admitted.fastTrackStatus).toBe("ADMITTED");
+    expect([row.enterpriseSignedById, row.governmentSignedById]).toContain(admitted.fastTrackAdmittedById);
+    expect((await auditOf(server, admin, "Project", project.id)).filter((a) => a.action === "project.admitFastTrack")).toHaveLength(1);
   });
 
   test("a draft is edited until someone signs; a signed letter is immutable (CONFLICT) and nothing is written", async () => {
-    const { project, token } = await admitted();
+    const { project, token } = await applied();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
     const clause = letter.clauses[0];
     const edit = await server.gql(UPDATE_CLAUSE, { input: { clauseId: clause.id, dueOn: "2026-04-20", text: "企业承诺于2026-04-20前取得环评批复。" } }, admin);
@@ -160,7 +178,7 @@ describe("two-way commitment letter", () => {
   });
 
   test("an amendment is a new version; the signed one stays readable and binding until the amendment is signed", async () => {
-    const { project, token } = await admitted();
+    const { project, token } = await applied();
     const v1 = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
     expect(codeOf(await server.gql(AMEND, { input: { letterId: v1.id } }, admin))).toBe("CONFLICT"); // a draft is edited, not amended
     await server.gql(SIGN, { input: { letterId: v1.id } }, token);
@@ -189,8 +207,30 @@ describe("two-way commitment letter", () => {
     expect(after.data.commitmentLetter).toEqual({ status: "SIGNED", version: 1 });
   });
 
+  test("only the latest signed letter of an ADMITTED project is amended: a suspended project's or a terminated letter answers CONFLICT, writing nothing", async () => {
+    const { project, token } = await applied();
+    const v1 = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
+    await server.gql(SIGN, { input: { letterId: v1.id } }, token);
+    await server.gql(SIGN, { input: { letterId: v1.id } }, admin);
+    const { dataSource } = server.app.services;
+    const letters = () => dataSource.getRepository(CommitmentLetter).countBy({ projectId: project.id });
+    await dataSource.getRepository(Project).update({ id: project.id }, { fastTrackStatus: "SUSPENDED" });
+    const suspended = await server.gql(AMEND, { input: { letterId: v1.id } }, admin);
+    expect(codeOf(suspended)).toBe("CONFLICT");
+    expect(suspended.errors![0].message).toContain("SUSPENDED");
+    await dataSource.getRepository(Project).update({ id: project.id }, { fastTrackStatus: "ADMITTED" });
+    await dataSource.getRepository(CommitmentLetter).update({ id: v1.id }, { status: "TERMINATED" });
+    const terminated = await server.gql(AMEND, { input: { letterId: v1.id } }, admin);
+    expect(codeOf(terminated)).toBe("CONFLICT");
+    expect(terminated.errors![0].message).toContain("TERMINATED");
+    const signTerminated = await server.gql(SIGN, { input: { letterId: v1.id } }, admin);
+    expect(codeOf(signTerminated)).toBe("CONFLICT");
+    expect(await letters()).toBe(1);
+    expect((await auditOf(server, admin, "CommitmentLetter", v1.id)).map((a) => a.action).sort()).toEqual(["commitmentLetter.draft", "commitmentLetter.signEnterprise", "commitmentLetter.signGovernment"]);
+  });
+
   test("clause fulfilment: linked enterprise clauses follow their deferred item; others are recorded on a signed letter only", async () => {
-    const { project, token, deferred } = await admitted();
+    const { project, token, deferred } = await applied();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
     const gov = letter.clauses.find((c: any) => c.templateCode === "GOV_SERVICE_TEAM");
     const FULFIL = `mutation($input: RecordClauseFulfilmentInput!) { recordClauseFulfilment(input: $input) { id fulfilmentStatus fulfilledOn } }`;
@@ -214,8 +254,8 @@ describe("two-way commitment letter", () => {
   });
 
   test("enterprise isolation: another enterprise's letter answers NOT_FOUND, by id and nested", async () => {
-    const mine = await admitted();
-    const theirs = await admitted();
+    const mine = await applied();
+    const theirs = await applied();
     const letter = (await server.gql(DRAFT, { input: { projectId: theirs.project.id } }, admin)).data.draftCommitmentLetter;
     expect(codeOf(await server.gql(`query($id: ID!) { commitmentLetter(id: $id) { id } }`, { id: letter.id }, mine.token))).toBe("NOT_FOUND");
     expect(codeOf(await server.gql(UPDATE_CLAUSE, { input: { clauseId: letter.clauses[0].id, text: "x" } }, mine.token))).toBe("FORBIDDEN");

@@ -125,16 +125,52 @@ describe("projects", () => {
     expect(early.errors![0].message).toContain("LAND_CONTRACT cannot come before SIGNED (2026-03-01)");
 
     const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08", landContractOn: "2025-12-01" });
-    const UPDATE = `mutation($input: UpdateProjectInput!) { updateProject(input: $input) { constructionStartOn landContractOn } }`;
+    const UPDATE = `mutation($input: UpdateProjectInput!) { updateProject(input: $input) { certificateOn preAcceptanceOn landContractOn } }`;
     const before = await auditOf(server, admin, "Project", p.id);
-    const bad = await server.gql(UPDATE, { input: { id: p.id, constructionStartOn: "2025-11-30" } }, admin);
-    expect(codeOf(bad)).toBe("BAD_USER_INPUT");
-    expect(bad.errors![0].extensions!.field).toBe("constructionStartOn");
     const moved = await server.gql(UPDATE, { input: { id: p.id, landContractOn: "2025-10-01" } }, admin);
+    expect(codeOf(moved)).toBe("BAD_USER_INPUT");
     expect(moved.errors![0].extensions!.field).toBe("landContractOn"); // before signing
+    // a stored construction start (recorded through its gate) keeps the land contract before it
+    await server.app.services.dataSource.getRepository(Project).update({ id: p.id }, { constructionStartOn: "2025-12-03" });
+    const late = await server.gql(UPDATE, { input: { id: p.id, landContractOn: "2025-12-05" } }, admin);
+    expect(codeOf(late)).toBe("BAD_USER_INPUT");
+    expect(late.errors![0].extensions!.field).toBe("constructionStartOn");
     expect(await auditOf(server, admin, "Project", p.id)).toHaveLength(before.length);
-    const cleared = await server.gql(UPDATE, { input: { id: p.id, landContractOn: null, constructionStartOn: "2025-11-30" } }, admin);
-    expect(cleared.data.updateProject).toEqual({ constructionStartOn: "2025-11-30", landContractOn: null });
+    const cleared = await server.gql(UPDATE, { input: { id: p.id, landContractOn: null, preAcceptanceOn: "2025-12-20" } }, admin);
+    expect(cleared.data.updateProject).toEqual({ certificateOn: null, preAcceptanceOn: "2025-12-20", landContractOn: null });
+  });
+
+  test("construction start and completion cannot be written by createProject or updateProject (only cleared): they pass their gates in recordProjectMilestone", async () => {
+    const e = await createEnterprise(server, admin);
+    const p = await createProject(server, admin, e.id, { signedOn: "2025-10-08", landContractOn: "2025-12-01" });
+    const before = await auditOf(server, admin, "Project", p.id);
+    for (const field of ["constructionStartOn", "completionOn"]) {
+      const update = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { id } }`, { input: { id: p.id, [field]: "2026-02-01" } }, admin);
+      expect(codeOf(update)).toBe("BAD_USER_INPUT");
+      expect(update.errors![0].message).toContain(`${field} is recorded with recordProjectMilestone`);
+      const create = await server.gql(
+        `mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+        { input: { code: "2026-441602-39-01-990004", name: "绕行项目", enterpriseId: e.id, industry: "C3971", totalInvestment: "1.00", [field]: "2026-02-01" } },
+        admin,
+      );
+      expect(codeOf(create)).toBe("BAD_USER_INPUT");
+    }
+    expect(await auditOf(server, admin, "Project", p.id)).toHaveLength(before.length);
+    expect(await server.app.services.dataSource.getRepository(Project).countBy({ code: "2026-441602-39-01-990004" })).toBe(0);
+    const stored = await server.app.services.dataSource.getRepository(Project).findOneByOrFail({ id: p.id });
+    expect(stored).toMatchObject({ constructionStartOn: null, completionOn: null, stage: "LAND_OBTAINED" });
+    // the deprecated fields take null: a wrongly stored start is cleared, the stage and startedOnCommitment with it
+    await server.app.services.dataSource.getRepository(Project).update({ id: p.id }, { constructionStartOn: "2025-12-03", stage: "UNDER_CONSTRUCTION", startedOnCommitment: true });
+    const cleared = await server.gql(
+      `mutation($input: UpdateProjectInput!) { updateProject(input: $input) { constructionStartOn completionOn stage startedOnCommitment } }`,
+      { input: { id: p.id, constructionStartOn: null, completionOn: null } },
+      admin,
+    );
+    expect(cleared.data.updateProject).toEqual({ constructionStartOn: null, completionOn: null, stage: "LAND_OBTAINED", startedOnCommitment: false });
+    const schema = await server.gql(`{ __type(name: "UpdateProjectInput") { inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } } }`, {}, admin);
+    const fields = Object.fromEntries(schema.data.__type.inputFields.map((f: any) => [f.name, f]));
+    for (const name of ["constructionStartOn", "completionOn", "trialProductionOn"]) expect(fields[name].deprecationReason).toContain("recordProjectMilestone");
+    expect(fields.stage.deprecationReason).toContain("derived from the milestones");
   });
 
   test("trial production cannot be written by createProject or updateProject (only cleared), only recorded with its acceptance check", async () => {
@@ -187,16 +223,17 @@ describe("projects", () => {
     server.clock.advance(1000);
     const res = await server.gql(
       `mutation($input: UpdateProjectInput!) { updateProject(input: $input) { stage landContractOn constructionStartOn signedOn landParcel } }`,
-      { input: { id: p.id, stage: "UNDER_CONSTRUCTION", landContractOn: "2025-12-01", constructionStartOn: "2025-12-03", landParcel: "HY-2025-017" } },
+      { input: { id: p.id, stage: "IN_PRODUCTION", landContractOn: "2025-12-01", landParcel: "HY-2025-017" } },
       admin,
     );
-    expect(res.data.updateProject).toEqual({ stage: "UNDER_CONSTRUCTION", landContractOn: "2025-12-01", constructionStartOn: "2025-12-03", signedOn: "2025-10-08", landParcel: "HY-2025-017" });
+    // the typed stage is ignored: the land contract puts the project in LAND_OBTAINED
+    expect(res.data.updateProject).toEqual({ stage: "LAND_OBTAINED", landContractOn: "2025-12-01", constructionStartOn: null, signedOn: "2025-10-08", landParcel: "HY-2025-017" });
     const byCadre = await server.gql(`mutation($input: UpdateProjectInput!) { updateProject(input: $input) { id } }`, { input: { id: p.id, name: "x" } }, cadre);
     expect(codeOf(byCadre)).toBe("FORBIDDEN");
     const audit = await auditOf(server, admin, "Project", p.id);
     expect(audit.map((a) => a.action)).toEqual(["project.create", "project.update"]);
     expect(audit[1].before.stage).toBe("PRE_LANDING");
-    expect(audit[1].after.stage).toBe("UNDER_CONSTRUCTION");
+    expect(audit[1].after.stage).toBe("LAND_OBTAINED");
   });
 
   test("projects(filter) lists newest first with keyset cursors; search matches name or code", async () => {
@@ -204,7 +241,7 @@ describe("projects", () => {
     const made = [];
     for (let i = 0; i < 5; i++) {
       server.clock.advance(60_000);
-      made.push(await createProject(server, admin, e.id, { name: `筛选项目${i}`, stage: i % 2 ? "LAND_OBTAINED" : "PRE_LANDING" }));
+      made.push(await createProject(server, admin, e.id, { name: `筛选项目${i}`, ...(i % 2 ? { landContractOn: "2026-01-05" } : {}) }));
     }
     const page = (after?: string) =>
       server.gql(`query($after: String, $f: ProjectFilter) { projects(first: 2, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }`, { after, f: { enterpriseId: e.id } }, cadre);

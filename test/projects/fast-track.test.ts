@@ -4,7 +4,9 @@ import { AuditEntry } from "../../src/core/audit";
 import { RequestContext } from "../../src/core/context";
 import { DeferredItem } from "../../src/modules/fast-track/deferred-item.entity";
 import { markOverdueDeferredItems } from "../../src/modules/fast-track/deferred-item.service";
+import { Project } from "../../src/modules/projects/project.entity";
 import { teamOf } from "../instep/callers";
+import { makeProject } from "../support/fixtures";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject } from "./fixtures";
 
@@ -62,16 +64,16 @@ describe("negative list and admission", () => {
     const read = await server.gql(`query($id: ID!) { project(id: $id) { fastTrackStatus } }`, { id: project.id }, token);
     expect(read.data.project.fastTrackStatus).toBe("NOT_APPLIED");
 
-    // 非禁即可: once the entry is removed the same project is admitted.
+    // 非禁即可: once the entry is removed the same project passes 承诺前审核 (APPLIED; admission follows the letter).
     const removed = await server.gql(`mutation($input: RemoveNegativeListEntryInput!) { removeNegativeListEntry(input: $input) { industryCode } }`, { input: { id: add.data.addNegativeListEntry.id } }, admin);
     expect(removed.data.removeNegativeListEntry.industryCode).toBe("C16");
     const again = await server.gql(APPLY, { input: { projectId: project.id } }, token);
-    expect(again.data.applyFastTrack.fastTrackStatus).toBe("ADMITTED");
+    expect(again.data.applyFastTrack.fastTrackStatus).toBe("APPLIED");
     const entryAudit = await auditOf(server, admin, "NegativeListEntry", add.data.addNegativeListEntry.id);
     expect(entryAudit.map((a) => a.action).sort()).toEqual(["negativeList.add", "negativeList.remove"]);
   });
 
-  test("admission records who admitted and when, creates PENDING deferred items, and is audited; a second application answers CONFLICT", async () => {
+  test("an application leaves the project APPLIED, not admitted, creates PENDING deferred items, and is audited; a second application answers CONFLICT", async () => {
     // The credit seam (src/modules/projects/credit-gate.ts) returns no measure until the supervision
     // issue fills it: this is the normal path through it, not a test of CREDIT_RESTRICTED.
     const { enterprise, user, token } = await enterpriseWithUser();
@@ -83,35 +85,55 @@ describe("negative list and admission", () => {
       ] },
     }, token);
     expect(res.errors).toBeUndefined();
-    const admitted = res.data.applyFastTrack;
-    expect(admitted.fastTrackStatus).toBe("ADMITTED");
-    expect(admitted.fastTrackAdmittedBy.id).toBe(user.id);
-    expect(admitted.fastTrackAdmittedAt).toBe(server.clock.now().toISOString());
-    expect(admitted.deferredItems.map((d: any) => [d.item.code, d.status, d.promisedBy])).toEqual([
+    const applied = res.data.applyFastTrack;
+    // an application is not an admission: that waits for both signatures on the letter
+    expect(applied.fastTrackStatus).toBe("APPLIED");
+    expect(applied.fastTrackAdmittedBy).toBeNull();
+    expect(applied.fastTrackAdmittedAt).toBeNull();
+    expect(applied.deferredItems.map((d: any) => [d.item.code, d.status, d.promisedBy])).toEqual([
       ["ENVIRONMENTAL_IMPACT", "PENDING", "2026-04-15"],
       ["FIRE_DESIGN_REVIEW", "PENDING", "2026-06-30"],
     ]);
     const audit = await auditOf(server, admin, "Project", project.id);
-    const admission = audit.find((a) => a.action === "project.admitFastTrack")!;
-    expect(admission.actor!.id).toBe(user.id);
-    expect(admission.before.fastTrackStatus).toBe("NOT_APPLIED");
-    expect(admission.after.fastTrackStatus).toBe("ADMITTED");
-    expect((await auditOf(server, admin, "DeferredItem", admitted.deferredItems[0].id)).map((a) => a.action)).toEqual(["deferredItem.create"]);
+    expect(audit.map((a) => a.action).sort()).toEqual(["project.applyFastTrack", "project.create"]);
+    const application = audit.find((a) => a.action === "project.applyFastTrack")!;
+    expect(application.actor!.id).toBe(user.id);
+    expect(application.before.fastTrackStatus).toBe("NOT_APPLIED");
+    expect(application.after.fastTrackStatus).toBe("APPLIED");
+    expect((await auditOf(server, admin, "DeferredItem", applied.deferredItems[0].id)).map((a) => a.action)).toEqual(["deferredItem.create"]);
 
     const second = await server.gql(APPLY, { input: { projectId: project.id } }, token);
     expect(codeOf(second)).toBe("CONFLICT");
-    const listed = await server.gql(`query($f: ProjectFilter) { projects(filter: $f) { edges { node { id } } } }`, { f: { fastTrackStatus: "ADMITTED", enterpriseId: enterprise.id } }, cadre);
+    expect(second.errors![0].extensions!.status).toBe("APPLIED");
+    const listed = await server.gql(`query($f: ProjectFilter) { projects(filter: $f) { edges { node { id } } } }`, { f: { fastTrackStatus: "APPLIED", enterpriseId: enterprise.id } }, cadre);
     expect(listed.data.projects.edges.map((e: any) => e.node.id)).toEqual([project.id]);
   });
 
-  test("two concurrent applications for one project: one admission, one CONFLICT, deferred items created once", async () => {
+  test("only a project that has not applied may apply: ADMITTED, SUSPENDED and EXITED answer CONFLICT saying why; nothing is written", async () => {
+    const { enterprise, token } = await enterpriseWithUser();
+    const { dataSource } = server.app.services;
+    const why = { ADMITTED: /already admitted/, SUSPENDED: /stop-work order/, EXITED: /exited the fast track for good/ } as const;
+    for (const [status, message] of Object.entries(why)) {
+      const project = await makeProject(server, enterprise.id, { fastTrackStatus: status as Project["fastTrackStatus"] });
+      const auditBefore = await dataSource.getRepository(AuditEntry).count();
+      const res = await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [{ itemCode: "ENVIRONMENTAL_IMPACT", promisedBy: "2026-05-01" }] } }, token);
+      expect({ status, code: codeOf(res) }).toEqual({ status, code: "CONFLICT" });
+      expect(res.errors![0].message).toMatch(message);
+      expect(res.errors![0].extensions!.status).toBe(status);
+      expect((await dataSource.getRepository(Project).findOneByOrFail({ id: project.id })).fastTrackStatus).toBe(status);
+      expect(await dataSource.getRepository(DeferredItem).countBy({ projectId: project.id })).toBe(0);
+      expect(await dataSource.getRepository(AuditEntry).count()).toBe(auditBefore);
+    }
+  });
+
+  test("two concurrent applications for one project: one application, one CONFLICT, deferred items created once", async () => {
     const { enterprise, token } = await enterpriseWithUser();
     const project = await createProject(server, admin, enterprise.id);
     const input = { projectId: project.id, deferredItems: [{ itemCode: "ENVIRONMENTAL_IMPACT", promisedBy: "2026-05-01" }] };
     const results = await Promise.all([server.gql(APPLY, { input }, token), server.gql(APPLY, { input }, admin)]);
     expect(results.map((r) => (r.errors ? codeOf(r) : "OK")).sort()).toEqual(["CONFLICT", "OK"]);
     expect(await server.app.services.dataSource.getRepository(DeferredItem).countBy({ projectId: project.id })).toBe(1);
-    expect((await auditOf(server, admin, "Project", project.id)).filter((a) => a.action === "project.admitFastTrack")).toHaveLength(1);
+    expect((await auditOf(server, admin, "Project", project.id)).filter((a) => a.action === "project.applyFastTrack")).toHaveLength(1);
   });
 
   test("deferral input is checked: past dates, dates beyond DEFERRAL_MAX_DAYS, unknown, duplicate or inactive items; nothing written", async () => {
@@ -149,11 +171,23 @@ describe("negative list and admission", () => {
     expect(server.config.deferralMaxDays).toBe(180);
   });
 
-  test("the catalog is ADMIN-editable", async () => {
-    const res = await server.gql(`mutation($input: CreateDeferrableItemInput!) { createDeferrableItem(input: $input) { id code name active } }`,
-      { input: { code: "WATER_PERMIT", name: "取水许可", sortOrder: 99 } }, admin);
+  test("the catalog is ADMIN-editable, with the approval kind each item stands in for", async () => {
+    const res = await server.gql(`mutation($input: CreateDeferrableItemInput!) { createDeferrableItem(input: $input) { id code name active approvalKind } }`,
+      { input: { code: "WATER_PERMIT", name: "取水许可", sortOrder: 99, approvalKind: "SOIL_WATER_CONSERVATION" } }, admin);
     const { id, ...created } = res.data.createDeferrableItem;
-    expect(created).toEqual({ code: "WATER_PERMIT", name: "取水许可", active: true });
+    expect(created).toEqual({ code: "WATER_PERMIT", name: "取水许可", active: true, approvalKind: "SOIL_WATER_CONSERVATION" });
+    server.clock.advance(1000);
+    const rebound = await server.gql(`mutation($input: UpdateDeferrableItemInput!) { updateDeferrableItem(input: $input) { approvalKind name } }`,
+      { input: { id, approvalKind: "ENVIRONMENTAL_IMPACT" } }, admin);
+    expect(rebound.data.updateDeferrableItem).toEqual({ approvalKind: "ENVIRONMENTAL_IMPACT", name: "取水许可" });
+    server.clock.advance(1000);
+    const unbound = await server.gql(`mutation($input: UpdateDeferrableItemInput!) { updateDeferrableItem(input: $input) { approvalKind } }`, { input: { id, approvalKind: null } }, admin);
+    expect(unbound.data.updateDeferrableItem).toEqual({ approvalKind: null });
+    const badKind = await server.gql(`mutation($input: UpdateDeferrableItemInput!) { updateDeferrableItem(input: $input) { approvalKind } }`, { input: { id, approvalKind: "NO_SUCH_KIND" } }, admin);
+    expect(badKind.errors).toBeDefined();
+    expect((await auditOf(server, admin, "DeferrableItem", id)).map((a) => [a.action, a.after.approvalKind])).toEqual([
+      ["deferrableItem.create", "SOIL_WATER_CONSERVATION"], ["deferrableItem.update", "ENVIRONMENTAL_IMPACT"], ["deferrableItem.update", null],
+    ]);
     expect(codeOf(await server.gql(`mutation($input: CreateDeferrableItemInput!) { createDeferrableItem(input: $input) { code } }`,
       { input: { code: "WATER_PERMIT2", name: "x" } }, cadre))).toBe("FORBIDDEN");
     const catalog = async () => (await server.gql(`{ deferrableItems { code } }`, {}, cadre)).data.deferrableItems.map((i: any) => i.code);
@@ -171,12 +205,12 @@ describe("negative list and admission", () => {
     expect(codeOf(await server.gql(APPLY, { input: { projectId: project.id } }, b.token))).toBe("NOT_FOUND");
     expect(codeOf(await server.gql(APPLY, { input: { projectId: project.id } }, cadre))).toBe("FORBIDDEN");
     const byAdmin = await server.gql(APPLY, { input: { projectId: project.id } }, admin);
-    expect(byAdmin.data.applyFastTrack.fastTrackStatus).toBe("ADMITTED");
+    expect(byAdmin.data.applyFastTrack.fastTrackStatus).toBe("APPLIED");
   });
 });
 
 describe("deferred-item lifecycle", () => {
-  async function admittedProject(deferrals: Array<[string, string]>) {
+  async function appliedProject(deferrals: Array<[string, string]>) {
     const { enterprise, token } = await enterpriseWithUser();
     const project = await createProject(server, admin, enterprise.id);
     const res = await server.gql(APPLY, { input: { projectId: project.id, deferredItems: deferrals.map(([itemCode, promisedBy]) => ({ itemCode, promisedBy })) } }, token);
@@ -186,7 +220,7 @@ describe("deferred-item lifecycle", () => {
 
   test("PENDING -> SUPPLIED records the date and who recorded it; SUPPLIED is final", async () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
-    const { items, token, project } = await admittedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
+    const { items, token, project } = await appliedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
     const { manager, member } = await teamOf(server, admin, project.id);
     const { user: officer, token: officerToken } = member;
     expect(codeOf(await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id } }, token))).toBe("FORBIDDEN");
@@ -212,7 +246,7 @@ describe("deferred-item lifecycle", () => {
 
   test("markDeferredItemOverdue: NOT_YET_DUE until the date passes, then OVERDUE once; a late supply is still recorded", async () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
-    const { items } = await admittedProject([["CONSTRUCTION_PERMIT", "2026-03-10"]]);
+    const { items } = await appliedProject([["CONSTRUCTION_PERMIT", "2026-03-10"]]);
     const early = await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, admin);
     expect(codeOf(early)).toBe("NOT_YET_DUE");
     server.clock.set("2026-03-10T15:00:00.000Z"); // 23:00 on the 10th in the district: still the promised day
@@ -229,7 +263,7 @@ describe("deferred-item lifecycle", () => {
 
   test("markOverdueDeferredItems (the sweep's entry) flips each passed PENDING item once, even when run twice at once", async () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
-    const { items } = await admittedProject([["ENERGY_REVIEW", "2026-03-05"], ["DESIGN_PLAN_REVIEW", "2026-03-20"], ["CIVIL_AIR_DEFENCE_REVIEW", "2026-03-06"]]);
+    const { items } = await appliedProject([["ENERGY_REVIEW", "2026-03-05"], ["DESIGN_PLAN_REVIEW", "2026-03-20"], ["CIVIL_AIR_DEFENCE_REVIEW", "2026-03-06"]]);
     const supplied = items.find((i) => i.item.code === "CIVIL_AIR_DEFENCE_REVIEW")!;
     await server.gql(SUPPLIED, { input: { deferredItemId: supplied.id } }, admin);
     const now = new Date("2026-03-08T02:00:00.000Z");
@@ -252,8 +286,8 @@ describe("deferred-item lifecycle", () => {
 
   test("enterprise isolation: another enterprise's deferred item answers NOT_FOUND; nested items follow the project", async () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
-    const mine = await admittedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
-    const theirs = await admittedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
+    const mine = await appliedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
+    const theirs = await appliedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
     expect(codeOf(await server.gql(`query($id: ID!) { deferredItem(id: $id) { id } }`, { id: theirs.items[0].id }, mine.token))).toBe("NOT_FOUND");
     const own = await server.gql(`query($id: ID!) { deferredItem(id: $id) { id project { id enterprise { id } } } }`, { id: mine.items[0].id }, mine.token);
     expect(own.data.deferredItem.project.enterprise.id).toBe(mine.enterprise.id);
@@ -265,7 +299,7 @@ describe("deferred-item lifecycle", () => {
 
   test("deferredItems lists across projects by promised date, filtered by status and date, with cursors", async () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
-    const { project, items } = await admittedProject([["ENERGY_REVIEW", "2026-05-03"], ["DESIGN_PLAN_REVIEW", "2026-05-01"], ["CONSTRUCTION_PERMIT", "2026-05-02"], ["FIRE_DESIGN_REVIEW", "2026-07-01"]]);
+    const { project, items } = await appliedProject([["ENERGY_REVIEW", "2026-05-03"], ["DESIGN_PLAN_REVIEW", "2026-05-01"], ["CONSTRUCTION_PERMIT", "2026-05-02"], ["FIRE_DESIGN_REVIEW", "2026-07-01"]]);
     const q = `query($f: DeferredItemFilter, $after: String) { deferredItems(first: 2, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { promisedBy item { code } } } } }`;
     const f = { projectId: project.id, status: "PENDING", promisedBefore: "2026-06-01" };
     const first = await server.gql(q, { f }, cadre);

@@ -20,6 +20,7 @@ test("nested relation fields load through per-request DataLoaders: the statement
   const enterpriseNames = new Map<string, string>();
   for (let i = 0; i < 3; i++) {
     const e = await createEnterprise(server, admin, `批量企业${i}`);
+    const signer = (await server.user("ENTERPRISE", { enterpriseId: e.id })).token;
     for (let j = 0; j < 3; j++) {
       server.clock.advance(1000);
       const p = await createProject(server, admin, e.id);
@@ -31,13 +32,17 @@ test("nested relation fields load through per-request DataLoaders: the statement
       const drafted = await server.gql(`mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLetter(input: $input) { id } }`, { input: { projectId: p.id } }, admin);
       expect(drafted.errors).toBeUndefined();
       expect(drafted.data.draftCommitmentLetter.id).toBeTruthy();
+      // 承诺准入: both parties sign; the second signature (ADMIN's) admits the project
+      const SIGN = `mutation($input: SignCommitmentLetterInput!) { signCommitmentLetter(input: $input) { id status } }`;
+      expect((await server.gql(SIGN, { input: { letterId: drafted.data.draftCommitmentLetter.id } }, signer)).errors).toBeUndefined();
+      expect((await server.gql(SIGN, { input: { letterId: drafted.data.draftCommitmentLetter.id } }, admin)).data.signCommitmentLetter.status).toBe("SIGNED");
       const submitted = await server.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, { input: { projectId: p.id, applicationClass: "FILING", title: "备案" } }, admin);
       expect(submitted.errors).toBeUndefined();
       expect(submitted.data.submitApplication.id).toBeTruthy();
     }
   }
   const query = `query($n: Int) { projects(first: $n) { edges { node { id fastTrackAdmittedBy { id } enterprise { name }
-    deferredItems { status item { code } } commitmentLetters { version clauses { templateCode } } applications { status receivedBy { id } } } } } }`;
+    deferredItems { status item { code } } commitmentLetters { version clauses { templateCode } } applications { status receivedBy { id } approvalItem { kind status application { id } } } } } } }`;
   const count = async (n: number) => {
     const { result: res, statements } = await countStatements(server, () => server.gql(query, { n }, admin));
     expect(res.errors).toBeUndefined();
@@ -51,7 +56,7 @@ test("nested relation fields load through per-request DataLoaders: the statement
         enterprise: { name: enterpriseNames.get(node.id) },
         deferredItems: [{ status: "PENDING", item: { code: "ENVIRONMENTAL_IMPACT" } }],
         commitmentLetters: [{ version: 1 }],
-        applications: [{ status: "RECEIVED", receivedBy: { id: adminId } }],
+        applications: [{ status: "RECEIVED", receivedBy: { id: adminId }, approvalItem: { kind: "FILING", status: "SUBMITTED", application: { id: expect.any(String) } } }],
       });
       expect(node.deferredItems).toHaveLength(1);
       expect(node.commitmentLetters).toHaveLength(1);

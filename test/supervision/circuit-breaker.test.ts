@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { CircuitBreakerEvent, DelayCause } from "../../src/modules/supervision/circuit-breaker.entity";
 import { CreditRecord } from "../../src/modules/credit/credit-record.entity";
+import { CommitmentLetter } from "../../src/modules/commitments/commitment.entity";
+import { Project } from "../../src/modules/projects/project.entity";
 import { codeOf, startTestServer, subscribe, type TestServer } from "../support/server";
 import { nextReal, realEvents, warmUp } from "../tickets/fixtures";
 import { enterpriseWithProject } from "./fixtures";
@@ -20,12 +22,13 @@ const DASHBOARD = `{ supervisionDashboard { suspendedProjects { id } } }`;
 const at = (date: string) => server.clock.set(new Date(`${date}T02:00:00.000Z`));
 const sweep = async () => (await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep;
 
-/** The breaker's steps as stored, and whether the supervision dashboard lists the project as stopped. */
+/** The breaker's steps as stored, whether the supervision dashboard lists the project as stopped, and the project's fast-track status. */
 async function breakerOf(projectId: string) {
   const { dataSource } = server.app.services;
-  const events = await dataSource.getRepository(CircuitBreakerEvent).find({ where: { projectId }, order: { at: "ASC" } });
+  const events = await dataSource.getRepository(CircuitBreakerEvent).find({ where: { projectId }, order: { at: "ASC", id: "ASC" } });
   const suspended = (await server.gql(DASHBOARD, {}, admin)).data.supervisionDashboard.suspendedProjects.map((p: any) => p.id);
-  return { events: events.map((e) => `${e.fromState}->${e.toState}`), listedAsSuspended: suspended.includes(projectId) };
+  const { fastTrackStatus } = await dataSource.getRepository(Project).findOneByOrFail({ id: projectId });
+  return { events: events.map((e) => `${e.fromState}->${e.toState}`), listedAsSuspended: suspended.includes(projectId), fastTrackStatus };
 }
 
 beforeAll(async () => {
@@ -56,11 +59,12 @@ test("no permit 6 months after signing, delay on the enterprise: suspended, rect
   at("2026-07-05");
   expect(await sweep()).toMatchObject({ suspendedProjects: 1 });
   expect(await sweep()).toMatchObject({ suspendedProjects: 0 });
-  expect(await breakerOf(project.id)).toEqual({ events: ["ACTIVE->SUSPENDED"], listedAsSuspended: true });
+  expect(await breakerOf(project.id)).toEqual({ events: ["ACTIVE->SUSPENDED"], listedAsSuspended: true, fastTrackStatus: "SUSPENDED" });
 
   at("2026-09-03"); // the last day of the 60-day rectification period
   const rectified = await server.gql(RECTIFY, { input: { projectId: project.id, note: "材料已补齐，复工" } }, admin);
   expect(rectified.data.confirmRectification.state).toBe("ACTIVE");
+  expect(await breakerOf(project.id)).toMatchObject({ listedAsSuspended: false, fastTrackStatus: "ADMITTED" });
   expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "again" } }, admin))).toBe("INVALID_TRANSITION");
   // the old enterprise delay does not trip it again; a new one does
   at("2026-09-10");
@@ -82,9 +86,9 @@ test("no permit 6 months after signing, delay on the enterprise: suspended, rect
   expect(realEvents(theirs).map((e: any) => e.urgentRequests)).toEqual([expect.objectContaining({ projectId: other.project.id, at: SENTINEL_AT })]);
 });
 
-test("not rectified by the deadline: awaiting the ADMIN decision, a serious credit record, then EXIT", async () => {
+test("not rectified by the deadline: awaiting the ADMIN decision, then EXIT: the project EXITED, its letter TERMINATED, a credit record", async () => {
   at("2026-01-10");
-  const { project, enterprise } = await enterpriseWithProject(server, { signedOn: "2026-01-10" });
+  const { project, enterprise, letter } = await enterpriseWithProject(server, { signedOn: "2026-01-10" });
   await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, admin);
   at("2026-07-10");
   // the only breaker due to trip: the first test's project is already SUSPENDED (until 2026-11-09)
@@ -94,32 +98,46 @@ test("not rectified by the deadline: awaiting the ADMIN decision, a serious cred
   at("2026-09-09");
   const late = await server.gql(RECTIFY, { input: { projectId: project.id, note: "too late" } }, admin);
   expect(codeOf(late)).toBe("BAD_USER_INPUT");
-  expect(await sweep()).toMatchObject({ awaitingDecision: 1, creditRecords: 1 });
+  // the credit record follows the decision (EXIT), not the deadline; the stop-work order stays meanwhile
+  expect(await sweep()).toMatchObject({ awaitingDecision: 1, creditRecords: 0 });
+  expect(await breakerOf(project.id)).toMatchObject({ listedAsSuspended: true, fastTrackStatus: "SUSPENDED" });
   expect(codeOf(await server.gql(RECTIFY, { input: { projectId: project.id, note: "x" } }, admin))).toBe("INVALID_TRANSITION");
-  const records = await server.app.services.dataSource.getRepository(CreditRecord).findBy({ enterpriseId: enterprise.id });
-  expect(records.map((r) => [r.severity, r.sourceType])).toEqual([["SERIOUS", "CIRCUIT_BREAKER"]]);
+  const records = () => server.app.services.dataSource.getRepository(CreditRecord).findBy({ enterpriseId: enterprise.id });
+  expect(await records()).toEqual([]);
 
   server.clock.advance(3600_000);
   expect(codeOf(await server.gql(DECIDE, { input: { projectId: project.id, outcome: "EXIT", reason: "整改不到位" } }, cadre))).toBe("FORBIDDEN");
   const decided = await server.gql(DECIDE, { input: { projectId: project.id, outcome: "EXIT", reason: "整改不到位，退出" } }, admin);
   expect(decided.data.decideAfterRectification).toEqual({ state: "EXITED", decisionReason: "整改不到位，退出" });
+  // no enterprise clause of the letter is breached (the cause was recorded, not an overdue material): GENERAL, citing the letter
+  expect((await records()).map((r) => [r.severity, r.sourceType])).toEqual([["GENERAL", "CIRCUIT_BREAKER"]]);
+  expect((await records())[0].reason).toContain(letter!.id);
+  expect((await server.app.services.dataSource.getRepository(CommitmentLetter).findOneByOrFail({ id: letter!.id })).status).toBe("TERMINATED");
   const again = await server.gql(DECIDE, { input: { projectId: project.id, outcome: "REAPPLY", reason: "x" } }, admin);
   expect(codeOf(again)).toBe("INVALID_TRANSITION");
   expect(again.errors![0].extensions).toMatchObject({ from: "EXITED", to: "REAPPLY" });
-  expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED", "SUSPENDED->AWAITING_DECISION", "AWAITING_DECISION->EXITED"]);
+  expect(await breakerOf(project.id)).toEqual({
+    events: ["ACTIVE->SUSPENDED", "SUSPENDED->AWAITING_DECISION", "AWAITING_DECISION->EXITED"],
+    listedAsSuspended: false,
+    fastTrackStatus: "EXITED",
+  });
 });
 
-test("a delay attributed to the government, a project that started construction or holds its permit, does not trip it", async () => {
+test("watched from the letter: a project that started construction trips too, a later typed GOVERNMENT cause protects nothing, an approved permit does", async () => {
   at("2026-01-15");
   const government = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
-  const started = await enterpriseWithProject(server, { signedOn: "2026-01-15", constructionStartOn: "2026-05-01" });
+  const started = await enterpriseWithProject(server, { signedOn: "2026-01-15", constructionStartOn: "2026-05-01", startedOnCommitment: true });
   await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, admin);
-  server.clock.advance(60_000); // the later finding wins
+  server.clock.advance(60_000); // a later typed finding is not a fact: no approval of the project is pending past its promise
   await server.gql(CAUSE, { input: { projectId: government.project.id, attributedTo: "GOVERNMENT", cause: "APPROVAL_DELAY", note: "审批部门原因" } }, admin);
   await server.gql(CAUSE, { input: { projectId: started.project.id, attributedTo: "ENTERPRISE", cause: "OTHER" } }, admin);
-  // a permit approved through the approval items (三同步) counts as well
+  // a permit approved through the approval items (三同步) ends the watch
   const permitted = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
   await server.gql(CAUSE, { input: { projectId: permitted.project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, admin);
+  // the watch counts from the letter, not from project.signedOn: this letter was signed later than the agreement
+  const lateLetter = await enterpriseWithProject(server, { signedOn: "2026-01-15" });
+  await server.app.services.dataSource.getRepository(CommitmentLetter).update({ id: lateLetter.letter!.id }, { signedAt: new Date("2026-03-01T02:00:00.000Z") });
+  await server.gql(CAUSE, { input: { projectId: lateLetter.project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, admin);
   server.clock.set(new Date("2026-06-01T02:00:00.000Z"));
   const item = (await server.gql(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { input: { projectId: permitted.project.id, kind: "CONSTRUCTION_PERMIT" } }, admin)).data.addApprovalItem;
   expect((await server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, on: "2026-06-01" } }, admin)).errors).toBeUndefined();
@@ -127,9 +145,13 @@ test("a delay attributed to the government, a project that started construction 
   expect((await server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: "APPROVED", on: "2026-06-05" } }, admin)).data.decideApprovalItem.status).toBe("APPROVED");
   at("2026-08-01");
   await sweep();
-  expect((await breakerOf(government.project.id)).events).toEqual([]);
-  expect((await breakerOf(started.project.id)).events).toEqual([]);
-  expect((await breakerOf(permitted.project.id)).events).toEqual([]);
+  expect(await breakerOf(government.project.id)).toMatchObject({ events: ["ACTIVE->SUSPENDED"], fastTrackStatus: "SUSPENDED" });
+  expect(await breakerOf(started.project.id)).toMatchObject({ events: ["ACTIVE->SUSPENDED"], fastTrackStatus: "SUSPENDED" });
+  expect(await breakerOf(permitted.project.id)).toMatchObject({ events: [], fastTrackStatus: "ADMITTED" });
+  expect(await breakerOf(lateLetter.project.id)).toMatchObject({ events: [], fastTrackStatus: "ADMITTED" });
+  at("2026-09-01");
+  await sweep();
+  expect(await breakerOf(lateLetter.project.id)).toMatchObject({ events: ["ACTIVE->SUSPENDED"], fastTrackStatus: "SUSPENDED" });
 });
 
 test("sweeps at the same moment suspend a project once", async () => {
@@ -137,8 +159,10 @@ test("sweeps at the same moment suspend a project once", async () => {
   const { project } = await enterpriseWithProject(server, { signedOn: "2026-02-20" });
   await server.gql(CAUSE, { input: { projectId: project.id, attributedTo: "ENTERPRISE", cause: "OVERDUE_MATERIALS" } }, admin);
   at("2026-08-20");
-  const reports = await Promise.all([sweep(), sweep(), sweep()]);
-  // earlier tests' projects are SUSPENDED, EXITED, not attributed to the enterprise, started or permitted: only this one trips
+  const raw = await Promise.all([1, 2, 3].map(() => server.gql(SWEEP, {}, admin)));
+  for (const r of raw) expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  const reports = raw.map((r) => r.data.runDeadlineSweep);
+  // earlier tests' projects are SUSPENDED, EXITED or permitted: only this one trips
   expect(reports.reduce((sum, r) => sum + r.suspendedProjects, 0)).toBe(1);
   expect((await breakerOf(project.id)).events).toEqual(["ACTIVE->SUSPENDED"]);
 });

@@ -1,10 +1,17 @@
 import type { Project } from "../../src/modules/projects/project.entity";
-import { makeEnterprise, makeProject } from "../support/fixtures";
+import { makeEnterprise, makeProject, signedLetter } from "../support/fixtures";
 import type { TestServer } from "../support/server";
 
-/** An enterprise and a project admitted to the fast track now, signed on 2026-01-05 unless `project` says otherwise. */
+/**
+ * An enterprise and a project admitted to the fast track now (unless `project` says otherwise) on a commitment letter both parties
+ * signed on `project.signedOn` (2026-01-05 unless told otherwise; 10:00 in the district): the
+ * circuit breaker counts its months from that letter. Rows written straight to the database; the
+ * governed path itself (apply, draft, sign) is walked through GraphQL in test/path.
+ */
 export async function enterpriseWithProject(server: TestServer, project: Partial<Project> = {}) {
   const enterprise = await makeEnterprise(server);
   const row = await makeProject(server, enterprise.id, { fastTrackAdmittedAt: server.clock.now(), signedOn: "2026-01-05", ...project });
-  return { enterprise, project: row };
+  if (row.fastTrackStatus !== "ADMITTED") return { enterprise, project: row, letter: null };
+  const signedAt = new Date(`${row.signedOn ?? "2026-01-05"}T02:00:00.000Z`);
+  return { enterprise, project: row, letter: await signedLetter(server, row.id, signedAt) };
 }

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-/** A new enterprise, its ENTERPRISE user and a project signed on 2026-04-01, admitted to the fast track with nothing deferred. */
+/** A new enterprise, its ENTERPRISE user and a project signed on 2026-04-01, applied for the fast track with nothing deferred (admitted once both sign its letter). */
 async function admittedProject(name: string) {
   at("2026-04-01");
   const enterprise = await createEnterprise(server, admin, name);
@@ -33,11 +33,13 @@ async function admittedProject(name: string) {
   return { enterprise, owner, project };
 }
 
-/** The project's commitment letter, drafted by ADMIN and signed by both sides. */
+/** The project's commitment letter, drafted by ADMIN and signed by both sides: the project is ADMITTED. */
 async function signedLetter(projectId: string, ownerToken: string) {
   const letter = (await server.gql(DRAFT, { input: { projectId } }, admin)).data.draftCommitmentLetter;
   expect((await server.gql(SIGN, { input: { letterId: letter.id } }, ownerToken)).errors).toBeUndefined();
   expect((await server.gql(SIGN, { input: { letterId: letter.id } }, admin)).data.signCommitmentLetter.status).toBe("SIGNED");
+  const project = await server.gql(`query($id: ID!) { project(id: $id) { fastTrackStatus } }`, { id: projectId }, admin);
+  expect(project.data.project.fastTrackStatus).toBe("ADMITTED");
   return letter;
 }
 
@@ -47,7 +49,7 @@ test("overdue materials write credit records, the measure blocks the fast track,
   const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
   const first = await createProject(server, admin, enterprise.id, { signedOn: "2026-03-01" });
   const admitted = await server.gql(APPLY, { input: { projectId: first.id, deferredItems: ITEMS.map((itemCode) => ({ itemCode, promisedBy: "2026-03-10" })) } }, owner.token);
-  expect(admitted.data.applyFastTrack.fastTrackStatus).toBe("ADMITTED");
+  expect(admitted.data.applyFastTrack.fastTrackStatus).toBe("APPLIED");
   const letter = await signedLetter(first.id, owner.token);
 
   at("2026-03-10"); // the promised day itself is still in time
@@ -81,7 +83,7 @@ test("overdue materials write credit records, the measure blocks the fast track,
   expect(lifted.errors).toBeUndefined();
   const after = (await server.gql(CREDIT, { id: enterprise.id }, owner.token)).data.enterprise.creditStatus;
   expect(after).toEqual({ measure: "PUBLIC_NOTICE", activePoints: 6, facilitationRestricted: false });
-  expect((await server.gql(APPLY, { input: { projectId: second.id, deferredItems: [] } }, owner.token)).data.applyFastTrack.fastTrackStatus).toBe("ADMITTED");
+  expect((await server.gql(APPLY, { input: { projectId: second.id, deferredItems: [] } }, owner.token)).data.applyFastTrack.fastTrackStatus).toBe("APPLIED");
 });
 
 test("a government clause past its date is breached for the dashboard and writes no enterprise credit record", async () => {

@@ -5,6 +5,8 @@ import { dbDate } from "../../core/db";
 import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
 import { policyService } from "../policy/policy.service";
 import { findVisibleProject } from "../projects/project-access";
+import { Project } from "../projects/project.entity";
+import { assertNoStopWorkOrder } from "../projects/stop-work";
 import { BoardTask, BoardTaskEvent, CadreWorkload, TASK_TRANSITIONS, UNFINISHED_STATUSES, type TaskEventType, type TaskStatus } from "./board-task.entity";
 import { announce } from "./board.events";
 import type {
@@ -274,7 +276,10 @@ export class TaskLifecycleService {
     });
   }
 
-  /** The claimant reports progress on a CLAIMED task; the task stays CLAIMED, the timeline grows. */
+  /**
+   * The claimant reports progress on a CLAIMED task; the task stays CLAIMED, the timeline grows.
+   * On a task of a project under a stop-work order (熔断 SUSPENDED) it answers STOP_WORK_ORDER.
+   */
   async reportProgress(ctx: RequestContext, input: ReportTaskProgressInput): Promise<BoardTask> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
@@ -282,6 +287,10 @@ export class TaskLifecycleService {
       await requireClaimant(tx, task, "reportTaskProgress");
       // A report keeps the task CLAIMED: the same conditional update, with no other change.
       if (task.status !== "CLAIMED") throw invalidTransition("BoardTask", task.status, "CLAIMED");
+      if (task.projectId) {
+        const project = await tx.repo(Project).findOneBy({ id: task.projectId });
+        if (project) assertNoStopWorkOrder(project);
+      }
       const after = await conditionalUpdate(tx, task, "CLAIMED", {}, user.id);
       await recordTaskEvent(tx, task, after, "PROGRESS", input.note);
       return after;

@@ -15,12 +15,17 @@ registerEnumType(PartyEnum, {
   valuesConfig: { ENTERPRISE: { description: "企业承诺" }, GOVERNMENT: { description: "政府承诺" } },
 });
 
-export const LETTER_STATUSES = ["DRAFT", "SIGNED"] as const;
+export const LETTER_STATUSES = ["DRAFT", "SIGNED", "WITHDRAWN", "TERMINATED"] as const;
 export type LetterStatus = (typeof LETTER_STATUSES)[number];
 export const LetterStatusEnum = enumOf(LETTER_STATUSES);
 registerEnumType(LetterStatusEnum, {
   name: "CommitmentLetterStatus",
-  valuesConfig: { DRAFT: { description: "草拟中: not yet signed by both parties." }, SIGNED: { description: "已签署: signed by both; immutable." } },
+  valuesConfig: {
+    DRAFT: { description: "草拟中: not yet signed by both parties." },
+    SIGNED: { description: "已签署: signed by both; immutable." },
+    WITHDRAWN: { description: "撤回: the application it was drafted for was withdrawn or refused before both signed." },
+    TERMINATED: { description: "终止: the fast track ended (EXIT) or the project must apply again (REAPPLY); it binds no more." },
+  },
 });
 
 export const FULFILMENT_STATUSES = ["PENDING", "FULFILLED", "BREACHED"] as const;

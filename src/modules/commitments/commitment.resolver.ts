@@ -42,19 +42,23 @@ export class CommitmentLetterResolver {
   }
 
   @Remit("draftCommitmentLetter")
-  @Mutation(() => CommitmentLetter, { description: described("draftCommitmentLetter", "Draft a fast-track project's two-way commitment letter from the templates.") })
+  @Mutation(() => CommitmentLetter, { description: described("draftCommitmentLetter", "承诺准入, second step: draft an APPLIED project's two-way commitment letter from the clause templates " +
+      "(CONFLICT when the project is not APPLIED, or already has a draft or signed letter; after a withdrawn one, the next version).") })
   draftCommitmentLetter(@Ctx() ctx: RequestContext, @Arg("input") input: DraftCommitmentLetterInput): Promise<CommitmentLetter> {
     return commitmentService.draft(ctx, input);
   }
 
   @Remit("signCommitmentLetterForEnterprise", "signCommitmentLetterForGovernment")
-  @Mutation(() => CommitmentLetter, { description: described("signCommitmentLetter", "Sign one side of the letter (input.party; the caller's own side when omitted).") })
+  @Mutation(() => CommitmentLetter, { description: described("signCommitmentLetter", "Sign one side of the letter (input.party; the caller's own side when omitted). " +
+      "承诺准入: the second signature makes the letter SIGNED and admits the APPLIED project (ADMITTED, by the second signer, now). " +
+      "CONFLICT for a side already signed or a WITHDRAWN or TERMINATED letter.") })
   signCommitmentLetter(@Ctx() ctx: RequestContext, @Arg("input") input: SignCommitmentLetterInput): Promise<CommitmentLetter> {
     return commitmentService.sign(ctx, input.letterId, input.party);
   }
 
   @Remit("amendCommitmentLetter")
-  @Mutation(() => CommitmentLetter, { description: described("amendCommitmentLetter", "Amend the latest signed letter: a new DRAFT version; the signed one stays readable.") })
+  @Mutation(() => CommitmentLetter, { description: described("amendCommitmentLetter", "Amend the latest signed letter of an ADMITTED project: a new DRAFT version; the signed one stays readable. " +
+      "CONFLICT for a draft, withdrawn or terminated letter, or a project not ADMITTED.") })
   amendCommitmentLetter(@Ctx() ctx: RequestContext, @Arg("input") input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
     return commitmentService.amend(ctx, input);
   }

@@ -7,6 +7,7 @@ import { assertTransition, badInput, conflict, notFound } from "../../core/error
 import { insertUnique } from "../../core/unique";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
+import { fastTrackService } from "../fast-track/fast-track.service";
 import { findVisibleProject } from "../projects/project-access";
 import { policyService } from "../policy/policy.service";
 import { rolesOf } from "../policy/remits";
@@ -31,18 +32,26 @@ const render = (body: string, project: Project, dueOn: string | null) => body.re
  */
 export class CommitmentService {
   /**
-   * Drafts version 1 for a fast-track project: every active GOVERNMENT template (due today +
-   * dueDays) and every active ENTERPRISE template whose item the project deferred (due on the
-   * promised date, linked to the deferred item) or that names no item. `dueDates` override.
+   * Drafts the letter of an APPLIED project (CONFLICT otherwise: the letter follows 承诺前审核 and
+   * precedes admission): every active GOVERNMENT template (due today + dueDays) and every active
+   * ENTERPRISE template whose item the project deferred (due on the promised date, linked to the
+   * deferred item) or that names no item. `dueDates` override. CONFLICT while a DRAFT or SIGNED
+   * letter exists; after a WITHDRAWN or TERMINATED one the new draft is the next version (not an
+   * amendment).
    */
   async draft(ctx: RequestContext, input: DraftCommitmentLetterInput): Promise<CommitmentLetter> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
-      if (project.fastTrackStatus !== "ADMITTED") throw conflict(`Project ${project.code} is not admitted to the fast track; a commitment letter follows admission`);
-      if (await tx.repo(CommitmentLetter).existsBy({ projectId: project.id })) {
+      if (project.fastTrackStatus !== "APPLIED") {
+        throw conflict(`Project ${project.code} is ${project.fastTrackStatus}, not APPLIED: a commitment letter is drafted for a fast-track application, before admission`, {
+          status: project.fastTrackStatus,
+        });
+      }
+      if (await tx.repo(CommitmentLetter).existsBy({ projectId: project.id, status: In(["DRAFT", "SIGNED"]) })) {
         throw conflict(`Project ${project.code} already has a commitment letter; edit the draft or amend the signed one`);
       }
+      const last = await tx.repo(CommitmentLetter).findOne({ where: { projectId: project.id }, order: { version: "DESC" } });
       const templates = await tx.repo(ClauseTemplate).find({ where: { active: true }, order: { sortOrder: "ASC", code: "ASC" } });
       const deferred = await tx.repo(DeferredItem).createQueryBuilder("d")
         .innerJoinAndMapOne("d.item", DeferrableItem, "c", "c.id = d.deferrableItemId")
@@ -68,17 +77,26 @@ export class CommitmentService {
       }
       applyDueDates(clauses, input.dueDates);
       for (const clause of clauses) clause.text = render(clause.text, project, clause.dueOn);
-      return this.insertVersion(tx, project, { version: 1, amendsId: null, draftedById: user.id }, clauses, "commitmentLetter.draft");
+      return this.insertVersion(tx, project, { version: (last?.version ?? 0) + 1, amendsId: null, draftedById: user.id }, clauses, "commitmentLetter.draft");
     });
   }
 
-  /** A new DRAFT version from the latest SIGNED one, with changed due dates; the earlier stays as signed. */
+  /**
+   * A new DRAFT version from the latest SIGNED letter of an ADMITTED project, with changed due
+   * dates; the earlier stays as signed. A draft, a withdrawn or a terminated letter is not amended
+   * (CONFLICT), nor one that a later version (other than a withdrawn draft) follows.
+   */
   async amend(ctx: RequestContext, input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const { letter: previous, project } = await this.visibleLetter(tx, input.letterId, "CommitmentLetter", input.letterId);
-      if (previous.status !== "SIGNED") throw conflict("Only a signed letter is amended; edit the draft instead");
-      const latest = await tx.repo(CommitmentLetter).findOne({ where: { projectId: previous.projectId }, order: { version: "DESC" } });
+      if (previous.status !== "SIGNED") {
+        throw conflict(previous.status === "DRAFT" ? "Only a signed letter is amended; edit the draft instead" : `A ${previous.status} letter binds no more and is not amended`, { status: previous.status });
+      }
+      if (project.fastTrackStatus !== "ADMITTED") {
+        throw conflict(`Project ${project.code} is ${project.fastTrackStatus}: only an admitted project's letter is amended`, { status: project.fastTrackStatus });
+      }
+      const latest = await tx.repo(CommitmentLetter).findOne({ where: { projectId: previous.projectId, status: Not("WITHDRAWN") }, order: { version: "DESC" } });
       if (latest!.id !== previous.id) throw conflict(`Version ${previous.version} is not the latest (version ${latest!.version} exists)`);
       const old = await tx.repo(CommitmentClause).find({ where: { letterId: previous.id }, order: { sortOrder: "ASC", id: "ASC" } });
       const templates = new Map((await tx.repo(ClauseTemplate).findBy({ code: In(old.map((c) => c.templateCode)) })).map((t) => [t.code, t]));
@@ -114,7 +132,9 @@ export class CommitmentService {
   /**
    * Signs the side the input names (the caller's own when omitted): a user of the project's
    * enterprise for the enterprise, ADMIN (or the project's manager) for the government (the remits
-   * signCommitmentLetterFor…). Each side signs once; the second signature makes the letter SIGNED.
+   * signCommitmentLetterFor…). Each side signs once; the second signature makes the letter SIGNED
+   * and, for an APPLIED project, is its admission (承诺准入: ADMITTED, by the second signer, now), in
+   * the same transaction. A WITHDRAWN or TERMINATED letter answers CONFLICT.
    */
   async sign(ctx: RequestContext, letterId: string, party?: Party): Promise<CommitmentLetter> {
     const user = ctx.requireUser();
@@ -128,19 +148,39 @@ export class CommitmentService {
       const project = await tx.repo(Project).findOneByOrFail({ id: before.projectId });
       await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId });
       if (before.status === "SIGNED") throw conflict("The letter is already signed by both parties");
+      if (before.status !== "DRAFT") throw conflict(`The letter is ${before.status} and binds no more; it cannot be signed`, { status: before.status });
       const now = tx.clock.now();
       const signed = side === "ENTERPRISE"
         ? await tx.repo(CommitmentLetter).update({ id: before.id, status: "DRAFT", enterpriseSignedAt: IsNull() }, { enterpriseSignedAt: now, enterpriseSignedById: user.id })
         : await tx.repo(CommitmentLetter).update({ id: before.id, status: "DRAFT", governmentSignedAt: IsNull() }, { governmentSignedAt: now, governmentSignedById: user.id });
-      if (!signed.affected) throw conflict(`The ${side.toLowerCase()} side has already signed`);
-      await tx.repo(CommitmentLetter).update(
+      if (!signed.affected) {
+        const current = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.id });
+        if (current.status !== "DRAFT") throw conflict(`The letter is ${current.status} and cannot be signed`, { status: current.status });
+        throw conflict(`The ${side.toLowerCase()} side has already signed`);
+      }
+      const completed = await tx.repo(CommitmentLetter).update(
         { id: before.id, status: "DRAFT", enterpriseSignedAt: Not(IsNull()), governmentSignedAt: Not(IsNull()) },
         { status: "SIGNED", signedAt: now },
       );
       const after = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: `commitmentLetter.sign${side === "ENTERPRISE" ? "Enterprise" : "Government"}`, entityType: "CommitmentLetter", entityId: before.id, before, after });
+      if (completed.affected) await fastTrackService.admit(tx, project.id, user.id, after.id);
       return after;
     });
+  }
+
+  /**
+   * 终止: the project's letters (drafts and signed ones) bind no more: the circuit breaker's EXIT
+   * or REAPPLY. Runs in the caller's transaction; each letter ended is audited with the reason.
+   */
+  async terminate(tx: RequestContext, projectId: string, reason: string): Promise<CommitmentLetter[]> {
+    const letters = await tx.repo(CommitmentLetter).findBy({ projectId, status: In(["DRAFT", "SIGNED"]) });
+    for (const before of letters) {
+      await tx.repo(CommitmentLetter).update({ id: before.id, status: before.status }, { status: "TERMINATED" });
+      const after = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.id });
+      await recordAudit(tx, { action: "commitmentLetter.terminate", entityType: "CommitmentLetter", entityId: before.id, before, after: { ...after, reason } });
+    }
+    return letters;
   }
 
   /** Edits a clause of a draft nobody has signed yet; a signed (or half-signed) letter answers CONFLICT. */

@@ -52,9 +52,10 @@ export class CatalogService {
     return ctx.repo(DeferrableItem).find({ where: includeInactive ? {} : { active: true }, order: { sortOrder: "ASC", code: "ASC" } });
   }
 
+  /** Adds an item; its approvalKind (容而不缺: the approval it stands in for) is optional. */
   async createDeferrableItem(ctx: RequestContext, input: CreateDeferrableItemInput): Promise<DeferrableItem> {
     return ctx.transaction(async (tx) => {
-      const item = tx.repo(DeferrableItem).create({ description: null, sortOrder: 0, active: true, ...changesOf(input, ["description"]) });
+      const item = tx.repo(DeferrableItem).create({ description: null, approvalKind: null, sortOrder: 0, active: true, ...changesOf(input, ["description", "approvalKind"]) });
       await insertUnique(() => tx.repo(DeferrableItem).insert(item), `Deferrable item ${input.code} exists`, "code");
       await recordAudit(tx, { action: "deferrableItem.create", entityType: "DeferrableItem", entityId: item.id, after: item });
       return item;
@@ -67,7 +68,7 @@ export class CatalogService {
       const before = await tx.repo(DeferrableItem).findOneBy({ id: input.id });
       if (!before) throw notFound("DeferrableItem", input.id);
       const { id, ...changes } = input;
-      const defined = changesOf(changes, ["description"]);
+      const defined = changesOf(changes, ["description", "approvalKind"]);
       if (Object.keys(defined).length) await tx.repo(DeferrableItem).update({ id }, defined);
       const after = await tx.repo(DeferrableItem).findOneByOrFail({ id });
       await recordAudit(tx, { action: "deferrableItem.update", entityType: "DeferrableItem", entityId: id, before, after });

@@ -1,6 +1,7 @@
 import { Column, Entity, Index } from "typeorm";
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { BaseEntity } from "../../core/base.entity";
+import { ApprovalKindEnum, type ApprovalKind } from "../instep/approval-kinds";
 
 /** 容缺清单: one kind of material an admitted project may supply later. Inactive items cannot be newly deferred. */
 @ObjectType({ description: "容缺清单 item: a material an admitted project may supply after starting." })
@@ -21,6 +22,11 @@ export class DeferrableItem extends BaseEntity {
   @Field(() => String, { nullable: true })
   @Column({ type: "varchar", length: 500, nullable: true })
   description: string | null;
+
+  /** 容而不缺: the approval this material stands in for (an ApprovalKind, as data); supplying it lets that approval be decided. */
+  @Field(() => ApprovalKindEnum, { nullable: true, description: "容而不缺: the approval kind this material stands in for; the project's item of that kind is decided only once the material is supplied." })
+  @Column({ name: "approval_kind", type: "varchar", length: 32, nullable: true })
+  approvalKind: ApprovalKind | null;
 
   @Field()
   @Column({ type: "boolean", default: true })

@@ -3,6 +3,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { DEFERRED_ITEM_STATUSES, DeferredItemStatusEnum, type DeferredItemStatus } from "./deferred-item.entity";
 import { RequiredText } from "../../core/validation";
+import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "../instep/approval-kinds";
 
 const ITEM_CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
 
@@ -50,6 +51,34 @@ export class ApplyFastTrackInput {
   deferredItems: DeferralInput[];
 }
 
+/** What withdrawing or refusing an application needs: the project and why. */
+export interface FastTrackApplicationDecisionInput {
+  projectId: string;
+  reason: string;
+}
+
+@InputType()
+export class WithdrawFastTrackApplicationInput implements FastTrackApplicationDecisionInput {
+  @Field(() => ID)
+  @Length(1, 36)
+  projectId: string;
+
+  @Field({ description: "Why the enterprise withdraws; kept in the audit trail." })
+  @RequiredText(500)
+  reason: string;
+}
+
+@InputType()
+export class RefuseFastTrackApplicationInput implements FastTrackApplicationDecisionInput {
+  @Field(() => ID)
+  @Length(1, 36)
+  projectId: string;
+
+  @Field({ description: "Why the reform office refuses; kept in the audit trail." })
+  @RequiredText(500)
+  reason: string;
+}
+
 @InputType()
 export class CreateDeferrableItemInput {
   @Field()
@@ -71,6 +100,11 @@ export class CreateDeferrableItemInput {
   @Min(0)
   @Max(10000)
   sortOrder?: number;
+
+  @Field(() => ApprovalKindEnum, { nullable: true, description: "容而不缺: the approval kind the material stands in for." })
+  @IsOptional()
+  @IsIn(Object.keys(APPROVAL_KINDS))
+  approvalKind?: ApprovalKind | null;
 }
 
 @InputType()
@@ -100,6 +134,11 @@ export class UpdateDeferrableItemInput {
   @Min(0)
   @Max(10000)
   sortOrder?: number;
+
+  @Field(() => ApprovalKindEnum, { nullable: true, description: "容而不缺: the approval kind the material stands in for; null unbinds it." })
+  @IsOptional()
+  @IsIn(Object.keys(APPROVAL_KINDS))
+  approvalKind?: ApprovalKind | null;
 }
 
 @InputType()

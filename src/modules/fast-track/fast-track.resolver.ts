@@ -12,7 +12,8 @@ import { DeferredItem } from "./deferred-item.entity";
 import { deferredItemService } from "./deferred-item.service";
 import {
   ApplyFastTrackInput, CreateDeferrableItemInput, DeferredItemFilter, MarkDeferredItemOverdueInput, NegativeListEntryInput,
-  RecordDeferredItemSuppliedInput, RemoveNegativeListEntryInput, UpdateDeferrableItemInput,
+  RecordDeferredItemSuppliedInput, RefuseFastTrackApplicationInput, RemoveNegativeListEntryInput, UpdateDeferrableItemInput,
+  WithdrawFastTrackApplicationInput,
 } from "./fast-track.inputs";
 import { fastTrackService } from "./fast-track.service";
 import { NegativeListEntry } from "./negative-list.entity";
@@ -61,10 +62,30 @@ export class FastTrackResolver {
 
   @Remit("applyFastTrack")
   @Mutation(() => Project, {
-    description: described("applyFastTrack", "双容双诺 admission on the enterprise's commitment. NEGATIVE_LIST, CREDIT_RESTRICTED or CONFLICT when refused."),
+    description: described("applyFastTrack", "承诺前审核, the path's first gate: checks the negative list (NEGATIVE_LIST) and credit (CREDIT_RESTRICTED) and leaves the project APPLIED, " +
+      "with its deferred materials PENDING; it is not admitted yet. Next: draftCommitmentLetter, then both parties sign (signCommitmentLetter) and the project is ADMITTED. " +
+      "CONFLICT unless the project is NOT_APPLIED (an EXITED project left the fast track for good)."),
   })
   applyFastTrack(@Ctx() ctx: RequestContext, @Arg("input") input: ApplyFastTrackInput): Promise<Project> {
     return fastTrackService.apply(ctx, input);
+  }
+
+  @Remit("withdrawFastTrackApplication")
+  @Mutation(() => Project, {
+    description: described("withdrawFastTrackApplication", "企业自愿: withdraw an APPLIED application before both parties sign. The project returns to NOT_APPLIED, " +
+      "its draft letter is WITHDRAWN and its deferred materials not yet supplied are dropped; it may apply again. INVALID_TRANSITION from any other state."),
+  })
+  withdrawFastTrackApplication(@Ctx() ctx: RequestContext, @Arg("input") input: WithdrawFastTrackApplicationInput): Promise<Project> {
+    return fastTrackService.withdraw(ctx, input);
+  }
+
+  @Remit("refuseFastTrackApplication")
+  @Mutation(() => Project, {
+    description: described("refuseFastTrackApplication", "承诺前审核: refuse an APPLIED application before both parties sign. The project returns to NOT_APPLIED, " +
+      "its draft letter is WITHDRAWN and its deferred materials not yet supplied are dropped; it may apply again. INVALID_TRANSITION from any other state."),
+  })
+  refuseFastTrackApplication(@Ctx() ctx: RequestContext, @Arg("input") input: RefuseFastTrackApplicationInput): Promise<Project> {
+    return fastTrackService.refuse(ctx, input);
   }
 
   @Authorized()

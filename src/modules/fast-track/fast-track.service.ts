@@ -1,28 +1,35 @@
-import { In } from "typeorm";
+import { In, Not } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { addDays, districtDate } from "../../core/dates";
 import { AppError, badInput, conflict } from "../../core/errors";
+import { CommitmentClause, CommitmentLetter } from "../commitments/commitment.entity";
 import { facilitationRestriction } from "../projects/credit-gate";
 import { findVisibleProject } from "../projects/project-access";
-import { Project } from "../projects/project.entity";
+import { Project, type FastTrackStatus } from "../projects/project.entity";
 import { policyService } from "../policy/policy.service";
 import { catalogService } from "./catalog.service";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DeferredItem } from "./deferred-item.entity";
-import type { ApplyFastTrackInput } from "./fast-track.inputs";
+import type { ApplyFastTrackInput, FastTrackApplicationDecisionInput } from "./fast-track.inputs";
 
-/** 双容双诺 admission: 企业自愿, 非禁即可, 承诺准入. */
+/**
+ * 双容双诺, one governed path: 企业自愿 (the enterprise applies, or withdraws), 非禁即可 and credit
+ * (承诺前审核, at application), 承诺准入 (ADMITTED only when both parties have signed the letter;
+ * see admit, called by the letter's second signature).
+ */
 export class FastTrackService {
   /**
-   * Admits a project on the enterprise's commitment. Refused with NEGATIVE_LIST (and the reason)
-   * when its industry is on the negative list, with CREDIT_RESTRICTED when the enterprise is under
-   * FACILITATION_RESTRICTED or a harsher measure, with CONFLICT when already admitted. Otherwise the
-   * project is ADMITTED (who and when recorded) and each declared deferral becomes a PENDING
-   * DeferredItem promised not before today and at most DEFERRAL_MAX_DAYS ahead. A refusal writes nothing.
+   * 承诺前审核: applies for the fast track. Refused with CONFLICT unless the project is NOT_APPLIED
+   * (APPLIED or ADMITTED: it is on the path already; SUSPENDED: under a stop-work order; EXITED:
+   * it left the fast track for good), with NEGATIVE_LIST (and the reason) when its industry is on
+   * the negative list, with CREDIT_RESTRICTED when the enterprise is under FACILITATION_RESTRICTED
+   * or a harsher measure. Otherwise the project is APPLIED, not admitted: the commitment letter is
+   * drafted next and admission follows both signatures. Each declared deferral becomes a PENDING
+   * DeferredItem promised not before today and at most DEFERRAL_MAX_DAYS ahead (an item the project
+   * already supplied under an earlier application is BAD_USER_INPUT). A refusal writes nothing.
    */
   async apply(ctx: RequestContext, input: ApplyFastTrackInput): Promise<Project> {
-    const user = ctx.requireUser();
     const now = ctx.clock.now();
     const today = districtDate(now);
     const latest = addDays(today, ctx.app.config.deferralMaxDays);
@@ -38,7 +45,7 @@ export class FastTrackService {
     return ctx.transaction(async (tx) => {
       const before = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, "applyFastTrack", { projectId: before.id, enterpriseId: before.enterpriseId });
-      if (before.fastTrackStatus === "ADMITTED") throw conflict(`Project ${before.code} is already admitted to the fast track`);
+      if (before.fastTrackStatus !== "NOT_APPLIED") throw notApplicable(before);
       const listed = await catalogService.negativeListMatch(tx, before.industry);
       if (listed) {
         throw new AppError("NEGATIVE_LIST", `Industry ${before.industry} is on the negative list (${listed.category}): ${listed.reason}`, {
@@ -57,14 +64,17 @@ export class FastTrackService {
       input.deferredItems.forEach((d, i) => {
         if (!byCode.has(d.itemCode)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} is not an active deferrable item`);
       });
+      const kept = catalog.length
+        ? new Set((await tx.repo(DeferredItem).findBy({ projectId: before.id, deferrableItemId: In(catalog.map((c) => c.id)) })).map((d) => d.deferrableItemId))
+        : new Set<string>();
+      input.deferredItems.forEach((d, i) => {
+        if (kept.has(byCode.get(d.itemCode)!.id)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} was already supplied for project ${before.code}`);
+      });
 
-      const admitted = await tx.repo(Project).update(
-        { id: before.id, fastTrackStatus: "NOT_APPLIED" },
-        { fastTrackStatus: "ADMITTED", fastTrackAdmittedAt: now, fastTrackAdmittedById: user.id },
-      );
-      if (!admitted.affected) throw conflict(`Project ${before.code} is already admitted to the fast track`);
+      const applied = await tx.repo(Project).update({ id: before.id, fastTrackStatus: "NOT_APPLIED" }, { fastTrackStatus: "APPLIED" });
+      if (!applied.affected) throw notApplicable(await tx.repo(Project).findOneByOrFail({ id: before.id }));
       const after = await tx.repo(Project).findOneByOrFail({ id: before.id });
-      await recordAudit(tx, { action: "project.admitFastTrack", entityType: "Project", entityId: before.id, before, after });
+      await recordAudit(tx, { action: "project.applyFastTrack", entityType: "Project", entityId: before.id, before, after });
       for (const d of input.deferredItems) {
         const item = tx.repo(DeferredItem).create({
           projectId: before.id,
@@ -82,6 +92,119 @@ export class FastTrackService {
       return after;
     });
   }
+
+  /**
+   * 承诺准入: the letter's second signature admits an APPLIED project (who signed last, and when).
+   * Runs in the signature's transaction; a project in any other state is left as it is (an
+   * amendment signed for an ADMITTED project changes nothing here). Returns whether it admitted.
+   */
+  async admit(tx: RequestContext, projectId: string, signerId: string, letterId: string): Promise<boolean> {
+    const before = await tx.repo(Project).findOneByOrFail({ id: projectId });
+    if (before.fastTrackStatus !== "APPLIED") return false;
+    const admitted = await tx.repo(Project).update(
+      { id: projectId, fastTrackStatus: "APPLIED" },
+      { fastTrackStatus: "ADMITTED", fastTrackAdmittedAt: tx.clock.now(), fastTrackAdmittedById: signerId },
+    );
+    if (!admitted.affected) return false;
+    const after = await tx.repo(Project).findOneByOrFail({ id: projectId });
+    await recordAudit(tx, { action: "project.admitFastTrack", entityType: "Project", entityId: projectId, before, after: { ...after, letterId } });
+    return true;
+  }
+
+  /**
+   * 企业自愿: the enterprise (or ADMIN for it) withdraws an APPLIED application before both parties
+   * signed. INVALID_TRANSITION from any other state. See reopen for what it undoes.
+   */
+  withdraw(ctx: RequestContext, input: FastTrackApplicationDecisionInput): Promise<Project> {
+    return this.endApplication(ctx, input, "withdrawFastTrackApplication", "project.withdrawFastTrack");
+  }
+
+  /** 承诺前审核: the reform office refuses an APPLIED application. INVALID_TRANSITION from any other state. */
+  refuse(ctx: RequestContext, input: FastTrackApplicationDecisionInput): Promise<Project> {
+    return this.endApplication(ctx, input, "refuseFastTrackApplication", "project.refuseFastTrack");
+  }
+
+  private endApplication(
+    ctx: RequestContext,
+    input: FastTrackApplicationDecisionInput,
+    remit: "withdrawFastTrackApplication" | "refuseFastTrackApplication",
+    action: string,
+  ): Promise<Project> {
+    return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId });
+      if (project.fastTrackStatus !== "APPLIED") {
+        throw new AppError(
+          "INVALID_TRANSITION",
+          `Project ${project.code}'s fast track is ${project.fastTrackStatus}: only an APPLIED application (before both parties sign the letter) can be withdrawn or refused`,
+          { from: project.fastTrackStatus, to: "NOT_APPLIED" },
+        );
+      }
+      return this.reopen(tx, project.id, input.reason, action);
+    });
+  }
+
+  /**
+   * Returns a project to NOT_APPLIED so that it can apply again: a withdrawn or refused application,
+   * or the circuit breaker's REAPPLY. Runs in the caller's transaction (the caller checked who may
+   * and from which state). Clears the admission (who, when); DRAFT letters become WITHDRAWN; the
+   * project's deferred items not SUPPLIED are deleted (each audited with its before state; clauses
+   * of withdrawn or terminated letters that named them keep their text and lose the link), so a new
+   * application can declare them again; supplied ones stay. A SIGNED letter still in force is the
+   * caller's business (the breaker terminates it first): CONFLICT while one remains. The project's
+   * change is audited under `action`, with the reason. CONFLICT when the project's state changed
+   * under the caller (a conditional UPDATE from the state it read).
+   */
+  async reopen(tx: RequestContext, projectId: string, reason: string, action: string): Promise<Project> {
+    const before = await tx.repo(Project).findOneByOrFail({ id: projectId });
+    if (await tx.repo(CommitmentLetter).existsBy({ projectId, status: "SIGNED" })) {
+      throw conflict(`Project ${before.code} has a signed commitment letter in force; terminate it before the project applies again`);
+    }
+    // the drafts first: a signature locks the letter before the project, and so does this
+    const drafts = await tx.repo(CommitmentLetter).findBy({ projectId, status: "DRAFT" });
+    for (const letter of drafts) {
+      const withdrawn = await tx.repo(CommitmentLetter).update({ id: letter.id, status: "DRAFT" }, { status: "WITHDRAWN" });
+      if (!withdrawn.affected) throw conflict(`Version ${letter.version} of project ${before.code}'s letter changed meanwhile (it may just have been signed); read it again`);
+      const changed = await tx.repo(CommitmentLetter).findOneByOrFail({ id: letter.id });
+      await recordAudit(tx, { action: "commitmentLetter.withdraw", entityType: "CommitmentLetter", entityId: letter.id, before: letter, after: { ...changed, reason } });
+    }
+    const reopened = await tx.repo(Project).update(
+      { id: projectId, fastTrackStatus: before.fastTrackStatus },
+      { fastTrackStatus: "NOT_APPLIED", fastTrackAdmittedAt: null, fastTrackAdmittedById: null },
+    );
+    if (!reopened.affected) throw conflict(`Project ${before.code}'s fast track changed meanwhile; read it again`);
+    const after = await tx.repo(Project).findOneByOrFail({ id: projectId });
+    await recordAudit(tx, { action, entityType: "Project", entityId: projectId, before, after: { ...after, reason } });
+
+    const pending = await tx.repo(DeferredItem).findBy({ projectId, status: Not("SUPPLIED") });
+    if (pending.length) {
+      const ids = pending.map((d) => d.id);
+      const linked = await tx.repo(CommitmentClause).findBy({ deferredItemId: In(ids) });
+      for (const clause of linked) {
+        await tx.repo(CommitmentClause).update({ id: clause.id }, { deferredItemId: null });
+        await recordAudit(tx, { action: "commitmentClause.unlink", entityType: "CommitmentClause", entityId: clause.id, before: clause, after: { ...clause, deferredItemId: null, reason } });
+      }
+      // conditional: a material supplied meanwhile stays
+      const deleted = await tx.repo(DeferredItem).delete({ id: In(ids), status: Not("SUPPLIED") });
+      if (deleted.affected !== undefined && deleted.affected !== null && deleted.affected !== ids.length) {
+        throw conflict(`A deferred material of project ${before.code} was supplied meanwhile; read it again`);
+      }
+      await recordAudit(tx, pending.map((d) => ({ action: "deferredItem.delete", entityType: "DeferredItem", entityId: d.id, before: d, after: { reason } })));
+    }
+    return after;
+  }
+}
+
+/** CONFLICT for an application from anything but NOT_APPLIED, saying why. */
+function notApplicable(project: Project): AppError {
+  const why: Record<Exclude<FastTrackStatus, "NOT_APPLIED">, string> = {
+    APPLIED: "has already applied; its commitment letter awaits both signatures",
+    ADMITTED: "is already admitted to the fast track",
+    SUSPENDED: "is suspended under a stop-work order",
+    EXITED: "has exited the fast track for good",
+  };
+  const status = project.fastTrackStatus as Exclude<FastTrackStatus, "NOT_APPLIED">;
+  return conflict(`Project ${project.code} ${why[status] ?? `is ${status}`}; only a project that has not applied may apply`, { status });
 }
 
 export const fastTrackService = new FastTrackService();

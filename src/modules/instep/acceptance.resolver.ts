@@ -19,7 +19,7 @@ export class BuildingResolver {
   }
 
   @Remit("recordBuildingAcceptance")
-  @Mutation(() => Building, { description: described("recordBuildingAcceptance", "Record one acceptance inspection of a building or floor; a pass is final (CONFLICT after it).") })
+  @Mutation(() => Building, { description: described("recordBuildingAcceptance", "Record one acceptance inspection of a building or floor; a pass is final (CONFLICT after it). STOP_WORK_ORDER while the project is SUSPENDED.") })
   recordBuildingAcceptance(@Ctx() ctx: RequestContext, @Arg("input") input: RecordBuildingAcceptanceInput): Promise<Building> {
     return buildingService.recordAcceptance(ctx, input);
   }

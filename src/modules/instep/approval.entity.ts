@@ -1,56 +1,15 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { User } from "../accounts/user.entity";
-import { Department, DEPARTMENT_NAMES, type DepartmentCode } from "../departments/department.entity";
+import { Department } from "../departments/department.entity";
+import { ApprovalKindEnum, type ApprovalKind } from "./approval-kinds";
+
+export * from "./approval-kinds";
 import { SurveyResult } from "./survey.entity";
 import { enumOf } from "../../core/enums";
-
-/** The in-step phase an approval belongs to: what is handled side by side with what. */
-export const APPROVAL_PHASES = ["START", "COMPLETION", "PRODUCTION"] as const;
-export type ApprovalPhase = (typeof APPROVAL_PHASES)[number];
-export const ApprovalPhaseEnum = enumOf(APPROVAL_PHASES);
-registerEnumType(ApprovalPhaseEnum, {
-  name: "ApprovalPhase",
-  description: "三同步: which in-step group an approval is handled in.",
-  valuesConfig: {
-    START: { description: "交地同步开工: after the land contract, before construction start." },
-    COMPLETION: { description: "竣工同步发证: at completion, before the certificate." },
-    PRODUCTION: { description: "预验同步试产: pre-acceptance and trial production." },
-  },
-});
-
-/** Survey stages of 多测合一: one commission per project and stage. */
-export type SurveyStage = "PLANNING" | "COMPLETION";
-
-/**
- * The kinds of approval a project may need, with the department (by code) that usually handles each,
- * its phase, and the survey stage whose shared result it may cite. Data, not code paths.
- */
-export const APPROVAL_KINDS = {
-  FILING: { label: "项目备案", department: "DEVELOPMENT_REFORM", phase: "START", survey: null },
-  LAND_USE_PLANNING_PERMIT: { label: "建设用地规划许可", department: "NATURAL_RESOURCES", phase: "START", survey: "PLANNING" },
-  PLANNING_PERMIT: { label: "建设工程规划许可", department: "NATURAL_RESOURCES", phase: "START", survey: "PLANNING" },
-  ENVIRONMENTAL_IMPACT: { label: "环境影响评价", department: "ECOLOGY_ENVIRONMENT", phase: "START", survey: null },
-  FIRE_DESIGN_REVIEW: { label: "消防设计审查", department: "HOUSING_CONSTRUCTION", phase: "START", survey: null },
-  CONSTRUCTION_DRAWING_REVIEW: { label: "施工图审查", department: "HOUSING_CONSTRUCTION", phase: "START", survey: null },
-  CONSTRUCTION_PERMIT: { label: "施工许可", department: "HOUSING_CONSTRUCTION", phase: "START", survey: null },
-  JOINT_ACCEPTANCE: { label: "联合验收", department: "HOUSING_CONSTRUCTION", phase: "COMPLETION", survey: "COMPLETION" },
-  COMPLETION_FILING: { label: "竣工验收备案", department: "HOUSING_CONSTRUCTION", phase: "COMPLETION", survey: "COMPLETION" },
-  PROPERTY_REGISTRATION: { label: "不动产登记", department: "REAL_ESTATE_REGISTRATION", phase: "COMPLETION", survey: "COMPLETION" },
-  TRIAL_PRODUCTION: { label: "试生产", department: "INDUSTRY_IT", phase: "PRODUCTION", survey: null },
-} as const satisfies Record<string, { label: string; department: DepartmentCode; phase: ApprovalPhase; survey: SurveyStage | null }>;
-export type ApprovalKind = keyof typeof APPROVAL_KINDS;
-export const ApprovalKindEnum = enumOf(Object.keys(APPROVAL_KINDS) as ApprovalKind[]);
-registerEnumType(ApprovalKindEnum, {
-  name: "ApprovalKind",
-  description: "An approval a project may need.",
-  valuesConfig: Object.fromEntries(
-    Object.entries(APPROVAL_KINDS).map(([k, v]) => [k, { description: `${v.label} (${DEPARTMENT_NAMES[v.department]}; ${v.phase})` }]),
-  ),
-});
 
 export const APPROVAL_STATUSES = ["NOT_STARTED", "SUBMITTED", "APPROVED", "REJECTED"] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -111,6 +70,10 @@ export class ApprovalItem extends BaseEntity {
   @Field(() => ApprovalStatusEnum)
   @Column({ type: "varchar", length: 16, default: "NOT_STARTED" })
   status: ApprovalStatus;
+
+  @Field(() => Int, { description: "承诺办结时限: the working days the department promised to decide it in once submitted (from the kind when added). Past it, a pending item is the government's delay." })
+  @Column({ name: "promised_working_days", type: "int", default: 5 })
+  promisedWorkingDays: number;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: "受理: the day it was (last) submitted." })
   @Column({ name: "submitted_on", type: "date", nullable: true })

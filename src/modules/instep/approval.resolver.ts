@@ -11,6 +11,7 @@ import { inStepFieldService } from "./instep.loaders";
 import { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, RecordProjectMilestoneInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { milestoneService } from "./milestone.service";
 import { SurveyResult } from "./survey.entity";
+import { Application } from "../intake/application.entity";
 import { Department } from "../departments/department.entity";
 import { loaderById } from "../../core/loaders";
 
@@ -44,14 +45,14 @@ export class ApprovalResolver {
   }
 
   @Remit("submitApprovalItem")
-  @Mutation(() => ApprovalItem, { description: described("submitApprovalItem", "受理: submit an item (from NOT_STARTED, or again after REJECTED). Never waits on another item.") })
+  @Mutation(() => ApprovalItem, { description: described("submitApprovalItem", "受理: submit an item (from NOT_STARTED, or again after REJECTED). Never waits on another item. DECIDED_BY_APPLICATION for an item applied for through the one window.") })
   submitApprovalItem(@Ctx() ctx: RequestContext, @Arg("input") input: SubmitApprovalItemInput): Promise<ApprovalItem> {
     return approvalService.submit(ctx, input);
   }
 
   @Remit("decideApprovalItem")
   @Mutation(() => ApprovalItem, {
-    description: described("decideApprovalItem", "办结: approve or reject a submitted item. Approving answers DEPENDENCY_NOT_MET while an item it really depends on is not approved (by that day), and for TRIAL_PRODUCTION while a part it needs is not accepted."),
+    description: described("decideApprovalItem", "办结: approve or reject a submitted item. DECIDED_BY_APPLICATION for an item applied for through the one window (decide its application); DEFERRED_ITEMS_OUTSTANDING while a deferred material standing in for it (for a completion-phase item: any of the project's) is not supplied. Approving answers DEPENDENCY_NOT_MET while an item it really depends on is not approved (by that day), and for TRIAL_PRODUCTION while a part it needs is not accepted."),
   })
   decideApprovalItem(@Ctx() ctx: RequestContext, @Arg("input") input: DecideApprovalItemInput): Promise<ApprovalItem> {
     return approvalService.decide(ctx, input);
@@ -64,7 +65,7 @@ export class ApprovalResolver {
   }
 
   @Remit("recordProjectMilestone", "fileConstructionStart")
-  @Mutation(() => Project, { description: described("recordProjectMilestone", "Record a project milestone (its date column), in order; TRIAL_PRODUCTION needs the parts it uses accepted.") })
+  @Mutation(() => Project, { description: described("recordProjectMilestone", "Record a project milestone (its date column), in order; the stage follows. STOP_WORK_ORDER while the project is SUSPENDED; CONSTRUCTION_START needs the construction permit approved or, on commitment, admission with a signed letter (START_NOT_PERMITTED); COMPLETION needs every deferred material supplied (DEFERRED_ITEMS_OUTSTANDING); TRIAL_PRODUCTION needs the parts it uses accepted.") })
   recordProjectMilestone(@Ctx() ctx: RequestContext, @Arg("input") input: RecordProjectMilestoneInput): Promise<Project> {
     return milestoneService.record(ctx, input);
   }
@@ -92,6 +93,11 @@ export class ApprovalResolver {
   @FieldResolver(() => User, { nullable: true, description: "The official who recorded its last change." })
   handledBy(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<User | null> {
     return inStepFieldService.handledBy(ctx, item);
+  }
+
+  @FieldResolver(() => Application, { nullable: true, description: "One fact, recorded once: the one-window application it was (last) applied for through. With one, the item is submitted and decided only through the application (DECIDED_BY_APPLICATION); without, directly." })
+  application(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<Application | null> {
+    return inStepFieldService.application(ctx, item.id);
   }
 
   @FieldResolver(() => SurveyResult, { nullable: true, description: "The shared survey result it cites." })

@@ -1,14 +1,17 @@
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
+import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { findVisibleProject } from "../projects/project-access";
-import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalStatus } from "./approval.entity";
+import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalKind, type ApprovalStatus } from "./approval.entity";
 import { buildingService } from "./building.service";
 import { insertUnique } from "../../core/unique";
 import { resolveOn } from "./instep-common";
-import type { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
+import type { AddApprovalItemInput, ApprovalDecision, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
+import { assertDecidable } from "./path-gates";
+import { Application } from "../intake/application.entity";
+import type { Project } from "../projects/project.entity";
 import { SurveyResult } from "./survey.entity";
 import { Department } from "../departments/department.entity";
 import { policyService } from "../policy/policy.service";
@@ -18,7 +21,10 @@ import { policyService } from "../policy/policy.service";
  * none waits on another to start. The few real dependencies are rows of approval_dependency:
  * an item is approved only on or after the day the project's required item was approved
  * (DEPENDENCY_NOT_MET otherwise). Trial production is approved only once the parts it needs
- * passed acceptance. Status changes follow APPROVAL_TRANSITIONS by conditional updates.
+ * passed acceptance. Status changes follow APPROVAL_TRANSITIONS by conditional updates. 容而不缺:
+ * an item waits for the deferred materials standing in for it (completion items for all of them).
+ * One fact, recorded once: an item applied for through the one window moves only through its
+ * application (DECIDED_BY_APPLICATION), whose decision decides it here (decideItem).
  */
 export class ApprovalService {
   async add(ctx: RequestContext, input: AddApprovalItemInput): Promise<ApprovalItem> {
@@ -32,6 +38,7 @@ export class ApprovalService {
         kind: input.kind,
         departmentId: department.id,
         status: "NOT_STARTED",
+        promisedWorkingDays: APPROVAL_KINDS[input.kind].promisedWorkingDays,
         submittedOn: null,
         approvedOn: null,
         rejectedOn: null,
@@ -49,6 +56,7 @@ export class ApprovalService {
     const on = resolveOn(ctx, input.on);
     return ctx.transaction(async (tx) => {
       const item = await this.load(tx, input.itemId, "submitApprovalItem");
+      await this.assertNotAppliedThroughWindow(tx, item);
       assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, "SUBMITTED");
       if (item.rejectedOn && on < item.rejectedOn) throw badInput("on", `A resubmission cannot come before the rejection (${item.rejectedOn})`);
       const surveyResultId = input.surveyResultId ? (await this.citableResult(tx, item, input.surveyResultId)).id : item.surveyResultId;
@@ -60,14 +68,62 @@ export class ApprovalService {
     const on = resolveOn(ctx, input.on);
     return ctx.transaction(async (tx) => {
       const item = await this.load(tx, input.itemId, "decideApprovalItem");
-      assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, input.decision);
-      if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`);
-      if (input.decision === "APPROVED") {
-        await this.assertDependenciesMet(tx, item, on);
-        if (item.kind === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, item.projectId, on);
-      }
-      const dates = input.decision === "APPROVED" ? { approvedOn: on } : { rejectedOn: on };
-      return this.change(tx, item, input.decision, { ...dates, note: input.note ?? item.note, handledById: tx.user?.id ?? null }, input.decision === "APPROVED" ? "approval.approve" : "approval.reject");
+      await this.assertNotAppliedThroughWindow(tx, item);
+      return this.decideItem(tx, item, input.decision, on, input.note);
+    });
+  }
+
+  /**
+   * The one way an item is decided, in the caller's transaction: directly (decideApprovalItem) or
+   * through its one-window application (decideApplication, `applicationId`). SUBMITTED -> APPROVED or
+   * REJECTED on `on`, never before the submission; 容而不缺: not while a deferred material it waits
+   * on is owed (DEFERRED_ITEMS_OUTSTANDING); approving also needs the items it really depends on
+   * approved by then (DEPENDENCY_NOT_MET) and, for trial production, the parts it uses accepted.
+   */
+  async decideItem(tx: RequestContext, item: ApprovalItem, decision: ApprovalDecision, on: string, note?: string | null, applicationId?: string): Promise<ApprovalItem> {
+    assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, decision);
+    if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`);
+    await assertDecidable(tx, item);
+    if (decision === "APPROVED") {
+      await this.assertDependenciesMet(tx, item, on);
+      if (item.kind === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, item.projectId, on);
+    }
+    const dates = decision === "APPROVED" ? { approvedOn: on } : { rejectedOn: on };
+    const action = decision === "APPROVED" ? "approval.approve" : "approval.reject";
+    return this.change(tx, item, decision, { ...dates, note: note ?? item.note, handledById: tx.user?.id ?? null }, action, applicationId);
+  }
+
+  /**
+   * 受理 through the one window, in the caller's transaction: the project's item of `kind` (added,
+   * handled by the kind's usual department, when the project has none) is SUBMITTED on `on` when it
+   * was NOT_STARTED or REJECTED, and stays as it is when already under review. An APPROVED item
+   * answers CONFLICT: there is nothing left to apply for.
+   */
+  async receiveApplication(tx: RequestContext, project: Project, kind: ApprovalKind, on: string, applicationId: string): Promise<ApprovalItem> {
+    let item = await tx.repo(ApprovalItem).findOneBy({ projectId: project.id, kind });
+    if (!item) {
+      const department = await this.handlingDepartment(tx, { kind });
+      const created = tx.repo(ApprovalItem).create({
+        projectId: project.id, kind, departmentId: department.id, status: "NOT_STARTED", promisedWorkingDays: APPROVAL_KINDS[kind].promisedWorkingDays,
+        submittedOn: null, approvedOn: null, rejectedOn: null, note: null, handledById: tx.user?.id ?? null, surveyResultId: null,
+      });
+      await insertUnique(() => tx.repo(ApprovalItem).insert(created), `The project's ${kind} item was just added by someone else`, "applicationClass");
+      item = await tx.repo(ApprovalItem).findOneByOrFail({ id: created.id });
+      await recordAudit(tx, { action: "approval.add", entityType: "ApprovalItem", entityId: item.id, after: { ...item, applicationId } });
+    }
+    if (item.status === "APPROVED") throw conflict(`Project ${project.code}'s ${kind} was already approved on ${item.approvedOn}: there is nothing to apply for`, { approvalItemId: item.id });
+    if (item.status === "SUBMITTED") return item;
+    return this.change(tx, item, "SUBMITTED", { submittedOn: on, handledById: tx.user?.id ?? null }, "approval.submit", applicationId);
+  }
+
+  /** One fact, recorded once (DECIDED_BY_APPLICATION): an item applied for through the one window is submitted and decided only through its application. */
+  private async assertNotAppliedThroughWindow(tx: RequestContext, item: ApprovalItem): Promise<void> {
+    const application = await tx.repo(Application).findOne({ where: { approvalItemId: item.id }, order: { receivedAt: "DESC", id: "DESC" } });
+    if (!application) return;
+    throw new AppError("DECIDED_BY_APPLICATION", `This ${item.kind} item was applied for through the one window: it moves only through its application ${application.id} (${application.status})`, {
+      approvalItemId: item.id,
+      applicationId: application.id,
+      applicationStatus: application.status,
     });
   }
 
@@ -149,7 +205,7 @@ export class ApprovalService {
   }
 
   /** The department an added item is handled by: the one named, else the kind's usual one. */
-  private async handlingDepartment(tx: RequestContext, input: AddApprovalItemInput): Promise<Department> {
+  private async handlingDepartment(tx: RequestContext, input: Pick<AddApprovalItemInput, "kind" | "departmentId" | "department">): Promise<Department> {
     const repo = tx.repo(Department);
     if (input.departmentId) {
       const named = await repo.findOneBy({ id: input.departmentId });
@@ -187,11 +243,11 @@ export class ApprovalService {
   }
 
   /** Moves the item from its current status by a conditional update, so two concurrent changes cannot both apply. */
-  private async change(tx: RequestContext, item: ApprovalItem, to: ApprovalStatus, fields: Partial<ApprovalItem>, action: string): Promise<ApprovalItem> {
+  private async change(tx: RequestContext, item: ApprovalItem, to: ApprovalStatus, fields: Partial<ApprovalItem>, action: string, applicationId?: string): Promise<ApprovalItem> {
     const result = await tx.repo(ApprovalItem).update({ id: item.id, status: item.status }, { status: to, ...fields });
     if (!result.affected) throw invalidTransition("ApprovalItem", item.status, to);
     const after = await tx.repo(ApprovalItem).findOneByOrFail({ id: item.id });
-    await recordAudit(tx, { action, entityType: "ApprovalItem", entityId: item.id, before: item, after });
+    await recordAudit(tx, { action, entityType: "ApprovalItem", entityId: item.id, before: item, after: applicationId ? { ...after, applicationId } : after });
     return after;
   }
 }

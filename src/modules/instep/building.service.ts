@@ -4,6 +4,7 @@ import type { RequestContext } from "../../core/context";
 import { AppError, conflict, notFound } from "../../core/errors";
 import { findVisibleProject } from "../projects/project-access";
 import { policyService } from "../policy/policy.service";
+import { assertNoStopWorkOrder } from "../projects/stop-work";
 import { Building, BuildingAcceptance } from "./building.entity";
 import { insertUnique } from "../../core/unique";
 import { resolveOn } from "./instep-common";
@@ -12,7 +13,7 @@ import type { AddBuildingInput, RecordBuildingAcceptanceInput } from "./instep.i
 /**
  * 预验同步试产: a project's buildings or floors are accepted one by one; trial production may
  * be approved (and started) once every part marked requiredForTrialProduction has passed,
- * before the whole project is accepted.
+ * before the whole project is accepted. No inspection is recorded under a stop-work order (STOP_WORK_ORDER).
  */
 export class BuildingService {
   async addBuilding(ctx: RequestContext, input: AddBuildingInput): Promise<Building> {
@@ -38,6 +39,7 @@ export class BuildingService {
       if (!building) throw notFound("Building", input.buildingId);
       const project = await findVisibleProject(tx, building.projectId, { entity: "Building", id: building.id });
       await policyService.authorize(tx, "recordBuildingAcceptance", { projectId: project.id, enterpriseId: project.enterpriseId, duty: "BUILDING_ACCEPTANCE" });
+      assertNoStopWorkOrder(project);
       if (input.passed) {
         const result = await tx.repo(Building).update({ id: building.id, acceptedOn: IsNull() }, { acceptedOn: on });
         if (!result.affected) throw conflict(`${building.name} was already accepted on ${building.acceptedOn}`);

@@ -9,7 +9,7 @@ import type { DemoRefs } from "../seed";
 import { APPROVAL_KINDS, ApprovalItem, type ApprovalKind } from "./approval.entity";
 import { Building, BuildingAcceptance } from "./building.entity";
 import { SurveyCommission, SurveyResult } from "./survey.entity";
-import type { MilestoneDates } from "../projects/project-milestones";
+import { projectStage, type MilestoneDates } from "../projects/project-milestones";
 
 /** Land contract days for projects that have none yet (交地即开工 story). */
 const LAND_CONTRACTS = ["2025-03-10", "2025-04-14", "2025-06-09", "2025-09-15"];
@@ -62,7 +62,7 @@ export async function seedInStep(tx: RequestContext, refs: Pick<DemoRefs, "userI
     if (!project.landContractOn) filled++;
     const unset = Object.fromEntries(Object.entries(plan).filter(([column, value]) => column.endsWith("On") && value && project[column as keyof MilestoneDates] === null));
     if (Object.keys(unset).length) {
-      await tx.repo(Project).update({ id: project.id }, unset);
+      await tx.repo(Project).update({ id: project.id }, { ...unset, stage: projectStage({ ...project, ...unset }) });
       await recordAudit(tx, { action: "project.milestone", entityType: "Project", entityId: project.id, after: unset });
     }
     const wd = (n: number, from: string) => calendar.addWorkingDays(from, n);

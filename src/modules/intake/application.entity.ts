@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
+import { ApprovalItem } from "../instep/approval.entity";
 import { Project } from "../projects/project.entity";
 import { Department, type DepartmentCode } from "../departments/department.entity";
 import { enumOf } from "../../core/enums";
@@ -68,6 +69,7 @@ export const APPLICATION_TRANSITIONS: Record<ApplicationStatus, readonly Applica
 @Index("IDX_application_project", ["projectId", "receivedAt", "id"])
 @Index("IDX_application_status", ["status", "receivedAt", "id"])
 @Index("IDX_application_department", ["departmentId"])
+@Index("IDX_application_approval_item", ["approvalItemId"])
 export class Application extends BaseEntity {
   @Field(() => ID)
   declare id: string;
@@ -98,6 +100,14 @@ export class Application extends BaseEntity {
   @ManyToOne(() => Department, { nullable: true })
   @JoinColumn({ name: "department_id", foreignKeyConstraintName: "FK_application_department" })
   department?: Department | null;
+
+  /** One fact, recorded once: the approval item this application is about; its decision decides the item. */
+  @Column({ name: "approval_item_id", type: "varchar", length: 36, nullable: true })
+  approvalItemId: string | null;
+
+  @ManyToOne(() => ApprovalItem, { nullable: true })
+  @JoinColumn({ name: "approval_item_id", foreignKeyConstraintName: "FK_application_approval_item" })
+  approvalItem?: ApprovalItem | null;
 
   @Column({ name: "received_by_id", type: "varchar", length: 36 })
   receivedById: string;

@@ -8,6 +8,7 @@ import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
 import { Project } from "../projects/project.entity";
 import { Application } from "./application.entity";
+import { ApprovalItem } from "../instep/approval.entity";
 import { ApplicationFilter, ApplicationStepInput, DecideApplicationInput, SubmitApplicationInput } from "./intake.inputs";
 import { intakeService } from "./intake.service";
 import { loaderById } from "../../core/loaders";
@@ -33,7 +34,7 @@ export class IntakeResolver {
   }
 
   @Remit("submitApplication")
-  @Mutation(() => Application, { description: described("submitApplication", "前台受理: take in an application for a project (front desk, or the enterprise online for its own project).") })
+  @Mutation(() => Application, { description: described("submitApplication", "前台受理: take in an application for a project (front desk, or the enterprise online for its own project). It is about the project's approval item of its class (added when missing), submitted with it; CONFLICT while another application for that item is undecided or when the item is approved.") })
   submitApplication(@Ctx() ctx: RequestContext, @Arg("input") input: SubmitApplicationInput): Promise<Application> {
     return intakeService.submit(ctx, input);
   }
@@ -45,7 +46,7 @@ export class IntakeResolver {
   }
 
   @Remit("decideApplication")
-  @Mutation(() => Application, { description: described("decideApplication", "后台审批: approve or reject a ROUTED application.") })
+  @Mutation(() => Application, { description: described("decideApplication", "后台审批: approve or reject a ROUTED application; the decision decides the approval item it is about, by the rules of decideApprovalItem (DEPENDENCY_NOT_MET, DEFERRED_ITEMS_OUTSTANDING; refused, the application stays ROUTED).") })
   decideApplication(@Ctx() ctx: RequestContext, @Arg("input") input: DecideApplicationInput): Promise<Application> {
     return intakeService.decide(ctx, input);
   }
@@ -59,6 +60,11 @@ export class IntakeResolver {
   @FieldResolver(() => Department, { nullable: true, description: "The back office it was routed to (its cadres decide it); null until routed." })
   department(@Ctx() ctx: RequestContext, @Root() application: Application): Promise<Department | null> {
     return application.departmentId ? loaderById(ctx, Department).load(application.departmentId) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => ApprovalItem, { nullable: true, description: "One fact, recorded once: the project's approval item this application is about; deciding the application decides it. Null only for applications taken in before the two were linked." })
+  approvalItem(@Ctx() ctx: RequestContext, @Root() application: Application): Promise<ApprovalItem | null> {
+    return application.approvalItemId ? loaderById(ctx, ApprovalItem).load(application.approvalItemId) : Promise.resolve(null);
   }
 
   @FieldResolver(() => Project)

@@ -9,6 +9,9 @@ import { paginate, type Connection, type ConnectionArgs } from "../../core/pagin
 import { enterpriseScope, findVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
 import { APPLICATION_TRANSITIONS, Application, BACK_OFFICE_BY_CLASS, type ApplicationStatus } from "./application.entity";
+import { ApprovalItem } from "../instep/approval.entity";
+import { approvalService } from "../instep/approval.service";
+import { districtDate } from "../../core/dates";
 import type { ApplicationFilter, DecideApplicationInput, SubmitApplicationInput } from "./intake.inputs";
 
 /**
@@ -17,18 +20,31 @@ import type { ApplicationFilter, DecideApplicationInput, SubmitApplicationInput 
  * step records who handled it and when; steps follow APPLICATION_TRANSITIONS.
  */
 export class IntakeService {
-  /** Takes in an application for a project the caller may see; RECEIVED, handled by the caller. */
+  /**
+   * Takes in an application for a project the caller may see; RECEIVED, handled by the caller. One
+   * fact, recorded once: it is about the project's approval item of its class (added when the
+   * project has none), which is submitted (受理) with it unless already under review. A second
+   * application while one for the same item is undecided, or for an approved item, is CONFLICT.
+   */
   async submit(ctx: RequestContext, input: SubmitApplicationInput): Promise<Application> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, "submitApplication", { projectId: project.id, enterpriseId: project.enterpriseId });
       const now = tx.clock.now();
+      const open = await tx.repo(Application).createQueryBuilder("a")
+        .innerJoin(ApprovalItem, "item", "item.id = a.approvalItemId")
+        .where("item.projectId = :projectId AND item.kind = :kind", { projectId: project.id, kind: input.applicationClass })
+        .andWhere("a.status IN (:...open)", { open: ["RECEIVED", "ROUTED"] })
+        .getOne();
+      if (open) throw conflict(`Project ${project.code}'s ${input.applicationClass} is already applied for (application ${open.id}, ${open.status}): one application at a time`, { applicationId: open.id });
       const application = tx.repo(Application).create({
-        projectId: project.id, applicationClass: input.applicationClass, title: input.title, status: "RECEIVED", departmentId: null,
+        projectId: project.id, applicationClass: input.applicationClass, title: input.title, status: "RECEIVED", departmentId: null, approvalItemId: null,
         receivedById: user.id, receivedAt: now, routedById: null, routedAt: null, decidedById: null, decidedAt: null,
         decisionNote: null, issuedById: null, issuedAt: null, createdAt: now,
       });
+      const item = await approvalService.receiveApplication(tx, project, input.applicationClass, districtDate(now), application.id);
+      application.approvalItemId = item.id;
       await tx.repo(Application).insert(application);
       await recordAudit(tx, { action: "application.submit", entityType: "Application", entityId: application.id, after: application });
       return application;
@@ -46,13 +62,21 @@ export class IntakeService {
     });
   }
 
-  /** ROUTED -> APPROVED or REJECTED by the back office; a rejection states its reason. */
+  /**
+   * ROUTED -> APPROVED or REJECTED by the back office; a rejection states its reason. The decision
+   * decides the approval item the application is about, in the same transaction and by the same
+   * rules as decideApprovalItem (approvalService.decideItem): refused, the application stays ROUTED.
+   */
   decide(ctx: RequestContext, input: DecideApplicationInput): Promise<Application> {
     const user = ctx.requireUser();
     if (!input.approved && !input.note) throw badInput("note", "A rejection needs the back office's reason");
-    return this.step(ctx, input.applicationId, input.approved ? "APPROVED" : "REJECTED", "application.decide", "decideApplication", async () => ({
-      decidedById: user.id, decidedAt: ctx.clock.now(), decisionNote: input.note ?? null,
-    }));
+    return this.step(ctx, input.applicationId, input.approved ? "APPROVED" : "REJECTED", "application.decide", "decideApplication", async (tx, a) => {
+      if (a.approvalItemId) {
+        const item = await tx.repo(ApprovalItem).findOneByOrFail({ id: a.approvalItemId });
+        await approvalService.decideItem(tx, item, input.approved ? "APPROVED" : "REJECTED", districtDate(tx.clock.now()), input.note ?? null, a.id);
+      }
+      return { decidedById: user.id, decidedAt: tx.clock.now(), decisionNote: input.note ?? null };
+    });
   }
 
   /** APPROVED or REJECTED -> ISSUED: the result handed out at the one window. */

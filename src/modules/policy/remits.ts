@@ -60,6 +60,8 @@ export const REMITS = {
   createDeferrableItem: remit("createDeferrableItem", "edit the deferrable catalog", ADMIN_ONLY),
   updateDeferrableItem: remit("updateDeferrableItem", "edit the deferrable catalog", ADMIN_ONLY),
   applyFastTrack: remit("applyFastTrack", "apply for the fast track for this project", ["OWN_ENTERPRISE", "ADMIN"], "企业自愿: the enterprise chooses; ADMIN may file it on the enterprise's behalf."),
+  withdrawFastTrackApplication: remit("withdrawFastTrackApplication", "withdraw this project's fast-track application", ["OWN_ENTERPRISE", "ADMIN"], "企业自愿: the enterprise may withdraw what it chose, before both parties sign; the reform office may file the withdrawal for it."),
+  refuseFastTrackApplication: remit("refuseFastTrackApplication", "refuse fast-track applications", ADMIN_ONLY, "承诺前审核: the reform office reviews the application before the letter binds anyone."),
   recordDeferredItemSupplied: remit("recordDeferredItemSupplied", "record this material as supplied", ["PROJECT_MANAGER", "TEAM_MEMBER", "ADMIN"], "The project's team receives the material it chased (先办后补)."),
   markDeferredItemOverdue: remit("markDeferredItemOverdue", "mark this material overdue", ["PROJECT_MANAGER", "ADMIN"], "The deadline sweep does it by itself; by hand only the manager or the reform office."),
 

@@ -1,5 +1,5 @@
 import { badInput } from "../../core/errors";
-import type { Project } from "./project.entity";
+import type { Project, ProjectStage } from "./project.entity";
 
 /** A project's milestones, each kept in a date column of the project. */
 export const MILESTONES = ["SIGNED", "LAND_CONTRACT", "CONSTRUCTION_START", "COMPLETION", "CERTIFICATE", "PRE_ACCEPTANCE", "TRIAL_PRODUCTION"] as const;
@@ -19,6 +19,15 @@ export const MILESTONE_COLUMNS = {
 export type MilestoneDates = Pick<Project, (typeof MILESTONE_COLUMNS)[Milestone]>;
 
 export const milestoneOn = (project: Partial<MilestoneDates>, milestone: Milestone): string | null => project[MILESTONE_COLUMNS[milestone]] ?? null;
+
+/** The stage the milestones put the project in: the furthest one reached decides. */
+export function projectStage(dates: Partial<MilestoneDates>): ProjectStage {
+  if (dates.trialProductionOn) return "IN_PRODUCTION";
+  if (dates.completionOn) return "COMPLETED";
+  if (dates.constructionStartOn) return "UNDER_CONSTRUCTION";
+  if (dates.landContractOn) return "LAND_OBTAINED";
+  return "PRE_LANDING";
+}
 
 /** Milestones that may not come before another (later, earlier). */
 const MILESTONE_ORDER: Array<[Milestone, Milestone]> = [

@@ -21,12 +21,19 @@ registerEnumType(ProjectStageEnum, {
   },
 });
 
-export const FAST_TRACK_STATUSES = ["NOT_APPLIED", "ADMITTED"] as const;
+export const FAST_TRACK_STATUSES = ["NOT_APPLIED", "APPLIED", "ADMITTED", "SUSPENDED", "EXITED"] as const;
 export type FastTrackStatus = (typeof FAST_TRACK_STATUSES)[number];
 export const FastTrackStatusEnum = enumOf(FAST_TRACK_STATUSES);
 registerEnumType(FastTrackStatusEnum, {
   name: "FastTrackStatus",
-  description: "双容双诺 fast track: NOT_APPLIED until admitted on the enterprise's commitment.",
+  description: "双容双诺 fast track, one governed path: apply (承诺前审核) -> both parties sign the letter (承诺准入) -> work on commitment; the circuit breaker (熔断) suspends and decides.",
+  valuesConfig: {
+    NOT_APPLIED: { description: "Not on the fast track (never applied, withdrawn, refused, or told to reapply)." },
+    APPLIED: { description: "承诺前审核 passed (negative list, credit): the letter is drafted and awaits both signatures." },
+    ADMITTED: { description: "承诺准入: both parties signed the letter; construction may start on commitment (承诺即开工)." },
+    SUSPENDED: { description: "熔断: a stop-work order (停工整改) is in force until the rectification is confirmed." },
+    EXITED: { description: "退出: the fast track ended after an unrectified suspension; the letter is terminated." },
+  },
 });
 
 const DATE = { type: "date", nullable: true } as const;
@@ -69,7 +76,8 @@ export class Project extends BaseEntity {
   @Column({ name: "land_parcel", type: "varchar", length: 100, nullable: true })
   landParcel: string | null;
 
-  @Field(() => ProjectStageEnum)
+  /** Derived from the milestones whenever one is recorded (projectStage), never typed. */
+  @Field(() => ProjectStageEnum, { description: "Where the project is, derived from its milestones: land contract, construction start, completion, trial production." })
   @Column({ type: "varchar", length: 24, default: "PRE_LANDING" })
   stage: ProjectStage;
 
@@ -83,6 +91,10 @@ export class Project extends BaseEntity {
 
   @Column({ name: "fast_track_admitted_by_id", type: "varchar", length: 36, nullable: true })
   fastTrackAdmittedById: string | null;
+
+  @Field({ description: "承诺即开工: construction started on the signed commitment letter, without an approved construction permit. What the circuit breaker watches first." })
+  @Column({ name: "started_on_commitment", type: "boolean", default: false })
+  startedOnCommitment: boolean;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: "签约: investment agreement signed." })
   @Column({ name: "signed_on", ...DATE })

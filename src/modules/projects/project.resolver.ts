@@ -38,7 +38,7 @@ export class ProjectResolver {
   }
 
   @Remit("updateProject")
-  @Mutation(() => Project, { description: described("updateProject", "Edit a project's details, stage and milestones.") })
+  @Mutation(() => Project, { description: described("updateProject", "Edit a project's details and milestones (the gated ones are recorded with recordProjectMilestone); its stage follows the milestones.") })
   updateProject(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateProjectInput): Promise<Project> {
     return projectService.update(ctx, input);
   }

@@ -12,6 +12,7 @@ import { intakeService } from "../intake/intake.service";
 import type { DemoRefs } from "../seed";
 import type { ProjectStage } from "./project.entity";
 import { projectService } from "./project.service";
+import { milestoneService } from "../instep/milestone.service";
 
 /** Trial production is not here: the in-step seeder records it once the parts it uses exist and are accepted. */
 type Milestones = Partial<Record<"signedOn" | "landContractOn" | "constructionStartOn" | "completionOn" | "certificateOn" | "preAcceptanceOn", string>>;
@@ -24,6 +25,7 @@ interface DemoProject {
   totalInvestment: string;
   landParcel: string | null;
   createdOn: string;
+  /** The stage its milestones put it in (derived, never typed; kept as the story's summary). */
   stage: ProjectStage;
   milestones: Milestones;
   /** Admission day and the deferrals declared, each with what became of it. */
@@ -81,7 +83,8 @@ export const DEMO_PROJECTS: DemoProject[] = [
       { code: "CONSTRUCTION_DRAWING_REVIEW", promisedBy: "2026-02-15", supplied: "2026-02-10" },
     ] },
     letter: { draftedOn: "2025-08-21", enterpriseSignedOn: "2025-08-22", governmentSignedOn: "2025-08-25" },
-    applications: [{ cls: "FIRE_DESIGN_REVIEW", title: "消防设计审查申请", on: "2026-01-10", upTo: "REJECTED", note: "消防分区与疏散宽度不满足规范，请修改后重新申报" }],
+    // not the fire design review: its material is still owed, and an approval waits for its material (容而不缺)
+    applications: [{ cls: "ENVIRONMENTAL_IMPACT", title: "环评审批申请", on: "2026-01-10", upTo: "REJECTED", note: "废水处理工艺论证不足，请补充后重新申报" }],
   },
   {
     enterpriseKey: "jxy", code: "2026-441602-39-73-000401", name: "聚芯源半导体二期", industry: "C3973", totalInvestment: "12345678901.23",
@@ -110,7 +113,8 @@ export const DEMO_PROJECTS: DemoProject[] = [
       { code: "ENERGY_REVIEW", promisedBy: "2026-05-31", overdueSeenOn: "2026-06-01" },
       { code: "SOIL_WATER_CONSERVATION", promisedBy: "2026-09-10", supplied: "2026-09-01" },
     ] },
-    letter: { draftedOn: "2026-03-16", enterpriseSignedOn: "2026-03-18" },
+    // both signatures: it started on the commitment (承诺即开工), with no permit yet
+    letter: { draftedOn: "2026-03-16", enterpriseSignedOn: "2026-03-18", governmentSignedOn: "2026-03-19" },
     applications: [{ cls: "ENVIRONMENTAL_IMPACT", title: "环评审批申请", on: "2026-04-02", upTo: "APPROVED", note: "同意建设" }],
   },
 ];
@@ -135,7 +139,7 @@ export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<
     const ent = `ent.${demo.enterpriseKey}`;
     const project = await projectService.create(await as("admin", demo.createdOn), {
       code: demo.code, name: demo.name, enterpriseId: refs.enterpriseIds.get(demo.enterpriseKey)!, industry: demo.industry,
-      totalInvestment: demo.totalInvestment, landParcel: demo.landParcel, stage: "PRE_LANDING", signedOn: demo.milestones.signedOn,
+      totalInvestment: demo.totalInvestment, landParcel: demo.landParcel, signedOn: demo.milestones.signedOn,
     });
     if (demo.fastTrack) {
       await fastTrackService.apply(await as(ent, demo.fastTrack.on), {
@@ -173,7 +177,11 @@ export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<
       if (a.upTo !== "ISSUED") continue;
       await intakeService.issue(await as(FRONT_DESK_CADRE, a.on), application.id);
     }
-    const last = Object.values(demo.milestones).sort().at(-1) ?? demo.createdOn;
-    await projectService.update(await as("admin", last), { id: project.id, stage: demo.stage, ...demo.milestones });
+    // the milestones behind a gate of the path go through it (承诺即开工, 容而不缺); the stage follows
+    const { constructionStartOn, completionOn, ...ungated } = demo.milestones;
+    const last = Object.values(ungated).sort().at(-1) ?? demo.createdOn;
+    await projectService.update(await as("admin", last), { id: project.id, ...ungated });
+    if (constructionStartOn) await milestoneService.record(await as("admin", constructionStartOn), { projectId: project.id, milestone: "CONSTRUCTION_START", on: constructionStartOn });
+    if (completionOn) await milestoneService.record(await as("admin", completionOn), { projectId: project.id, milestone: "COMPLETION", on: completionOn });
   }
 }

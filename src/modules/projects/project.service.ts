@@ -9,7 +9,7 @@ import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { enterpriseScope, findVisibleProject } from "./project-access";
-import { assertMilestoneOrder, MILESTONE_COLUMNS } from "./project-milestones";
+import { assertMilestoneOrder, MILESTONE_COLUMNS, projectStage } from "./project-milestones";
 import type { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project.inputs";
 import { Project } from "./project.entity";
 
@@ -23,7 +23,8 @@ export class ProjectService {
     assertMilestoneOrder(input);
     return ctx.transaction(async (tx) => {
       if (!(await tx.repo(Enterprise).existsBy({ id: input.enterpriseId }))) throw notFound("Enterprise", input.enterpriseId);
-      const project = tx.repo(Project).create({ landParcel: null, stage: "PRE_LANDING", fastTrackStatus: "NOT_APPLIED", ...changesOf(input, ["landParcel"]), createdAt: tx.clock.now() });
+      const { stage: _ignored, ...fields } = input;
+      const project = tx.repo(Project).create({ landParcel: null, fastTrackStatus: "NOT_APPLIED", ...changesOf(fields, ["landParcel"]), stage: projectStage(input), createdAt: tx.clock.now() });
       await onUniqueViolation(() => tx.repo(Project).insert(project), () => codeTaken(input.code));
       const after = await tx.repo(Project).findOneByOrFail({ id: project.id });
       await recordAudit(tx, { action: "project.create", entityType: "Project", entityId: project.id, after });
@@ -32,18 +33,23 @@ export class ProjectService {
   }
 
   /**
-   * Edits details, stage and milestones (kept in order, as recordProjectMilestone keeps them;
-   * trial production is recorded only through it, where its acceptance check lives, and may only
-   * be cleared here); the fast-track status changes only through admission.
+   * Edits details and the milestones that pass no gate (kept in order, as recordProjectMilestone
+   * keeps them; construction start, completion and trial production are recorded only through it,
+   * where their gates live, and may only be cleared here). The stage follows the milestones
+   * (projectStage); the `stage` input is ignored. Clearing the construction start clears
+   * startedOnCommitment with it. The fast-track status changes only along the path.
    */
   async update(ctx: RequestContext, input: UpdateProjectInput): Promise<Project> {
     if (input.totalInvestment !== undefined && input.totalInvestment !== null) this.assertStorable(ctx, input.totalInvestment);
     return ctx.transaction(async (tx) => {
       const before = await tx.repo(Project).findOneBy({ id: input.id });
       if (!before) throw notFound("Project", input.id);
-      const { id, ...changes } = input;
-      const defined = changesOf(changes, ["landParcel", ...Object.values(MILESTONE_COLUMNS)]);
-      assertMilestoneOrder({ ...before, ...defined } as Project);
+      const { id, stage: _ignored, ...changes } = input;
+      const defined: Partial<Project> = changesOf(changes, ["landParcel", ...Object.values(MILESTONE_COLUMNS)]);
+      const dates = { ...before, ...defined } as Project;
+      assertMilestoneOrder(dates);
+      if (projectStage(dates) !== before.stage) defined.stage = projectStage(dates);
+      if (defined.constructionStartOn === null && before.startedOnCommitment) defined.startedOnCommitment = false;
       if (Object.keys(defined).length) await onUniqueViolation(() => tx.repo(Project).update({ id }, defined), () => codeTaken(changes.code!));
       const after = await tx.repo(Project).findOneByOrFail({ id });
       await recordAudit(tx, { action: "project.update", entityType: "Project", entityId: id, before, after });

@@ -12,15 +12,17 @@ export const BreakerStateEnum = enumOf(BREAKER_STATES);
 registerEnumType(BreakerStateEnum, {
   name: "CircuitBreakerState",
   description:
-    "熔断: a fast-track project with no construction permit CIRCUIT_BREAKER_MONTHS (6) after signing, whose delay a cadre attributed to the enterprise, " +
-    "is SUSPENDED (stop work, rectify within RECTIFICATION_DAYS); rectified in time it is ACTIVE again; not rectified by the deadline it is " +
-    "AWAITING_DECISION until the reform office decides EXITED or REAPPLY. A delay attributed to the government never trips it.",
+    "熔断: an ADMITTED project whose construction permit is not APPROVED CIRCUIT_BREAKER_MONTHS (6) after its commitment letter was signed " +
+    "(those that started on commitment first of all), with an enterprise cause (an OVERDUE deferred material, with nobody recording it, or one the " +
+    "manager recorded) and no real government cause (an approval item pending past its promised working days), is SUSPENDED: the stop-work order " +
+    "(停工整改) holds the project SUSPENDED until the rectification, within RECTIFICATION_DAYS, is confirmed (ACTIVE, the project ADMITTED again). " +
+    "Not rectified by the deadline it is AWAITING_DECISION until the reform office decides EXITED or REAPPLY. A typed GOVERNMENT cause protects nothing.",
   valuesConfig: {
     ACTIVE: { description: "Running normally." },
-    SUSPENDED: { description: "停工整改: stop-work order issued, rectification deadline running." },
-    AWAITING_DECISION: { description: "整改期满仍未达标: awaiting the ADMIN decision." },
-    EXITED: { description: "退出: the project leaves the fast track." },
-    REAPPLY: { description: "重新申请: the project must apply again." },
+    SUSPENDED: { description: "停工整改: stop-work order issued (the project SUSPENDED: milestones, building acceptances and board progress answer STOP_WORK_ORDER), rectification deadline running." },
+    AWAITING_DECISION: { description: "整改期满仍未达标: awaiting the ADMIN decision; the stop-work order stays." },
+    EXITED: { description: "退出: the project left the fast track (EXITED), its letters TERMINATED, a credit record on the enterprise." },
+    REAPPLY: { description: "重新申请: the letters TERMINATED and the project NOT_APPLIED, to apply again; once admitted again the breaker watches it anew (causes after the decision)." },
   },
 });
 
@@ -30,13 +32,17 @@ export const BREAKER_TRANSITIONS: Record<BreakerState, readonly BreakerState[]> 
   SUSPENDED: ["ACTIVE", "AWAITING_DECISION"],
   AWAITING_DECISION: ["EXITED", "REAPPLY"],
   EXITED: [],
-  REAPPLY: [],
+  // a project told to reapply and admitted again is watched anew
+  REAPPLY: ["SUSPENDED"],
 };
 
 export const DELAY_PARTIES = ["ENTERPRISE", "GOVERNMENT"] as const;
 export type DelayParty = (typeof DELAY_PARTIES)[number];
 export const DelayPartyEnum = enumOf(DELAY_PARTIES);
-registerEnumType(DelayPartyEnum, { name: "DelayParty", description: "Whose fault a delay is: only the enterprise's trips the circuit breaker." });
+registerEnumType(DelayPartyEnum, {
+  name: "DelayParty",
+  description: "Whose fault a delay is, as recorded: an ENTERPRISE cause can trip the circuit breaker; a GOVERNMENT one is a note (only an approval pending past its promised working days protects the project).",
+});
 
 export const DELAY_CAUSES = ["OVERDUE_MATERIALS", "FUNDS_NOT_IN_PLACE", "DESIGN_CHANGES", "APPROVAL_DELAY", "OTHER"] as const;
 export type DelayCauseKind = (typeof DELAY_CAUSES)[number];
@@ -115,8 +121,8 @@ export class CircuitBreakerEvent extends BaseEntity {
   at: Date;
 }
 
-/** A cadre's finding of why a project is late, and whose fault it is. */
-@ObjectType({ description: "Why a project is late and whose fault it is (recordDelayCause)." })
+/** A cadre's finding of why a project is late, and whose fault it is: one of the facts the breaker reads (breaker-facts). */
+@ObjectType({ description: "Why a project is late and whose fault it is (recordDelayCause): an ENTERPRISE cause counts for the breaker from its recording on." })
 @Entity("delay_cause")
 @Index("IDX_delay_cause_project", ["projectId", "recordedAt"])
 export class DelayCause extends BaseEntity {

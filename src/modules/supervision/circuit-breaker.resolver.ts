@@ -25,19 +25,19 @@ export class CircuitBreakerResolver {
   }
 
   @Remit("recordDelayCause")
-  @Mutation(() => DelayCause, { description: described("recordDelayCause", "Attribute a project's delay to the enterprise or the government (only the enterprise's trips the breaker).") })
+  @Mutation(() => DelayCause, { description: described("recordDelayCause", "Record why a project is late: an ENTERPRISE cause (资金未到位 …, with a note) can trip the breaker; a GOVERNMENT one is a note only (an approval pending past its promised working days is what protects the project). Overdue deferred materials count without being recorded.") })
   recordDelayCause(@Ctx() ctx: RequestContext, @Arg("input") input: RecordDelayCauseInput) {
     return circuitBreakerService.recordDelayCause(ctx, input);
   }
 
   @Remit("confirmRectification")
-  @Mutation(() => CircuitBreaker, { description: described("confirmRectification", "A suspended project rectified within its deadline: ACTIVE again.") })
+  @Mutation(() => CircuitBreaker, { description: described("confirmRectification", "A suspended project rectified within its deadline: the breaker ACTIVE again and the stop-work order lifted (the project ADMITTED).") })
   confirmRectification(@Ctx() ctx: RequestContext, @Arg("input") input: ConfirmRectificationInput) {
     return circuitBreakerService.confirmRectification(ctx, input);
   }
 
   @Remit("decideAfterRectification")
-  @Mutation(() => CircuitBreaker, { description: described("decideAfterRectification", "The reform office's decision after a missed rectification: EXIT or REAPPLY.") })
+  @Mutation(() => CircuitBreaker, { description: described("decideAfterRectification", "The reform office's decision after a missed rectification: EXIT (the project EXITED, its letters TERMINATED, a credit record on the enterprise) or REAPPLY (letters TERMINATED, the project NOT_APPLIED to apply again).") })
   decideAfterRectification(@Ctx() ctx: RequestContext, @Arg("input") input: DecideAfterRectificationInput) {
     return circuitBreakerService.decide(ctx, input);
   }

@@ -1,17 +1,22 @@
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
-import { addDays, addMonths, districtDate } from "../../core/dates";
+import { addDays, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
 import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { assertTransition, badInput, invalidTransition } from "../../core/errors";
-import { Project } from "../projects/project.entity";
+import { commitmentService } from "../commitments/commitment.service";
+import { CommitmentClause, CommitmentLetter } from "../commitments/commitment.entity";
+import { fastTrackService } from "../fast-track/fast-track.service";
+import { Project, type FastTrackStatus } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { creditService } from "../credit/credit.service";
+import type { Severity } from "../credit/credit-record.entity";
 import { policyService } from "../policy/policy.service";
 import type { UrgentRequestPayload } from "../tickets/urgent.events";
 import { BREAKER_TRANSITIONS, CircuitBreaker, CircuitBreakerEvent, DelayCause, type BreakerState } from "./circuit-breaker.entity";
 import type { ConfirmRectificationInput, DecideAfterRectificationInput, RecordDelayCauseInput } from "./circuit-breaker.inputs";
+import { causesSince, clip, watchedProjects, type BreakerFacts, type EnterpriseCause } from "./breaker-facts";
 
 export interface BreakerSweepReport {
   suspendedProjects: number;
@@ -19,10 +24,17 @@ export interface BreakerSweepReport {
   creditRecords: number;
 }
 
+/** Thrown inside a trip's transaction to roll it back when another writer moved the breaker first. */
+class ProjectMoved extends Error {}
+
 /**
  * 熔断. Every move is a conditional UPDATE on the breaker's current state, so a sweep on several
  * instances, or a sweep racing a cadre, moves a breaker once; each move writes an event (who,
  * when, why), an audit entry, and is pushed on the project's urgent channel after commit.
+ * The breaker bites: tripping it puts the project under a stop-work order (fastTrackStatus
+ * SUSPENDED, see projects/stop-work.ts), a confirmed rectification lifts it (ADMITTED), EXIT ends
+ * the fast track (EXITED, letters TERMINATED, a credit record) and REAPPLY returns the project to
+ * NOT_APPLIED (letters TERMINATED) so that it can apply again.
  */
 export class CircuitBreakerService {
   /** The project's breaker (ACTIVE when it never tripped), through the request's loader. */
@@ -39,7 +51,11 @@ export class CircuitBreakerService {
     return groupedLoader(ctx, "delayCauses.byProject", (ids) => ctx.repo(DelayCause).find({ where: { projectId: In(ids) }, order: { recordedAt: "ASC", id: "ASC" } }), (c) => c.projectId).load(projectId);
   }
 
-  /** The manager's (or the reform office's) attribution of a delay; the latest one decides whether the breaker may trip. */
+  /**
+   * The manager's (or the reform office's) finding of a delay. An ENTERPRISE cause (资金未到位 …)
+   * is a cause of the breaker from the moment it is recorded; a GOVERNMENT one is kept as a note
+   * and protects nothing: only an approval pending past its promised working days does.
+   */
   async recordDelayCause(ctx: RequestContext, input: RecordDelayCauseInput): Promise<DelayCause> {
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
@@ -51,7 +67,7 @@ export class CircuitBreakerService {
     });
   }
 
-  /** SUSPENDED and still within the deadline -> ACTIVE again. */
+  /** SUSPENDED and still within the deadline -> ACTIVE again, and the stop-work order lifted (the project ADMITTED). */
   async confirmRectification(ctx: RequestContext, input: ConfirmRectificationInput): Promise<CircuitBreaker> {
     const today = districtDate(ctx.clock.now());
     return ctx.transaction(async (tx) => {
@@ -61,17 +77,53 @@ export class CircuitBreakerService {
       if (breaker.state === "SUSPENDED" && breaker.rectificationDueOn && breaker.rectificationDueOn < today) {
         throw badInput("projectId", `The rectification deadline ${breaker.rectificationDueOn} has passed; the reform office decides now`);
       }
-      return this.move(tx, input.projectId, breaker.state, "ACTIVE", { rectifiedAt: tx.clock.now() }, input.note);
+      const { breaker: after } = await this.move(tx, input.projectId, breaker.state, "ACTIVE", { rectifiedAt: tx.clock.now() }, input.note);
+      await setFastTrackStatus(tx, input.projectId, ["SUSPENDED"], "ADMITTED", "project.stopWorkLifted", input.note);
+      return after;
     });
   }
 
-  /** The reform office's decision on a project that did not rectify in time. */
+  /**
+   * The reform office's decision on a project that did not rectify in time (ADMIN, audited).
+   * EXIT: the project EXITED, its letters TERMINATED, and a credit record on the enterprise as the
+   * letter's terms say (exitCreditRecord). REAPPLY: its letters TERMINATED and the project back to
+   * NOT_APPLIED, to apply again from the start; no credit record beyond the breaches already written.
+   */
   async decide(ctx: RequestContext, input: DecideAfterRectificationInput): Promise<CircuitBreaker> {
     return ctx.transaction(async (tx) => {
+      const project = await findVisibleProject(tx, input.projectId);
+      await policyService.authorize(tx, "decideAfterRectification", { projectId: project.id, enterpriseId: project.enterpriseId });
       const breaker = await this.breakerOf(tx, input.projectId);
       const to: BreakerState = input.outcome === "EXIT" ? "EXITED" : "REAPPLY";
-      return this.move(tx, input.projectId, breaker.state, to, { decisionReason: input.reason }, input.reason);
+      const { breaker: after, event } = await this.move(tx, input.projectId, breaker.state, to, { decisionReason: input.reason }, input.reason);
+      const letter = await letterInForce(tx, input.projectId);
+      const reason = `熔断${input.outcome === "EXIT" ? "退出" : "重新申请"}: ${input.reason}`;
+      await commitmentService.terminate(tx, input.projectId, reason);
+      if (input.outcome === "EXIT") {
+        await setFastTrackStatus(tx, input.projectId, ["SUSPENDED", "ADMITTED"], "EXITED", "project.exitFastTrack", input.reason);
+        await this.exitCreditRecord(tx, project, letter, breaker, event.id, input.reason);
+      } else {
+        await fastTrackService.reopen(tx, input.projectId, reason, "project.reapplyFastTrack");
+      }
+      return after;
     });
+  }
+
+  /**
+   * 按承诺书约定: the credit record of an EXIT. When enterprise commitments of the letter in force
+   * are breached (an overdue material breaches its clause), the letter's terms are broken: SERIOUS,
+   * citing the letter and the clauses. When none is (the enterprise's cause was recorded, e.g.
+   * FUNDS_NOT_IN_PLACE), the stop-work order was not rectified: GENERAL, citing the letter.
+   * One record per decision (its source is the EXITED event).
+   */
+  private async exitCreditRecord(tx: RequestContext, project: Project, letter: CommitmentLetter | null, breaker: CircuitBreaker, eventId: string, decision: string): Promise<void> {
+    const breached = letter ? await tx.repo(CommitmentClause).find({ where: { letterId: letter.id, party: "ENTERPRISE", fulfilmentStatus: "BREACHED" }, order: { sortOrder: "ASC" } }) : [];
+    const cited = letter ? `commitment letter v${letter.version} (${letter.id})` : "no signed commitment letter";
+    const severity: Severity = breached.length ? "SERIOUS" : "GENERAL";
+    const reason = breached.length
+      ? `熔断退出: ${project.name} left the fast track; the enterprise commitments of its ${cited} are breached: ${breached.map((c) => c.title).join(", ")}. ${decision}`
+      : `熔断退出: ${project.name} left the fast track; the stop-work order under its ${cited} was not rectified by ${breaker.rectificationDueOn}. ${decision}`;
+    await creditService.recordBreach(tx, { enterpriseId: project.enterpriseId, severity, reason: clip(reason), sourceType: "CIRCUIT_BREAKER", sourceId: eventId });
   }
 
   /** The sweep's part: trip the due breakers, and move expired rectifications to a decision. */
@@ -82,68 +134,71 @@ export class CircuitBreakerService {
     return report;
   }
 
+  /**
+   * Trips the breaker of every watched project (breaker-facts) with an enterprise cause and no real
+   * government cause: the breaker SUSPENDED with its stop-work order (naming the facts), the project
+   * SUSPENDED. After a rectification (or a REAPPLY decision) only a cause arising after it trips again.
+   */
   private async tripDue(ctx: RequestContext, report: BreakerSweepReport): Promise<void> {
     const { config } = ctx.app;
     const today = districtDate(ctx.clock.now());
-    const signedBy = addMonths(today, -config.circuitBreakerMonths);
-    const projects = await ctx
-      .repo(Project)
-      .createQueryBuilder("project")
-      .where("project.fastTrackStatus = 'ADMITTED' AND project.signedOn <= :signedBy", { signedBy })
-      // a permit is a recorded construction start or an approved construction-permit item
-      .andWhere("project.constructionStartOn IS NULL")
-      .andWhere("NOT EXISTS (SELECT 1 FROM approval_item permit WHERE permit.project_id = project.id AND permit.kind = 'CONSTRUCTION_PERMIT' AND permit.status = 'APPROVED')")
-      .getMany();
-    if (!projects.length) return;
-    const ids = projects.map((p) => p.id);
-    const [causes, breakers] = await Promise.all([
-      ctx.repo(DelayCause).find({ where: { projectId: In(ids) }, order: { recordedAt: "ASC", id: "ASC" } }),
-      ctx.repo(CircuitBreaker).findBy({ projectId: In(ids) }),
-    ]);
-    const latestCause = new Map(causes.map((c) => [c.projectId, c]));
+    const watched = await watchedProjects(ctx, today);
+    if (!watched.length) return;
+    const breakers = await ctx.repo(CircuitBreaker).findBy({ projectId: In(watched.map((f) => f.project.id)) });
     const breakerOf = new Map(breakers.map((b) => [b.projectId, b]));
-    for (const project of projects) {
-      const cause = latestCause.get(project.id);
-      if (cause?.attributedTo !== "ENTERPRISE") continue;
+    for (const facts of watched) {
+      const { project } = facts;
       const breaker = breakerOf.get(project.id);
-      // once rectified, only a newer enterprise-attributed delay trips it again
-      if (breaker && (breaker.state !== "ACTIVE" || (breaker.rectifiedAt && breaker.rectifiedAt >= cause.recordedAt))) continue;
+      const from: BreakerState = breaker?.state ?? "ACTIVE";
+      if (from !== "ACTIVE" && from !== "REAPPLY") continue;
+      const since = from === "REAPPLY" ? breaker!.changedAt : (breaker?.rectifiedAt ?? null);
+      const causes = causesSince(facts, since);
+      if (!causes.length || facts.governmentDelays.length) continue;
       // the row exists before the trip decides, in its own statement: an INSERT … IGNORE inside
       // the deciding transaction would hold a shared lock that deadlocks concurrent sweeps
-      await ctx.repo(CircuitBreaker).createQueryBuilder().insert().into(CircuitBreaker)
-        .values({ projectId: project.id, state: "ACTIVE", changedAt: ctx.clock.now() }).orIgnore().execute();
-      await ctx.transaction(async (tx) => {
-        const dueOn = addDays(today, config.rectificationDays);
-        const order = `停工整改: no construction permit ${config.circuitBreakerMonths} months after signing (${project.signedOn}); delay attributed to the enterprise (${cause.cause}). Rectify by ${dueOn}.`;
-        const moved = await this.tryMove(tx, project.id, "ACTIVE", "SUSPENDED", { stopWorkOrder: order, suspendedAt: tx.clock.now(), rectificationDueOn: dueOn, rectifiedAt: breaker?.rectifiedAt ?? null }, order, breaker?.rectifiedAt ?? null);
-        if (moved) report.suspendedProjects += 1;
-      });
+      if (!breaker) {
+        await ctx.repo(CircuitBreaker).createQueryBuilder().insert().into(CircuitBreaker)
+          .values({ projectId: project.id, state: "ACTIVE", changedAt: ctx.clock.now() }).orIgnore().execute();
+      }
+      const dueOn = addDays(today, config.rectificationDays);
+      const order = stopWorkOrder(facts, causes, config.circuitBreakerMonths, dueOn);
+      try {
+        await ctx.transaction(async (tx) => {
+          // the project's row first (the stop-work order), then the breaker's: one lock order for
+          // every sweep, so that concurrent sweeps queue on the project instead of deadlocking
+          if (!(await setFastTrackStatus(tx, project.id, ["ADMITTED"], "SUSPENDED", "project.stopWorkOrder", order))) return;
+          const changes: Partial<CircuitBreaker> = { stopWorkOrder: order, suspendedAt: tx.clock.now(), rectificationDueOn: dueOn, rectifiedAt: breaker?.rectifiedAt ?? null, decisionReason: null };
+          const moved = await this.tryMove(tx, project.id, from, "SUSPENDED", changes, order, from === "ACTIVE" ? (breaker?.rectifiedAt ?? null) : undefined);
+          // another writer moved the breaker first: the project's change is rolled back with it
+          if (!moved) throw new ProjectMoved();
+          report.suspendedProjects += 1;
+        });
+      } catch (error) {
+        if (!(error instanceof ProjectMoved)) throw error;
+      }
     }
   }
 
+  /** SUSPENDED past its rectification deadline -> AWAITING_DECISION; the stop-work order stays until the decision. */
   private async expireRectifications(ctx: RequestContext, report: BreakerSweepReport): Promise<void> {
     const today = districtDate(ctx.clock.now());
     const expired = await ctx.repo(CircuitBreaker).createQueryBuilder("breaker").where("breaker.state = 'SUSPENDED' AND breaker.rectificationDueOn < :today", { today }).getMany();
     for (const breaker of expired) {
       await ctx.transaction(async (tx) => {
-        const reason = `整改期满: not rectified by ${breaker.rectificationDueOn}`;
+        const reason = `整改期满: not rectified by ${breaker.rectificationDueOn}; the reform office decides EXIT or REAPPLY`;
         const event = await this.tryMove(tx, breaker.projectId, "SUSPENDED", "AWAITING_DECISION", {}, reason);
-        if (!event) return;
-        report.awaitingDecision += 1;
-        const project = await tx.repo(Project).findOneByOrFail({ id: breaker.projectId });
-        const written = await creditService.recordBreach(tx, { enterpriseId: project.enterpriseId, severity: "SERIOUS", reason: `熔断未整改: ${project.name} not rectified by ${breaker.rectificationDueOn}`, sourceType: "CIRCUIT_BREAKER", sourceId: event.id });
-        if (written) report.creditRecords += 1;
+        if (event) report.awaitingDecision += 1;
       });
     }
   }
 
   /** A move by a person: answers INVALID_TRANSITION naming both states when it is not allowed now. */
-  private async move(tx: RequestContext, projectId: string, current: BreakerState, to: BreakerState, changes: Partial<CircuitBreaker>, reason: string): Promise<CircuitBreaker> {
+  private async move(tx: RequestContext, projectId: string, current: BreakerState, to: BreakerState, changes: Partial<CircuitBreaker>, reason: string): Promise<{ breaker: CircuitBreaker; event: CircuitBreakerEvent }> {
     await findVisibleProject(tx, projectId);
     assertTransition(BREAKER_TRANSITIONS, "CircuitBreaker", current, to);
-    const moved = await this.tryMove(tx, projectId, current, to, changes, reason);
-    if (!moved) throw invalidTransition("CircuitBreaker", (await this.breakerOf(tx, projectId)).state, to);
-    return this.breakerOf(tx, projectId);
+    const event = await this.tryMove(tx, projectId, current, to, changes, reason);
+    if (!event) throw invalidTransition("CircuitBreaker", (await tx.repo(CircuitBreaker).findOneBy({ projectId }))?.state ?? "ACTIVE", to);
+    return { breaker: await tx.repo(CircuitBreaker).findOneByOrFail({ projectId }), event };
   }
 
   /**
@@ -159,7 +214,7 @@ export class CircuitBreakerService {
     }
     const result = await query.execute();
     if (!result.affected) return null;
-    const event = tx.repo(CircuitBreakerEvent).create({ projectId, fromState: from, toState: to, actorId: tx.user?.id ?? null, reason, at: tx.clock.now() });
+    const event = tx.repo(CircuitBreakerEvent).create({ projectId, fromState: from, toState: to, actorId: tx.user?.id ?? null, reason: clip(reason), at: tx.clock.now() });
     await tx.repo(CircuitBreakerEvent).insert(event);
     const after = await tx.repo(CircuitBreaker).findOneByOrFail({ projectId });
     await recordAudit(tx, { action: `circuitBreaker.${to.toLowerCase()}`, entityType: "CircuitBreaker", entityId: projectId, before, after });
@@ -168,6 +223,31 @@ export class CircuitBreakerService {
     tx.publishAfterCommit("URGENT_REQUESTS", payload);
     return event;
   }
+}
+
+/** The project's latest SIGNED letter (the one in force), or null. */
+async function letterInForce(tx: RequestContext, projectId: string): Promise<CommitmentLetter | null> {
+  const letters = await tx.repo(CommitmentLetter).find({ where: { projectId, status: "SIGNED" }, order: { version: "DESC" } });
+  return letters.sort((a, b) => (b.signedAt?.getTime() ?? 0) - (a.signedAt?.getTime() ?? 0))[0] ?? null;
+}
+
+/**
+ * The project's fast-track status moved by the breaker, conditionally on its current one, audited.
+ * Returns whether it moved (false when it is not in one of `from`).
+ */
+async function setFastTrackStatus(tx: RequestContext, projectId: string, from: FastTrackStatus[], to: FastTrackStatus, action: string, reason: string): Promise<boolean> {
+  const before = await tx.repo(Project).findOneByOrFail({ id: projectId });
+  const moved = await tx.repo(Project).update({ id: projectId, fastTrackStatus: In(from) }, { fastTrackStatus: to });
+  if (!moved.affected) return false;
+  await recordAudit(tx, { action, entityType: "Project", entityId: projectId, before: { fastTrackStatus: before.fastTrackStatus }, after: { fastTrackStatus: to, reason } });
+  return true;
+}
+
+/** 停工整改通知: why the breaker tripped, from the facts it tripped on. */
+function stopWorkOrder(facts: BreakerFacts, causes: EnterpriseCause[], months: number, dueOn: string): string {
+  const started = facts.project.startedOnCommitment ? `started on commitment (承诺即开工) on ${facts.project.constructionStartOn ?? "?"}, ` : "";
+  const head = `停工整改: ${started}no approved construction permit ${months} months after commitment letter v${facts.letter.version} was signed on ${facts.letter.signedOn}; no approval pending past its promised working days. Rectify by ${dueOn}. Enterprise causes: `;
+  return clip(head + causes.map((c) => c.text).join("; "));
 }
 
 export const circuitBreakerService = new CircuitBreakerService();

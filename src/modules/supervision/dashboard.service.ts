@@ -18,9 +18,13 @@ export class DashboardService {
       ctx.repo(InspectionFinding).find({ where: { followUpStatus: "OVERDUE" }, order: { followUpDueOn: "ASC", id: "ASC" } }),
       supervisionService.inspectionsDue(ctx),
       creditService.enterprisesByMeasure(ctx),
-      ctx.repo(CircuitBreaker).find({ where: { state: In(["SUSPENDED", "AWAITING_DECISION"]) }, order: { changedAt: "ASC" } }),
+      ctx.repo(CircuitBreaker).find({ where: { state: In(["SUSPENDED", "AWAITING_DECISION", "EXITED", "REAPPLY"]) }, order: { changedAt: "ASC", projectId: "ASC" } }),
     ]);
-    const suspendedProjects = breakers.length ? await ctx.repo(Project).findBy({ id: In(breakers.map((b) => b.projectId)) }) : [];
+    const projects = breakers.length ? await ctx.repo(Project).findBy({ id: In(breakers.map((b) => b.projectId)) }) : [];
+    const projectOf = new Map(projects.map((p) => [p.id, p]));
+    const inState = (...states: string[]) => breakers.filter((b) => states.includes(b.state));
+    const projectsOf = (list: CircuitBreaker[]) => list.map((b) => projectOf.get(b.projectId)!).filter(Boolean);
+    const stopped = [...inState("SUSPENDED", "AWAITING_DECISION")].sort((a, b) => (a.suspendedAt?.getTime() ?? 0) - (b.suspendedAt?.getTime() ?? 0));
     const ids = groups.flatMap((g) => g.enterpriseIds);
     const enterprises = ids.length ? await ctx.repo(Enterprise).findBy({ id: In(ids) }) : [];
     const byId = new Map(enterprises.map((e) => [e.id, e]));
@@ -29,7 +33,15 @@ export class DashboardService {
       breachedClauses,
       overdueFindings,
       inspectionsDue,
-      suspendedProjects,
+      suspendedProjects: projectsOf(stopped),
+      awaitingDecisionProjects: projectsOf(inState("AWAITING_DECISION")),
+      exitedProjects: projectsOf(inState("EXITED").reverse()),
+      circuitBreakers: {
+        suspended: inState("SUSPENDED").length,
+        awaitingDecision: inState("AWAITING_DECISION").length,
+        exited: inState("EXITED").length,
+        reapply: inState("REAPPLY").length,
+      },
       enterprisesByMeasure: groups.map((g) => ({ measure: g.measure, enterprises: g.enterpriseIds.map((id) => byId.get(id)!) })),
     };
   }

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -29,13 +29,24 @@ export class MeasureGroup {
   @Field(() => [Enterprise]) enterprises: Enterprise[];
 }
 
+@ObjectType({ description: "熔断: how many projects each circuit-breaker state holds now." })
+export class CircuitBreakerCounts {
+  @Field(() => Int, { description: "Under a stop-work order, rectification deadline running (SUSPENDED)." }) suspended: number;
+  @Field(() => Int, { description: "Rectification deadline passed, awaiting the reform office's EXIT or REAPPLY (still under the stop-work order)." }) awaitingDecision: number;
+  @Field(() => Int, { description: "Left the fast track (EXITED)." }) exited: number;
+  @Field(() => Int, { description: "Told to apply again (REAPPLY); counted until the breaker trips again." }) reapply: number;
+}
+
 @ObjectType({ description: "The supervision picture now." })
 export class SupervisionDashboard {
   @Field(() => [DeferredItem], { description: "容缺 materials overdue, earliest promise first." }) overdueDeferredItems: DeferredItem[];
   @Field(() => [CommitmentClause], { description: "Commitment clauses breached (either party), earliest due first." }) breachedClauses: CommitmentClause[];
   @Field(() => [InspectionFinding], { description: "Findings whose follow-up is overdue." }) overdueFindings: InspectionFinding[];
   @Field(() => [InspectionDue]) inspectionsDue: InspectionDue[];
-  @Field(() => [Project], { description: "Projects stopped by the circuit breaker (SUSPENDED or AWAITING_DECISION)." }) suspendedProjects: Project[];
+  @Field(() => [Project], { description: "Projects stopped by the circuit breaker (SUSPENDED or AWAITING_DECISION), each under its stop-work order; longest stopped first." }) suspendedProjects: Project[];
+  @Field(() => [Project], { description: "Projects whose rectification deadline passed: the reform office decides EXIT or REAPPLY (decideAfterRectification)." }) awaitingDecisionProjects: Project[];
+  @Field(() => [Project], { description: "Projects the circuit breaker took off the fast track (EXITED), latest first." }) exitedProjects: Project[];
+  @Field(() => CircuitBreakerCounts) circuitBreakers: CircuitBreakerCounts;
   @Field(() => [MeasureGroup], { description: "Enterprises under each credit measure (NONE left out)." }) enterprisesByMeasure: MeasureGroup[];
 }
 

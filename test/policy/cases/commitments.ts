@@ -1,3 +1,4 @@
+import { Project } from "../../../src/modules/projects/project.entity";
 import type { RemitCases, World } from "../world";
 
 let n = 0;
@@ -21,12 +22,22 @@ async function templateInput(world: World) {
   return { code: `CLAUSE_MATRIX_${n}`, party: "ENTERPRISE", title: "矩阵承诺", body: "企业承诺于{dueOn}前为{project}补齐材料。", deferrableItemCode: itemCode, sortOrder: 9000 };
 }
 
-/** The world's project's letter, drafted from the seeded templates as ADMIN. */
+/**
+ * The world's project as an application awaiting its letter (APPLIED, not admitted): a letter is
+ * drafted and signed before admission. Set on the row, so that the project keeps its team (whose
+ * manager may sign for the government); the matrix's fast-track cases apply through GraphQL.
+ */
+async function applied(world: World): Promise<void> {
+  await world.server.app.services.dataSource.getRepository(Project).update({ id: world.project.id }, { fastTrackStatus: "APPLIED", fastTrackAdmittedAt: null });
+}
+
+/** The world's (APPLIED) project's letter, drafted from the seeded templates as ADMIN. */
 async function draft(world: World): Promise<{ id: string; clauses: Array<{ id: string; party: string }> }> {
+  await applied(world);
   return (await world.must(DRAFT, { input: { projectId: world.project.id } }, world.admin)).draftCommitmentLetter;
 }
 
-/** The letter, drafted and signed by both parties (the enterprise's user, then ADMIN). */
+/** The letter, drafted and signed by both parties (the enterprise's user, then ADMIN): the project is ADMITTED. */
 async function signed(world: World) {
   const letter = await draft(world);
   await world.must(SIGN, { input: { letterId: letter.id, party: "ENTERPRISE" } }, world.callers.ENTERPRISE_OWN.token);
@@ -35,8 +46,9 @@ async function signed(world: World) {
 }
 
 /**
- * The two-way commitment letter (双向承诺书) of the world's (fast-track admitted) project and the
- * clause templates it is drafted from (a catalog, not a project's record).
+ * The two-way commitment letter (双向承诺书) of the world's project, applied for the fast track
+ * (drafted and signed while APPLIED; the second signature admits it), and the clause templates it
+ * is drafted from (a catalog, not a project's record).
  */
 export const commitmentCases: RemitCases = {
   createClauseTemplate: {
@@ -54,6 +66,7 @@ export const commitmentCases: RemitCases = {
   },
   draftCommitmentLetter: {
     async prepare(world) {
+      await applied(world);
       return { query: DRAFT, variables: { input: { projectId: world.project.id } } };
     },
   },
@@ -65,7 +78,7 @@ export const commitmentCases: RemitCases = {
   },
   signCommitmentLetterForGovernment: {
     async prepare(world) {
-      // the enterprise signs first, so that the government's signature makes the letter SIGNED
+      // the enterprise signs first, so that the government's signature makes the letter SIGNED (and admits the project)
       const letter = await draft(world);
       await world.must(SIGN, { input: { letterId: letter.id, party: "ENTERPRISE" } }, world.callers.ENTERPRISE_OWN.token);
       return { query: SIGN, variables: { input: { letterId: letter.id, party: "GOVERNMENT" } } };

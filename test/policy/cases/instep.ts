@@ -1,6 +1,7 @@
 import type { ApprovalKind } from "../../../src/modules/instep/approval.entity";
 import type { ApplicationClass } from "../../../src/modules/intake/application.entity";
 import type { RemitCases, World } from "../world";
+import { signedLetter } from "../../support/fixtures";
 
 let n = 0;
 
@@ -111,6 +112,8 @@ export const instepCases: RemitCases = {
   fileConstructionStart: {
     async prepare(world) {
       await world.must(MILESTONE, { input: { projectId: world.project.id, milestone: "LAND_CONTRACT", on: "2026-02-02" } }, world.admin);
+      // 承诺即开工: the admitted project starts on its signed letter
+      await signedLetter(world.server, world.project.id, new Date("2026-02-02T02:00:00.000Z"));
       return { query: MILESTONE, variables: { input: { projectId: world.project.id, milestone: "CONSTRUCTION_START" } } };
     },
   },

@@ -28,6 +28,26 @@ const CREATE_DEFERRABLE = `mutation($input: CreateDeferrableItemInput!) { create
 const SUPPLIED = `mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id status suppliedOn } }`;
 const OVERDUE = `mutation($input: MarkDeferredItemOverdueInput!) { markDeferredItemOverdue(input: $input) { id status overdueAt } }`;
 
+const APPLY = `mutation($input: ApplyFastTrackInput!) { applyFastTrack(input: $input) { id fastTrackStatus deferredItems { id status } } }`;
+const WITHDRAW = `mutation($input: WithdrawFastTrackApplicationInput!) { withdrawFastTrackApplication(input: $input) { id fastTrackStatus } }`;
+const REFUSE = `mutation($input: RefuseFastTrackApplicationInput!) { refuseFastTrackApplication(input: $input) { id fastTrackStatus } }`;
+const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLetter(input: $input) { id } }`;
+
+/** A second project of the world's enterprise that has not applied for the fast track. */
+const notApplied = (world: World) => makeProject(world.server, world.enterprise.id, { fastTrackStatus: "NOT_APPLIED", fastTrackAdmittedAt: null });
+
+/**
+ * An application awaiting both signatures, made through GraphQL: a second project of the world's
+ * enterprise applied (with a deferred material) and its letter drafted, as ADMIN. Returns its id.
+ */
+async function application(world: World): Promise<string> {
+  const project = await notApplied(world);
+  const promisedBy = addDays(districtDate(world.server.clock.now()), 30);
+  await world.must(APPLY, { input: { projectId: project.id, deferredItems: [{ itemCode: "ENVIRONMENTAL_IMPACT", promisedBy }] } }, world.admin);
+  await world.must(DRAFT, { input: { projectId: project.id } }, world.admin);
+  return project.id;
+}
+
 /**
  * A PENDING deferral of the world's (admitted) project, promised `days` from today: written
  * straight to the database, since admission through GraphQL refuses a promise in the past.
@@ -124,13 +144,22 @@ export const projectCases: RemitCases = {
   },
   applyFastTrack: {
     async prepare(world) {
-      // the world's project is admitted already: a second project of its enterprise that has not applied
-      const project = await makeProject(world.server, world.enterprise.id, { fastTrackStatus: "NOT_APPLIED", fastTrackAdmittedAt: null });
+      // the world's project is admitted already (only NOT_APPLIED may apply): a second project of its enterprise
+      const project = await notApplied(world);
       const promisedBy = addDays(districtDate(world.server.clock.now()), 30);
-      return {
-        query: `mutation($input: ApplyFastTrackInput!) { applyFastTrack(input: $input) { id fastTrackStatus deferredItems { id status } } }`,
-        variables: { input: { projectId: project.id, deferredItems: [{ itemCode: "ENVIRONMENTAL_IMPACT", promisedBy }] } },
-      };
+      return { query: APPLY, variables: { input: { projectId: project.id, deferredItems: [{ itemCode: "ENVIRONMENTAL_IMPACT", promisedBy }] } } };
+    },
+  },
+  withdrawFastTrackApplication: {
+    async prepare(world) {
+      const projectId = await application(world);
+      return { query: WITHDRAW, variables: { input: { projectId, reason: "企业决定按常规流程办理" } } };
+    },
+  },
+  refuseFastTrackApplication: {
+    async prepare(world) {
+      const projectId = await application(world);
+      return { query: REFUSE, variables: { input: { projectId, reason: "承诺前审核未通过" } } };
     },
   },
   recordDeferredItemSupplied: {

@@ -1,4 +1,5 @@
 import { addDays, districtDate } from "../../../src/core/dates";
+import { signedLetter } from "../../support/fixtures";
 import type { RemitCases, World } from "../world";
 
 let n = 0;
@@ -56,12 +57,15 @@ async function sweepAhead(world: World, days: number): Promise<void> {
 }
 
 /**
- * The world's project suspended by the circuit breaker (熔断): signed well over the breaker's months
- * ago, its delay attributed to the enterprise, swept now. The rectification deadline is 60 days on.
+ * The world's project suspended by the circuit breaker (熔断): its commitment letter signed by both
+ * parties well over the breaker's months ago (a row: the world's project is admitted as a fixture),
+ * its delay attributed to the enterprise, swept now. The rectification deadline is 60 days on.
  */
 async function suspended(world: World): Promise<void> {
-  await world.must(UPDATE_PROJECT, { input: { id: world.project.id, signedOn: addDays(today(world), -400) } }, world.admin);
-  await world.must(CAUSE, { input: { projectId: world.project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE" } }, world.admin);
+  const signedAt = new Date(world.server.clock.now().getTime() - 400 * DAY);
+  await world.must(UPDATE_PROJECT, { input: { id: world.project.id, signedOn: districtDate(signedAt) } }, world.admin);
+  await signedLetter(world.server, world.project.id, signedAt);
+  await world.must(CAUSE, { input: { projectId: world.project.id, attributedTo: "ENTERPRISE", cause: "FUNDS_NOT_IN_PLACE", note: "资金未到位" } }, world.admin);
   await world.must(SWEEP, {}, world.admin);
 }
 
@@ -153,7 +157,7 @@ export const supervisionCases: RemitCases = {
   },
   decideAfterRectification: {
     async prepare(world) {
-      // suspended now, and not rectified by the deadline: AWAITING_DECISION (and a SERIOUS credit record)
+      // suspended now, and not rectified by the deadline: AWAITING_DECISION (the credit record follows an EXIT)
       await suspended(world);
       await sweepAhead(world, 62);
       return { query: DECIDE, variables: { input: { projectId: world.project.id, outcome: "EXIT", reason: "整改不到位，退出" } } };
