@@ -15,7 +15,7 @@ import { createLogger, Metrics } from "./core/observability";
 import { createAppPubSub } from "./core/pubsub";
 import { migrations } from "../migrations";
 import { allEntities } from "./modules";
-import { seedDemo, isEmptyDatabase } from "./modules/seed";
+import { seedDemo, isEmptyDatabase } from "./demo/seed";
 import { checkSla } from "./modules/tickets/sla.service";
 import { buildAppSchema } from "./schema";
 import { createHttpServer, type RunningServer } from "./server";

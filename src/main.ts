@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { resolveJwtSecret } from "./core/auth";
-import { DEMO_PASSWORD, describeDemoLogins } from "./modules/seed";
+import { DEMO_PASSWORD, describeDemoLogins } from "./demo/seed";
 
 /** Entry: config -> database -> schema -> server, and a graceful stop on SIGTERM/SIGINT. */
 async function main() {

@@ -1,4 +1,4 @@
-import { describeDemoLogins, isEmptyDatabase, seedDemo, DEMO_PASSWORD } from "../modules/seed";
+import { describeDemoLogins, isEmptyDatabase, seedDemo, DEMO_PASSWORD } from "../demo/seed";
 import { fail, withApp } from "./cli-app";
 
 /** npm run seed: loads the demo set on any database, once (an empty one). */

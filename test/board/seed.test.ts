@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../../src/modules/seed";
+import { DEMO_PASSWORD } from "../../src/demo/seed";
 import { startTestServer, type TestServer } from "../support/server";
 import { claim, rows } from "./board-helpers";
 

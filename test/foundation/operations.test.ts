@@ -4,7 +4,7 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
-import { DEMO_PASSWORD } from "../../src/modules/seed";
+import { DEMO_PASSWORD } from "../../src/demo/seed";
 import { metricsRefusal } from "../../src/server";
 import { codeOf, freshDatabase, startTestServer, TEST_PASSWORD, type TestServer } from "../support/server";
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { RequestContext } from "../../src/core/context";
+import type { Clock } from "../../src/core/clock";
+import { toAuthUser } from "../../src/modules/accounts/account.service";
 import { ApprovalItem } from "../../src/modules/instep/approval.entity";
-import { seedInStep } from "../../src/modules/instep/instep.seed";
+import { seedInStep } from "../../src/demo/instep.seed";
 import { Project } from "../../src/modules/projects/project.entity";
 import { startTestServer, type TestServer } from "../support/server";
 import { makeEnterprise, makeProject } from "../support/fixtures";
@@ -9,8 +11,12 @@ import { makeEnterprise, makeProject } from "../support/fixtures";
 let server: TestServer;
 let admin: string;
 const names = ["特区建工产业园", "力升创投二期", "华润怡宝扩产", "聚芯源二期", "共享产业园"];
-const refs = { enterpriseIds: new Map<string, string>(), userIds: new Map<string, string>(), cadreOf: () => "admin" };
-const runSeeder = (s: TestServer) => RequestContext.system(s.app.services).transaction((tx) => seedInStep(tx, refs));
+/** Everything as one ADMIN of the server (the demo's cadres do not exist here): the steps go through the services. */
+const runSeeder = async (s: TestServer) => {
+  const { user } = await s.user("ADMIN");
+  const refs = { enterpriseIds: new Map<string, string>(), cadreOf: () => "admin", as: (tx: RequestContext, _username: string, clock: Clock) => tx.actingAs(toAuthUser(user), clock) };
+  await RequestContext.system(s.app.services).transaction((tx) => seedInStep(tx, refs));
+};
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_ENTERPRISES, seedDemo } from "../../src/modules/seed";
+import { DEMO_ENTERPRISES, seedDemo } from "../../src/demo/seed";
 import { Enterprise } from "../../src/modules/enterprises/enterprise.entity";
 import { startTestServer, type TestServer } from "../support/server";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { User } from "../../src/modules/accounts/user.entity";
 import { Project } from "../../src/modules/projects/project.entity";
-import { seedDemo } from "../../src/modules/seed";
+import { seedDemo } from "../../src/demo/seed";
 import { ProjectManagerAssignment } from "../../src/modules/teams/project-manager-assignment.entity";
 import { TeamMember } from "../../src/modules/teams/team-member.entity";
 import { ServiceTicket } from "../../src/modules/tickets/service-ticket.entity";

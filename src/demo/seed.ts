@@ -3,18 +3,17 @@ import type { AppServices } from "../core/context";
 import { RequestContext } from "../core/context";
 import { hashPassword, type AuthUser } from "../core/auth";
 import type { Clock } from "../core/clock";
-import { toAuthUser } from "./accounts/account.service";
-import { enterpriseService } from "./enterprises/enterprise.service";
+import { toAuthUser } from "../modules/accounts/account.service";
+import { enterpriseService } from "../modules/enterprises/enterprise.service";
 import { recordAudit } from "../core/audit";
-import { User } from "./accounts/user.entity";
-import { ProjectManagerAssignment } from "./teams/project-manager-assignment.entity";
-import { TeamMember } from "./teams/team-member.entity";
-import { Department, DepartmentDutyRow, type DepartmentCode, type DepartmentDuty } from "./departments/department.entity";
-import { seedBoard } from "./board/board.seed";
-import { seedProjects } from "./projects/project.seed";
-import { seedTeamsAndTickets } from "./tickets/ticket.seed";
-import { seedInStep } from "./instep/instep.seed";
-import { seedSupervision } from "./supervision/supervision.seed";
+import { User } from "../modules/accounts/user.entity";
+import { ProjectManagerAssignment } from "../modules/teams/project-manager-assignment.entity";
+import { TeamMember } from "../modules/teams/team-member.entity";
+import { Department, DepartmentDutyRow, type DepartmentCode, type DepartmentDuty } from "../modules/departments/department.entity";
+import { seedBoard } from "./board.seed";
+import { seedProjects } from "./project.seed";
+import { seedTeamsAndTickets } from "./ticket.seed";
+import { seedSupervision } from "./supervision.seed";
 
 /** The one password of every demo login; the demo set is for trying the API, never for production. */
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -61,12 +60,12 @@ export interface DemoRefs {
 
 /** Each module's demo records, in dependency order; each runs inside the seeding transaction. */
 const moduleSeeders: Array<(tx: RequestContext, refs: DemoRefs) => Promise<void>> = [
+  // the projects along the path, their approvals in step (instep.seed runInStep) included
   seedProjects,
   // after the projects: managers, teams and tickets for the projects that exist by then
   seedTeamsAndTickets,
   seedBoard,
-  // works on the projects seeded before it
-  seedInStep,
+  // last: risk levels, an inspection, and the deadline sweep (20 days ago, and today) that trips the breaker
   seedSupervision,
 ];
 

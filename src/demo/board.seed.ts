@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { recordAudit } from "../../core/audit";
-import type { RequestContext } from "../../core/context";
-import type { DemoRefs } from "../seed";
-import { BoardTask, BoardTaskEvent, CadreWorkload, type TaskCategory, type TaskEventType, type TaskStatus } from "./board-task.entity";
+import { recordAudit } from "../core/audit";
+import type { RequestContext } from "../core/context";
+import type { DemoRefs } from "./seed";
+import { BoardTask, BoardTaskEvent, CadreWorkload, type TaskCategory, type TaskEventType, type TaskStatus } from "../modules/board/board-task.entity";
 
 const DAY = 86_400_000;
 export const DEMO_BOARD_CADRES = ["cadre.zhang", "cadre.li", "cadre.wang", "cadre.chen", "cadre.liu", "cadre.huang"];

@@ -1,10 +1,10 @@
-import { ManualClock } from "../../core/clock";
-import type { RequestContext } from "../../core/context";
-import { Project } from "../projects/project.entity";
-import type { DemoRefs } from "../seed";
-import { Department, type DepartmentCode } from "../departments/department.entity";
-import { teamService } from "../teams/team.service";
-import { ticketService } from "./ticket.service";
+import { ManualClock } from "../core/clock";
+import type { RequestContext } from "../core/context";
+import { Project } from "../modules/projects/project.entity";
+import type { DemoRefs } from "./seed";
+import { Department, type DepartmentCode } from "../modules/departments/department.entity";
+import { teamService } from "../modules/teams/team.service";
+import { ticketService } from "../modules/tickets/ticket.service";
 
 const HOUR = 3_600_000;
 
