@@ -1,17 +1,14 @@
 import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import Redis from "ioredis";
-import type { BoardEventPayload } from "../modules/board/board.events";
-import type { UrgentRequestPayload } from "../modules/tickets/urgent.events";
 
 /**
  * Topics and their payloads. Payloads are small (ids, states, ISO times) and cross Redis as JSON.
- * Modules add their topic here so every publisher and subscriber agrees on the shape.
+ * Each module declares its topic where its payload is defined, by declaration merging
+ * (`declare module "../../core/pubsub" { interface TopicMap { … } }`), so core imports no module
+ * and every publisher and subscriber still agrees on the shape.
  */
-export interface TopicMap {
-  TASK_BOARD: BoardEventPayload;
-  URGENT_REQUESTS: UrgentRequestPayload;
-}
+export interface TopicMap {}
 export type Topic = keyof TopicMap;
 export type TopicPayload<K extends Topic> = TopicMap[K];
 export type AppPubSub = PubSub<{ [K in Topic]: [TopicMap[K]] }>;

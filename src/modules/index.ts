@@ -7,7 +7,8 @@ import { BoardTask, BoardTaskEvent, CadreWorkload } from "./board/board-task.ent
 import { BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver } from "./board/board.resolver";
 import { FaultToleranceReview } from "./board/fault-tolerance.entity";
 import { Enterprise } from "./enterprises/enterprise.entity";
-import { EnterpriseResolver, UserEnterpriseResolver } from "./enterprises/enterprise.resolver";
+import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
+import { EnterpriseUsersResolver, UserFieldsResolver } from "./accounts/user-fields.resolver";
 import { Application } from "./intake/application.entity";
 import { IntakeResolver, ProjectIntakeResolver } from "./intake/intake.resolver";
 import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitments/commitment.entity";
@@ -17,9 +18,9 @@ import { DeferredItem } from "./fast-track/deferred-item.entity";
 import { NegativeListEntry } from "./fast-track/negative-list.entity";
 import { DeferredItemResolver, FastTrackResolver, ProjectDeferralResolver } from "./fast-track/fast-track.resolver";
 import { Project } from "./projects/project.entity";
-import { ProjectResolver } from "./projects/project.resolver";
+import { EnterpriseProjectsResolver, ProjectResolver } from "./projects/project.resolver";
 import { Department, DepartmentDutyRow } from "./departments/department.entity";
-import { DepartmentResolver, UserDepartmentResolver } from "./departments/department.resolver";
+import { DepartmentResolver } from "./departments/department.resolver";
 import { ProjectManagerAssignment } from "./teams/project-manager-assignment.entity";
 import { TeamMember } from "./teams/team-member.entity";
 import { ServiceTicket, TicketDepartment } from "./tickets/service-ticket.entity";
@@ -30,7 +31,7 @@ import { CreditRecord } from "./credit/credit-record.entity";
 import { CreditResolver } from "./credit/credit.resolver";
 import { InspectionFinding, JointInspection, JointInspectionDepartment, ProjectSupervision, SupervisionStandard } from "./supervision/supervision.entity";
 import { CircuitBreaker, CircuitBreakerEvent, DelayCause } from "./supervision/circuit-breaker.entity";
-import { CircuitBreakerResolver } from "./supervision/circuit-breaker.resolver";
+import { CircuitBreakerResolver, UrgentRequestBreakerResolver } from "./supervision/circuit-breaker.resolver";
 import { InspectionFindingResolver, JointInspectionResolver, ProjectSupervisionResolver, SupervisionResolver } from "./supervision/supervision.resolver";
 import { CalendarDay, CalendarYear } from "./calendar/calendar.entity";
 import { CalendarResolver } from "./calendar/calendar.resolver";
@@ -53,12 +54,12 @@ export const allEntities: Function[] = [
 
 /** Every resolver; a module adds its own here. */
 export const allResolvers: NonEmptyArray<Function> = [
-  AccountResolver, AuditResolver, EnterpriseResolver, UserEnterpriseResolver, ProjectResolver,
+  AccountResolver, UserFieldsResolver, EnterpriseUsersResolver, AuditResolver, EnterpriseResolver, ProjectResolver, EnterpriseProjectsResolver,
   FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
   IntakeResolver, ProjectIntakeResolver,
   BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
-  DepartmentResolver, UserDepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
-  CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver,
+  DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
+  CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver, UrgentRequestBreakerResolver,
   CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver,
 ];

@@ -74,7 +74,7 @@ describe("negative list and admission", () => {
   });
 
   test("an application leaves the project APPLIED, not admitted, creates PENDING deferred items, and is audited; a second application answers CONFLICT", async () => {
-    // The credit seam (src/modules/projects/credit-gate.ts) returns no measure until the supervision
+    // The credit seam (src/modules/credit/credit-gate.ts) returns no measure until the supervision
     // issue fills it: this is the normal path through it, not a test of CREDIT_RESTRICTED.
     const { enterprise, user, token } = await enterpriseWithUser();
     const project = await createProject(server, admin, enterprise.id);

@@ -8,6 +8,12 @@ import type { TaskBoardChangedFilter } from "./board.inputs";
 import type { TaskBoardChange } from "./board.types";
 
 /** What crosses the pub/sub for one board change: ids, the category and project to filter on, an ISO time. */
+declare module "../../core/pubsub" {
+  interface TopicMap {
+    TASK_BOARD: BoardEventPayload;
+  }
+}
+
 export interface BoardEventPayload {
   taskId: string;
   type: TaskEventType;

@@ -5,8 +5,8 @@ import type { RequestContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { Enterprise } from "../enterprises/enterprise.entity";
-import { seesEnterprise } from "../projects/project-access";
-import { LiftCreditRecordInput } from "../supervision/supervision.inputs";
+import { seesEnterprise } from "../enterprises/enterprise-access";
+import { LiftCreditRecordInput } from "./credit.inputs";
 import { CreditRecord, MeasureEnum, type Measure } from "./credit-record.entity";
 import { creditService } from "./credit.service";
 

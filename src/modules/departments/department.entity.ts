@@ -2,6 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity } from "../../core/base.entity";
 import { enumOf } from "../../core/enums";
+import { DEPARTMENT_DUTIES, type DepartmentDuty } from "../policy/remits";
 
 /**
  * The district's departments as the migrations seed them (codes are stable; ADMIN may rename):
@@ -24,12 +25,7 @@ export const DEPARTMENT_NAMES = {
 } as const;
 export type DepartmentCode = keyof typeof DEPARTMENT_NAMES;
 
-/**
- * Standing duties a department holds as data (ADMIN edits them with updateDepartment): the
- * remits that name "the responsible department" read these rows, not a name in code.
- */
-export const DEPARTMENT_DUTIES = ["BUILDING_ACCEPTANCE", "SURVEY"] as const;
-export type DepartmentDuty = (typeof DEPARTMENT_DUTIES)[number];
+export { DEPARTMENT_DUTIES, type DepartmentDuty } from "../policy/remits";
 export const DepartmentDutyEnum = enumOf(DEPARTMENT_DUTIES);
 registerEnumType(DepartmentDutyEnum, {
   name: "DepartmentDuty",

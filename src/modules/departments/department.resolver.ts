@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../core/context";
-import { User } from "../accounts/user.entity";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import { Department, DepartmentDutyEnum, type DepartmentDuty } from "./department.entity";
@@ -32,14 +31,5 @@ export class DepartmentResolver {
   @FieldResolver(() => [DepartmentDutyEnum], { description: "职责: the standing duties the department holds (e.g. BUILDING_ACCEPTANCE)." })
   duties(@Root() department: Department, @Ctx() ctx: RequestContext): Promise<DepartmentDuty[]> {
     return departmentService.dutiesOf(ctx, department.id);
-  }
-}
-
-/** User fields of this module; type-graphql merges them into the User type. */
-@Resolver(() => User)
-export class UserDepartmentResolver {
-  @FieldResolver(() => Department, { nullable: true, description: "部门: the department a cadre works for (it decides their remits); null for enterprise users." })
-  department(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Department | null> {
-    return departmentService.ofUser(ctx, user);
   }
 }

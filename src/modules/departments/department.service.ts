@@ -6,7 +6,6 @@ import { notFound } from "../../core/errors";
 import { groupedLoader, loaderById } from "../../core/loaders";
 import { insertUnique } from "../../core/unique";
 import { policyService } from "../policy/policy.service";
-import type { User } from "../accounts/user.entity";
 import { DEPARTMENT_DUTIES, Department, DepartmentDutyRow, type DepartmentDuty } from "./department.entity";
 import type { CreateDepartmentInput, UpdateDepartmentInput } from "./department.inputs";
 
@@ -79,7 +78,7 @@ export class DepartmentService {
   }
 
   /** A user's department, or null (ENTERPRISE users, and ADMIN users without one). */
-  ofUser(ctx: RequestContext, user: Pick<User, "departmentId">): Promise<Department | null> {
+  ofUser(ctx: RequestContext, user: { departmentId: string | null }): Promise<Department | null> {
     return user.departmentId ? loaderById(ctx, Department).load(user.departmentId) : Promise.resolve(null);
   }
 }

@@ -1,11 +1,8 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { ConnectionArgs, ConnectionType } from "../../core/pagination";
-import { User } from "../accounts/user.entity";
-import { ProjectConnection } from "../projects/project.resolver";
-import { projectService } from "../projects/project.service";
 import { CreateEnterpriseInput, UpdateEnterpriseInput } from "./enterprise.inputs";
 import { Enterprise } from "./enterprise.entity";
 import { enterpriseService } from "./enterprise.service";
@@ -36,26 +33,5 @@ export class EnterpriseResolver {
   @Mutation(() => Enterprise, { description: described("updateEnterprise", "Edit an enterprise.") })
   updateEnterprise(@Ctx() ctx: RequestContext, @Arg("input") input: UpdateEnterpriseInput): Promise<Enterprise> {
     return enterpriseService.update(ctx, input);
-  }
-
-  @FieldResolver(() => ProjectConnection, { description: "The enterprise's projects, newest first." })
-  projects(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
-    return projectService.list(ctx, args, { enterpriseId: enterprise.id });
-  }
-
-  @FieldResolver(() => [User], { description: "Its ENTERPRISE sign-in users." })
-  users(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext): Promise<User[]> {
-    return enterpriseService.users(ctx, enterprise);
-  }
-}
-
-@Resolver(() => User)
-export class UserEnterpriseResolver {
-  @FieldResolver(() => Enterprise, {
-    nullable: true,
-    description: "The enterprise an ENTERPRISE user acts for (so `me` tells a front end whose data it shows); null for cadres and administrators, and for another enterprise's user.",
-  })
-  enterprise(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Enterprise | null> {
-    return enterpriseService.ofUser(ctx, user);
   }
 }

@@ -2,13 +2,11 @@
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
-import { groupedLoader, loaderById } from "../../core/loaders";
-import { In } from "typeorm";
+import { loaderById } from "../../core/loaders";
 import { conflict, notFound } from "../../core/errors";
 import { onUniqueViolation } from "../../core/unique";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
-import { User } from "../accounts/user.entity";
-import { enterpriseScope, seesEnterprise } from "../projects/project-access";
+import { enterpriseScope, seesEnterprise } from "./enterprise-access";
 import type { CreateEnterpriseInput, UpdateEnterpriseInput } from "./enterprise.inputs";
 import { Enterprise } from "./enterprise.entity";
 
@@ -46,7 +44,7 @@ export class EnterpriseService {
   }
 
   /** The enterprise a user acts for, or null: none, or (to an ENTERPRISE caller) another enterprise's. */
-  ofUser(ctx: RequestContext, user: Pick<User, "enterpriseId">): Promise<Enterprise | null> {
+  ofUser(ctx: RequestContext, user: { enterpriseId: string | null }): Promise<Enterprise | null> {
     return user.enterpriseId ? this.visible(ctx, user.enterpriseId) : Promise.resolve(null);
   }
 
@@ -60,12 +58,6 @@ export class EnterpriseService {
     const query = ctx.repo(Enterprise).createQueryBuilder("enterprise");
     if (scope !== null) query.where("enterprise.id = :scope", { scope });
     return paginate(query, args, { name: "name", direction: "ASC", keys: [{ column: "enterprise.name", value: (e) => e.name }], idColumn: "enterprise.id" });
-  }
-
-  /** The enterprise's sign-in users (the enterprise itself was already found visible to the caller). */
-  users(ctx: RequestContext, enterprise: Enterprise): Promise<User[]> {
-    const load = (ids: string[]) => ctx.repo(User).find({ where: { enterpriseId: In(ids) }, order: { username: "ASC" } });
-    return groupedLoader(ctx, "users.byEnterprise", load, (user) => user.enterpriseId!).load(enterprise.id);
   }
 }
 

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../core/context";
 import { addDays, districtDate } from "../../core/dates";
 import { AppError, badInput, conflict } from "../../core/errors";
 import { CommitmentClause, CommitmentLetter } from "../commitments/commitment.entity";
-import { facilitationRestriction } from "../projects/credit-gate";
+import { facilitationRestriction } from "../credit/credit-gate";
 import { findVisibleProject } from "../projects/project-access";
 import { Project, type FastTrackStatus } from "../projects/project.entity";
 import { policyService } from "../policy/policy.service";

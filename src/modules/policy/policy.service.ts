@@ -2,8 +2,7 @@ import { createMethodMiddlewareDecorator } from "type-graphql";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { forbidden } from "../../core/errors";
-import type { DepartmentDuty } from "../departments/department.entity";
-import { RELATIONS, REMITS, rolesOf, type Relation, type RemitName } from "./remits";
+import { RELATIONS, REMITS, rolesOf, type DepartmentDuty, type Relation, type RemitName } from "./remits";
 
 export interface DepartmentRef {
   id: string;

@@ -23,6 +23,13 @@ export const RELATIONS = {
 } as const satisfies Record<string, { roles: readonly Role[]; label: string }>;
 export type Relation = keyof typeof RELATIONS;
 
+/**
+ * Standing duties a department holds as data (ADMIN edits them with updateDepartment): the
+ * remits that name "the responsible department" read those rows, not a name in code.
+ */
+export const DEPARTMENT_DUTIES = ["BUILDING_ACCEPTANCE", "SURVEY"] as const;
+export type DepartmentDuty = (typeof DEPARTMENT_DUTIES)[number];
+
 export interface Remit {
   /** The mutation this remit governs (one mutation may have several remits, by its input). */
   mutation: string;

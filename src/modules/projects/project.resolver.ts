@@ -53,3 +53,11 @@ export class ProjectResolver {
     return loadUser(ctx, project.fastTrackAdmittedById);
   }
 }
+
+@Resolver(() => Enterprise)
+export class EnterpriseProjectsResolver {
+  @FieldResolver(() => ProjectConnection, { description: "The enterprise's projects, newest first." })
+  projects(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
+    return projectService.list(ctx, args, { enterpriseId: enterprise.id });
+  }
+}

@@ -3,6 +3,7 @@ import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { Project } from "../projects/project.entity";
+import { UrgentRequestEvent } from "../tickets/urgent.events";
 import { CircuitBreaker, CircuitBreakerEvent, DelayCause } from "./circuit-breaker.entity";
 import { ConfirmRectificationInput, DecideAfterRectificationInput, RecordDelayCauseInput } from "./circuit-breaker.inputs";
 import { circuitBreakerService } from "./circuit-breaker.service";
@@ -40,5 +41,14 @@ export class CircuitBreakerResolver {
   @Mutation(() => CircuitBreaker, { description: described("decideAfterRectification", "The reform office's decision after a missed rectification: EXIT (the project EXITED, its letters TERMINATED, a credit record on the enterprise) or REAPPLY (letters TERMINATED, the project NOT_APPLIED to apply again).") })
   decideAfterRectification(@Ctx() ctx: RequestContext, @Arg("input") input: DecideAfterRectificationInput) {
     return circuitBreakerService.decide(ctx, input);
+  }
+}
+
+/** The breaker on an urgent request: supervision publishes CIRCUIT_BREAKER events on the tickets' channel, so the field is this module's. */
+@Resolver(() => UrgentRequestEvent)
+export class UrgentRequestBreakerResolver {
+  @FieldResolver(() => CircuitBreaker, { nullable: true, description: "For a CIRCUIT_BREAKER event: the project's breaker as it is when the event is delivered." })
+  circuitBreaker(@Root() event: UrgentRequestEvent, @Ctx() ctx: RequestContext): Promise<CircuitBreaker> | null {
+    return event.type === "CIRCUIT_BREAKER" ? circuitBreakerService.breakerOf(ctx, event.projectId) : null;
   }
 }

@@ -71,9 +71,3 @@ export class ResolveFindingInput {
   @Field(() => ID) @IsUUID() findingId: string;
   @Field({ nullable: true }) @IsOptional() @RequiredText(500) note?: string;
 }
-
-@InputType()
-export class LiftCreditRecordInput {
-  @Field(() => ID) @IsUUID() recordId: string;
-  @Field() @RequiredText(500) reason: string;
-}

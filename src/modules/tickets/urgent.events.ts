@@ -1,11 +1,16 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import type { RequestContext } from "../../core/context";
 import { User } from "../accounts/user.entity";
-import { CircuitBreaker } from "../supervision/circuit-breaker.entity";
 import { ServiceTicket } from "./service-ticket.entity";
 import { URGENT_TYPE_OF, UrgentEventTypeEnum, type TicketEventType, type UrgentEventType } from "./ticket.states";
 
 /** What crosses the pub/sub (and Redis) for an urgent request: ids, states and an ISO time only. */
+declare module "../../core/pubsub" {
+  interface TopicMap {
+    URGENT_REQUESTS: UrgentRequestPayload;
+  }
+}
+
 export interface UrgentRequestPayload {
   /** null for a circuit-breaker event, which concerns the project, not a ticket. */
   ticketId: string | null;
@@ -23,9 +28,6 @@ export class UrgentRequestEvent {
 
   @Field(() => ServiceTicket, { nullable: true, description: "The ticket as it is when the event is delivered; null for a CIRCUIT_BREAKER event." })
   ticket: ServiceTicket | null;
-
-  @Field(() => CircuitBreaker, { nullable: true, description: "For a CIRCUIT_BREAKER event: the project's breaker as it is when the event is delivered." })
-  circuitBreaker: CircuitBreaker | null;
 
   @Field(() => User, { nullable: true, description: "Who acted; null when the system did (SLA breach, auto-close)." })
   actor: User | null;

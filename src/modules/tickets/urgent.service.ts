@@ -2,7 +2,6 @@ import type { RequestContext } from "../../core/context";
 import { oncePerEvent } from "../../core/pubsub";
 import { User } from "../accounts/user.entity";
 import { ServiceTicket } from "./service-ticket.entity";
-import { circuitBreakerService } from "../supervision/circuit-breaker.service";
 import { canSeeTicket } from "./ticket-access";
 import { teamService } from "../teams/team.service";
 import type { UrgentRequestEvent, UrgentRequestPayload } from "./urgent.events";
@@ -38,14 +37,13 @@ export class UrgentService {
 
   /** The event as the subscriber reads it: the ticket as it is now, the actor, the time. */
   async toEvent(ctx: RequestContext, payload: UrgentRequestPayload): Promise<UrgentRequestEvent> {
-    const [ticket, circuitBreaker, actor] = await oncePerEvent(payload, () =>
+    const [ticket, actor] = await oncePerEvent(payload, () =>
       Promise.all([
         payload.ticketId ? ctx.repo(ServiceTicket).findOneByOrFail({ id: payload.ticketId }) : null,
-        payload.ticketId ? null : circuitBreakerService.breakerOf(ctx, payload.projectId),
         payload.actorId ? ctx.repo(User).findOneBy({ id: payload.actorId }) : null,
       ]),
     );
-    return { type: payload.type, ticket, circuitBreaker, actor, at: new Date(payload.at), projectId: payload.projectId };
+    return { type: payload.type, ticket, actor, at: new Date(payload.at), projectId: payload.projectId };
   }
 }
 

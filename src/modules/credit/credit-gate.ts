@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../core/context";
-import { creditService } from "../credit/credit.service";
+import { creditService } from "./credit.service";
 
 /**
  * The one seam between fast-track admission and credit supervision (阶梯式惩戒): the measure in
