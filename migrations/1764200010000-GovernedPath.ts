@@ -15,7 +15,7 @@ const APPROVAL_KIND_OF_ITEM: Record<string, string> = {
   CIVIL_AIR_DEFENCE_REVIEW: "CONSTRUCTION_DRAWING_REVIEW",
 };
 
-/** 承诺办结时限 by kind, as src/modules/instep/approval-kinds.ts had them when this ran. */
+/** 承诺办结时限 by kind, as src/modules/approval-kinds/approval-kinds.ts had them when this ran. */
 const PROMISED_WORKING_DAYS: Record<string, number> = {
   FILING: 1, LAND_USE_PLANNING_PERMIT: 5, PLANNING_PERMIT: 5, ENVIRONMENTAL_IMPACT: 10, SOIL_WATER_CONSERVATION: 10, FIRE_DESIGN_REVIEW: 5,
   CONSTRUCTION_DRAWING_REVIEW: 5, CONSTRUCTION_PERMIT: 3, JOINT_ACCEPTANCE: 5, COMPLETION_FILING: 1, PROPERTY_REGISTRATION: 5, TRIAL_PRODUCTION: 5,

@@ -10,7 +10,7 @@ import { Enterprise } from "./enterprises/enterprise.entity";
 import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
 import { EnterpriseUsersResolver, UserFieldsResolver } from "./accounts/user-fields.resolver";
 import { Application } from "./intake/application.entity";
-import { IntakeResolver, ProjectIntakeResolver } from "./intake/intake.resolver";
+import { ApprovalItemApplicationResolver, IntakeResolver, ProjectIntakeResolver } from "./intake/intake.resolver";
 import { ClauseTemplate, CommitmentClause, CommitmentLetter } from "./commitments/commitment.entity";
 import { CommitmentClauseResolver, CommitmentLetterResolver, ProjectCommitmentResolver } from "./commitments/commitment.resolver";
 import { DeferrableItem } from "./fast-track/deferrable-item.entity";
@@ -57,7 +57,7 @@ export const allResolvers: NonEmptyArray<Function> = [
   AccountResolver, UserFieldsResolver, EnterpriseUsersResolver, AuditResolver, EnterpriseResolver, ProjectResolver, EnterpriseProjectsResolver,
   FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
-  IntakeResolver, ProjectIntakeResolver,
+  IntakeResolver, ProjectIntakeResolver, ApprovalItemApplicationResolver,
   BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
   DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver, UrgentRequestBreakerResolver,

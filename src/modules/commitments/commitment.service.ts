@@ -13,6 +13,8 @@ import { policyService } from "../policy/policy.service";
 import { rolesOf } from "../policy/remits";
 import { Project } from "../projects/project.entity";
 import { recordClauseBreach } from "./clause-sync";
+// the letters follow the fast track they rest on: registered with the service, which every path loads
+import "./commitment.reactions";
 import {
   ClauseTemplate, CommitmentClause, CommitmentLetter, FULFILMENT_TRANSITIONS, type Party,
 } from "./commitment.entity";

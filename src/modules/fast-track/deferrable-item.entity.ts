@@ -1,7 +1,7 @@
 import { Column, Entity, Index } from "typeorm";
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { BaseEntity } from "../../core/base.entity";
-import { ApprovalKindEnum, type ApprovalKind } from "../instep/approval-kinds";
+import { ApprovalKindEnum, type ApprovalKind } from "../approval-kinds/approval-kinds";
 
 /** 容缺清单: one kind of material an admitted project may supply later. Inactive items cannot be newly deferred. */
 @ObjectType({ description: "容缺清单 item: a material an admitted project may supply after starting." })

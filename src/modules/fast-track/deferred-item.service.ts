@@ -5,7 +5,7 @@ import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
 import { districtDate } from "../../core/dates";
 import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
-import { syncClausesWithDeferredItem } from "../commitments/clause-sync";
+import { raise } from "../../core/domain-events";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { enterpriseScope, findVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
@@ -13,6 +13,13 @@ import { policyService } from "../policy/policy.service";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DEFERRED_ITEM_TRANSITIONS, DeferredItem } from "./deferred-item.entity";
 import type { DeferredItemFilter, RecordDeferredItemSuppliedInput } from "./fast-track.inputs";
+
+declare module "../../core/domain-events" {
+  interface DomainEventMap {
+    /** A deferred item was supplied or went overdue (the letter's clauses follow it). */
+    "deferredItem.changed": { item: DeferredItem };
+  }
+}
 
 /** 容缺 materials after admission: supplied by the promised date, or found overdue once. */
 export class DeferredItemService {
@@ -45,7 +52,7 @@ export class DeferredItemService {
       if (!result.affected) throw invalidTransition("DeferredItem", "SUPPLIED", "SUPPLIED");
       const after = await tx.repo(DeferredItem).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: "deferredItem.supplied", entityType: "DeferredItem", entityId: before.id, before, after });
-      await syncClausesWithDeferredItem(tx, after);
+      await raise(tx, "deferredItem.changed", { item: after });
       return after;
     });
   }
@@ -109,7 +116,7 @@ async function flipOverdue(tx: RequestContext, before: DeferredItem, now: Date, 
   if (!result.affected) return null;
   const after = await tx.repo(DeferredItem).findOneByOrFail({ id: before.id });
   await recordAudit(tx, { action: "deferredItem.overdue", entityType: "DeferredItem", entityId: before.id, before, after });
-  await syncClausesWithDeferredItem(tx, after);
+  await raise(tx, "deferredItem.changed", { item: after });
   // 失信受限: a broken promise to supply is a breach on the enterprise, whoever noticed it
   const project = await tx.repo(Project).findOneByOrFail({ id: before.projectId });
   await creditService.recordBreach(tx, {

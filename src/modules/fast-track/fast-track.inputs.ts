@@ -3,7 +3,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { DEFERRED_ITEM_STATUSES, DeferredItemStatusEnum, type DeferredItemStatus } from "./deferred-item.entity";
 import { RequiredText } from "../../core/validation";
-import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "../instep/approval-kinds";
+import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "../approval-kinds/approval-kinds";
 
 const ITEM_CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
 

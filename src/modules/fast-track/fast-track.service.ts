@@ -1,9 +1,9 @@
 import { In, Not } from "typeorm";
 import { recordAudit } from "../../core/audit";
+import { raise } from "../../core/domain-events";
 import type { RequestContext } from "../../core/context";
 import { addDays, districtDate } from "../../core/dates";
 import { AppError, badInput, conflict } from "../../core/errors";
-import { CommitmentClause, CommitmentLetter } from "../commitments/commitment.entity";
 import { facilitationRestriction } from "../credit/credit-gate";
 import { findVisibleProject } from "../projects/project-access";
 import { Project, type FastTrackStatus } from "../projects/project.entity";
@@ -12,6 +12,15 @@ import { catalogService } from "./catalog.service";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DeferredItem } from "./deferred-item.entity";
 import type { ApplyFastTrackInput, FastTrackApplicationDecisionInput } from "./fast-track.inputs";
+
+declare module "../../core/domain-events" {
+  interface DomainEventMap {
+    /** A project is about to return to NOT_APPLIED (withdrawn, refused, REAPPLY). */
+    "fastTrack.reopening": { project: Project; reason: string };
+    /** Deferred items not supplied are about to be deleted with their application. */
+    "deferredItems.removing": { ids: string[]; reason: string };
+  }
+}
 
 /**
  * 双容双诺, one governed path: 企业自愿 (the enterprise applies, or withdraws), 非禁即可 and credit
@@ -157,17 +166,9 @@ export class FastTrackService {
    */
   async reopen(tx: RequestContext, projectId: string, reason: string, action: string): Promise<Project> {
     const before = await tx.repo(Project).findOneByOrFail({ id: projectId });
-    if (await tx.repo(CommitmentLetter).existsBy({ projectId, status: "SIGNED" })) {
-      throw conflict(`Project ${before.code} has a signed commitment letter in force; terminate it before the project applies again`);
-    }
-    // the drafts first: a signature locks the letter before the project, and so does this
-    const drafts = await tx.repo(CommitmentLetter).findBy({ projectId, status: "DRAFT" });
-    for (const letter of drafts) {
-      const withdrawn = await tx.repo(CommitmentLetter).update({ id: letter.id, status: "DRAFT" }, { status: "WITHDRAWN" });
-      if (!withdrawn.affected) throw conflict(`Version ${letter.version} of project ${before.code}'s letter changed meanwhile (it may just have been signed); read it again`);
-      const changed = await tx.repo(CommitmentLetter).findOneByOrFail({ id: letter.id });
-      await recordAudit(tx, { action: "commitmentLetter.withdraw", entityType: "CommitmentLetter", entityId: letter.id, before: letter, after: { ...changed, reason } });
-    }
+    // the letters first (commitments reacts: no signed letter in force, drafts WITHDRAWN): a
+    // signature locks the letter before the project, and so does this
+    await raise(tx, "fastTrack.reopening", { project: before, reason });
     const reopened = await tx.repo(Project).update(
       { id: projectId, fastTrackStatus: before.fastTrackStatus },
       { fastTrackStatus: "NOT_APPLIED", fastTrackAdmittedAt: null, fastTrackAdmittedById: null },
@@ -179,11 +180,7 @@ export class FastTrackService {
     const pending = await tx.repo(DeferredItem).findBy({ projectId, status: Not("SUPPLIED") });
     if (pending.length) {
       const ids = pending.map((d) => d.id);
-      const linked = await tx.repo(CommitmentClause).findBy({ deferredItemId: In(ids) });
-      for (const clause of linked) {
-        await tx.repo(CommitmentClause).update({ id: clause.id }, { deferredItemId: null });
-        await recordAudit(tx, { action: "commitmentClause.unlink", entityType: "CommitmentClause", entityId: clause.id, before: clause, after: { ...clause, deferredItemId: null, reason } });
-      }
+      await raise(tx, "deferredItems.removing", { ids, reason });
       // conditional: a material supplied meanwhile stays
       const deleted = await tx.repo(DeferredItem).delete({ id: In(ids), status: Not("SUPPLIED") });
       if (deleted.affected !== undefined && deleted.affected !== null && deleted.affected !== ids.length) {

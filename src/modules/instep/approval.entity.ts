@@ -5,9 +5,9 @@ import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { User } from "../accounts/user.entity";
 import { Department } from "../departments/department.entity";
-import { ApprovalKindEnum, type ApprovalKind } from "./approval-kinds";
+import { ApprovalKindEnum, type ApprovalKind } from "../approval-kinds/approval-kinds";
 
-export * from "./approval-kinds";
+export * from "../approval-kinds/approval-kinds";
 import { SurveyResult } from "./survey.entity";
 import { enumOf } from "../../core/enums";
 

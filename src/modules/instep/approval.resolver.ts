@@ -11,7 +11,6 @@ import { inStepFieldService } from "./instep.loaders";
 import { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, RecordProjectMilestoneInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { milestoneService } from "./milestone.service";
 import { SurveyResult } from "./survey.entity";
-import { Application } from "../intake/application.entity";
 import { Department } from "../departments/department.entity";
 import { loaderById } from "../../core/loaders";
 
@@ -95,10 +94,7 @@ export class ApprovalResolver {
     return inStepFieldService.handledBy(ctx, item);
   }
 
-  @FieldResolver(() => Application, { nullable: true, description: "One fact, recorded once: the one-window application it was (last) applied for through. With one, the item is submitted and decided only through the application (DECIDED_BY_APPLICATION); without, directly." })
-  application(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<Application | null> {
-    return inStepFieldService.application(ctx, item.id);
-  }
+
 
   @FieldResolver(() => SurveyResult, { nullable: true, description: "The shared survey result it cites." })
   surveyResult(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<SurveyResult | null> {

@@ -1,5 +1,6 @@
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
+import { raise } from "../../core/domain-events";
 import type { RequestContext } from "../../core/context";
 import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
@@ -10,11 +11,17 @@ import { insertUnique } from "../../core/unique";
 import { resolveOn } from "./instep-common";
 import type { AddApprovalItemInput, ApprovalDecision, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { assertDecidable } from "./path-gates";
-import { Application } from "../intake/application.entity";
 import type { Project } from "../projects/project.entity";
 import { SurveyResult } from "./survey.entity";
 import { Department } from "../departments/department.entity";
 import { policyService } from "../policy/policy.service";
+
+declare module "../../core/domain-events" {
+  interface DomainEventMap {
+    /** An item is about to be submitted or decided directly (decideApprovalItem, submitApprovalItem). */
+    "approvalItem.changingDirectly": { item: ApprovalItem };
+  }
+}
 
 /**
  * Approvals side by side (变接力赛为齐步跑): every item of a project can be submitted at once;
@@ -116,15 +123,13 @@ export class ApprovalService {
     return this.change(tx, item, "SUBMITTED", { submittedOn: on, handledById: tx.user?.id ?? null }, "approval.submit", applicationId);
   }
 
-  /** One fact, recorded once (DECIDED_BY_APPLICATION): an item applied for through the one window is submitted and decided only through its application. */
-  private async assertNotAppliedThroughWindow(tx: RequestContext, item: ApprovalItem): Promise<void> {
-    const application = await tx.repo(Application).findOne({ where: { approvalItemId: item.id }, order: { receivedAt: "DESC", id: "DESC" } });
-    if (!application) return;
-    throw new AppError("DECIDED_BY_APPLICATION", `This ${item.kind} item was applied for through the one window: it moves only through its application ${application.id} (${application.status})`, {
-      approvalItemId: item.id,
-      applicationId: application.id,
-      applicationStatus: application.status,
-    });
+  /**
+   * One fact, recorded once (DECIDED_BY_APPLICATION): an item applied for through the one window is
+   * submitted and decided only through its application; intake, which holds the applications,
+   * refuses the direct change in its reaction.
+   */
+  private assertNotAppliedThroughWindow(tx: RequestContext, item: ApprovalItem): Promise<void> {
+    return raise(tx, "approvalItem.changingDirectly", { item });
   }
 
   /** 多测合一: an item cites the shared result of its stage instead of asking for a survey of its own. */

@@ -8,7 +8,6 @@ import { districtDate } from "../../core/dates";
 import { APPROVAL_KINDS, type ApprovalItem, type ApprovalPhase } from "./approval.entity";
 import { BuildingAcceptance } from "./building.entity";
 import { SurveyResult } from "./survey.entity";
-import { Application } from "../intake/application.entity";
 import { reviewEnd } from "./timeline.service";
 
 /** Per-request loaders for the nested fields of approvals, surveys and buildings (one query per field, not per row). */
@@ -36,11 +35,7 @@ export class InStepFieldService {
     return keyedLoader(ctx, "instep.commissionResult", load, (r) => r.commissionId).load(commissionId);
   }
 
-  /** The one-window application an item was (last) applied for through, or null: the item is then decided only through it. */
-  application(ctx: RequestContext, itemId: string): Promise<Application | null> {
-    const load = (ids: string[]) => ctx.repo(Application).find({ where: { approvalItemId: In(ids) }, order: { receivedAt: "ASC", id: "ASC" } });
-    return keyedLoader(ctx, "instep.itemApplication", load, (a) => a.approvalItemId!).load(itemId);
-  }
+
 
   acceptances(ctx: RequestContext, buildingId: string): Promise<BuildingAcceptance[]> {
     const load = (ids: string[]) => ctx.repo(BuildingAcceptance).find({ where: { buildingId: In(ids) }, order: { inspectedOn: "ASC", createdAt: "ASC" } });

@@ -100,3 +100,10 @@ export class ProjectIntakeResolver {
     return intakeService.forProject(ctx, project.id);
   }
 }
+
+@Resolver(() => ApprovalItem)
+export class ApprovalItemApplicationResolver {
+  @FieldResolver(() => Application, { nullable: true, description: "One fact, recorded once: the one-window application it was (last) applied for through. With one, the item is submitted and decided only through the application (DECIDED_BY_APPLICATION); without, directly." })
+  application(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<Application | null> {
+    return intakeService.forApprovalItem(ctx, item.id);
+  }}

@@ -1,7 +1,9 @@
 import { In } from "typeorm";
+// a direct change of an item applied for here is refused: registered with the service, which every path loads
+import "./intake.reactions";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
-import { groupedLoader } from "../../core/loaders";
+import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
 import { Department } from "../departments/department.entity";
 import { policyService } from "../policy/policy.service";
@@ -136,6 +138,12 @@ export class IntakeService {
   forProject(ctx: RequestContext, projectId: string): Promise<Application[]> {
     const load = (ids: string[]) => ctx.repo(Application).find({ where: { projectId: In(ids) }, order: { receivedAt: "DESC", id: "DESC" } });
     return groupedLoader(ctx, "application.byProject", load, (a) => a.projectId).load(projectId);
+  }
+
+  /** The one-window application an item was (last) applied for through, or null (per-request loader). */
+  forApprovalItem(ctx: RequestContext, itemId: string): Promise<Application | null> {
+    const load = (ids: string[]) => ctx.repo(Application).find({ where: { approvalItemId: In(ids) }, order: { receivedAt: "ASC", id: "ASC" } });
+    return keyedLoader(ctx, "intake.itemApplication", load, (a) => a.approvalItemId!).load(itemId);
   }
 }
 
