@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { recordAudit } from "../core/audit";
+import type { Clock } from "../core/clock";
 import type { RequestContext } from "../core/context";
 import type { DemoRefs } from "./seed";
-import { BoardTask, BoardTaskEvent, CadreWorkload, type TaskCategory, type TaskEventType, type TaskStatus } from "../modules/board/board-task.entity";
+import type { BoardTask, TaskCategory, TaskStatus } from "../modules/board/board-task.entity";
+import { taskLifecycleService } from "../modules/board/task-lifecycle.service";
 
 const DAY = 86_400_000;
 export const DEMO_BOARD_CADRES = ["cadre.zhang", "cadre.li", "cadre.wang", "cadre.chen", "cadre.liu", "cadre.huang"];
@@ -27,79 +27,75 @@ function demoTitles(): Array<{ title: string; category: TaskCategory }> {
   return tagged.map((t, i) => ({ t, key: (i * 37) % tagged.length })).sort((a, b) => a.key - b.key).map(({ t }) => t);
 }
 
+/** One step of a task's story: who acts, at which instant, doing what (through the board's services). */
+interface Step {
+  at: Date;
+  /** Order among steps at the same instant: verifications first (they free the claimant's workload). */
+  rank: number;
+  /** The task's place on the publication timeline, then the step's place in the task's story: a stable order. */
+  task: number;
+  seq: number;
+  username: string;
+  run(ctx: RequestContext): Promise<unknown>;
+}
+
+/** A clock fixed at one instant: the step's own moment. */
+const at = (instant: Date): Clock => ({ now: () => new Date(instant) });
+
 /**
  * The district's board as reported: 67 tasks across the three categories, published over the
  * last ~200 days; the 2 newest still OPEN, the next 7 CLAIMED, 5 SUBMITTED, the rest verified
- * FULFILLED (兑现率 100%). Rows are written directly, with their timelines and workload counts.
+ * FULFILLED (兑现率 100%). Made through the board's services, each step as its demo user at its
+ * own instant (admin publishes and verifies, the cadre claims with its pledge, reports progress
+ * and submits), all steps of all tasks in time order, so the claim limit holds as in life: a
+ * cadre's finished tasks are verified before its later claims.
  */
 export async function seedBoard(tx: RequestContext, refs: DemoRefs): Promise<void> {
   const now = tx.clock.now().getTime();
-  const adminId = refs.userIds.get("admin")!;
-  const cadreIds = DEMO_BOARD_CADRES.map((u) => refs.userIds.get(u)!);
   const titles = demoTitles();
   const total = titles.length;
-  const tasks: BoardTask[] = [];
-  const events: BoardTaskEvent[] = [];
-  const workload = new Map<string, number>(cadreIds.map((id) => [id, 0]));
+  const ids = new Map<number, string>();
+  const idOf = (i: number) => {
+    const id = ids.get(i);
+    if (!id) throw new Error(`demo board task ${i} was not published before its next step`);
+    return id;
+  };
+  const steps: Step[] = [];
 
   titles.forEach(({ title, category }, i) => {
     const fromEnd = total - i; // 1 for the newest
     const status: TaskStatus = fromEnd <= 2 ? "OPEN" : fromEnd <= 9 ? "CLAIMED" : fromEnd <= 14 ? "SUBMITTED" : "FULFILLED";
     const publishedAt = new Date(now - fromEnd * 3 * DAY);
     const dueAt = new Date(publishedAt.getTime() + (60 + (i % 4) * 15) * DAY);
-    const claimantId = status === "OPEN" ? null : cadreIds[i % cadreIds.length];
-    const claimedAt = claimantId ? new Date(publishedAt.getTime() + (1 + (i % 3)) * DAY) : null;
-    const id = randomUUID();
-    const timeline: Array<[TaskEventType, string, TaskStatus | null, TaskStatus | null, string | null, Date]> = [
-      ["PUBLISHED", adminId, null, "OPEN", null, publishedAt],
-    ];
-    let submittedAt: Date | null = null;
-    let verifiedAt: Date | null = null;
-    if (claimantId && claimedAt) {
-      const pledge = `${Math.round((dueAt.getTime() - claimedAt.getTime()) / DAY)}天内完成: ${title}`;
-      timeline.push(["CLAIMED", claimantId, "OPEN", "CLAIMED", pledge, claimedAt]);
-      if (i % 3 === 0) timeline.push(["PROGRESS", claimantId, null, null, "已召开专题协调会, 按计划推进", new Date(claimedAt.getTime() + DAY)]);
-      if (status === "SUBMITTED" || status === "FULFILLED") {
-        submittedAt = new Date(claimedAt.getTime() + (status === "SUBMITTED" ? 2 : 20 + (i % 10)) * DAY);
-        timeline.push(["SUBMITTED", claimantId, "CLAIMED", "SUBMITTED", "已完成, 请核验", submittedAt]);
-      }
-      if (status === "FULFILLED") {
-        verifiedAt = new Date(submittedAt!.getTime() + 3 * DAY);
-        timeline.push(["FULFILLED", adminId, "SUBMITTED", "FULFILLED", "经核验, 已兑现", verifiedAt]);
-      } else if (status !== "OPEN") {
-        workload.set(claimantId, workload.get(claimantId)! + 1);
-      }
-    }
-    tasks.push(
-      tx.repo(BoardTask).create({
-        id,
+    const claimant = status === "OPEN" ? null : DEMO_BOARD_CADRES[i % DEMO_BOARD_CADRES.length];
+    let seq = 0;
+    const step = (when: Date, username: string, run: (ctx: RequestContext) => Promise<unknown>, rank = 1) =>
+      steps.push({ at: when, rank, task: i, seq: seq++, username, run });
+
+    step(publishedAt, "admin", async (ctx) => {
+      const task: BoardTask = await taskLifecycleService.publish(ctx, {
         title,
         description: `一榜双令 任务榜 — ${title}。责任单位揭榜认领, 按承诺时限完成, 区委改革办核验兑现。`,
         category,
-        projectId: null,
-        publishedById: adminId,
-        publishedAt,
         dueAt,
-        status,
-        claimantId,
-        pledge: timeline.find((e) => e[0] === "CLAIMED")?.[4] ?? null,
-        claimedAt,
-        firstClaimedAt: claimedAt,
-        submittedAt,
-        verifiedAt,
-        verifiedById: verifiedAt ? adminId : null,
-        verificationComment: verifiedAt ? "经核验, 已兑现" : null,
-        withdrawnAt: null,
-        revision: timeline.length,
-      }),
-    );
-    timeline.forEach(([type, actorId, fromStatus, toStatus, note, at], seq) => {
-      events.push(tx.repo(BoardTaskEvent).create({ id: randomUUID(), taskId: id, seq: seq + 1, actorId, type, fromStatus, toStatus, note, at }));
+      });
+      ids.set(i, task.id);
     });
+    if (!claimant) return;
+    const claimedAt = new Date(publishedAt.getTime() + (1 + (i % 3)) * DAY);
+    const pledge = `${Math.round((dueAt.getTime() - claimedAt.getTime()) / DAY)}天内完成: ${title}`;
+    step(claimedAt, claimant, (ctx) => taskLifecycleService.claim(ctx, { taskId: idOf(i), pledge }));
+    if (i % 3 === 0) {
+      step(new Date(claimedAt.getTime() + DAY), claimant, (ctx) => taskLifecycleService.reportProgress(ctx, { taskId: idOf(i), note: "已召开专题协调会, 按计划推进" }));
+    }
+    if (status === "CLAIMED") return;
+    const submittedAt = new Date(claimedAt.getTime() + (status === "SUBMITTED" ? 2 : 20 + (i % 10)) * DAY);
+    step(submittedAt, claimant, (ctx) => taskLifecycleService.submit(ctx, { taskId: idOf(i), note: "已完成, 请核验" }));
+    if (status === "SUBMITTED") return;
+    const verifiedAt = new Date(submittedAt.getTime() + 3 * DAY);
+    step(verifiedAt, "admin", (ctx) => taskLifecycleService.verify(ctx, { taskId: idOf(i), fulfilled: true, comment: "经核验, 已兑现" }), 0);
   });
 
-  await tx.repo(BoardTask).insert(tasks);
-  for (let start = 0; start < events.length; start += 100) await tx.repo(BoardTaskEvent).insert(events.slice(start, start + 100));
-  await tx.repo(CadreWorkload).insert([...workload].map(([cadreId, openTasks]) => ({ cadreId, openTasks })));
-  await recordAudit(tx, tasks.map((task) => ({ action: "boardTask.seed", entityType: "BoardTask", entityId: task.id, after: task })));
+  steps.sort((a, b) => a.at.getTime() - b.at.getTime() || a.rank - b.rank || a.task - b.task || a.seq - b.seq);
+  for (const s of steps) await s.run(refs.as(tx, s.username, at(s.at)));
 }

@@ -38,6 +38,43 @@ test("every demo task has a consistent timeline and each cadre's workload matche
   expect(Object.fromEntries(workload.map((w) => [w.cadre_id, Number(w.open_tasks)]))).toEqual(Object.fromEntries(held.map((h) => [h.claimant_id, Number(h.n)])));
 });
 
+test("the demo board is made by the services: each step audited as its demo user, on its day; nothing seeded directly", async () => {
+  const users = new Map((await rows(server, "SELECT id, username FROM user")).map((u) => [u.id, u.username]));
+  const tasks = await rows(server, "SELECT id, status, claimant_id, published_at, claimed_at, submitted_at, verified_at, verified_by_id FROM board_task");
+  const audit = await rows(server, "SELECT entity_id, action, actor_id, at FROM audit_entry WHERE entity_type = 'BoardTask' ORDER BY at, id");
+  expect(audit.map((a) => a.action)).not.toContain("boardTask.seed");
+  const trailOf = (id: string) => audit.filter((a) => a.entity_id === id).map((a) => [a.action, users.get(a.actor_id)]);
+  const dayOf = (value: unknown) => new Date(value as string).getTime();
+  const fulfilled = tasks.filter((t) => t.status === "FULFILLED");
+  expect(fulfilled).toHaveLength(53);
+  for (const task of tasks) {
+    const trail = trailOf(task.id);
+    const claimant = task.claimant_id ? users.get(task.claimant_id) : undefined;
+    expect(trail[0], task.id).toEqual(["boardTask.published", "admin"]);
+    if (task.status === "OPEN") {
+      expect(trail, task.id).toHaveLength(1);
+      continue;
+    }
+    expect(trail, task.id).toContainEqual(["boardTask.claimed", claimant]);
+    if (task.status === "SUBMITTED" || task.status === "FULFILLED") expect(trail, task.id).toContainEqual(["boardTask.submitted", claimant]);
+    if (task.status === "FULFILLED") {
+      expect(trail.at(-1), task.id).toEqual(["boardTask.fulfilled", "admin"]);
+      expect(users.get(task.verified_by_id)).toBe("admin");
+      // each step on its own day, in the story's order
+      expect(dayOf(task.published_at)).toBeLessThan(dayOf(task.claimed_at));
+      expect(dayOf(task.claimed_at)).toBeLessThan(dayOf(task.submitted_at));
+      expect(dayOf(task.submitted_at)).toBeLessThan(dayOf(task.verified_at));
+    }
+  }
+  // each audit entry is dated as its step: the claim's at the claim, the verification's at the verification
+  for (const task of fulfilled) {
+    const entryAt = (action: string) => dayOf(audit.find((a) => a.entity_id === task.id && a.action === action)!.at);
+    expect(entryAt("boardTask.published")).toBe(dayOf(task.published_at));
+    expect(entryAt("boardTask.claimed")).toBe(dayOf(task.claimed_at));
+    expect(entryAt("boardTask.fulfilled")).toBe(dayOf(task.verified_at));
+  }
+});
+
 test("a demo cadre can claim an open demo task", async () => {
   // On a demo database of its own: the other tests here read the demo board as seeded.
   const own = await startTestServer({ config: { seedDemo: true } });
