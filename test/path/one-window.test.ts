@@ -142,3 +142,17 @@ test("a rejected application rejects its item; a new application submits it agai
   expect((await ok(DECIDE, { applicationId: second.id, approved: true }, housing.token)).approvalItem).toMatchObject({ id: itemId, status: "APPROVED", approvedOn: "2026-03-04" });
   expect(await items().countBy({ projectId, kind: "FIRE_DESIGN_REVIEW" })).toBe(1);
 });
+
+test("applications for one item are taken in one at a time: of five at once for an item already under review, one is RECEIVED and four answer CONFLICT", async () => {
+  server.clock.set("2026-03-10T01:00:00.000Z");
+  const projectId = await newProject();
+  // submitted directly first, so taking an application in writes nothing to the item itself
+  const item = await ok(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { projectId, kind: "PLANNING_PERMIT" }, admin);
+  await ok(SUBMIT_ITEM, { itemId: item.id }, admin);
+  const results = await Promise.all(
+    Array.from({ length: 5 }, (_, i) => server.gql(SUBMIT, { input: { projectId, applicationClass: "PLANNING_PERMIT", title: `规划许可申请 ${i}` } }, desk.token)),
+  );
+  expect(results.filter((r) => !r.errors)).toHaveLength(1);
+  expect(results.filter((r) => r.errors).map(codeOf)).toEqual(["CONFLICT", "CONFLICT", "CONFLICT", "CONFLICT"]);
+  expect(await applications().countBy({ approvalItemId: item.id })).toBe(1);
+});

@@ -106,6 +106,12 @@ export class ApprovalService {
    * was NOT_STARTED or REJECTED, and stays as it is when already under review. An APPROVED item
    * answers CONFLICT: there is nothing left to apply for.
    */
+  /** Locks the project's item of `kind` until the transaction ends (MariaDB), so that its applications are taken in one at a time. */
+  async lockItem(tx: RequestContext, projectId: string, kind: ApprovalKind): Promise<void> {
+    if (tx.app.dialect !== "mariadb") return; // SQLite runs one writing transaction at a time
+    await tx.repo(ApprovalItem).createQueryBuilder("item").setLock("pessimistic_write").where("item.projectId = :projectId AND item.kind = :kind", { projectId, kind }).getOne();
+  }
+
   async receiveApplication(tx: RequestContext, project: Project, kind: ApprovalKind, on: string, applicationId: string): Promise<ApprovalItem> {
     let item = await tx.repo(ApprovalItem).findOneBy({ projectId: project.id, kind });
     if (!item) {

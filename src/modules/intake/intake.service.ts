@@ -34,11 +34,15 @@ export class IntakeService {
       const project = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, "submitApplication", { projectId: project.id, enterpriseId: project.enterpriseId });
       const now = tx.clock.now();
-      const open = await tx.repo(Application).createQueryBuilder("a")
+      // one application at a time per item: on MariaDB the item's row is locked first, so
+      // concurrent submissions queue here, and the locking read below sees what the first wrote
+      await approvalService.lockItem(tx, project.id, input.applicationClass);
+      const openQuery = tx.repo(Application).createQueryBuilder("a")
         .innerJoin(ApprovalItem, "item", "item.id = a.approvalItemId")
         .where("item.projectId = :projectId AND item.kind = :kind", { projectId: project.id, kind: input.applicationClass })
-        .andWhere("a.status IN (:...open)", { open: ["RECEIVED", "ROUTED"] })
-        .getOne();
+        .andWhere("a.status IN (:...open)", { open: ["RECEIVED", "ROUTED"] });
+      if (tx.app.dialect === "mariadb") openQuery.setLock("pessimistic_read");
+      const open = await openQuery.getOne();
       if (open) throw conflict(`Project ${project.code}'s ${input.applicationClass} is already applied for (application ${open.id}, ${open.status}): one application at a time`, { applicationId: open.id });
       const application = tx.repo(Application).create({
         projectId: project.id, applicationClass: input.applicationClass, title: input.title, status: "RECEIVED", departmentId: null, approvalItemId: null,
