@@ -29,7 +29,7 @@ const DECIDE = `mutation($input: DecideAfterRectificationInput!) { decideAfterRe
 const ADD_ITEM = `mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id promisedWorkingDays } }`;
 const SUBMIT_ITEM = `mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { id status } }`;
 const DECIDE_ITEM = `mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { id status } }`;
-const PROJECT = `query($id: ID!) { project(id: $id) { id fastTrackStatus startedOnCommitment circuitBreaker { state stopWorkOrder rectificationDueOn } } }`;
+const PROJECT = `query($id: ID!) { project(id: $id) { id fastTrackStatus fastTrackAdmittedAt startedOnCommitment circuitBreaker { state stopWorkOrder rectificationDueOn } } }`;
 const DASHBOARD = `{ supervisionDashboard {
   suspendedProjects { id } awaitingDecisionProjects { id } exitedProjects { id }
   circuitBreakers { suspended awaitingDecision exited reapply } } }`;
@@ -235,7 +235,8 @@ test("REAPPLY: the letter TERMINATED, the project NOT_APPLIED, it applies again,
   expect((await project(p.projectId)).circuitBreaker.state).toBe("AWAITING_DECISION");
   server.clock.advance(3_600_000);
   expect(await ok(DECIDE, { input: { projectId: p.projectId, outcome: "REAPPLY", reason: "重新申请承诺制" } }, admin)).toEqual({ state: "REAPPLY", decisionReason: "重新申请承诺制" });
-  expect((await project(p.projectId)).fastTrackStatus).toBe("NOT_APPLIED");
+  // no longer admitted: the admission (who, when) is cleared with it
+  expect(await project(p.projectId)).toMatchObject({ fastTrackStatus: "NOT_APPLIED", fastTrackAdmittedAt: null });
   expect((await server.app.services.dataSource.getRepository(CommitmentLetter).findOneByOrFail({ id: p.letterId })).status).toBe("TERMINATED");
   expect(await breakerCredit(p.enterpriseId)).toEqual([]);
   expect((await auditOf(server, admin, "Project", p.projectId)).map((a) => a.action)).toContain("project.reapplyFastTrack");

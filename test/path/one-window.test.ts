@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const ITEM = "id kind status submittedOn approvedOn rejectedOn note department { code } application { id status }";
+const ITEM = "id kind status promisedWorkingDays submittedOn approvedOn rejectedOn note department { code } application { id status }";
 const APPLICATION = `id status decidedAt approvalItem { ${ITEM} }`;
 const SUBMIT = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { ${APPLICATION} } }`;
 const ROUTE = `mutation($input: ApplicationStepInput!) { routeApplication(input: $input) { ${APPLICATION} } }`;
@@ -55,7 +55,8 @@ test("the application submits the item it is about and its decision approves it;
   const projectId = await newProject();
   const submitted = await ok(SUBMIT, { projectId, applicationClass: "CONSTRUCTION_PERMIT", title: "施工许可申请" }, desk.token);
   // the project had no such item: it is added, handled by the kind's usual department, and taken in (受理) today
-  expect(submitted.approvalItem).toMatchObject({ kind: "CONSTRUCTION_PERMIT", status: "SUBMITTED", submittedOn: "2026-03-02", department: { code: "HOUSING_CONSTRUCTION" }, application: { id: submitted.id, status: "RECEIVED" } });
+  // with the promised working days of its kind (施工许可: 3)
+  expect(submitted.approvalItem).toMatchObject({ kind: "CONSTRUCTION_PERMIT", status: "SUBMITTED", promisedWorkingDays: 3, submittedOn: "2026-03-02", department: { code: "HOUSING_CONSTRUCTION" }, application: { id: submitted.id, status: "RECEIVED" } });
   const itemId = submitted.approvalItem.id;
   expect((await applications().findOneByOrFail({ id: submitted.id })).approvalItemId).toBe(itemId);
 

@@ -3,7 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { addMonths, districtDate } from "../../core/dates";
 import { AppError } from "../../core/errors";
 import { calendarService, type CalendarSnapshot } from "../calendar/calendar.service";
-import { CommitmentLetter } from "../commitments/commitment.entity";
+import { commitmentService } from "../commitments/commitment.service";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { ApprovalItem } from "../instep/approval.entity";
@@ -68,12 +68,11 @@ export async function watchedProjects(ctx: RequestContext, today: string): Promi
     .addOrderBy("project.id", "ASC")
     .getMany();
   if (!projects.length) return [];
-  const letters = await ctx.repo(CommitmentLetter).find({ where: { projectId: In(projects.map((p) => p.id)), status: "SIGNED" }, order: { version: "ASC" } });
+  // the binding letter of each (one query through the commitments loader)
+  const current = await Promise.all(projects.map((p) => commitmentService.current(ctx, p.id)));
   const inForce = new Map<string, LetterInForce>();
-  for (const letter of letters) {
-    if (!letter.signedAt) continue;
-    const current = inForce.get(letter.projectId);
-    if (current && current.signedAt >= letter.signedAt) continue;
+  for (const letter of current) {
+    if (!letter?.signedAt) continue;
     const signedOn = districtDate(letter.signedAt);
     inForce.set(letter.projectId, { id: letter.id, version: letter.version, signedAt: letter.signedAt, signedOn, watchedFrom: addMonths(signedOn, months) });
   }
