@@ -38,6 +38,12 @@ export interface AppConfig {
   approvalBaselineWorkingDays: number;
   /** The cut of whole-process approval time against the baseline the district aims for, in percent. */
   approvalCutTargetPercent: number;
+  /** Trial production before the reform, in working days from construction start: the fallback baseline of 预验同步试产. */
+  trialProductionBaselineWorkingDays: number;
+  /** The day the reform began (REFORM_START_ON, YYYY-MM-DD): projects finished before it count for the baselines; unset, only projects that never took the fast track do. */
+  reformStartOn: string | null;
+  /** The least number of projects a baseline is computed from; with fewer, the configured baseline is used. */
+  baselineMinProjects: number;
   maxQueryDepth: number;
   maxQueryCost: number;
   /** Aliased fields one operation may hold (graphql-armor); each alias runs its field again. */
@@ -122,6 +128,15 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+function localDate(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)) || new Date(`${raw}T00:00:00Z`).toISOString().slice(0, 10) !== raw) {
+    throw new ConfigError(`${name} must be a date YYYY-MM-DD, got "${raw}"`);
+  }
+  return raw;
+}
+
 function departmentCode(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -165,6 +180,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trialProductionTargetWorkingDays: int(env, "TRIAL_PRODUCTION_TARGET_WORKING_DAYS", 10, 1),
     approvalBaselineWorkingDays: int(env, "APPROVAL_BASELINE_WORKING_DAYS", 60, 1),
     approvalCutTargetPercent: int(env, "APPROVAL_CUT_TARGET_PERCENT", 30, 0),
+    // 竣工后才试产 used to mean construction plus acceptance: about 14 months, some 280 working days
+    trialProductionBaselineWorkingDays: int(env, "TRIAL_PRODUCTION_BASELINE_WORKING_DAYS", 280, 1),
+    reformStartOn: localDate(env, "REFORM_START_ON"),
+    baselineMinProjects: int(env, "BASELINE_MIN_PROJECTS", 5, 1),
     maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1),
     maxQueryCost: int(env, "MAX_QUERY_COST", 20_000, 1),
     maxQueryAliases: int(env, "MAX_QUERY_ALIASES", 30),

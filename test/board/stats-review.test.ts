@@ -5,7 +5,7 @@ import { ALL_SIX, RELEASE, REVIEW, SUBMIT, VERIFY, WITHDRAW, claim, publishTask,
 
 const FIGURES = "published claimed claimRate open inProgress fulfilled failed exemptedFailures fulfilmentRate overdue";
 const STATS = `query($filter: BoardStatsFilter) { boardStats(filter: $filter) { ${FIGURES} byCategory { category ${FIGURES} } } }`;
-const RECORD = `query($id: ID!) { cadreRecord(cadreId: $id) { cadreId cadre { id } claimed inProgress fulfilled failed mitigated exempted } }`;
+const RECORD = `query($id: ID!) { cadreRecord(cadreId: $id) { cadreId cadre { id } claimed inProgress fulfilled failed mitigated exempted due fulfilmentRate } }`;
 
 let server: TestServer;
 let adminToken: string;
@@ -126,12 +126,14 @@ describe("boardStats and cadreRecord after a scripted scenario (hand-computed)",
     const response = await scenario.gql(STATS, {}, who.B.token);
     expect(response.errors).toBeUndefined();
     const stats = response.data.boardStats;
-    expect(stats).toMatchObject({ published: 9, claimed: 7, open: 3, inProgress: 2, fulfilled: 2, failed: 2, exemptedFailures: 1, fulfilmentRate: 0.5, overdue: 2 });
+    expect(stats).toMatchObject({ published: 9, claimed: 7, open: 3, inProgress: 2, fulfilled: 2, failed: 2, exemptedFailures: 1, overdue: 2 });
+    // due: P1 P2 P3 R2 W1 W2 W3 (verified, or past the one-day due time); 2 fulfilled
+    expect(stats.fulfilmentRate).toBeCloseTo(2 / 7, 10);
     expect(stats.claimRate).toBeCloseTo(7 / 9, 10);
     expect(stats.byCategory).toEqual([
-      { category: "MAJOR_PROJECT", published: 4, claimed: 3, claimRate: 0.75, open: 1, inProgress: 1, fulfilled: 1, failed: 1, exemptedFailures: 1, fulfilmentRate: 0.5, overdue: 1 },
+      { category: "MAJOR_PROJECT", published: 4, claimed: 3, claimRate: 0.75, open: 1, inProgress: 1, fulfilled: 1, failed: 1, exemptedFailures: 1, fulfilmentRate: expect.closeTo(1 / 3, 10), overdue: 1 },
       { category: "KEY_REFORM", published: 2, claimed: 2, claimRate: 1, open: 1, inProgress: 0, fulfilled: 0, failed: 1, exemptedFailures: 0, fulfilmentRate: 0, overdue: 0 },
-      { category: "KEY_WORK", published: 3, claimed: 2, claimRate: expect.closeTo(2 / 3, 10), open: 1, inProgress: 1, fulfilled: 1, failed: 0, exemptedFailures: 0, fulfilmentRate: 1, overdue: 1 },
+      { category: "KEY_WORK", published: 3, claimed: 2, claimRate: expect.closeTo(2 / 3, 10), open: 1, inProgress: 1, fulfilled: 1, failed: 0, exemptedFailures: 0, fulfilmentRate: expect.closeTo(1 / 3, 10), overdue: 1 },
     ]);
     const reform = await scenario.gql(STATS, { filter: { category: "KEY_REFORM" } }, who.B.token);
     expect(reform.data.boardStats).toMatchObject({ published: 2, claimed: 2, claimRate: 1, failed: 1, fulfilmentRate: 0 });
@@ -151,9 +153,9 @@ describe("boardStats and cadreRecord after a scripted scenario (hand-computed)",
 
   test("cadreRecord counts exempted failures apart; ADMIN reads anyone's, a CADRE only their own", async () => {
     const record = async (id: string, token = admin) => (await scenario.gql(RECORD, { id }, token)).data?.cadreRecord;
-    expect(await record(who.A.id)).toEqual({ cadreId: who.A.id, cadre: { id: who.A.id }, claimed: 3, inProgress: 0, fulfilled: 2, failed: 0, mitigated: 0, exempted: 1 });
+    expect(await record(who.A.id)).toEqual({ cadreId: who.A.id, cadre: { id: who.A.id }, claimed: 3, inProgress: 0, fulfilled: 2, failed: 0, mitigated: 0, exempted: 1, due: 2, fulfilmentRate: 1 });
     expect(await record(who.B.id)).toMatchObject({ claimed: 2, inProgress: 1, fulfilled: 0, failed: 0, exempted: 0 });
-    expect(await record(who.C.id, who.C.token)).toMatchObject({ claimed: 2, inProgress: 1, fulfilled: 0, failed: 1, mitigated: 1, exempted: 0 });
+    expect(await record(who.C.id, who.C.token)).toMatchObject({ claimed: 2, inProgress: 1, fulfilled: 0, failed: 1, mitigated: 1, exempted: 0, due: 2, fulfilmentRate: 0 });
     expect(codeOf(await scenario.gql(RECORD, { id: who.A.id }, who.C.token))).toBe("FORBIDDEN");
     const enterprise = await scenario.user("ENTERPRISE");
     expect(codeOf(await scenario.gql(RECORD, { id: who.A.id }, enterprise.token))).toBe("FORBIDDEN");

@@ -8,8 +8,8 @@ let cadre: string;
 
 const FIGURES = `query($from: LocalDate!, $to: LocalDate!) { districtFigures(from: $from, to: $to) {
   from to
-  approvalTime { projects averageWorkingDays baselineWorkingDays cutPercent targetCutPercent targetMet }
-  startPreparation { projects averageWorkingDays targetWorkingDays startedOnLandHandover baselineWorkingDays averageDaysEarlierThanBaseline }
+  approvalTime { projects averageWorkingDays baselineWorkingDays baseline baselineSource baselineSampleSize averageWorkingDaysSaved cutPercent targetCutPercent targetMet }
+  startPreparation { projects averageWorkingDays targetWorkingDays startedOnLandHandover baselineWorkingDays averageDaysEarlierThanBaseline averageWorkingDaysSaved }
   board { published claimed claimRate fulfilled fulfilmentRate }
   tickets { tickets shareResolvedWithinSla byMode { mode tickets resolvedWithinSla } }
 } }`;
@@ -46,10 +46,17 @@ test("each figure matches the hand-worked numbers", async () => {
   expect(res.data.districtFigures).toEqual({
     from: "2025-09-01",
     to: "2025-12-31",
-    // (7 + 9) / 2 = 8 working days against 60: a cut of 86.67%.
-    approvalTime: { projects: 2, averageWorkingDays: 8, baselineWorkingDays: 60, cutPercent: 86.67, targetCutPercent: 30, targetMet: true },
-    // (9 + 13 + 30) / 3 = 17.33; two within 15; earlier than 60 by (51 + 47) / 2 = 49.
-    startPreparation: { projects: 3, averageWorkingDays: 17.33, targetWorkingDays: 15, startedOnLandHandover: 2, baselineWorkingDays: 60, averageDaysEarlierThanBaseline: 49 },
+    // (7 + 9) / 2 = 8 working days against 60: a cut of 86.67%. No project took the fast track, so all
+    // three finished ones could make a baseline, but 3 < BASELINE_MIN_PROJECTS (5): the configured 60.
+    approvalTime: {
+      projects: 2, averageWorkingDays: 8, baselineWorkingDays: 60, baseline: 60, baselineSource: "CONFIGURED", baselineSampleSize: 3, averageWorkingDaysSaved: 52,
+      cutPercent: 86.67, targetCutPercent: 30, targetMet: true,
+    },
+    // (9 + 13 + 30) / 3 = 17.33; two within 15; started 60 - 17.33 = 42.67 days earlier over all three
+    // (not only the two within the target); 4 projects could make a baseline, fewer than 5.
+    startPreparation: {
+      projects: 3, averageWorkingDays: 17.33, targetWorkingDays: 15, startedOnLandHandover: 2, baselineWorkingDays: 60, averageDaysEarlierThanBaseline: 42.67, averageWorkingDaysSaved: 42.67,
+    },
     // no board task or ticket in this data set
     board: { published: 0, claimed: 0, claimRate: null, fulfilled: 0, fulfilmentRate: null },
     tickets: expect.objectContaining({ tickets: 0, shareResolvedWithinSla: null }),
@@ -63,7 +70,10 @@ test("a narrower window counts only what falls in it; an empty one answers nulls
   const aug = await server.gql(FIGURES, { from: "2025-08-01", to: "2025-08-31" }, cadre);
   expect(aug.data.districtFigures.approvalTime).toMatchObject({ projects: 1, averageWorkingDays: 2 });
   const empty = await server.gql(FIGURES, { from: "2024-01-01", to: "2024-12-31" }, cadre);
-  expect(empty.data.districtFigures.approvalTime).toEqual({ projects: 0, averageWorkingDays: null, baselineWorkingDays: 60, cutPercent: null, targetCutPercent: 30, targetMet: null });
+  expect(empty.data.districtFigures.approvalTime).toEqual({
+    projects: 0, averageWorkingDays: null, baselineWorkingDays: 60, baseline: 60, baselineSource: "CONFIGURED", baselineSampleSize: 3, averageWorkingDaysSaved: null,
+    cutPercent: null, targetCutPercent: 30, targetMet: null,
+  });
   expect(empty.data.districtFigures.startPreparation).toMatchObject({ projects: 0, averageWorkingDays: null, startedOnLandHandover: 0, averageDaysEarlierThanBaseline: null });
 });
 
@@ -85,7 +95,7 @@ test("a configured baseline and target change the cut and whether it was met", a
     const res = await other.gql(FIGURES, { from: "2025-09-01", to: "2025-12-31" }, cadre);
     // (10 - 8) / 10 = 20% < 30%; only the 9-day start is within a 10-day target.
     expect(res.data.districtFigures.approvalTime).toMatchObject({ baselineWorkingDays: 10, cutPercent: 20, targetMet: false });
-    expect(res.data.districtFigures.startPreparation).toMatchObject({ startedOnLandHandover: 1, averageDaysEarlierThanBaseline: 51 });
+    expect(res.data.districtFigures.startPreparation).toMatchObject({ startedOnLandHandover: 1, averageDaysEarlierThanBaseline: 42.67 });
   } finally {
     await other.stop();
   }

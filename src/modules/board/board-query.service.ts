@@ -6,6 +6,7 @@ import { User } from "../accounts/user.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { BoardTask, BoardTaskEvent, TASK_CATEGORIES, UNFINISHED_STATUSES, type TaskCategory } from "./board-task.entity";
 import type { BoardStatsFilter, TaskBoardFilter, TaskBoardOrder } from "./board.inputs";
+import type { SelectQueryBuilder } from "typeorm";
 import type { BoardFigures, BoardStats, CadreRecord } from "./board.types";
 import { FaultToleranceReview } from "./fault-tolerance.entity";
 
@@ -73,54 +74,60 @@ export class BoardQueryService {
     return UNFINISHED_STATUSES.includes(task.status) && task.dueAt.getTime() < ctx.clock.now().getTime();
   }
 
-  /**
-   * The board's figures, whole and per category, counted in one grouped query:
-   * published excludes WITHDRAWN; claimed = claimed at least once; claimRate = claimed / published;
-   * fulfilmentRate = fulfilled / (fulfilled + failed), null before any verification; failed
-   * includes exempted failures, which are also reported apart; overdue = CLAIMED or SUBMITTED past due.
-   */
+  /** The board's figures, whole and per category, counted in one grouped query; see BOARD_FIGURE_DEFINITIONS. */
   async stats(ctx: RequestContext, filter: BoardStatsFilter = {}): Promise<BoardStats> {
     ctx.requireUser();
     if (filter.projectId) await findVisibleProject(ctx, filter.projectId);
+    const rows = await this.countFigures(ctx, (query) => {
+      if (filter.category) query.andWhere("task.category = :category", { category: filter.category });
+      if (filter.projectId) query.andWhere("task.project_id = :projectId", { projectId: filter.projectId });
+    }, true);
+    const categories = (filter.category ? [filter.category] : [...TASK_CATEGORIES]) as TaskCategory[];
+    const byCategory = categories.map((category) => ({ category, ...figuresOf(countsOf(rows.find((r) => r.category === category))) }));
+    const total = countsOf(undefined);
+    for (const c of byCategory) for (const key of Object.keys(total) as Array<keyof FigureCounts>) total[key] += c[key];
+    return { ...figuresOf(total), byCategory };
+  }
+
+  /**
+   * The board's figures over the tasks a caller of another module chooses (the district's figures
+   * pick a publication window and a cohort of projects): the same counts and rates as boardStats.
+   */
+  async figures(ctx: RequestContext, restrict: (query: SelectQueryBuilder<BoardTask>) => void): Promise<BoardFigures> {
+    const [row] = await this.countFigures(ctx, restrict, false);
+    return figuresOf(countsOf(row));
+  }
+
+  /** One statement: the counts BOARD_FIGURE_DEFINITIONS names, over the tasks `restrict` keeps. */
+  private countFigures(ctx: RequestContext, restrict: (query: SelectQueryBuilder<BoardTask>) => void, byCategory: boolean) {
+    const pastDue = "task.due_at < :now";
     const query = ctx
       .repo(BoardTask)
       .createQueryBuilder("task")
       .leftJoin(FaultToleranceReview, "review", "review.task_id = task.id")
-      .select("task.category", "category")
-      .addSelect("SUM(CASE WHEN task.status <> 'WITHDRAWN' THEN 1 ELSE 0 END)", "published")
+      .select("SUM(CASE WHEN task.status <> 'WITHDRAWN' THEN 1 ELSE 0 END)", "published")
       .addSelect("SUM(CASE WHEN task.status <> 'WITHDRAWN' AND task.first_claimed_at IS NOT NULL THEN 1 ELSE 0 END)", "claimed")
       .addSelect("SUM(CASE WHEN task.status = 'OPEN' THEN 1 ELSE 0 END)", "open")
       .addSelect("SUM(CASE WHEN task.status IN ('CLAIMED', 'SUBMITTED') THEN 1 ELSE 0 END)", "inProgress")
+      .addSelect(`SUM(CASE WHEN task.status IN ('FULFILLED', 'FAILED') OR (task.status <> 'WITHDRAWN' AND ${pastDue}) THEN 1 ELSE 0 END)`, "due")
       .addSelect("SUM(CASE WHEN task.status = 'FULFILLED' THEN 1 ELSE 0 END)", "fulfilled")
+      .addSelect("SUM(CASE WHEN task.status = 'FULFILLED' AND task.submitted_at <= task.due_at THEN 1 ELSE 0 END)", "fulfilledOnTime")
+      .addSelect("SUM(CASE WHEN task.status = 'FULFILLED' AND task.submitted_at > task.due_at THEN 1 ELSE 0 END)", "fulfilledLate")
       .addSelect("SUM(CASE WHEN task.status = 'FAILED' THEN 1 ELSE 0 END)", "failed")
       .addSelect("SUM(CASE WHEN task.status = 'FAILED' AND review.decision = 'EXEMPTED' THEN 1 ELSE 0 END)", "exemptedFailures")
-      .addSelect("SUM(CASE WHEN task.status IN ('CLAIMED', 'SUBMITTED') AND task.due_at < :now THEN 1 ELSE 0 END)", "overdue")
-      .setParameter("now", dbDate(ctx.clock.now()))
-      .groupBy("task.category");
-    if (filter.category) query.andWhere("task.category = :category", { category: filter.category });
-    if (filter.projectId) query.andWhere("task.project_id = :projectId", { projectId: filter.projectId });
-    const rows: Array<Record<string, string | number | null>> = await query.getRawMany();
-    const counts = (row: Record<string, string | number | null> | undefined) => ({
-      published: Number(row?.published ?? 0),
-      claimed: Number(row?.claimed ?? 0),
-      open: Number(row?.open ?? 0),
-      inProgress: Number(row?.inProgress ?? 0),
-      fulfilled: Number(row?.fulfilled ?? 0),
-      failed: Number(row?.failed ?? 0),
-      exemptedFailures: Number(row?.exemptedFailures ?? 0),
-      overdue: Number(row?.overdue ?? 0),
-    });
-    const categories = (filter.category ? [filter.category] : [...TASK_CATEGORIES]) as TaskCategory[];
-    const byCategory = categories.map((category) => ({ category, ...figures(counts(rows.find((r) => r.category === category))) }));
-    const total = counts(undefined);
-    for (const c of byCategory) for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += c[key];
-    return { ...figures(total), byCategory };
+      .addSelect(`SUM(CASE WHEN task.status IN ('OPEN', 'CLAIMED', 'SUBMITTED') AND ${pastDue} THEN 1 ELSE 0 END)`, "unfinished")
+      .addSelect(`SUM(CASE WHEN task.status IN ('CLAIMED', 'SUBMITTED') AND ${pastDue} THEN 1 ELSE 0 END)`, "overdue")
+      .setParameter("now", dbDate(ctx.clock.now()));
+    if (byCategory) query.addSelect("task.category", "category").groupBy("task.category");
+    restrict(query);
+    return query.getRawMany<Record<string, string | number | null>>();
   }
 
   /**
-   * A cadre's record: tasks ever claimed, held now, fulfilled, failed (not exempted) and
-   * exempted by a fault-tolerance review, the last two counted apart. ADMIN reads anyone's,
-   * a CADRE only their own.
+   * A cadre's record: tasks ever claimed, held now, and of the tasks they hold or held to the end:
+   * due (verified, or past due while held), fulfilled on time or late, failed (not exempted),
+   * exempted by a fault-tolerance review (counted apart, not due: 容错), overdue. ADMIN reads
+   * anyone's, a CADRE only their own.
    */
   async cadreRecord(ctx: RequestContext, cadreId: string): Promise<CadreRecord> {
     const user = ctx.requireUser();
@@ -133,36 +140,54 @@ export class BoardQueryService {
       .select("COUNT(DISTINCT event.task_id)", "claimed")
       .where("event.actor_id = :cadreId AND event.type = 'CLAIMED'", { cadreId })
       .getRawOne();
+    const notExempted = "(review.decision IS NULL OR review.decision <> 'EXEMPTED')";
     const row = await ctx
       .repo(BoardTask)
       .createQueryBuilder("task")
       .leftJoin(FaultToleranceReview, "review", "review.task_id = task.id")
       .select("SUM(CASE WHEN task.status IN ('CLAIMED', 'SUBMITTED') THEN 1 ELSE 0 END)", "inProgress")
       .addSelect("SUM(CASE WHEN task.status = 'FULFILLED' THEN 1 ELSE 0 END)", "fulfilled")
-      .addSelect("SUM(CASE WHEN task.status = 'FAILED' AND (review.decision IS NULL OR review.decision <> 'EXEMPTED') THEN 1 ELSE 0 END)", "failed")
+      .addSelect("SUM(CASE WHEN task.status = 'FULFILLED' AND task.submitted_at <= task.due_at THEN 1 ELSE 0 END)", "fulfilledOnTime")
+      .addSelect(`SUM(CASE WHEN task.status = 'FAILED' AND ${notExempted} THEN 1 ELSE 0 END)`, "failed")
       .addSelect("SUM(CASE WHEN task.status = 'FAILED' AND review.decision = 'MITIGATED' THEN 1 ELSE 0 END)", "mitigated")
       .addSelect("SUM(CASE WHEN task.status = 'FAILED' AND review.decision = 'EXEMPTED' THEN 1 ELSE 0 END)", "exempted")
+      .addSelect("SUM(CASE WHEN task.status IN ('CLAIMED', 'SUBMITTED') AND task.due_at < :now THEN 1 ELSE 0 END)", "overdue")
       .where("task.claimant_id = :cadreId", { cadreId })
+      .setParameter("now", dbDate(ctx.clock.now()))
       .getRawOne();
+    const n = (key: string) => Number(row?.[key] ?? 0);
+    const due = n("fulfilled") + n("failed") + n("overdue");
     return {
       cadreId,
       cadre,
       claimed: Number(claimedRow?.claimed ?? 0),
-      inProgress: Number(row?.inProgress ?? 0),
-      fulfilled: Number(row?.fulfilled ?? 0),
-      failed: Number(row?.failed ?? 0),
-      mitigated: Number(row?.mitigated ?? 0),
-      exempted: Number(row?.exempted ?? 0),
+      inProgress: n("inProgress"),
+      due,
+      fulfilled: n("fulfilled"),
+      fulfilledOnTime: n("fulfilledOnTime"),
+      fulfilledLate: n("fulfilled") - n("fulfilledOnTime"),
+      failed: n("failed"),
+      mitigated: n("mitigated"),
+      exempted: n("exempted"),
+      overdue: n("overdue"),
+      fulfilmentRate: due ? n("fulfilled") / due : null,
     };
   }
 }
 
-function figures(c: Omit<BoardFigures, "claimRate" | "fulfilmentRate">): BoardFigures {
-  const verified = c.fulfilled + c.failed;
+type FigureCounts = Omit<BoardFigures, "claimRate" | "fulfilmentRate" | "onTimeRate">;
+
+function countsOf(row: Record<string, string | number | null> | undefined): FigureCounts {
+  const keys = ["published", "claimed", "open", "inProgress", "due", "fulfilled", "fulfilledOnTime", "fulfilledLate", "failed", "exemptedFailures", "unfinished", "overdue"] as const;
+  return Object.fromEntries(keys.map((key) => [key, Number(row?.[key] ?? 0)])) as FigureCounts;
+}
+
+function figuresOf(c: FigureCounts): BoardFigures {
   return {
     ...c,
     claimRate: c.published ? c.claimed / c.published : null,
-    fulfilmentRate: verified ? c.fulfilled / verified : null,
+    fulfilmentRate: c.due ? c.fulfilled / c.due : null,
+    onTimeRate: c.due ? c.fulfilledOnTime / c.due : null,
   };
 }
 

@@ -3,7 +3,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import type { RequestContext } from "../../core/context";
 import { ApprovalPhaseEnum, type ApprovalPhase } from "./approval.entity";
 import { figuresService } from "./figures.service";
-import { DistrictFigures } from "./figures.types";
+import { DistrictFigures, ProjectCohortEnum, type ProjectCohort } from "./figures.types";
 import { timelineService } from "./timeline.service";
 import { CriticalPath, ProjectTimeline } from "./timeline.types";
 
@@ -30,7 +30,8 @@ export class TimelineResolver {
     @Ctx() ctx: RequestContext,
     @Arg("from", () => GraphQLLocalDate) from: string,
     @Arg("to", () => GraphQLLocalDate) to: string,
+    @Arg("cohort", () => ProjectCohortEnum, { defaultValue: "ALL", description: "Which projects every figure counts: all (the default), fast-track ones, or those with deferred items (容缺)." }) cohort: ProjectCohort,
   ): Promise<DistrictFigures> {
-    return figuresService.districtFigures(ctx, from, to);
+    return figuresService.districtFigures(ctx, from, to, cohort);
   }
 }
