@@ -9,6 +9,8 @@ import { LoginFailureRetention1764200007000 } from "./1764200007000-LoginFailure
 import { UserLastSignIn1764200008000 } from "./1764200008000-UserLastSignIn";
 import { Departments1764200009000 } from "./1764200009000-Departments";
 import { GovernedPath1764200010000 } from "./1764200010000-GovernedPath";
+import { GovernmentClauseRules1764200012000 } from "./1764200012000-GovernmentClauseRules";
+import { FaultToleranceReviews1764200013000 } from "./1764200013000-FaultToleranceReviews";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -23,4 +25,6 @@ export const migrations: Function[] = [
   UserLastSignIn1764200008000,
   Departments1764200009000,
   GovernedPath1764200010000,
+  GovernmentClauseRules1764200012000,
+  FaultToleranceReviews1764200013000,
 ];

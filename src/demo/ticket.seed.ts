@@ -35,10 +35,12 @@ export async function seedTeamsAndTickets(tx: RequestContext, refs: DemoRefs): P
 
   for (const [i, project] of projects.entries()) {
     const [manager] = CADRES[i % CADRES.length];
-    await teamService.assignProjectManager(as("admin"), { projectId: project.id, cadreId: refs.userIds.get(manager)! });
+    // 一项目一专班: the team is formed the day the project is registered, long before its letter binds it
+    const formed = new ManualClock(new Date(Math.min(project.createdAt.getTime(), clock.now().getTime())));
+    await teamService.assignProjectManager(refs.as(tx, "admin", formed), { projectId: project.id, cadreId: refs.userIds.get(manager)! });
     for (const [offset, role] of [[1, "联络员"], [3, "审批专员"]] as const) {
       const [member, department] = CADRES[(i + offset) % CADRES.length];
-      await teamService.addTeamMember(as(manager), { projectId: project.id, userId: refs.userIds.get(member)!, departmentId: departments.get(department)!, role });
+      await teamService.addTeamMember(refs.as(tx, manager, formed), { projectId: project.id, userId: refs.userIds.get(member)!, departmentId: departments.get(department)!, role });
     }
   }
   if (!usable.length) return;

@@ -6,6 +6,8 @@ import { AuditResolver } from "./audit/audit.resolver";
 import { BoardTask, BoardTaskEvent, CadreWorkload } from "./board/board-task.entity";
 import { BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver } from "./board/board.resolver";
 import { FaultToleranceReview } from "./board/fault-tolerance.entity";
+import { FaultCorrection } from "./board/fault-correction.entity";
+import { FaultCorrectionResolver } from "./board/fault-correction.resolver";
 import { Enterprise } from "./enterprises/enterprise.entity";
 import { EnterpriseResolver } from "./enterprises/enterprise.resolver";
 import { EnterpriseUsersResolver, UserFieldsResolver } from "./accounts/user-fields.resolver";
@@ -41,12 +43,13 @@ import { SurveyCommission, SurveyResult } from "./instep/survey.entity";
 import { ApprovalResolver } from "./instep/approval.resolver";
 import { BuildingResolver, SurveyResolver } from "./instep/acceptance.resolver";
 import { TimelineResolver } from "./instep/timeline.resolver";
+import { ApprovalFaultReviewResolver } from "./instep/approval-review.resolver";
 
 /** Every stored entity; a module adds its own here. */
 export const allEntities: Function[] = [
   AuditEntry, User, LoginFailure, Enterprise, Project,
   NegativeListEntry, DeferrableItem, DeferredItem, ClauseTemplate, CommitmentLetter, CommitmentClause, Application,
-  BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview,
+  BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview, FaultCorrection,
   Department, DepartmentDutyRow, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
   CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, JointInspectionDepartment, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
   CalendarDay, CalendarYear, ApprovalItem, ApprovalDependency, SurveyCommission, SurveyResult, Building, BuildingAcceptance,
@@ -58,8 +61,8 @@ export const allResolvers: NonEmptyArray<Function> = [
   FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
   IntakeResolver, ProjectIntakeResolver, ApprovalItemApplicationResolver,
-  BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver,
+  BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver, FaultCorrectionResolver,
   DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver, UrgentRequestBreakerResolver,
-  CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver,
+  CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver, ApprovalFaultReviewResolver,
 ];

@@ -234,7 +234,7 @@ describe("role rules: refused with FORBIDDEN (or UNAUTHENTICATED) and nothing wr
       ["cadre sends back", SEND_BACK, { input: { taskId: held.id, comment: "c" } }, holder.token, "FORBIDDEN"],
       ["cadre withdraws", WITHDRAW, { input: { taskId: open.id } }, cadre.token, "FORBIDDEN"],
       ["enterprise withdraws", WITHDRAW, { input: { taskId: open.id } }, enterpriseToken, "FORBIDDEN"],
-      ["cadre reviews", REVIEW, { input: { taskId: held.id, assessments: [] } }, cadre.token, "FORBIDDEN"],
+      ["cadre reviews", REVIEW, { input: { taskId: held.id, assessments: [], decision: "EXEMPTED", reason: "理由" } }, cadre.token, "FORBIDDEN"],
     ];
     for (const [name, query, variables, token, code] of cases) {
       const response = await server.gql(query, variables, token);

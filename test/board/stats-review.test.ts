@@ -13,6 +13,14 @@ let adminToken: string;
 const assessments = (unfavourable: string[] = []) =>
   ALL_SIX.map((aspect) => ({ aspect, favourable: !unfavourable.includes(aspect), note: `${aspect} 说明` }));
 
+/** The rule's suggestion for these unfavourable aspects. */
+const suggestion = (unfavourable: string[] = []) =>
+  decideFaultTolerance(Object.fromEntries(FAULT_ASPECTS.map((a) => [a, !unfavourable.includes(a)])) as Record<(typeof FAULT_ASPECTS)[number], boolean>);
+
+/** A review input that decides what the rule suggests, with a written reason. */
+const reviewInput = (taskId: string, unfavourable: string[] = [], fields: Record<string, unknown> = {}) =>
+  ({ taskId, assessments: assessments(unfavourable), decision: suggestion(unfavourable), reason: "探索改革中的失误，出于公心", ...fields });
+
 async function failedTask(cadreToken: string, category = "KEY_WORK") {
   const task = await publishTask(server, adminToken, { category });
   await claim(server, cadreToken, task.id);
@@ -48,7 +56,7 @@ describe("reviewFaultTolerance", () => {
     const reviewer = await server.user("ADMIN");
     const { token } = await server.user("CADRE");
     const taskId = await failedTask(token);
-    const response = await server.gql(REVIEW, { input: { taskId, assessments: assessments(["DUTY"]) } }, reviewer.token);
+    const response = await server.gql(REVIEW, { input: reviewInput(taskId, ["DUTY"]) }, reviewer.token);
     expect(response.errors).toBeUndefined();
     expect(response.data.reviewFaultTolerance).toMatchObject({ taskId, decision: "MITIGATED", reviewer: { id: reviewer.user.id } });
     expect(response.data.reviewFaultTolerance.assessments).toEqual(assessments(["DUTY"]));
@@ -58,15 +66,15 @@ describe("reviewFaultTolerance", () => {
     expect(read.data.task.status).toBe("FAILED");
   });
 
-  test("NOT_EXEMPTED for an unfavourable motive; a given decision must agree with the rule", async () => {
+  test("NOT_EXEMPTED suggested for an unfavourable motive; deciding otherwise needs a departureReason", async () => {
     const { token } = await server.user("CADRE");
     const taskId = await failedTask(token);
-    const wrong = await server.gql(REVIEW, { input: { taskId, assessments: assessments(["MOTIVE"]), decision: "EXEMPTED" } }, adminToken);
+    const wrong = await server.gql(REVIEW, { input: reviewInput(taskId, ["MOTIVE"], { decision: "EXEMPTED" }) }, adminToken);
     expect(codeOf(wrong)).toBe("BAD_USER_INPUT");
-    expect(wrong.errors![0].extensions!.field).toBe("decision");
-    const right = await server.gql(REVIEW, { input: { taskId, assessments: assessments(["MOTIVE"]), decision: "NOT_EXEMPTED" } }, adminToken);
+    expect(wrong.errors![0].extensions!.field).toBe("departureReason");
+    const right = await server.gql(REVIEW, { input: reviewInput(taskId, ["MOTIVE"]) }, adminToken);
     expect(right.data.reviewFaultTolerance.decision).toBe("NOT_EXEMPTED");
-    const again = await server.gql(REVIEW, { input: { taskId, assessments: assessments() } }, adminToken);
+    const again = await server.gql(REVIEW, { input: reviewInput(taskId) }, adminToken);
     expect(codeOf(again)).toBe("CONFLICT");
     expect(await rows(server, "SELECT decision FROM fault_tolerance_review WHERE task_id = ?", [taskId])).toEqual([{ decision: "NOT_EXEMPTED" }]);
   });
@@ -76,11 +84,11 @@ describe("reviewFaultTolerance", () => {
     const taskId = await failedTask(token);
     const twice = assessments();
     twice[5] = { ...twice[0] };
-    expect(codeOf(await server.gql(REVIEW, { input: { taskId, assessments: twice } }, adminToken))).toBe("BAD_USER_INPUT");
-    expect(codeOf(await server.gql(REVIEW, { input: { taskId, assessments: assessments().slice(0, 5) } }, adminToken))).toBe("BAD_USER_INPUT");
-    expect(codeOf(await server.gql(REVIEW, { input: { taskId, assessments: assessments() } }, token))).toBe("FORBIDDEN");
+    expect(codeOf(await server.gql(REVIEW, { input: reviewInput(taskId, [], { assessments: twice }) }, adminToken))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await server.gql(REVIEW, { input: reviewInput(taskId, [], { assessments: assessments().slice(0, 5) }) }, adminToken))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await server.gql(REVIEW, { input: reviewInput(taskId) }, token))).toBe("FORBIDDEN");
     const open = await publishTask(server, adminToken);
-    const notFailed = await server.gql(REVIEW, { input: { taskId: open.id, assessments: assessments() } }, adminToken);
+    const notFailed = await server.gql(REVIEW, { input: reviewInput(open.id) }, adminToken);
     expect(codeOf(notFailed)).toBe("CONFLICT");
     expect(notFailed.errors![0].extensions!.status).toBe("OPEN");
     expect(await rows(server, "SELECT id FROM fault_tolerance_review WHERE task_id IN (?, ?)", [taskId, open.id])).toEqual([]);
@@ -104,7 +112,7 @@ describe("boardStats and cadreRecord after a scripted scenario (hand-computed)",
     const pub = (category: string, dueAt?: string) => publishTask(scenario, admin, { category, ...(dueAt ? { dueAt } : {}) });
     const submit = (token: string, id: string) => scenario.gql(SUBMIT, { input: { taskId: id } }, token);
     const verify = (id: string, fulfilled: boolean) => scenario.gql(VERIFY, { input: { taskId: id, fulfilled } }, admin);
-    const review = (id: string, unfavourable: string[]) => scenario.gql(REVIEW, { input: { taskId: id, assessments: assessments(unfavourable) } }, admin);
+    const review = (id: string, unfavourable: string[]) => scenario.gql(REVIEW, { input: reviewInput(id, unfavourable) }, admin);
 
     const [P1, P2, P3, P4] = [await pub("MAJOR_PROJECT"), await pub("MAJOR_PROJECT"), await pub("MAJOR_PROJECT", soon), await pub("MAJOR_PROJECT")];
     const [R1, R2, R3] = [await pub("KEY_REFORM"), await pub("KEY_REFORM"), await pub("KEY_REFORM")];

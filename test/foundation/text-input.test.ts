@@ -50,7 +50,7 @@ describe("characters no text input may hold", () => {
     ["U+2066 (left-to-right isolate) in a task description", PUBLISH, { input: task({ description: "说明\u2066隔离" }) }, "description"],
     ["DEL in an enterprise's legal representative", CREATE_ENTERPRISE, { input: enterprise({ legalRepresentative: "张\u007F三" }) }, "legalRepresentative"],
     ["a C1 control (U+0085) in an enterprise's contact", CREATE_ENTERPRISE, { input: enterprise({ contact: "0760\u0085" }) }, "contact"],
-    ["ESC in a note inside a list", REVIEW, { input: { taskId: "00000000-0000-0000-0000-000000000000", assessments: assessments(["属实", "属实", "有\u001B[31m据"]) } }, "assessments.2.note"],
+    ["ESC in a note inside a list", REVIEW, { input: { taskId: "00000000-0000-0000-0000-000000000000", assessments: assessments(["属实", "属实", "有\u001B[31m据"]), decision: "EXEMPTED", reason: "理由" } }, "assessments.2.note"],
     ["a bidi override in a query filter", BOARD, { filter: { search: "\u202D" } }, "search"],
     ["NUL in a String argument", BOARD, { after: "\u0000" }, "after"],
     ["a password with a control character", CREATE_USER, { input: { username: "ctl.pw", password: "long-enough\u0007pw", name: "x", role: "CADRE" } }, "password"],

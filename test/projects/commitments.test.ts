@@ -66,6 +66,7 @@ describe("two-way commitment letter", () => {
       ["GOV_SERVICE_TEAM", "2026-03-05"],
       ["GOV_EMERGENCY_RESPONSE", "2027-03-02"],
       ["GOV_PARALLEL_APPROVAL", "2026-04-01"],
+      ["GOV_NO_ADDED_ITEMS", "2027-03-02"],
     ]);
     expect(government[1].text).toContain("急诊");
 
@@ -73,7 +74,7 @@ describe("two-way commitment letter", () => {
     expect(codeOf(again)).toBe("CONFLICT");
     const audit = await auditOf(server, admin, "CommitmentLetter", letter.id);
     expect(audit.map((a) => a.action)).toEqual(["commitmentLetter.draft"]);
-    expect(audit[0].after.clauses).toHaveLength(6);
+    expect(audit[0].after.clauses).toHaveLength(7);
   });
 
   test("a project that has not applied gets no letter, nor one already admitted; an override for a missing clause is BAD_USER_INPUT", async () => {
@@ -232,14 +233,18 @@ describe("two-way commitment letter", () => {
   test("clause fulfilment: linked enterprise clauses follow their deferred item; others are recorded on a signed letter only", async () => {
     const { project, token, deferred } = await applied();
     const letter = (await server.gql(DRAFT, { input: { projectId: project.id } }, admin)).data.draftCommitmentLetter;
-    const gov = letter.clauses.find((c: any) => c.templateCode === "GOV_SERVICE_TEAM");
+    const permit = letter.clauses.find((c: any) => c.templateCode === "ENT_CONSTRUCTION_PERMIT");
     const FULFIL = `mutation($input: RecordClauseFulfilmentInput!) { recordClauseFulfilment(input: $input) { id fulfilmentStatus fulfilledOn } }`;
-    expect(codeOf(await server.gql(FULFIL, { input: { clauseId: gov.id, fulfilled: true } }, admin))).toBe("CONFLICT");
+    expect(codeOf(await server.gql(FULFIL, { input: { clauseId: permit.id, fulfilled: true } }, admin))).toBe("CONFLICT");
     await server.gql(SIGN, { input: { letterId: letter.id } }, token);
     await server.gql(SIGN, { input: { letterId: letter.id } }, admin);
-    const kept = await server.gql(FULFIL, { input: { clauseId: gov.id, fulfilled: true, fulfilledOn: "2026-03-02" } }, admin);
-    expect(kept.data.recordClauseFulfilment).toEqual({ id: gov.id, fulfilmentStatus: "FULFILLED", fulfilledOn: "2026-03-02" });
-    expect(codeOf(await server.gql(FULFIL, { input: { clauseId: gov.id, fulfilled: false } }, admin))).toBe("INVALID_TRANSITION");
+    const kept = await server.gql(FULFIL, { input: { clauseId: permit.id, fulfilled: true, fulfilledOn: "2026-03-02" } }, admin);
+    expect(kept.data.recordClauseFulfilment).toEqual({ id: permit.id, fulfilmentStatus: "FULFILLED", fulfilledOn: "2026-03-02" });
+    expect(codeOf(await server.gql(FULFIL, { input: { clauseId: permit.id, fulfilled: false } }, admin))).toBe("INVALID_TRANSITION");
+    // the seeded government clauses are judged by their rules (test/supervision/government-clauses.test.ts)
+    const gov = letter.clauses.find((c: any) => c.templateCode === "GOV_SERVICE_TEAM");
+    const ruled = await server.gql(FULFIL, { input: { clauseId: gov.id, fulfilled: true, fulfilledOn: "2026-03-02" } }, admin);
+    expect(ruled.errors![0].extensions).toMatchObject({ code: "CONFLICT", rule: "SERVICE_TEAM_IN_PLACE" });
 
     const eia = deferred.find((d) => d.item.code === "ENVIRONMENTAL_IMPACT")!;
     await server.gql(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { input: { deferredItemId: eia.id } }, admin);
@@ -250,7 +255,8 @@ describe("two-way commitment letter", () => {
     const status = Object.fromEntries(read.data.commitmentLetter.clauses.map((c: any) => [c.templateCode, [c.fulfilmentStatus, c.fulfilledOn]]));
     expect(status.ENT_EIA).toEqual(["FULFILLED", "2026-03-02"]);
     expect(status.ENT_FIRE_DESIGN).toEqual(["BREACHED", null]);
-    expect(status.ENT_CONSTRUCTION_PERMIT).toEqual(["PENDING", null]);
+    expect(status.ENT_CONSTRUCTION_PERMIT).toEqual(["FULFILLED", "2026-03-02"]);
+    expect(status.GOV_SERVICE_TEAM).toEqual(["PENDING", null]);
   });
 
   test("enterprise isolation: another enterprise's letter answers NOT_FOUND, by id and nested", async () => {

@@ -8,9 +8,9 @@ let server: TestServer;
 let admin: string;
 
 const APPLY = `mutation($input: ApplyFastTrackInput!) { applyFastTrack(input: $input) { id fastTrackStatus } }`;
-const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLetter(input: $input) { id clauses { id party dueOn fulfilmentStatus } } }`;
+const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLetter(input: $input) { id clauses { id party templateCode dueOn fulfilmentStatus } } }`;
 const SIGN = `mutation($input: SignCommitmentLetterInput!) { signCommitmentLetter(input: $input) { id status } }`;
-const SWEEP = `mutation { runDeadlineSweep { overdueDeferredItems breachedClauses creditRecords } }`;
+const SWEEP = `mutation { runDeadlineSweep { overdueDeferredItems breachedClauses keptClauses creditRecords } }`;
 const CREDIT = `query($id: ID!) { enterprise(id: $id) { creditStatus { measure activePoints facilitationRestricted } creditRecords(first: 20) { edges { node { id severity sourceType } } } } }`;
 const DASHBOARD = `{ supervisionDashboard { overdueDeferredItems { id status } breachedClauses { id party fulfilmentStatus letter { id project { id } } } } }`;
 
@@ -86,7 +86,7 @@ test("overdue materials write credit records, the measure blocks the fast track,
   expect((await server.gql(APPLY, { input: { projectId: second.id, deferredItems: [] } }, owner.token)).data.applyFastTrack.fastTrackStatus).toBe("APPLIED");
 });
 
-test("a government clause past its date is breached for the dashboard and writes no enterprise credit record", async () => {
+test("government clauses past their dates are judged by their rules, not the date: a breached one shows on the dashboard and writes no enterprise credit record", async () => {
   const { enterprise, owner, project } = await admittedProject("守信企业");
   const letter = await signedLetter(project.id, owner.token);
   const governmentClauses = letter.clauses.filter((c: any) => c.party === "GOVERNMENT");
@@ -94,32 +94,42 @@ test("a government clause past its date is breached for the dashboard and writes
   const latest = governmentClauses.map((c: any) => c.dueOn).sort().at(-1);
   server.clock.set(new Date(new Date(`${latest}T02:00:00.000Z`).getTime() + 86_400_000));
   const report = (await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep;
-  expect(report.breachedClauses).toBeGreaterThanOrEqual(governmentClauses.length); // the first test's letter has government clauses too
+  expect(report.breachedClauses + report.keptClauses).toBeGreaterThanOrEqual(governmentClauses.length); // the first test's letter has government clauses too
+  // nothing happened for the project: no manager was assigned (breached), and no 急诊 ticket, approval or inspection broke a promise (kept)
+  const read = await server.gql(`query($id: ID!) { commitmentLetter(id: $id) { clauses { id templateCode party fulfilmentStatus judgement } } }`, { id: letter.id }, admin);
+  const status = Object.fromEntries(read.data.commitmentLetter.clauses.filter((c: any) => c.party === "GOVERNMENT").map((c: any) => [c.templateCode, c.fulfilmentStatus]));
+  expect(status).toEqual({ GOV_SERVICE_TEAM: "BREACHED", GOV_EMERGENCY_RESPONSE: "FULFILLED", GOV_PARALLEL_APPROVAL: "FULFILLED", GOV_NO_ADDED_ITEMS: "FULFILLED" });
   const breached = (await server.gql(DASHBOARD, {}, admin)).data.supervisionDashboard.breachedClauses.map((c: any) => c.id);
-  for (const clause of governmentClauses) expect(breached).toContain(clause.id);
+  const serviceTeam = read.data.commitmentLetter.clauses.find((c: any) => c.templateCode === "GOV_SERVICE_TEAM");
+  expect(breached).toContain(serviceTeam.id);
+  expect(serviceTeam.judgement).toMatch(/^no 项目经理人 by /);
   expect(await server.app.services.dataSource.getRepository(CreditRecord).countBy({ enterpriseId: enterprise.id })).toBe(0);
-  expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep.breachedClauses).toBe(0);
+  expect((await server.gql(SWEEP, {}, admin)).data.runDeadlineSweep).toMatchObject({ breachedClauses: 0, keptClauses: 0 });
 });
 
 test("a cadre recording an enterprise clause as not kept writes the same GENERAL breach the sweep would, once; a government clause writes none", async () => {
   const { enterprise, owner, project } = await admittedProject("违约企业");
-  const template = await server.gql(`mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { id } }`, {
-    input: { code: "START_ON_TIME", party: "ENTERPRISE", title: "按期开工", body: "{project}于{dueOn}前开工", dueDays: 90 },
-  }, admin);
+  const CREATE = `mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { id } }`;
+  const template = await server.gql(CREATE, { input: { code: "START_ON_TIME", party: "ENTERPRISE", title: "按期开工", body: "{project}于{dueOn}前开工", dueDays: 90 } }, admin);
   expect(template.errors).toBeUndefined();
-  // An active template goes into every letter drafted from now on, the other tests' too: retired when this test ends.
+  // a government clause without a rule: ADMIN judges it, with a note
+  const judged = await server.gql(CREATE, { input: { code: "GOV_WATER_POWER", party: "GOVERNMENT", title: "水电保障", body: "政府承诺于{dueOn}前保障{project}施工水电。", dueDays: 3 } }, admin);
+  expect(judged.errors).toBeUndefined();
+  // Active templates go into every letter drafted from now on, the other tests' too: retired when this test ends.
   onTestFinished(async () => {
-    const off = await server.gql(`mutation($input: UpdateClauseTemplateInput!) { updateClauseTemplate(input: $input) { active } }`, { input: { id: template.data.createClauseTemplate.id, active: false } }, admin);
-    expect(off.data.updateClauseTemplate).toEqual({ active: false });
+    for (const id of [template.data.createClauseTemplate.id, judged.data.createClauseTemplate.id]) {
+      const off = await server.gql(`mutation($input: UpdateClauseTemplateInput!) { updateClauseTemplate(input: $input) { active } }`, { input: { id, active: false } }, admin);
+      expect(off.data.updateClauseTemplate).toEqual({ active: false });
+    }
   });
   const letter = await signedLetter(project.id, owner.token);
   const enterpriseClause = letter.clauses.find((c: any) => c.party === "ENTERPRISE");
-  const governmentClause = letter.clauses.find((c: any) => c.party === "GOVERNMENT");
+  const governmentClause = letter.clauses.find((c: any) => c.party === "GOVERNMENT" && c.templateCode === "GOV_WATER_POWER");
   expect(enterpriseClause && governmentClause).toBeTruthy();
 
   const RECORD = `mutation($input: RecordClauseFulfilmentInput!) { recordClauseFulfilment(input: $input) { id fulfilmentStatus } }`;
   const records = () => server.app.services.dataSource.getRepository(CreditRecord).findBy({ enterpriseId: enterprise.id });
-  expect((await server.gql(RECORD, { input: { clauseId: governmentClause.id, fulfilled: false } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("BREACHED");
+  expect((await server.gql(RECORD, { input: { clauseId: governmentClause.id, fulfilled: false, note: "未按期保障施工水电" } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("BREACHED");
   expect(await records()).toHaveLength(0);
   expect((await server.gql(RECORD, { input: { clauseId: enterpriseClause.id, fulfilled: false } }, admin)).data.recordClauseFulfilment.fulfilmentStatus).toBe("BREACHED");
   expect((await records()).map((r) => [r.severity, r.sourceType, r.sourceId])).toEqual([["GENERAL", "COMMITMENT_CLAUSE", enterpriseClause.id]]);

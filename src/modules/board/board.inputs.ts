@@ -1,7 +1,9 @@
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, Length, MaxLength, ValidateNested } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { TASK_CATEGORIES, TASK_STATUSES, TaskCategoryEnum, TaskStatusEnum, type TaskCategory, type TaskStatus } from "./board-task.entity";
-import { FAULT_ASPECTS, FAULT_DECISIONS, FAULT_TOLERANCE_RULE, FaultAspectEnum, FaultDecisionEnum, type FaultAspect, type FaultDecision } from "./fault-tolerance.entity";
+import { GraphQLLocalDate } from "graphql-scalars";
+import { FAULT_ASPECTS, FAULT_DECISIONS, FAULT_TOLERANCE_DECIDING, FAULT_TOLERANCE_RULE, FaultAspectEnum, FaultDecisionEnum, type FaultAspect, type FaultDecision } from "./fault-tolerance.entity";
+import { CORRECTION_STATUSES, CorrectionStatusEnum, type CorrectionStatus } from "./fault-correction.entity";
 import { enumOf } from "../../core/enums";
 import { RequiredText } from "../../core/validation";
 
@@ -100,9 +102,28 @@ export class FaultAssessmentInput {
   @Field() @RequiredText(500) note: string;
 }
 
-@InputType({ description: `容错 review of a FAILED task. ${FAULT_TOLERANCE_RULE}` })
+@InputType({ description: "纠错: a correction the review orders, with its owner and due date." })
+export class FaultCorrectionOrderInput {
+  @Field(() => ID, { description: "Who must carry it out: an active cadre." }) @Length(1, 36) ownerId: string;
+  @Field({ description: "What must be corrected." }) @RequiredText(2000) description: string;
+  @Field(() => GraphQLLocalDate, { description: "Due by this district date; today or later." }) dueOn: string;
+}
+
+@InputType({ description: `容错 review of a FAILED board task or of an approval decision made under 容缺; give exactly one of taskId and approvalItemId. ${FAULT_TOLERANCE_DECIDING}` })
 export class ReviewFaultToleranceInput {
-  @Field(() => ID, TASK_ID) @Length(1, 36) taskId: string;
+  @Field(() => ID, { nullable: true, description: "A FAILED board task: its claimant is judged." })
+  @IsOptional()
+  @Length(1, 36)
+  taskId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "An approval item a cadre APPROVED while a deferred material of the project was owed (容缺), whose enterprise has since broken its commitment " +
+      "(a deferred material OVERDUE or an enterprise clause BREACHED): the cadre who approved it is judged. Otherwise CONFLICT naming the missing conditions (extensions.missing).",
+  })
+  @IsOptional()
+  @Length(1, 36)
+  approvalItemId?: string | null;
 
   @Field(() => [FaultAssessmentInput], { description: "The six assessments (六看), each aspect exactly once." })
   @ArrayMinSize(6)
@@ -110,8 +131,42 @@ export class ReviewFaultToleranceInput {
   @ValidateNested()
   assessments: FaultAssessmentInput[];
 
-  @Field(() => FaultDecisionEnum, { nullable: true, description: `Optional: when given it must be what the rule decides. ${FAULT_TOLERANCE_RULE}` })
-  @IsOptional()
+  @Field(() => FaultDecisionEnum, { description: `The reviewer's decision. The rule's suggestion is recorded beside it: ${FAULT_TOLERANCE_RULE}` })
   @IsIn(FAULT_DECISIONS)
-  decision?: FaultDecision;
+  decision: FaultDecision;
+
+  @Field({ description: "The written reason (三个区分开来): a mistake made exploring reform or a knowing violation; for the public good or for private gain." })
+  @RequiredText(2000)
+  reason: string;
+
+  @Field(() => String, { nullable: true, description: "Required when decision differs from the rule's suggestion: why the reviewer departs from it; refused when it does not differ." })
+  @IsOptional()
+  @RequiredText(2000)
+  departureReason?: string | null;
+
+  @Field(() => FaultCorrectionOrderInput, { nullable: true, description: "纠错: order a correction with an owner and a due date." })
+  @IsOptional()
+  @ValidateNested()
+  correction?: FaultCorrectionOrderInput | null;
+}
+
+const CORRECTION_ID = { description: "The correction's id." };
+
+@InputType()
+export class SubmitFaultCorrectionInput {
+  @Field(() => ID, CORRECTION_ID) @Length(1, 36) id: string;
+  @Field({ description: "What was done." }) @RequiredText(2000) note: string;
+}
+
+@InputType()
+export class VerifyFaultCorrectionInput {
+  @Field(() => ID, CORRECTION_ID) @Length(1, 36) id: string;
+  @Field({ description: "true: COMPLETED; false: sent back to its owner (ORDERED)." }) accepted: boolean;
+  @Field({ description: "The reform office's finding." }) @RequiredText(2000) comment: string;
+}
+
+@InputType({ description: "Narrows the corrections; all given conditions must hold." })
+export class FaultCorrectionFilter {
+  @Field(() => ID, { nullable: true, description: "The owner; a cadre may give only their own id." }) @IsOptional() @Length(1, 36) ownerId?: string;
+  @Field(() => CorrectionStatusEnum, { nullable: true }) @IsOptional() @IsIn(CORRECTION_STATUSES) status?: CorrectionStatus;
 }

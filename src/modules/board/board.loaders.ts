@@ -29,7 +29,13 @@ export const boardLoaders = {
     return groupedLoader(ctx, "boardTimeline", load, (event) => event.taskId).load(taskId);
   },
 
+  /** The task's 容错 review, if any. */
   review(ctx: RequestContext, taskId: string): Promise<FaultToleranceReview | null> {
-    return keyedLoader(ctx, "faultToleranceReview", (ids) => ctx.repo(FaultToleranceReview).findBy({ taskId: In(ids) }), (review) => review.taskId).load(taskId);
+    return keyedLoader(ctx, "faultToleranceReview", (ids) => ctx.repo(FaultToleranceReview).findBy({ taskId: In(ids) }), (review) => review.taskId ?? "").load(taskId);
+  },
+
+  /** A task by id (a review's subject), or null without one. */
+  async task(ctx: RequestContext, taskId: string | null): Promise<BoardTask | null> {
+    return taskId ? loaderById(ctx, BoardTask).load(taskId) : null;
   },
 };

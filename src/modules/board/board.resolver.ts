@@ -16,8 +16,12 @@ import { boardLoaders } from "./board.loaders";
 import { loadUser } from "../accounts/user-loader";
 import { BoardStats, CadreRecord, TaskBoardChange } from "./board.types";
 import { boardQueryService } from "./board-query.service";
-import { FAULT_TOLERANCE_RULE, FaultAssessment, FaultToleranceReview, assessmentsOf } from "./fault-tolerance.entity";
+import {
+  FAULT_TOLERANCE_DECIDING, FaultAssessment, FaultReviewSubjectKindEnum, FaultToleranceReview, assessmentsOf, subjectKindOf, type FaultReviewSubjectKind,
+} from "./fault-tolerance.entity";
 import { faultToleranceService } from "./fault-tolerance.service";
+import { FaultCorrection } from "./fault-correction.entity";
+import { faultCorrectionService } from "./fault-correction.service";
 import { taskLifecycleService } from "./task-lifecycle.service";
 
 export const BoardTaskConnection = ConnectionType(BoardTask);
@@ -111,7 +115,11 @@ export class BoardResolver {
   }
 
   @Remit("reviewFaultTolerance")
-  @Mutation(() => FaultToleranceReview, { description: described("reviewFaultTolerance", `容错 review (六看) of a FAILED task. ${FAULT_TOLERANCE_RULE}`) })
+  @Mutation(() => FaultToleranceReview, {
+    description: described("reviewFaultTolerance",
+      "容错 review (六看) of a FAILED board task (its claimant judged) or of an approval decision made under 容缺 that the enterprise later broke (the approving cadre judged); " +
+      `once per subject (CONFLICT on a second). ${FAULT_TOLERANCE_DECIDING} It may order a correction (纠错) with an owner and a due date.`),
+  })
   reviewFaultTolerance(@Ctx() ctx: RequestContext, @Arg("input") input: ReviewFaultToleranceInput): Promise<FaultToleranceReview> {
     return faultToleranceService.review(ctx, input);
   }
@@ -180,7 +188,22 @@ export class FaultToleranceReviewResolver {
     return assessmentsOf(review);
   }
 
-  @FieldResolver(() => User, { description: "The claimant whose failure was judged." })
+  @FieldResolver(() => FaultReviewSubjectKindEnum, { description: "What was reviewed: a board task or an approval decision." })
+  subjectKind(@Root() review: FaultToleranceReview): FaultReviewSubjectKind {
+    return subjectKindOf(review);
+  }
+
+  @FieldResolver(() => BoardTask, { nullable: true, description: "The FAILED board task reviewed (subject BOARD_TASK); null otherwise." })
+  task(@Root() review: FaultToleranceReview, @Ctx() ctx: RequestContext): Promise<BoardTask | null> {
+    return boardLoaders.task(ctx, review.taskId);
+  }
+
+  @FieldResolver(() => FaultCorrection, { nullable: true, description: "纠错: the correction the review ordered; null when none, or when the caller is neither ADMIN nor its owner." })
+  correction(@Root() review: FaultToleranceReview, @Ctx() ctx: RequestContext): Promise<FaultCorrection | null> {
+    return faultCorrectionService.forReview(ctx, review.id);
+  }
+
+  @FieldResolver(() => User, { description: "The cadre judged: the claimant of the failed task, or the cadre who approved the item." })
   cadre(@Root() review: FaultToleranceReview, @Ctx() ctx: RequestContext): Promise<User | null> {
     return loadUser(ctx, review.cadreId);
   }

@@ -36,6 +36,28 @@ registerEnumType(FulfilmentStatusEnum, {
   valuesConfig: { PENDING: { description: "履行中" }, FULFILLED: { description: "已兑现" }, BREACHED: { description: "未兑现 (逾期)" } },
 });
 
+export const GOVERNMENT_CLAUSE_RULES = ["SERVICE_TEAM_IN_PLACE", "EMERGENCY_RESPONSE", "APPROVALS_ON_TIME", "NO_ADDED_ITEMS"] as const;
+export type GovernmentClauseRule = (typeof GOVERNMENT_CLAUSE_RULES)[number];
+export const GovernmentClauseRuleEnum = enumOf(GOVERNMENT_CLAUSE_RULES);
+registerEnumType(GovernmentClauseRuleEnum, {
+  name: "GovernmentClauseRule",
+  description: "政府承诺的判定规则: how the deadline sweep judges a government clause from the data (KEPT = FULFILLED, or BREACHED). A government clause without a rule is judged by ADMIN with a note.",
+  valuesConfig: {
+    SERVICE_TEAM_IN_PLACE: {
+      description: "一项目一专班: 签署之日起 N 个工作日内明确项目经理人 — a project manager assigned by the letter's signing date + ruleWorkingDays working days (official calendar); one already in place at signing counts. Kept on the assignment date; breached once that day passed with none.",
+    },
+    EMERGENCY_RESPONSE: {
+      description: "急诊诉求限时响应: 每张急诊工单按时响应、按时解决 — every EMERGENCY ticket of the project opened from the signing to the end of dueOn acknowledged by its ack due and resolved by its resolve due (SLA_EMERGENCY_*_HOURS when opened). Breached by the first one late; kept once dueOn passed with all in time.",
+    },
+    APPROVALS_ON_TIME: {
+      description: "审批按时办结: 签署后受理的每项审批在承诺办结时限内办结 — every approval item submitted from the signing date to dueOn decided (approved or rejected) within its promisedWorkingDays working days. Breached by one decided late or still pending past it; kept once dueOn passed with all decided in time.",
+    },
+    NO_ADDED_ITEMS: {
+      description: "严禁增设: 不得增设法律法规规定之外的审批或监管事项 — approvals are the closed list of approval kinds (ApprovalKind: none can be added beyond it); supervision is the 细则标准 active when the letter was signed. Breached by an inspection of the project, from the signing to the end of dueOn, checking a standard added after the signing or inactive then; kept once dueOn passed without one.",
+    },
+  },
+});
+
 /** PENDING -> FULFILLED or BREACHED; a breached promise kept late becomes FULFILLED. */
 export const FULFILMENT_TRANSITIONS: Record<FulfilmentStatus, readonly FulfilmentStatus[]> = {
   PENDING: ["FULFILLED", "BREACHED"],
@@ -43,7 +65,12 @@ export const FULFILMENT_TRANSITIONS: Record<FulfilmentStatus, readonly Fulfilmen
   FULFILLED: [],
 };
 
-/** 承诺条款范本: a clause the reform office offers one party; `{project}` and `{dueOn}` are filled in. */
+/**
+ * 承诺条款范本: a clause the reform office offers one party; `{project}`, `{dueOn}`, `{workingDays}`
+ * (ruleWorkingDays), `{ackHours}` and `{resolveHours}` (the EMERGENCY ticket SLA) are filled in
+ * when a letter is drafted, so the text and what the rule judges come from one source. Only a
+ * GOVERNMENT template carries a rule; the letter copies it onto its clause.
+ */
 @ObjectType({ description: "承诺条款范本: a standard clause for one party of the letter." })
 @Entity("clause_template")
 @Index("UQ_clause_template_code", ["code"], { unique: true })
@@ -63,7 +90,7 @@ export class ClauseTemplate extends BaseEntity {
   @Column({ type: "varchar", length: 200 })
   title: string;
 
-  @Field({ description: "Clause text; {project} and {dueOn} are replaced when a letter is drafted." })
+  @Field({ description: "Clause text; {project}, {dueOn}, {workingDays} (ruleWorkingDays), {ackHours} and {resolveHours} (the EMERGENCY ticket SLA) are replaced when a letter is drafted." })
   @Column({ type: "text" })
   body: string;
 
@@ -74,6 +101,14 @@ export class ClauseTemplate extends BaseEntity {
   @Field(() => Int, { nullable: true, description: "For clauses not tied to an item: due this many days after drafting." })
   @Column({ name: "due_days", type: "int", nullable: true })
   dueDays: number | null;
+
+  @Field(() => GovernmentClauseRuleEnum, { nullable: true, description: "GOVERNMENT templates: the rule the deadline sweep judges the clause by; none: ADMIN judges it with a note." })
+  @Column({ type: "varchar", length: 32, nullable: true })
+  rule: GovernmentClauseRule | null;
+
+  @Field(() => Int, { nullable: true, description: "The N of SERVICE_TEAM_IN_PLACE: working days after signing; {workingDays} in the body." })
+  @Column({ name: "rule_working_days", type: "int", nullable: true })
+  ruleWorkingDays: number | null;
 
   @Field()
   @Column({ type: "boolean", default: true })
@@ -139,7 +174,11 @@ export class CommitmentLetter extends BaseEntity {
   declare createdAt: Date;
 }
 
-/** One promise in a letter, with its due date and whether it was kept. */
+/**
+ * One promise in a letter, with its due date and whether it was kept. A government clause with a
+ * rule is judged by the deadline sweep from the data; one without is judged by ADMIN with a note,
+ * never by the date alone; an enterprise clause not kept by its due date is BREACHED.
+ */
 @ObjectType({ description: "One clause of a commitment letter." })
 @Entity("commitment_clause")
 @Index("IDX_commitment_clause_letter", ["letterId", "sortOrder"])
@@ -189,6 +228,18 @@ export class CommitmentClause extends BaseEntity {
   @Field(() => GraphQLLocalDate, { nullable: true })
   @Column({ name: "fulfilled_on", type: "date", nullable: true })
   fulfilledOn: string | null;
+
+  @Field(() => GovernmentClauseRuleEnum, { nullable: true, description: "The rule the deadline sweep judges this government clause by (copied from the template when drafted); none: ADMIN judges it." })
+  @Column({ type: "varchar", length: 32, nullable: true })
+  rule: GovernmentClauseRule | null;
+
+  @Field(() => Int, { nullable: true, description: "The N of SERVICE_TEAM_IN_PLACE, as drafted." })
+  @Column({ name: "rule_working_days", type: "int", nullable: true })
+  ruleWorkingDays: number | null;
+
+  @Field(() => String, { nullable: true, description: "What the facts were when the clause was judged (by its rule, or ADMIN's note)." })
+  @Column({ type: "text", nullable: true })
+  judgement: string | null;
 
   @Field(() => Int)
   @Column({ name: "sort_order", type: "int", default: 0 })

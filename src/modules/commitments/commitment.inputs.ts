@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
-import { PARTIES, PartyEnum, type Party } from "./commitment.entity";
+import { GOVERNMENT_CLAUSE_RULES, GovernmentClauseRuleEnum, PARTIES, PartyEnum, type GovernmentClauseRule, type Party } from "./commitment.entity";
 import { RequiredText } from "../../core/validation";
 
 const CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
@@ -20,7 +20,7 @@ export class CreateClauseTemplateInput {
   @RequiredText(200)
   title: string;
 
-  @Field({ description: "Clause text; {project} and {dueOn} are filled in when drafting." })
+  @Field({ description: "Clause text; {project}, {dueOn}, {workingDays} (ruleWorkingDays), {ackHours} and {resolveHours} (the EMERGENCY ticket SLA) are filled in when drafting." })
   @RequiredText(5000)
   body: string;
 
@@ -42,6 +42,17 @@ export class CreateClauseTemplateInput {
   @Min(0)
   @Max(10000)
   sortOrder?: number;
+  @Field(() => GovernmentClauseRuleEnum, { nullable: true, description: "GOVERNMENT clauses only: the rule the deadline sweep judges the clause by (none: ADMIN judges it with a note)." })
+  @IsOptional()
+  @IsIn(GOVERNMENT_CLAUSE_RULES)
+  rule?: GovernmentClauseRule | null;
+
+  @Field(() => Int, { nullable: true, description: "SERVICE_TEAM_IN_PLACE only (and required there): the working days after signing by which a project manager is in place; {workingDays} in the body." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(250)
+  ruleWorkingDays?: number | null;
 }
 
 @InputType()
@@ -71,6 +82,18 @@ export class UpdateClauseTemplateInput {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @Field(() => GovernmentClauseRuleEnum, { nullable: true, description: "GOVERNMENT clauses only: the rule the deadline sweep judges the clause by (none: ADMIN judges it with a note); null removes it. Letters already drafted keep theirs." })
+  @IsOptional()
+  @IsIn(GOVERNMENT_CLAUSE_RULES)
+  rule?: GovernmentClauseRule | null;
+
+  @Field(() => Int, { nullable: true, description: "SERVICE_TEAM_IN_PLACE only (and required there): the working days after signing by which a project manager is in place; {workingDays} in the body." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(250)
+  ruleWorkingDays?: number | null;
 
   @Field(() => Int, { nullable: true })
   @IsOptional()
@@ -155,4 +178,9 @@ export class RecordClauseFulfilmentInput {
   @Field(() => GraphQLLocalDate, { nullable: true, description: "When it was kept; today when omitted." })
   @IsOptional()
   fulfilledOn?: string;
+
+  @Field(() => String, { nullable: true, description: "What the facts were: required for a government clause (stored as its judgement)." })
+  @IsOptional()
+  @RequiredText(2000)
+  note?: string | null;
 }

@@ -72,7 +72,9 @@ export class CommitmentLetterResolver {
   @Remit("recordClauseFulfilment")
   @Mutation(() => CommitmentClause, {
     description: described("recordClauseFulfilment", "Record whether a clause of a signed letter was kept. An enterprise clause not kept (one not tied to a deferred item, " +
-      "which answers through the item) writes a GENERAL credit record on the enterprise, as the deadline sweep does; once per clause."),
+      "which answers through the item) writes a GENERAL credit record on the enterprise, as the deadline sweep does; once per clause. " +
+      "A government clause without a rule is judged here with a note (BAD_USER_INPUT field note without it), stored as its judgement; " +
+      "a clause with a rule answers CONFLICT (extensions.rule): the deadline sweep judges it from the data."),
   })
   recordClauseFulfilment(@Ctx() ctx: RequestContext, @Arg("input") input: RecordClauseFulfilmentInput): Promise<CommitmentClause> {
     return commitmentService.recordFulfilment(ctx, input);

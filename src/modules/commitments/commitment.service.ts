@@ -13,6 +13,7 @@ import { policyService } from "../policy/policy.service";
 import { rolesOf } from "../policy/remits";
 import { Project } from "../projects/project.entity";
 import { recordClauseBreach } from "./clause-sync";
+import { renderClauseText } from "./clause-text";
 // the letters follow the fast track they rest on: registered with the service, which every path loads
 import "./commitment.reactions";
 import {
@@ -23,8 +24,6 @@ import type {
 } from "./commitment.inputs";
 
 type ClauseDraft = Omit<CommitmentClause, "id" | "createdAt" | "updatedAt" | "letterId" | "assignId" | "letter" | "deferredItem">;
-
-const render = (body: string, project: Project, dueOn: string | null) => body.replaceAll("{project}", project.name).replaceAll("{dueOn}", dueOn ?? "约定日期");
 
 /**
  * 双向承诺书: one letter per project binding both parties. Drafted from the templates; signed by an
@@ -37,7 +36,9 @@ export class CommitmentService {
    * Drafts the letter of an APPLIED project (CONFLICT otherwise: the letter follows 承诺前审核 and
    * precedes admission): every active GOVERNMENT template (due today + dueDays) and every active
    * ENTERPRISE template whose item the project deferred (due on the promised date, linked to the
-   * deferred item) or that names no item. `dueDates` override. CONFLICT while a DRAFT or SIGNED
+   * deferred item) or that names no item. `dueDates` override. Each government clause copies its
+   * template's rule and parameter, and the text is filled from them and the EMERGENCY ticket SLA
+   * (renderClauseText), so what the letter says is what the sweep judges. CONFLICT while a DRAFT or SIGNED
    * letter exists; after a WITHDRAWN or TERMINATED one the new draft is the next version (not an
    * amendment).
    */
@@ -74,11 +75,15 @@ export class CommitmentService {
           deferredItemId: item?.id ?? null,
           fulfilmentStatus: item?.status === "SUPPLIED" ? "FULFILLED" : item?.status === "OVERDUE" ? "BREACHED" : "PENDING",
           fulfilledOn: item?.status === "SUPPLIED" ? item.suppliedOn : null,
+          // the letter carries its own copy of the rule: editing the template never changes it
+          rule: template.party === "GOVERNMENT" ? template.rule : null,
+          ruleWorkingDays: template.party === "GOVERNMENT" ? template.ruleWorkingDays : null,
+          judgement: null,
           sortOrder: template.sortOrder,
         });
       }
       applyDueDates(clauses, input.dueDates);
-      for (const clause of clauses) clause.text = render(clause.text, project, clause.dueOn);
+      for (const clause of clauses) clause.text = renderClauseText(tx, clause.text, { project: project.name, dueOn: clause.dueOn, workingDays: clause.ruleWorkingDays });
       return this.insertVersion(tx, project, { version: (last?.version ?? 0) + 1, amendsId: null, draftedById: user.id }, clauses, "commitmentLetter.draft");
     });
   }
@@ -106,7 +111,7 @@ export class CommitmentService {
       const changed = applyDueDates(clauses, input.dueDates);
       for (const clause of clauses) {
         const template = templates.get(clause.templateCode);
-        if (changed.has(clause.templateCode) && template) clause.text = render(template.body, project, clause.dueOn);
+        if (changed.has(clause.templateCode) && template) clause.text = renderClauseText(tx, template.body, { project: project.name, dueOn: clause.dueOn, workingDays: clause.ruleWorkingDays });
       }
       return this.insertVersion(tx, project, { version: previous.version + 1, amendsId: previous.id, draftedById: user.id }, clauses, "commitmentLetter.amend");
     });
@@ -204,17 +209,27 @@ export class CommitmentService {
     });
   }
 
-  /** Records whether a clause of a SIGNED letter was kept (FULFILLED) or not (BREACHED). */
+  /**
+   * Records whether a clause of a SIGNED letter was kept (FULFILLED) or not (BREACHED). A clause
+   * with a rule is the rule's to judge (the deadline sweep, from the data): CONFLICT naming the
+   * rule. A government clause without one is judged here by ADMIN and only with a note saying what
+   * the facts were (BAD_USER_INPUT field `note` without it), stored as its judgement.
+   */
   async recordFulfilment(ctx: RequestContext, input: RecordClauseFulfilmentInput): Promise<CommitmentClause> {
     const today = districtDate(ctx.clock.now());
     const fulfilledOn = input.fulfilled ? (input.fulfilledOn ?? today) : null;
     if (fulfilledOn && fulfilledOn > today) throw badInput("fulfilledOn", `The date ${fulfilledOn} is in the future`);
     return ctx.transaction(async (tx) => {
       const { clause: before, letter, project } = await this.findVisibleClause(tx, input.clauseId);
+      if (before.rule) {
+        throw conflict(`The clause "${before.title}" is judged by its rule ${before.rule} from the data (the deadline sweep), not recorded by hand`, { rule: before.rule });
+      }
+      if (before.party === "GOVERNMENT" && !input.note) throw badInput("note", "A government clause is judged with a note saying what the facts were");
       if (letter.status !== "SIGNED") throw conflict("A clause binds only once the letter is signed by both parties");
       const target = input.fulfilled ? "FULFILLED" : "BREACHED";
       assertTransition(FULFILMENT_TRANSITIONS, "CommitmentClause", before.fulfilmentStatus, target);
-      const result = await tx.repo(CommitmentClause).update({ id: before.id, fulfilmentStatus: before.fulfilmentStatus }, { fulfilmentStatus: target, fulfilledOn });
+      const changes: Partial<CommitmentClause> = { fulfilmentStatus: target, fulfilledOn, ...(input.note ? { judgement: input.note } : {}) };
+      const result = await tx.repo(CommitmentClause).update({ id: before.id, fulfilmentStatus: before.fulfilmentStatus }, changes);
       if (!result.affected) throw conflict("The clause changed meanwhile; read it again");
       const after = await tx.repo(CommitmentClause).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: before.id, before, after });

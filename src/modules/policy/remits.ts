@@ -95,6 +95,8 @@ export const REMITS = {
   sendBackTask: remit("sendBackTask", "send board tasks back", ADMIN_ONLY),
   withdrawTask: remit("withdrawTask", "withdraw board tasks", ADMIN_ONLY),
   reviewFaultTolerance: remit("reviewFaultTolerance", "review fault tolerance (容错)", ADMIN_ONLY),
+  submitFaultCorrection: remit("submitFaultCorrection", "submit this correction", ["CADRE"], "纠错: only the cadre the review named as the correction's owner reports it done; the board checks the owner on the record (FORBIDDEN for any other cadre)."),
+  verifyFaultCorrection: remit("verifyFaultCorrection", "verify corrections (纠错)", ADMIN_ONLY, "The reform office that ordered the correction verifies it, or sends it back."),
 
   assignProjectManager: remit("assignProjectManager", "assign project managers", ADMIN_ONLY),
   addTeamMember: remit("addTeamMember", "change this project's team", ["PROJECT_MANAGER", "ADMIN"]),

@@ -35,8 +35,8 @@ export interface GovernmentDelay {
   kind: string;
   submittedOn: string;
   promisedWorkingDays: number;
-  /** null when the calendar does not know a year in between: the delay cannot be ruled out. */
-  pendingWorkingDays: number | null;
+  /** The last day it could be decided in time (approvalDueOn); null when the calendar does not know a year in between: the delay cannot be ruled out. */
+  dueOn: string | null;
 }
 
 /** What the breaker decides on for one project. */
@@ -53,7 +53,7 @@ export interface BreakerFacts {
  * on commitment first, each with the facts that attribute the delay:
  * - every OVERDUE deferred material is the enterprise's cause, with nobody recording it;
  * - every ENTERPRISE delay cause the manager (or the reform office) recorded;
- * - every approval item SUBMITTED and pending longer than its promised working days is a real
+ * - every approval item SUBMITTED and still pending after its due day (approvalDueOn) is a real
  *   government cause. A typed GOVERNMENT delay cause is a note, not a fact: it protects nothing.
  */
 export async function watchedProjects(ctx: RequestContext, today: string): Promise<BreakerFacts[]> {
@@ -103,15 +103,20 @@ export async function watchedProjects(ctx: RequestContext, today: string): Promi
     ],
     governmentDelays: pending
       .filter((i) => i.projectId === project.id && i.submittedOn)
-      .map((i) => ({ itemId: i.id, kind: i.kind, submittedOn: i.submittedOn!, promisedWorkingDays: i.promisedWorkingDays, pendingWorkingDays: pendingDays(calendar, i.submittedOn!, today) }))
-      .filter((d) => d.pendingWorkingDays === null || d.pendingWorkingDays > d.promisedWorkingDays),
+      .map((i) => ({ itemId: i.id, kind: i.kind, submittedOn: i.submittedOn!, promisedWorkingDays: i.promisedWorkingDays, dueOn: approvalDueOn(calendar, i.submittedOn!, i.promisedWorkingDays) }))
+      .filter((d) => d.dueOn === null || d.dueOn < today),
   }));
 }
 
-/** Working days an item has been pending (the calendar service's count); null when a year is unknown to the calendar. */
-function pendingDays(calendar: CalendarSnapshot, submittedOn: string, today: string): number | null {
+/**
+ * 承诺办结时限: the last day an approval submitted on `submittedOn` is decided in time, its
+ * promised working days later on the official calendar. Decided after it, or still pending once it
+ * has passed, the approval is late: the government's delay (the breaker) and a broken
+ * APPROVALS_ON_TIME commitment. Null when the calendar does not know a year in between.
+ */
+export function approvalDueOn(calendar: CalendarSnapshot, submittedOn: string, promisedWorkingDays: number): string | null {
   try {
-    return calendar.workingDaysBetween(submittedOn, today);
+    return calendar.addWorkingDays(submittedOn, promisedWorkingDays);
   } catch (error) {
     if (error instanceof AppError && error.extensions.code === "CALENDAR_YEAR_UNKNOWN") return null;
     throw error;

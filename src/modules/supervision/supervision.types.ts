@@ -16,7 +16,8 @@ export class InspectionDue {
 export class SweepReport {
   @Field() ranAt: Date;
   @Field(() => Int, { description: "容缺 materials that went OVERDUE." }) overdueDeferredItems: number;
-  @Field(() => Int, { description: "Commitment clauses that went BREACHED (unfulfilled past their due date)." }) breachedClauses: number;
+  @Field(() => Int, { description: "Commitment clauses that went BREACHED: enterprise clauses unfulfilled past their due date, government clauses their rule found broken." }) breachedClauses: number;
+  @Field(() => Int, { description: "Government commitment clauses their rule found kept (FULFILLED)." }) keptClauses: number;
   @Field(() => Int) overdueFindings: number;
   @Field(() => Int, { description: "Projects the circuit breaker suspended." }) suspendedProjects: number;
   @Field(() => Int, { description: "Suspended projects whose rectification deadline passed." }) awaitingDecision: number;

@@ -7,6 +7,7 @@ import { markOverdueDeferredItems } from "../fast-track/deferred-item.service";
 import { Project } from "../projects/project.entity";
 import { creditService } from "../credit/credit.service";
 import { circuitBreakerService } from "./circuit-breaker.service";
+import { judgeGovernmentClauses } from "./government-clauses";
 import { InspectionFinding, JointInspection } from "./supervision.entity";
 import type { SweepReport } from "./supervision.types";
 
@@ -18,9 +19,10 @@ import type { SweepReport } from "./supervision.types";
  */
 export class SweepService {
   async run(ctx: RequestContext): Promise<SweepReport> {
-    const report: SweepReport = { ranAt: ctx.clock.now(), overdueDeferredItems: 0, breachedClauses: 0, overdueFindings: 0, suspendedProjects: 0, awaitingDecision: 0, creditRecords: 0 };
+    const report: SweepReport = { ranAt: ctx.clock.now(), overdueDeferredItems: 0, breachedClauses: 0, keptClauses: 0, overdueFindings: 0, suspendedProjects: 0, awaitingDecision: 0, creditRecords: 0 };
     await this.sweepDeferredItems(ctx, report);
     await this.sweepClauses(ctx, report);
+    await this.sweepGovernmentClauses(ctx, report);
     await this.sweepFindings(ctx, report);
     const breakers = await circuitBreakerService.sweep(ctx);
     report.suspendedProjects += breakers.suspendedProjects;
@@ -40,10 +42,10 @@ export class SweepService {
   }
 
   /**
-   * Clauses of a letter in force (signed, not amended by a signed version) whose due date has
-   * passed unfulfilled: BREACHED. An enterprise clause is a GENERAL breach on the enterprise; a
-   * government clause breached shows on the dashboard (the government answers for it, not credit).
-   * Clauses tied to a deferred item follow the item instead.
+   * Enterprise clauses of a letter in force (signed, not amended by a signed version) whose due
+   * date has passed unfulfilled: BREACHED, a GENERAL breach on the enterprise. Clauses tied to a
+   * deferred item follow the item instead. Government clauses are never breached by the date alone
+   * (sweepGovernmentClauses).
    */
   private async sweepClauses(ctx: RequestContext, report: SweepReport): Promise<void> {
     const today = districtDate(ctx.clock.now());
@@ -53,7 +55,7 @@ export class SweepService {
       .innerJoin(CommitmentLetter, "letter", "letter.id = clause.letterId")
       .innerJoin(Project, "project", "project.id = letter.projectId")
       .select(["clause.id AS id", "clause.party AS party", "clause.dueOn AS dueOn", "clause.title AS title", "project.enterpriseId AS enterpriseId"])
-      .where("clause.fulfilmentStatus = 'PENDING' AND clause.deferredItemId IS NULL AND clause.dueOn < :today", { today })
+      .where("clause.fulfilmentStatus = 'PENDING' AND clause.party = 'ENTERPRISE' AND clause.deferredItemId IS NULL AND clause.dueOn < :today", { today })
       .andWhere("letter.status = 'SIGNED'")
       .andWhere("NOT EXISTS (SELECT 1 FROM commitment_letter newer WHERE newer.amends_id = letter.id AND newer.status = 'SIGNED')")
       .getRawMany<{ id: string; party: Party; dueOn: string; title: string; enterpriseId: string }>();
@@ -65,6 +67,28 @@ export class SweepService {
         await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: clause.id, before: { fulfilmentStatus: "PENDING" }, after: { fulfilmentStatus: "BREACHED" } });
         const written = await recordClauseBreach(tx, { ...clause, deferredItemId: null }, clause.enterpriseId);
         if (written) report.creditRecords += 1;
+      });
+    }
+  }
+
+  /**
+   * Government clauses with a rule, judged from the data (government-clauses.ts): each decision
+   * KEPT (FULFILLED on its day) or BREACHED, with its judgement, by a conditional UPDATE on
+   * PENDING in its own transaction, audited. A breached government clause shows on the dashboard
+   * (the government answers for it, not credit). One without a rule waits for ADMIN's judgement.
+   */
+  private async sweepGovernmentClauses(ctx: RequestContext, report: SweepReport): Promise<void> {
+    for (const decision of await judgeGovernmentClauses(ctx)) {
+      await ctx.transaction(async (tx) => {
+        const changes = { fulfilmentStatus: decision.status, fulfilledOn: decision.fulfilledOn, judgement: decision.judgement };
+        const flipped = await tx.repo(CommitmentClause).update({ id: decision.clauseId, fulfilmentStatus: "PENDING" }, changes);
+        if (!flipped.affected) return; // another sweep (or the facts' owner) got there first
+        if (decision.status === "FULFILLED") report.keptClauses += 1;
+        else report.breachedClauses += 1;
+        await recordAudit(tx, {
+          action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: decision.clauseId,
+          before: { fulfilmentStatus: "PENDING" }, after: { ...changes, rule: decision.rule },
+        });
       });
     }
   }

@@ -10,7 +10,9 @@ const SUBMIT = `mutation($input: SubmitTaskInput!) { submitTask(input: $input) {
 const VERIFY = `mutation($input: VerifyTaskInput!) { verifyTask(input: $input) { id status } }`;
 const SEND_BACK = `mutation($input: SendBackTaskInput!) { sendBackTask(input: $input) { id status } }`;
 const WITHDRAW = `mutation($input: WithdrawTaskInput!) { withdrawTask(input: $input) { id status } }`;
-const REVIEW = `mutation($input: ReviewFaultToleranceInput!) { reviewFaultTolerance(input: $input) { id decision } }`;
+const REVIEW = `mutation($input: ReviewFaultToleranceInput!) { reviewFaultTolerance(input: $input) { id decision correction { id } } }`;
+const SUBMIT_CORRECTION = `mutation($input: SubmitFaultCorrectionInput!) { submitFaultCorrection(input: $input) { id status } }`;
+const VERIFY_CORRECTION = `mutation($input: VerifyFaultCorrectionInput!) { verifyFaultCorrection(input: $input) { id status } }`;
 
 const SIX = ["NATURE", "BASIS", "MOTIVE", "DUTY", "PROCEDURE", "ATTITUDE"];
 
@@ -40,6 +42,20 @@ async function task(world: World, to: "OPEN" | "CLAIMED" | "SUBMITTED" | "FAILED
   if (to === "SUBMITTED") return id;
   await world.must(VERIFY, { input: { taskId: id, fulfilled: false, comment: "未兑现" } }, world.admin);
   return id;
+}
+
+/** The six assessments with DUTY unfavourable: the rule suggests MITIGATED. */
+const mitigating = () => SIX.map((aspect) => ({ aspect, favourable: aspect !== "DUTY", note: `${aspect} 说明` }));
+
+/** A review, by ADMIN, of a failed task of the world, ordering a correction owned by `owner` and due in 30 days; the correction's id. */
+async function correction(world: World, owner: Exclude<CallerKind, "ANONYMOUS">): Promise<string> {
+  const taskId = await task(world, "FAILED", "CADRE_TEAM_MEMBER");
+  const dueOn = new Date(world.server.clock.now().getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const input = {
+    taskId, assessments: mitigating(), decision: "MITIGATED", reason: "探索改革中的失误，出于公心",
+    correction: { ownerId: world.callers[owner].user.id, description: "完善台账", dueOn },
+  };
+  return (await world.must(REVIEW, { input }, world.admin)).reviewFaultTolerance.correction.id;
 }
 
 /**
@@ -108,8 +124,24 @@ export const boardCases: RemitCases = {
     projectScoped: false,
     async prepare(world) {
       const taskId = await task(world, "FAILED", "CADRE_OTHER_DEPARTMENT");
-      const assessments = SIX.map((aspect) => ({ aspect, favourable: aspect !== "DUTY", note: `${aspect} 说明` }));
-      return { query: REVIEW, variables: { input: { taskId, assessments } }, holders: { CLAIMANT: ["CADRE_OTHER_DEPARTMENT"] } };
+      const input = { taskId, assessments: mitigating(), decision: "MITIGATED", reason: "探索改革中的失误，出于公心" };
+      return { query: REVIEW, variables: { input }, holders: { CLAIMANT: ["CADRE_OTHER_DEPARTMENT"] } };
+    },
+  },
+  // 纠错: the remit names any cadre; the service lets only the correction's owner through (FORBIDDEN for the others)
+  submitFaultCorrection: {
+    projectScoped: false,
+    async prepare(world) {
+      const id = await correction(world, "CADRE_OTHER_DEPARTMENT");
+      return { query: SUBMIT_CORRECTION, variables: { input: { id, note: "已整改" } }, holders: { CADRE: ["CADRE_OTHER_DEPARTMENT"] } };
+    },
+  },
+  verifyFaultCorrection: {
+    projectScoped: false,
+    async prepare(world) {
+      const id = await correction(world, "CADRE_FRONT_DESK");
+      await world.must(SUBMIT_CORRECTION, { input: { id, note: "已整改" } }, world.callers.CADRE_FRONT_DESK.token);
+      return { query: VERIFY_CORRECTION, variables: { input: { id, accepted: true, comment: "整改到位" } } };
     },
   },
 };

@@ -6,7 +6,7 @@ let n = 0;
 const CREATE_DEFERRABLE = `mutation($input: CreateDeferrableItemInput!) { createDeferrableItem(input: $input) { id code } }`;
 const CREATE_TEMPLATE = `mutation($input: CreateClauseTemplateInput!) { createClauseTemplate(input: $input) { id code } }`;
 const UPDATE_TEMPLATE = `mutation($input: UpdateClauseTemplateInput!) { updateClauseTemplate(input: $input) { id title } }`;
-const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLetter(input: $input) { id status clauses { id party } } }`;
+const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLetter(input: $input) { id status clauses { id party templateCode } } }`;
 const SIGN = `mutation($input: SignCommitmentLetterInput!) { signCommitmentLetter(input: $input) { id status } }`;
 const AMEND = `mutation($input: AmendCommitmentLetterInput!) { amendCommitmentLetter(input: $input) { id version } }`;
 const UPDATE_CLAUSE = `mutation($input: UpdateCommitmentClauseInput!) { updateCommitmentClause(input: $input) { id text } }`;
@@ -32,7 +32,7 @@ async function applied(world: World): Promise<void> {
 }
 
 /** The world's (APPLIED) project's letter, drafted from the seeded templates as ADMIN. */
-async function draft(world: World): Promise<{ id: string; clauses: Array<{ id: string; party: string }> }> {
+async function draft(world: World): Promise<{ id: string; clauses: Array<{ id: string; party: string; templateCode: string }> }> {
   await applied(world);
   return (await world.must(DRAFT, { input: { projectId: world.project.id } }, world.admin)).draftCommitmentLetter;
 }
@@ -98,10 +98,15 @@ export const commitmentCases: RemitCases = {
   },
   recordClauseFulfilment: {
     async prepare(world) {
-      // a government clause: kept, so that no credit record is written either way
+      // a government clause without a rule (the seeded ones are the sweep's to judge): kept, with
+      // the note such a judgement needs, so that no credit record is written either way; its
+      // template is retired once drafted, so that the other cases' letters keep the seeded clauses
+      const code = `CLAUSE_MATRIX_GOV_${++n}`;
+      const template = (await world.must(CREATE_TEMPLATE, { input: { code, party: "GOVERNMENT", title: "矩阵政府承诺", body: "政府承诺于{dueOn}前为{project}协调解决。", dueDays: 30, sortOrder: 9000 } }, world.admin)).createClauseTemplate;
       const letter = await signed(world);
-      const clause = letter.clauses.find((c) => c.party === "GOVERNMENT")!;
-      return { query: FULFIL, variables: { input: { clauseId: clause.id, fulfilled: true } } };
+      await world.must(`mutation($input: UpdateClauseTemplateInput!) { updateClauseTemplate(input: $input) { id active } }`, { input: { id: template.id, active: false } }, world.admin);
+      const clause = letter.clauses.find((c) => c.party === "GOVERNMENT" && c.templateCode === code)!;
+      return { query: FULFIL, variables: { input: { clauseId: clause.id, fulfilled: true, note: "矩阵核实：已协调解决" } } };
     },
   },
 };
