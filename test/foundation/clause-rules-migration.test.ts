@@ -1,23 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
-import { migrations } from "../../migrations";
-import { createDataSource } from "../../src/core/db";
-import { allEntities } from "../../src/modules";
-import { freshDatabase } from "../support/server";
+import { acrossMigration } from "../support/migration-rows";
 
 // The GovernmentClauseRules migration on clauses already drafted: each government clause takes its
 // template's rule, one the old sweep breached on its date alone waits to be judged by that rule,
 // and a government clause of a template without a rule keeps what ADMIN recorded.
 test("drafted government clauses take their template's rule; date-only breaches are judged again", async () => {
-  const database = await freshDatabase();
-  const index = migrations.findIndex((m) => m.name === "GovernmentClauseRules1764200012000");
-  expect(index).toBeGreaterThan(0);
-  const options = { databaseUrl: database.databaseUrl, dataDir: database.dataDir };
-  const old = createDataSource(options, { entities: allEntities, migrations: migrations.slice(0, index) });
-  await old.initialize();
   const letterId = randomUUID();
-  try {
-    await old.runMigrations({ transaction: "each" });
+  await acrossMigration("GovernmentClauseRules1764200012000", async (old) => {
     const enterpriseId = randomUUID();
     const projectId = randomUUID();
     await old.query("INSERT INTO enterprise (id, name, credit_code, legal_representative, contact) VALUES (?, '企业', '91441602MA4W1TQJ1W', '张三', '0762')", [enterpriseId]);
@@ -32,13 +22,7 @@ test("drafted government clauses take their template's rule; date-only breaches 
     await clause("GOV_EMERGENCY_RESPONSE", "GOVERNMENT", "PENDING");
     await clause("GOV_CUSTOM", "GOVERNMENT", "BREACHED");
     await clause("ENT_CUSTOM", "ENTERPRISE", "BREACHED");
-  } finally {
-    await old.destroy();
-  }
-  const migrated = createDataSource(options, { entities: allEntities, migrations: migrations.slice(0, index + 1) });
-  await migrated.initialize();
-  try {
-    await migrated.runMigrations({ transaction: "each" });
+  }, async (migrated) => {
     const rows = await migrated.query("SELECT template_code AS code, rule, fulfilment_status AS status FROM commitment_clause ORDER BY template_code");
     expect(rows).toEqual([
       { code: "ENT_CUSTOM", rule: null, status: "BREACHED" },
@@ -50,8 +34,5 @@ test("drafted government clauses take their template's rule; date-only breaches 
     expect(template.body).toContain("{ackHours}");
     await migrated.undoLastMigration({ transaction: "each" });
     expect(Number((await migrated.query("SELECT COUNT(*) AS n FROM commitment_clause"))[0].n)).toBe(4);
-  } finally {
-    await migrated.destroy();
-    await database.drop();
-  }
+  });
 });

@@ -1,24 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
-import { migrations } from "../../migrations";
-import { createDataSource } from "../../src/core/db";
-import { allEntities } from "../../src/modules";
-import { freshDatabase } from "../support/server";
+import { acrossMigration } from "../support/migration-rows";
 
 // The Departments migration turns the free-text department columns into department records on a
 // database that already holds rows: every row keeps its department, a name no department has
 // becomes a department of its own, and nothing is lost.
 test("free-text departments become department records, no row lost, on the database the suite runs on", async () => {
-  const database = await freshDatabase();
-  const before = migrations.findIndex((m) => m.name === "Departments1764200009000");
-  expect(before).toBeGreaterThan(0);
-  const old = createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }, { entities: allEntities, migrations: migrations.slice(0, before) });
-  await old.initialize();
   const enterpriseId = randomUUID();
   const projectId = randomUUID();
   const userId = randomUUID();
-  try {
-    await old.runMigrations({ transaction: "each" });
+  await acrossMigration("Departments1764200009000", async (old) => {
     await old.query("INSERT INTO enterprise (id, name, credit_code, legal_representative, contact) VALUES (?, '企业', '91441602MA4W1TQJ1W', '张三', '0762')", [enterpriseId]);
     await old.query("INSERT INTO project (id, code, name, enterprise_id, industry, total_investment) VALUES (?, '2026-441602-30-01-000001', '项目', ?, 'C3971', 1.00)", [projectId, enterpriseId]);
     await old.query("INSERT INTO `user` (id, username, password_hash, name, role) VALUES (?, 'office', 'x', '办公室', 'ADMIN')", [userId]);
@@ -42,15 +33,7 @@ test("free-text departments become department records, no row lost, on the datab
     await old.query("INSERT INTO joint_inspection (id, project_id, scheduled_on, departments, status, scheduled_by_id) VALUES (?, ?, '2026-02-01', ?, 'SCHEDULED', ?)", [
       randomUUID(), projectId, JSON.stringify(["区住房和城乡建设局", "区消防救援大队", "区气象局"]), userId,
     ]);
-  } finally {
-    await old.destroy();
-  }
-
-  // up to this migration, so that undoing the last one undoes it
-  const migrated = createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }, { entities: allEntities, migrations: migrations.slice(0, before + 1) });
-  await migrated.initialize();
-  try {
-    await migrated.runMigrations({ transaction: "each" });
+  }, async (migrated) => {
     const approvals = await migrated.query("SELECT a.kind AS kind, d.code AS code, d.name AS name FROM approval_item a JOIN department d ON d.id = a.department_id ORDER BY a.kind");
     expect(approvals.map((a: any) => [a.kind, a.code, a.name])).toEqual([
       ["CONSTRUCTION_PERMIT", "HOUSING_CONSTRUCTION", "区住房和城乡建设局"],
@@ -77,8 +60,5 @@ test("free-text departments become department records, no row lost, on the datab
       ["FILING", "区气象局"],
       ["PROPERTY_REGISTRATION", "区不动产登记中心"],
     ]);
-  } finally {
-    await migrated.destroy();
-    await database.drop();
-  }
+  });
 });

@@ -1,21 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
-import { migrations } from "../../migrations";
-import { createDataSource } from "../../src/core/db";
-import { allEntities } from "../../src/modules";
-import { freshDatabase } from "../support/server";
+import { acrossMigration } from "../support/migration-rows";
 
 // The GovernedPath migration on a database that already holds rows: each project's fast-track
 // status becomes what the path says (admitted only on a letter both signed; the breaker's state is
 // the project's), its stage follows its milestones, a start without a permit is a start on
 // commitment, and the catalog, approval items and applications get what the gates read. No row lost.
 test("existing projects are put where the governed path says, no row lost, and down() restores the earlier statuses", async () => {
-  const database = await freshDatabase();
-  const index = migrations.findIndex((m) => m.name === "GovernedPath1764200010000");
-  expect(index).toBeGreaterThan(0);
-  const options = { databaseUrl: database.databaseUrl, dataDir: database.dataDir };
-  const old = createDataSource(options, { entities: allEntities, migrations: migrations.slice(0, index) });
-  await old.initialize();
   const enterpriseId = randomUUID();
   const userId = randomUUID();
   const permitId = randomUUID();
@@ -27,8 +18,7 @@ test("existing projects are put where the governed path says, no row lost, and d
     reapply: randomUUID(), // breaker REAPPLY
     never: randomUUID(), // NOT_APPLIED, land only
   };
-  try {
-    await old.runMigrations({ transaction: "each" });
+  await acrossMigration("GovernedPath1764200010000", async (old) => {
     await old.query("INSERT INTO enterprise (id, name, credit_code, legal_representative, contact) VALUES (?, '企业', '91441602MA4W1TQJ1W', '张三', '0762')", [enterpriseId]);
     await old.query("INSERT INTO `user` (id, username, password_hash, name, role) VALUES (?, 'office', 'x', '办公室', 'ADMIN')", [userId]);
     const department = (await old.query("SELECT id FROM department WHERE code = 'HOUSING_CONSTRUCTION'"))[0].id;
@@ -56,14 +46,7 @@ test("existing projects are put where the governed path says, no row lost, and d
     for (const [key, state] of [["suspended", "SUSPENDED"], ["reapply", "REAPPLY"]] as const) {
       await old.query("INSERT INTO circuit_breaker (project_id, state, changed_at) VALUES (?, ?, '2026-08-01 02:00:00')", [projects[key], state]);
     }
-  } finally {
-    await old.destroy();
-  }
-
-  const migrated = createDataSource(options, { entities: allEntities, migrations: migrations.slice(0, index + 1) });
-  await migrated.initialize();
-  try {
-    await migrated.runMigrations({ transaction: "each" });
+  }, async (migrated) => {
     const rows = await migrated.query("SELECT name, fast_track_status AS status, stage, started_on_commitment AS started FROM project ORDER BY name");
     expect(rows.map((r: any) => [r.name, r.status, r.stage, Boolean(Number(r.started))])).toEqual([
       ["never", "NOT_APPLIED", "LAND_OBTAINED", false],
@@ -103,8 +86,5 @@ test("existing projects are put where the governed path says, no row lost, and d
     ]);
     expect((await migrated.query("SELECT status FROM commitment_letter WHERE status NOT IN ('DRAFT', 'SIGNED')")).length).toBe(0);
     expect((await migrated.query("SELECT id FROM application")).length).toBe(2);
-  } finally {
-    await migrated.destroy();
-    await database.drop();
-  }
+  });
 });

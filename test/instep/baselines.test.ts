@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { ApprovalItem } from "../../src/modules/instep/approval.entity";
 import { ServiceTicket } from "../../src/modules/tickets/service-ticket.entity";
+import { ConfigError, loadConfig } from "../../src/config";
 import { startTestServer, type TestServer } from "../support/server";
 import { deferredItem, makeEnterprise, makeProject, signedLetter } from "../support/fixtures";
 
@@ -123,7 +124,7 @@ test("当月拿地、当月开工、当年试产 needs the trial production in t
 });
 
 test("with too few projects outside the reform the configured baseline stands in, and says so", async () => {
-  const strict = await startTestServer({ share: server, config: { baselineMinProjects: 4 } });
+  const strict = await startTestServer({ share: server, config: { baselineMinProjects: 4, certificateTargetWorkingDays: 4 } });
   try {
     expect(await figures({ cohort: "FAST_TRACK" }, strict)).toMatchObject({
       approvalTime: { baseline: 60, baselineSource: "CONFIGURED", baselineSampleSize: 3, averageWorkingDaysSaved: 57.67 },
@@ -131,6 +132,8 @@ test("with too few projects outside the reform the configured baseline stands in
       certificates: { baseline: 30, baselineSource: "CONFIGURED", baselineSampleSize: 3, averageWorkingDaysSaved: 29 },
       trialProduction: { baseline: 280, baselineSource: "CONFIGURED", baselineSampleSize: 3 },
     });
+    // certificates in 4, 9, 5 and 1 working days: two within a 4-day target
+    expect((await figures({}, strict)).certificates).toMatchObject({ projects: 4, withinTarget: 2 });
   } finally {
     await strict.stop();
   }
@@ -146,5 +149,15 @@ test("projects whose span ended before REFORM_START_ON count for the baseline to
     expect(res.certificates).toMatchObject({ baseline: 6, baselineSampleSize: 3 });
   } finally {
     await dated.stop();
+  }
+});
+
+test("REFORM_START_ON and BASELINE_MIN_PROJECTS are read once at start; a value that is not a day or a count stops it", () => {
+  expect(loadConfig({}).reformStartOn).toBeNull();
+  expect(loadConfig({}).baselineMinProjects).toBe(5);
+  const set = loadConfig({ REFORM_START_ON: "2026-03-05", BASELINE_MIN_PROJECTS: "3" });
+  expect([set.reformStartOn, set.baselineMinProjects]).toEqual(["2026-03-05", 3]);
+  for (const env of [{ REFORM_START_ON: "2026-02-30" }, { REFORM_START_ON: "2026/03/05" }, { BASELINE_MIN_PROJECTS: "0" }]) {
+    expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
   }
 });

@@ -37,14 +37,14 @@ afterAll(() => server?.stop());
  * both sides on Monday 2026-03-02 10:00 (district time); the government clauses whose period is a
  * date run to Friday 2026-03-13.
  */
-async function signedProject(name: string, beforeSigning?: (projectId: string) => Promise<void>) {
-  at(beforeSigning ? "2026-02-20" : "2026-03-02");
+async function signedProject(name: string, beforeSigning?: (projectId: string) => Promise<void>, signOn = "2026-03-02") {
+  at(beforeSigning ? "2026-02-20" : signOn);
   const enterprise = await createEnterprise(server, admin, name);
   const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
-  const project = await createProject(server, admin, enterprise.id, { signedOn: beforeSigning ? "2026-02-20" : "2026-03-02" });
+  const project = await createProject(server, admin, enterprise.id, { signedOn: beforeSigning ? "2026-02-20" : signOn });
   if (beforeSigning) {
     await beforeSigning(project.id);
-    at("2026-03-02");
+    at(signOn);
   }
   expect((await server.gql(APPLY, { input: { projectId: project.id, deferredItems: [] } }, owner.token)).data.applyFastTrack.fastTrackStatus).toBe("APPLIED");
   const dueDates = ["GOV_EMERGENCY_RESPONSE", "GOV_PARALLEL_APPROVAL", "GOV_NO_ADDED_ITEMS"].map((templateCode) => ({ templateCode, dueOn: PERIOD_END }));
@@ -376,4 +376,12 @@ test("two instances sweeping at the same moment judge each clause once", async (
   } finally {
     await other.stop();
   }
+});
+
+test("a promise whose deadline falls in a year the official calendar does not know yet waits: PENDING, not breached", async () => {
+  // signed Monday 2026-12-28: five working days run into 2027, which neither the package nor ADMIN covers here
+  const { clause } = await signedProject("跨年企业", undefined, "2026-12-28");
+  at("2027-02-01");
+  const after = await sweepTwice(() => clause("GOV_SERVICE_TEAM"));
+  expect(after).toMatchObject({ fulfilmentStatus: "PENDING", fulfilledOn: null, judgement: null });
 });

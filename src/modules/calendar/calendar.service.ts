@@ -139,6 +139,19 @@ export class CalendarSnapshot {
     return count;
   }
 
+  /**
+   * addWorkingDays, or null when the calendar does not know a year in between: a deadline that
+   * cannot be told yet (a rule judging by it waits) rather than an error.
+   */
+  addWorkingDaysIfKnown(date: string, n: number): string | null {
+    try {
+      return this.addWorkingDays(date, n);
+    } catch (error) {
+      if (error instanceof AppError && error.extensions.code === "CALENDAR_YEAR_UNKNOWN") return null;
+      throw error;
+    }
+  }
+
   /** The working day n working days after `date` (before it for negative n); `date` itself for 0. */
   addWorkingDays(date: string, n: number): string {
     let d = dayNumber(date);

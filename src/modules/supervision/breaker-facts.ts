@@ -1,7 +1,6 @@
 import { In } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { addMonths, districtDate } from "../../core/dates";
-import { AppError } from "../../core/errors";
 import { calendarService, type CalendarSnapshot } from "../calendar/calendar.service";
 import { commitmentService } from "../commitments/commitment.service";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
@@ -115,12 +114,7 @@ export async function watchedProjects(ctx: RequestContext, today: string): Promi
  * APPROVALS_ON_TIME commitment. Null when the calendar does not know a year in between.
  */
 export function approvalDueOn(calendar: CalendarSnapshot, submittedOn: string, promisedWorkingDays: number): string | null {
-  try {
-    return calendar.addWorkingDays(submittedOn, promisedWorkingDays);
-  } catch (error) {
-    if (error instanceof AppError && error.extensions.code === "CALENDAR_YEAR_UNKNOWN") return null;
-    throw error;
-  }
+  return calendar.addWorkingDaysIfKnown(submittedOn, promisedWorkingDays);
 }
 
 /** The enterprise causes that arose (or were recorded) after `since`: after a confirmed rectification only new ones trip the breaker again. */

@@ -2,7 +2,6 @@ import { In, IsNull, Not } from "typeorm";
 import { AuditEntry } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { addDays, districtDate } from "../../core/dates";
-import { AppError } from "../../core/errors";
 import { APPROVAL_KINDS } from "../approval-kinds/approval-kinds";
 import { calendarService, type CalendarSnapshot } from "../calendar/calendar.service";
 import { CommitmentClause, CommitmentLetter, type GovernmentClauseRule } from "../commitments/commitment.entity";
@@ -65,15 +64,6 @@ const hours = (ms: number) => {
   const h = ms / HOUR;
   return Number.isInteger(h) ? String(h) : h.toFixed(1);
 };
-/** The working day n working days after `date`, or null when the calendar does not know a year in between. */
-function workingDaysAfter(calendar: CalendarSnapshot, date: string, n: number): string | null {
-  try {
-    return calendar.addWorkingDays(date, n);
-  } catch (error) {
-    if (error instanceof AppError && error.extensions.code === "CALENDAR_YEAR_UNKNOWN") return null;
-    throw error;
-  }
-}
 /** Whether an instant falls in the clause's period: from the binding signature to the end of its dueOn (open-ended without one). */
 const inPeriod = (c: RuledClause, instant: Date) => instant.getTime() >= c.signedAt.getTime() && (!c.clause.dueOn || instant.getTime() < endOfDay(c.clause.dueOn).getTime());
 const period = (c: RuledClause) => `from ${c.signedOn} to ${c.clause.dueOn ?? "now"}`;
@@ -95,7 +85,7 @@ function serviceTeamInPlace(c: RuledClause, facts: Facts): Verdict {
   if (first && first.startedAt.getTime() <= c.signedAt.getTime()) {
     return kept(c.signedOn, `项目经理人 in place since ${districtDate(first.startedAt)}, before the letter was signed on ${c.signedOn}; promised within ${n} working days`);
   }
-  const deadline = workingDaysAfter(facts.calendar, c.signedOn, n);
+  const deadline = facts.calendar.addWorkingDaysIfKnown(c.signedOn, n);
   if (deadline === null) return null; // the calendar cannot say which day the promise ends
   if (first) {
     const on = districtDate(first.startedAt);
