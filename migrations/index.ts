@@ -11,6 +11,9 @@ import { Departments1764200009000 } from "./1764200009000-Departments";
 import { GovernedPath1764200010000 } from "./1764200010000-GovernedPath";
 import { GovernmentClauseRules1764200012000 } from "./1764200012000-GovernmentClauseRules";
 import { FaultToleranceReviews1764200013000 } from "./1764200013000-FaultToleranceReviews";
+import { Sessions1764200014000 } from "./1764200014000-Sessions";
+import { IdempotencyKeys1764200015000 } from "./1764200015000-IdempotencyKeys";
+import { BoardChanges1764200016000 } from "./1764200016000-BoardChanges";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -27,4 +30,7 @@ export const migrations: Function[] = [
   GovernedPath1764200010000,
   GovernmentClauseRules1764200012000,
   FaultToleranceReviews1764200013000,
+  Sessions1764200014000,
+  IdempotencyKeys1764200015000,
+  BoardChanges1764200016000,
 ];

@@ -7,8 +7,10 @@ import { updateStamper } from "./core/base.entity";
 import { systemClock, type Clock } from "./core/clock";
 import { RequestContext, type AppServices } from "./core/context";
 import { startPeriodic } from "./core/periodic";
+import { pruneIdempotencyKeys } from "./core/idempotency";
 import { sweepService } from "./modules/supervision/sweep.service";
 import { accountService } from "./modules/accounts/account.service";
+import { boardChangesService } from "./modules/board/board-changes.service";
 import { createDataSource, dialectOf } from "./core/db";
 import { createSerializer, runDirectly } from "./core/mutex";
 import { createLogger, Metrics } from "./core/observability";
@@ -90,6 +92,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         startPeriodic(services, "sla", config.slaCheckIntervalMs, () => checkSla(RequestContext.system(services))),
         // on the sweep's interval: an index range delete, usually of nothing
         startPeriodic(services, "login-failure-retention", config.sweepIntervalMs, () => accountService.pruneLoginFailures(RequestContext.system(services))),
+        // signed-out sessions whose tokens have all expired: a range delete, usually of nothing
+        startPeriodic(services, "session-revocation-retention", config.sweepIntervalMs, () => accountService.pruneSessionRevocations(RequestContext.system(services))),
+        // idempotency keys past their 24 hours: an index range delete
+        startPeriodic(services, "idempotency-key-retention", config.sweepIntervalMs, () => pruneIdempotencyKeys(RequestContext.system(services))),
+        // the board's change feed past BOARD_CHANGES_RETENTION_HOURS: a range delete at the start of the key
+        startPeriodic(services, "board-changes-retention", config.sweepIntervalMs, () => boardChangesService.prune(RequestContext.system(services))),
       );
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;

@@ -1,5 +1,15 @@
 import path from "node:path";
 
+/** The languages messages are written in: 简体中文 (the default) and English. */
+export const LOCALES = ["zh-CN", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** A locale as given in DEFAULT_LOCALE or connectionParams.locale (case-insensitive), or undefined. */
+export function parseLocale(raw: unknown): Locale | undefined {
+  if (typeof raw !== "string") return undefined;
+  return LOCALES.find((locale) => locale.toLowerCase() === raw.trim().toLowerCase());
+}
+
 /** Every environment variable the service reads, validated once at start. */
 export interface AppConfig {
   isProduction: boolean;
@@ -12,6 +22,8 @@ export interface AppConfig {
   jwtSecret?: string;
   /** Token lifetime in seconds. */
   jwtTtlSeconds: number;
+  /** SESSION_MAX_AGE_HOURS: how long a sign-in lasts at most; renewToken extends a session up to this, counted from the sign-in with a password. */
+  sessionMaxAgeHours: number;
   migrateOnStart: boolean;
   /** Seed the demo set into a fresh embedded database; a DATABASE_URL deployment never seeds by itself. */
   seedDemo: boolean;
@@ -21,9 +33,13 @@ export interface AppConfig {
   loginMaxFailuresPerAddress: number;
   /** Failed sign-ins are a security log: kept this long (网络安全法 art. 21: at least six months, so 180 is also the least), then deleted. */
   loginFailureRetentionDays: number;
+  /** Board changes are kept this long for boardChangesSince (clients catching up after a reconnect), then pruned; an older catch-up answers resetRequired. */
+  boardChangesRetentionHours: number;
   introspection: boolean;
   /** Serve the GraphiQL IDE (bundled, no CDN) at GET /graphql for browsers. */
   graphiql: boolean;
+  /** CORS_ORIGINS: the exact origins (scheme://host[:port]) of browser apps on other origins allowed to call /graphql over HTTP and WebSocket; empty: the same origin only. */
+  corsOrigins: string[];
   /** 交地同步开工: working days from land contract to construction start a project should stay within. */
   startPreparationTargetWorkingDays: number;
   /** Start preparation before the reform (90+ calendar days, about 60 working days): what "days earlier" compares with. */
@@ -87,6 +103,8 @@ export interface AppConfig {
   ticketAutoCloseHours: number;
   /** Hours to acknowledge and to resolve a service ticket, per stage. */
   ticketSla: Record<TicketSlaStage, { ackHours: number; resolveHours: number }>;
+  /** The language of messages (errors) for a request whose Accept-Language (or connectionParams.locale) names neither: zh-CN or en. */
+  defaultLocale: Locale;
 }
 
 export const TICKET_SLA_STAGES = ["PRE_DIAGNOSIS", "GUIDANCE", "CONSULTATION", "EMERGENCY"] as const;
@@ -144,6 +162,35 @@ function departmentCode(env: NodeJS.ProcessEnv, name: string, fallback: string):
   return raw;
 }
 
+/** A comma-separated list of exact origins, each as a browser sends it in its Origin header (no path, no trailing slash, no wildcard). */
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return [];
+  return raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(entry);
+      } catch {
+        url = undefined;
+      }
+      if (url && (url.protocol === "http:" || url.protocol === "https:") && url.origin === entry) return entry;
+      const hint = url && (url.protocol === "http:" || url.protocol === "https:") ? ` (did you mean "${url.origin}"?)` : "";
+      throw new ConfigError(`${name} must be comma-separated origins such as https://app.example.gov.cn (scheme, host and port only, as a browser sends them), got "${entry}"${hint}`);
+    });
+}
+
+function locale(env: NodeJS.ProcessEnv, name: string, fallback: Locale): Locale {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const parsed = parseLocale(raw);
+  if (!parsed) throw new ConfigError(`${name} must be zh-CN or en, got "${raw}"`);
+  return parsed;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const nodeEnv = env.NODE_ENV || "development";
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -163,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: env.REDIS_URL || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
     jwtTtlSeconds: int(env, "JWT_TTL_SECONDS", 8 * 3600, 60),
+    sessionMaxAgeHours: int(env, "SESSION_MAX_AGE_HOURS", 24, 1),
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),
     // production never loads the demo (its ADMIN password is public) unless asked in so many words
     seedDemo: !databaseUrl && bool(env, "SEED_DEMO", !isProduction),
@@ -171,8 +219,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginWindowMinutes: int(env, "LOGIN_WINDOW_MINUTES", 15, 1),
     loginMaxFailuresPerAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1),
     loginFailureRetentionDays: int(env, "LOGIN_FAILURE_RETENTION_DAYS", 180, 180),
+    boardChangesRetentionHours: int(env, "BOARD_CHANGES_RETENTION_HOURS", 24, 1),
     introspection: bool(env, "INTROSPECTION", !isProduction),
     graphiql: bool(env, "GRAPHIQL", !isProduction),
+    corsOrigins: origins(env, "CORS_ORIGINS"),
     startPreparationTargetWorkingDays: int(env, "START_PREPARATION_TARGET_WORKING_DAYS", 15, 1),
     startPreparationBaselineWorkingDays: int(env, "START_PREPARATION_BASELINE_WORKING_DAYS", 60, 1),
     certificateTargetWorkingDays: int(env, "CERTIFICATE_TARGET_WORKING_DAYS", 20, 1),
@@ -217,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         },
       ]),
     ) as AppConfig["ticketSla"],
+    defaultLocale: locale(env, "DEFAULT_LOCALE", "zh-CN"),
     ...overrides,
   };
   return config;

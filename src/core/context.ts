@@ -6,6 +6,7 @@ import type { Metrics } from "./observability";
 import type { Clock } from "./clock";
 import type { Dialect } from "./db";
 import { unauthenticated } from "./errors";
+import type { Locale } from "./i18n/locale";
 import type { AppPubSub, Topic, TopicPayload } from "./pubsub";
 import { RequestBudget } from "./request-budget";
 
@@ -46,10 +47,12 @@ export class RequestContext {
     readonly requestId: string,
     readonly clientAddress: string | null = null,
     private readonly pendingEvents: PendingEvent[] | null = null,
+    /** The language the caller reads messages in: Accept-Language (or connectionParams.locale), else DEFAULT_LOCALE. */
+    readonly locale: Locale = app.config.defaultLocale ?? "zh-CN",
   ) {}
 
-  static create(app: AppServices, user: AuthUser | null, requestId: string, clientAddress: string | null = null): RequestContext {
-    return new RequestContext(app, user, app.dataSource.manager, requestId, clientAddress);
+  static create(app: AppServices, user: AuthUser | null, requestId: string, clientAddress: string | null = null, locale?: Locale): RequestContext {
+    return new RequestContext(app, user, app.dataSource.manager, requestId, clientAddress, null, locale);
   }
 
   /** A context acting as the system (sweeps, seeds, CLI), outside any request. */
@@ -62,7 +65,7 @@ export class RequestContext {
    * dated history through the services themselves.
    */
   actingAs(user: AuthUser, clock: Clock): RequestContext {
-    return new RequestContext({ ...this.app, clock }, user, this.manager, this.requestId, this.clientAddress, this.pendingEvents ?? []);
+    return new RequestContext({ ...this.app, clock }, user, this.manager, this.requestId, this.clientAddress, this.pendingEvents ?? [], this.locale);
   }
 
   get clock(): Clock {
@@ -97,7 +100,7 @@ export class RequestContext {
     const events: PendingEvent[] = [];
     const result = await this.app.serialize(() =>
       this.app.dataSource.transaction((manager) =>
-        work(new RequestContext(this.app, this.user, manager, this.requestId, this.clientAddress, events)),
+        work(new RequestContext(this.app, this.user, manager, this.requestId, this.clientAddress, events, this.locale)),
       ),
     );
     for (const event of events) this.app.pubSub.publish(event.topic, event.payload as never);

@@ -1,4 +1,8 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { codeText } from "./i18n/codes";
+import { valueLabel } from "./labels";
+import { currentLocale, type Locale } from "./i18n/locale";
+import { notFoundZh, protocolMessageZh, transitionZh, validationZh, type ConstraintFailure } from "./i18n/messages";
 
 /** The stable codes a client may switch on. Domain modules add theirs here so the list stays one. */
 export const ERROR_CODES = [
@@ -9,34 +13,83 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** The codes Apollo, graphql-js and the query limits answer with, beside ours. */
+export const PROTOCOL_CODES = [
+  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP",
+  "QUERY_TOO_MANY_ALIASES",
+] as const;
+
+/** The codes the HTTP layer (server.ts) answers with before GraphQL runs. */
+export const HTTP_CODES = ["PAYLOAD_TOO_LARGE", "BATCH_TOO_LARGE"] as const;
+
+/** Every `extensions.code` a client can receive: the schema's `enum ErrorCode`. */
+export const ANSWERED_CODES = [...ERROR_CODES, ...PROTOCOL_CODES, ...HTTP_CODES] as const;
+export type AnsweredCode = (typeof ANSWERED_CODES)[number];
+
+type Extra = Record<string, unknown>;
+
 /**
  * An expected answer with a stable code (NOT_FOUND, TASK_ALREADY_CLAIMED, …), not a failure: it
  * records no stack trace. Capturing one, and formatting it when graphql-js wraps the error with
  * its path, was 11 % of the CPU of a refused claim; the code and message say what happened.
+ * `message` is English (logs, `Accept-Language: en`); `zh` is what a zh-CN caller reads.
  */
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;
+  /** The message in Chinese (zh-CN); without one a zh-CN caller reads the code's message. */
+  readonly zh: string | undefined;
 
-  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string, zh: string, extra?: Extra);
+  constructor(code: ErrorCode, message: string, extra?: Extra);
+  constructor(code: ErrorCode, message: string, zhOrExtra?: string | Extra, extra: Extra = {}) {
+    const zh = typeof zhOrExtra === "string" ? zhOrExtra : undefined;
+    const extensions = typeof zhOrExtra === "object" ? zhOrExtra : extra;
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(message, { extensions: { code, ...extra } });
+    super(message, { extensions: { code, ...extensions } });
     Error.stackTraceLimit = limit;
     this.code = code;
+    this.zh = zh;
     // Set, not defined: graphql-js reads it when it wraps the error with its path, and V8 formats
     // a captured stack when it is read or redefined, which cost as much as capturing it.
     this.stack = `AppError [${code}]: ${message}`;
   }
 }
 
-export const unauthenticated = (message = "Sign in first: send Authorization: Bearer <token>") =>
-  new AppError("UNAUTHENTICATED", message);
-export const forbidden = (message = "You are not allowed to do this", extra: Record<string, unknown> = {}) => new AppError("FORBIDDEN", message, extra);
-export const notFound = (entity: string, id: string) => new AppError("NOT_FOUND", `${entity} ${id} was not found`, { entity, id });
-export const badInput = (field: string, message: string) => new AppError("BAD_USER_INPUT", message, { field });
-export const conflict = (message: string, extra: Record<string, unknown> = {}) => new AppError("CONFLICT", message, extra);
+/** The optional Chinese message and extensions after an English one: (zh, extra) or (extra). */
+const split = (zhOrExtra: string | Extra | undefined, extra: Extra): [string | undefined, Extra] =>
+  typeof zhOrExtra === "string" ? [zhOrExtra, extra] : [undefined, zhOrExtra ?? extra];
+
+export const unauthenticated = (message = "Sign in first: send Authorization: Bearer <token>", zh = "请先登录：请求需携带有效的登录凭证（Authorization: Bearer <token>）") =>
+  new AppError("UNAUTHENTICATED", message, zh);
+
+/** FORBIDDEN: forbidden(en, zh, extra), or forbidden(en, extra) (the Chinese then is the code's). */
+export function forbidden(message?: string, zh?: string, extra?: Extra): AppError;
+export function forbidden(message: string, extra: Extra): AppError;
+export function forbidden(message = "You are not allowed to do this", zhOrExtra?: string | Extra, extra: Extra = {}): AppError {
+  const [zh, extensions] = split(zhOrExtra, extra);
+  return new AppError("FORBIDDEN", message, zh ?? "您没有权限执行此操作", extensions);
+}
+
+/** NOT_FOUND naming the entity and id; the Chinese names the entity in Chinese (i18n/messages ENTITY_NAMES). */
+export const notFound = (entity: string, id: string) => new AppError("NOT_FOUND", `${entity} ${id} was not found`, notFoundZh(entity, id), { entity, id });
+
+/** BAD_USER_INPUT naming the field: badInput(field, en, zh). */
+export const badInput = (field: string, message: string, zh?: string) =>
+  zh === undefined ? new AppError("BAD_USER_INPUT", message, { field }) : new AppError("BAD_USER_INPUT", message, zh, { field });
+
+/** CONFLICT: conflict(en, zh, extra), or conflict(en, extra). */
+export function conflict(message: string, zh: string, extra?: Extra): AppError;
+export function conflict(message: string, extra?: Extra): AppError;
+export function conflict(message: string, zhOrExtra?: string | Extra, extra: Extra = {}): AppError {
+  const [zh, extensions] = split(zhOrExtra, extra);
+  return zh === undefined ? new AppError("CONFLICT", message, extensions) : new AppError("CONFLICT", message, zh, extensions);
+}
+
+/** INVALID_TRANSITION naming both states; the Chinese names them by their labels (src/core/labels.ts). */
 export const invalidTransition = (entity: string, from: string, to: string) =>
-  new AppError("INVALID_TRANSITION", `${entity} cannot go from ${from} to ${to}`, { from, to });
+  new AppError("INVALID_TRANSITION", `${entity} cannot go from ${from} to ${to}`, transitionZh(entity, from, to), { from, to });
 
 /**
  * Allowed transitions as data: checked in one place, answering INVALID_TRANSITION with both states.
@@ -71,30 +124,28 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export const serviceUnavailable = () =>
-  new AppError("SERVICE_UNAVAILABLE", "The service cannot reach its database just now; try again shortly", { retryAfterSeconds: 5, http: { status: 503 } });
+  new AppError("SERVICE_UNAVAILABLE", "The service cannot reach its database just now; try again shortly", "服务暂时无法访问数据库，请稍后重试", { retryAfterSeconds: 5, http: { status: 503 } });
 
 /** graphql-js appends "Did you mean …?" to validation errors, naming fields even with introspection off. */
 const SUGGESTION = /\s*Did you mean .*\?$/s;
 
 /** Ours, and the codes Apollo and the query limits answer with; anything else is an internal failure. */
-const KNOWN_CODES = new Set<string>([
-  ...ERROR_CODES.filter((code) => code !== "INTERNAL_SERVER_ERROR"),
-  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP",
-  "QUERY_TOO_MANY_ALIASES",
-]);
+export const KNOWN_CODES: ReadonlySet<string> = new Set<string>([...ERROR_CODES.filter((code) => code !== "INTERNAL_SERVER_ERROR"), ...PROTOCOL_CODES]);
 
 interface ValidationFailure {
   property: string;
+  value?: unknown;
+  target?: object;
   constraints?: Record<string, string>;
   children?: ValidationFailure[];
 }
 
-function firstFailure(errors: ValidationFailure[], prefix = ""): { field: string; message: string } | undefined {
+function firstFailure(errors: ValidationFailure[], prefix = ""): ConstraintFailure | undefined {
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints && Object.keys(error.constraints).length) {
-      return { field, message: Object.values(error.constraints)[0] };
+      const [key, message] = Object.entries(error.constraints)[0];
+      return { field, property: error.property, key, message, value: error.value, target: error.target };
     }
     const nested = error.children && firstFailure(error.children, field);
     if (nested) return nested;
@@ -103,19 +154,28 @@ function firstFailure(errors: ValidationFailure[], prefix = ""): { field: string
 }
 
 /**
- * Shapes every error a client sees: stable codes, the offending field for bad input,
- * and outside development nothing of the server's insides (stack, SQL, driver messages).
+ * Shapes every error a client sees: stable codes, the offending field for bad input, the message
+ * in the request's locale (zh-CN unless asked otherwise: i18n/locale), and outside development
+ * nothing of the server's insides (stack, SQL, driver messages).
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, exposeInternals: boolean, hideSuggestions = false): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  exposeInternals: boolean,
+  hideSuggestions = false,
+  locale: Locale = currentLocale(),
+): GraphQLFormattedError {
+  const zhCN = locale === "zh-CN";
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   const extensions = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
   let code = String(extensions.code ?? "");
   let message = hideSuggestions ? formatted.message.replace(SUGGESTION, "") : formatted.message;
   if (!(original instanceof AppError) && isDatabaseUnavailable(original)) {
     const unavailable = serviceUnavailable();
-    return { message: unavailable.message, locations: formatted.locations, path: formatted.path, extensions: { code: unavailable.code, retryAfterSeconds: 5 } };
+    return { message: zhCN ? unavailable.zh! : unavailable.message, locations: formatted.locations, path: formatted.path, extensions: { code: unavailable.code, retryAfterSeconds: 5 } };
   }
 
+  let zh: string | undefined;
   const validationErrors = (original as { extensions?: { validationErrors?: ValidationFailure[] } })?.extensions?.validationErrors
     ?? (extensions.validationErrors as ValidationFailure[] | undefined);
   if (validationErrors) {
@@ -124,22 +184,33 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, ex
     if (failure) {
       extensions.field = failure.field;
       message = `Invalid ${failure.field}: ${failure.message}`;
+      if (zhCN) zh = validationZh(failure);
     }
     delete extensions.validationErrors;
   }
   if (code === "UNAUTHORIZED") code = "FORBIDDEN"; // type-graphql's name for a role refusal
   const innerCode = (original as GraphQLError | undefined)?.extensions?.code;
   if (code === "GRAPHQL_VALIDATION_FAILED" && typeof innerCode === "string" && KNOWN_CODES.has(innerCode)) code = innerCode; // our own validation rules
-  if (original instanceof AppError) code = original.code;
+  if (original instanceof AppError) {
+    code = original.code;
+    if (zhCN) zh = original.zh;
+  }
 
   if (!KNOWN_CODES.has(code)) {
     // Unknown failure: driver errors, bugs. Keep details in development only.
     if (!exposeInternals) {
-      return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+      return { message: zhCN ? codeText("INTERNAL_SERVER_ERROR")!.message : "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
     code = "INTERNAL_SERVER_ERROR";
   }
+  if (zhCN) message = zh ?? protocolMessageZh(code, message, extensions);
   extensions.code = code;
   if (!exposeInternals) delete extensions.stacktrace;
   return { ...formatted, message, extensions };
 }
+
+/** The Chinese label of an enum value (src/core/labels.ts), for a message's Chinese text; the value itself until one is registered. */
+export const zhLabel = (enumName: string, value: string): string => valueLabel(enumName, value, "zh-CN");
+
+/** The Chinese name of an input field path ("deferredItems.0.promisedBy" 容缺材料第 1 项的承诺补交日期), for a message's Chinese text. */
+export { fieldLabel } from "./i18n/fields";

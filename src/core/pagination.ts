@@ -88,7 +88,7 @@ function decodeCursor(cursor: string, order: KeysetOrder<unknown>): unknown[] {
   } catch {
     // fall through to the error below
   }
-  throw badInput("after", "Cursor is not valid for this list and ordering");
+  throw badInput("after", "Cursor is not valid for this list and ordering", "分页游标对当前列表和排序方式无效，请从第一页重新查询");
 }
 
 /**

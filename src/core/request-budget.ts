@@ -21,7 +21,7 @@ export class RequestBudget {
   /** REQUEST_TIMEOUT (HTTP 504) once the deadline has passed. */
   check(): void {
     if (Date.now() > this.deadline) {
-      throw new AppError("REQUEST_TIMEOUT", `The request ran longer than ${this.timeoutMs} ms and was stopped; ask for less at once`, {
+      throw new AppError("REQUEST_TIMEOUT", `The request ran longer than ${this.timeoutMs} ms and was stopped; ask for less at once`, `请求处理超过 ${this.timeoutMs} 毫秒，已被中止；请减少一次查询的内容`, {
         timeoutMs: this.timeoutMs,
         http: { status: 504 },
       });

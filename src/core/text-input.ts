@@ -3,7 +3,7 @@ import {
   type GraphQLArgument, type GraphQLFieldResolver, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLSchema,
 } from "graphql";
 import { Extensions } from "type-graphql";
-import { badInput } from "./errors";
+import { badInput, fieldLabel } from "./errors";
 
 /**
  * What no text input may hold: C0 controls but TAB, LF and CR; DEL and C1; the bidirectional
@@ -36,8 +36,10 @@ export function takeText(text: string, field: string, treatment: TextTreatment =
   const refused = REFUSED_CHARACTER.exec(text)?.[0];
   if (refused !== undefined) {
     const codePoint = `U+${refused.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-    const what = /\p{Cs}/u.test(refused) ? "a lone surrogate, which is not well-formed Unicode" : `${codePoint}; control and bidirectional-formatting characters are refused`;
-    throw badInput(field, `Invalid ${field}: ${field} contains ${what}`);
+    const lone = /\p{Cs}/u.test(refused);
+    const what = lone ? "a lone surrogate, which is not well-formed Unicode" : `${codePoint}; control and bidirectional-formatting characters are refused`;
+    const whatZh = lone ? "不完整的 Unicode 字符（孤立代理项）" : `字符 ${codePoint}；不接受控制字符和双向文字格式字符`;
+    throw badInput(field, `Invalid ${field}: ${field} contains ${what}`, `${fieldLabel(field)}含有${whatZh}`);
   }
   return treatment === "password" ? text : text.normalize("NFC");
 }

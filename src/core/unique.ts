@@ -36,6 +36,11 @@ export const onUniqueViolation = <T>(work: () => Promise<T>, error: () => Error)
 /** Runs a transaction; a race the database refereed against it (see isRaceLoss) becomes the given error. */
 export const onRaceLoss = <T>(work: () => Promise<T>, error: () => Error): Promise<T> => translate(work, isRaceLoss, error);
 
-/** Runs an insert whose uniqueness a key enforces; a violation answers CONFLICT instead of a server error. */
-export const insertUnique = <T>(insert: () => Promise<T>, message: string, field?: string): Promise<T> =>
-  onUniqueViolation(insert, () => conflict(message, field ? { field } : {}));
+/**
+ * Runs an insert whose uniqueness a key enforces; a violation answers CONFLICT instead of a server
+ * error, with the message in English and Chinese ({ en, zh }; a plain string is English only).
+ */
+export const insertUnique = <T>(insert: () => Promise<T>, message: string | { en: string; zh: string }, field?: string): Promise<T> =>
+  onUniqueViolation(insert, () =>
+    typeof message === "string" ? conflict(message, field ? { field } : {}) : conflict(message.en, message.zh, field ? { field } : {}),
+  );

@@ -1,39 +1,50 @@
 import { GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
-import { bearerToken, TOKEN_EXPIRED, type AuthUser } from "./auth";
+import { REFUSAL_REASONS, TOKEN_EXPIRED, type AuthUser, type SessionState, type TokenClaims } from "./auth";
 import type { AppServices } from "./context";
 import { startPeriodic } from "./periodic";
 
-/** The socket's token expired: sign in again and reconnect. */
+/** The socket's token expired (by the service clock): renew or sign in, then reconnect. Also a connect with an expired token. */
 export const CLOSE_TOKEN_EXPIRED = 4401;
-/** The socket's user was deactivated (also what a refused connect answers). */
-export const CLOSE_DEACTIVATED = 4403;
+/**
+ * The socket's credentials were refused: its session was signed out or revoked (logout,
+ * revokeAllSessions, a password change or reset) or its user deactivated. Also a connect with a
+ * refused token (revoked, invalid, of a deactivated user). Sign in again, then reconnect.
+ */
+export const CLOSE_REFUSED = 4403;
 
 /** What the sessions ask of the accounts module (core imports no module). */
 export interface SessionChecks {
   /**
    * The caller a bearer header names, read afresh; null without a header; rejects with
-   * UNAUTHENTICATED once the token expired or its user no longer signs in.
+   * UNAUTHENTICATED once the token expired, its session was revoked or its user no longer signs in.
    */
   authenticate(header: string | null): Promise<AuthUser | null>;
-  /** Which of these users are still active, in one query. */
-  activeUserIds(userIds: string[]): Promise<Set<string>>;
+  /** The state of each token's session, in one query however many. */
+  states(tokens: TokenClaims[]): Promise<SessionState[]>;
 }
 
 interface Session {
   header: string;
   user: AuthUser;
-  /** Token expiry, epoch ms on the service clock. */
-  expiresAt: number;
+  token: TokenClaims;
 }
+
+const CLOSE_REASONS: Record<Exclude<SessionState, "ACTIVE">, string> = {
+  REVOKED: REFUSAL_REASONS.TOKEN_REVOKED,
+  DEACTIVATED: "This account was deactivated",
+};
 
 /**
  * A WebSocket lives no longer than the credentials it connected with. Every WS_SESSION_CHECK_MS
- * a check closes the sockets whose token has expired by the service clock (4401) and those whose
- * user is no longer active (4403), reading all connected users in one query, so a deactivation on
- * any instance reaches sockets on every instance. Each new operation on a socket re-reads its
- * caller first and is refused once the token expired or the user was deactivated. Anonymous
- * sockets carry no credentials and are not tracked.
+ * a check closes the sockets whose token has expired by the service clock (4401), and those whose
+ * session was revoked (logout, a raised token version) or whose user is no longer active (4403),
+ * reading the sessions of all connected sockets in one query, so a revocation on any instance
+ * reaches sockets on every instance. Each new operation on a socket re-reads its caller first and
+ * is refused once the token expired, was revoked or the user was deactivated. A socket keeps the
+ * token it connected with: renewing that token elsewhere does not touch it (the renewed token
+ * stays valid to its own expiry, then the socket closes with 4401). Anonymous sockets carry no
+ * credentials and are not tracked.
  */
 export class WsSessions {
   private readonly sessions = new Map<WebSocket, Session>();
@@ -50,9 +61,8 @@ export class WsSessions {
   async open(socket: WebSocket, header: string | null): Promise<AuthUser | null> {
     const user = await this.checks.authenticate(header);
     if (!user) return null;
-    const { expiresAt } = await this.services.tokens.verify(bearerToken(header)!);
     // a socket that closed while its caller was read has nothing left to watch
-    if (socket.readyState === socket.OPEN) this.sessions.set(socket, { header: header!, user, expiresAt: expiresAt.getTime() });
+    if (socket.readyState === socket.OPEN && user.session) this.sessions.set(socket, { header: header!, user, token: user.session });
     return user;
   }
 
@@ -78,18 +88,19 @@ export class WsSessions {
     this.sessions.delete(socket);
   }
 
-  /** Closes the sockets whose token expired or whose user is no longer active. */
+  /** Closes the sockets whose token expired, or whose session was revoked or user deactivated. */
   async closeEnded(): Promise<void> {
     const now = this.services.clock.now().getTime();
     for (const [socket, session] of this.sessions) {
-      if (now >= session.expiresAt) this.end(socket, CLOSE_TOKEN_EXPIRED, TOKEN_EXPIRED);
+      if (now >= session.token.expiresAt.getTime()) this.end(socket, CLOSE_TOKEN_EXPIRED, TOKEN_EXPIRED);
     }
     if (this.sessions.size === 0) return;
     const open = [...this.sessions];
-    const active = await this.checks.activeUserIds([...new Set(open.map(([, session]) => session.user.id))]);
-    for (const [socket, session] of open) {
-      if (!active.has(session.user.id)) this.end(socket, CLOSE_DEACTIVATED, "This account was deactivated");
-    }
+    const states = await this.checks.states(open.map(([, session]) => session.token));
+    open.forEach(([socket], i) => {
+      const state = states[i];
+      if (state !== "ACTIVE") this.end(socket, CLOSE_REFUSED, CLOSE_REASONS[state]);
+    });
   }
 
   async stop(): Promise<void> {

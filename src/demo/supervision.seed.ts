@@ -23,8 +23,8 @@ export async function seedSupervision(tx: RequestContext, refs: DemoRefs): Promi
 
   const semiconductor = ofEnterprise("jxy");
   const park = ofEnterprise("gxcy");
-  if (semiconductor) await supervisionService.setRiskLevel(await as("admin", daysAgo(30)), { projectId: semiconductor.id, riskLevel: "HIGH" });
-  if (park) await supervisionService.setRiskLevel(await as("admin", daysAgo(30)), { projectId: park.id, riskLevel: "LOW" });
+  if (semiconductor) await supervisionService.setRiskLevel(await as("admin", daysAgo(30)), { id: semiconductor.id, riskLevel: "HIGH" });
+  if (park) await supervisionService.setRiskLevel(await as("admin", daysAgo(30)), { id: park.id, riskLevel: "LOW" });
 
   // 熔断, for real: 力升创投二期 started on commitment and has no construction permit long after its
   // letter's 6 months; its fire design material is overdue (the enterprise's cause, recorded by nobody)

@@ -1,10 +1,12 @@
 import type { NonEmptyArray } from "type-graphql";
 import { AuditEntry } from "../core/audit";
+import { IdempotencyKey } from "../core/idempotency";
 import { AccountResolver } from "./accounts/account.resolver";
-import { LoginFailure, User } from "./accounts/user.entity";
+import { LoginFailure, SessionRevocation, User } from "./accounts/user.entity";
 import { AuditResolver } from "./audit/audit.resolver";
 import { BoardTask, BoardTaskEvent, CadreWorkload } from "./board/board-task.entity";
-import { BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver } from "./board/board.resolver";
+import { BoardChange } from "./board/board-change.entity";
+import { BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver, ProjectBoardResolver, UserBoardFieldsResolver } from "./board/board.resolver";
 import { FaultToleranceReview } from "./board/fault-tolerance.entity";
 import { FaultCorrection } from "./board/fault-correction.entity";
 import { FaultCorrectionResolver } from "./board/fault-correction.resolver";
@@ -27,7 +29,7 @@ import { ProjectManagerAssignment } from "./teams/project-manager-assignment.ent
 import { TeamMember } from "./teams/team-member.entity";
 import { ServiceTicket, TicketDepartment } from "./tickets/service-ticket.entity";
 import { TicketEvent } from "./tickets/ticket-event.entity";
-import { TicketEventResolver, TicketResolver } from "./tickets/ticket.resolver";
+import { ProjectTicketsResolver, TicketEventResolver, TicketResolver } from "./tickets/ticket.resolver";
 import { ProjectManagerAssignmentResolver, ProjectTeamResolver, TeamMemberResolver, TeamResolver } from "./teams/team.resolver";
 import { CreditRecord } from "./credit/credit-record.entity";
 import { CreditResolver } from "./credit/credit.resolver";
@@ -42,14 +44,15 @@ import { Building, BuildingAcceptance } from "./instep/building.entity";
 import { SurveyCommission, SurveyResult } from "./instep/survey.entity";
 import { ApprovalResolver } from "./instep/approval.resolver";
 import { BuildingResolver, SurveyResolver } from "./instep/acceptance.resolver";
-import { TimelineResolver } from "./instep/timeline.resolver";
+import { ProjectTimelineResolver, TimelineResolver } from "./instep/timeline.resolver";
 import { ApprovalFaultReviewResolver } from "./instep/approval-review.resolver";
+import { DictionaryResolver } from "./dictionary/dictionary.resolver";
 
 /** Every stored entity; a module adds its own here. */
 export const allEntities: Function[] = [
-  AuditEntry, User, LoginFailure, Enterprise, Project,
+  AuditEntry, IdempotencyKey, User, LoginFailure, SessionRevocation, Enterprise, Project,
   NegativeListEntry, DeferrableItem, DeferredItem, ClauseTemplate, CommitmentLetter, CommitmentClause, Application,
-  BoardTask, BoardTaskEvent, CadreWorkload, FaultToleranceReview, FaultCorrection,
+  BoardTask, BoardTaskEvent, CadreWorkload, BoardChange, FaultToleranceReview, FaultCorrection,
   Department, DepartmentDutyRow, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
   CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, JointInspectionDepartment, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
   CalendarDay, CalendarYear, ApprovalItem, ApprovalDependency, SurveyCommission, SurveyResult, Building, BuildingAcceptance,
@@ -61,8 +64,9 @@ export const allResolvers: NonEmptyArray<Function> = [
   FastTrackResolver, DeferredItemResolver, ProjectDeferralResolver,
   CommitmentLetterResolver, CommitmentClauseResolver, ProjectCommitmentResolver,
   IntakeResolver, ProjectIntakeResolver, ApprovalItemApplicationResolver,
-  BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver, FaultCorrectionResolver,
-  DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver,
+  BoardResolver, BoardTaskEventResolver, FaultToleranceReviewResolver, ProjectBoardResolver, UserBoardFieldsResolver, FaultCorrectionResolver,
+  DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver, ProjectTicketsResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver, UrgentRequestBreakerResolver,
-  CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver, ApprovalFaultReviewResolver,
+  CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver, ProjectTimelineResolver, ApprovalFaultReviewResolver,
+  DictionaryResolver,
 ];

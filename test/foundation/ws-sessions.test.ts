@@ -99,7 +99,7 @@ describe("setUserActive", () => {
     await receivesEvents(server, admin.token, other.board);
   });
 
-  test("is audited; a deactivated user cannot use a token or sign in until reactivated; setting the same state changes nothing", async () => {
+  test("is audited; a deactivated user cannot use a token or sign in until reactivated, and their earlier tokens stay revoked; setting the same state changes nothing", async () => {
     const { user, token } = await server.user("CADRE");
     const audits = server.app.services.dataSource.getRepository(AuditEntry);
     expect((await server.gql(SET_ACTIVE, { input: { userId: user.id, active: false } }, admin.token)).errors).toBeUndefined();
@@ -109,7 +109,11 @@ describe("setUserActive", () => {
 
     const reactivated = await server.gql(SET_ACTIVE, { input: { userId: user.id, active: true } }, admin.token);
     expect(reactivated.data.setUserActive.active).toBe(true);
-    expect((await server.gql(`{ me { id active } }`, {}, token)).data.me).toEqual({ id: user.id, active: true });
+    const stale = await server.gql(`{ me { id active } }`, {}, token);
+    expect(codeOf(stale)).toBe("UNAUTHENTICATED");
+    expect(stale.errors![0].extensions!.reason).toBe("TOKEN_REVOKED");
+    const signedIn = await server.gql(LOGIN, { input: { username: user.username, password: "correct-horse-battery" } });
+    expect((await server.gql(`{ me { id active } }`, {}, signedIn.data.login.token)).data.me).toEqual({ id: user.id, active: true });
     const entries = await audits.find({ where: { entityId: user.id }, order: { at: "ASC", action: "ASC" } });
     expect(entries.map((e) => [e.action, e.actorId])).toEqual([
       ["user.deactivate", admin.user.id],

@@ -82,7 +82,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     : await freshDatabase();
   const config = loadConfig(
     { NODE_ENV: "test", ...options.env },
-    { databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...TEST_DEFAULTS, ...options.config },
+    {
+      databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...TEST_DEFAULTS,
+      // the suite asserts English messages: English unless a test asks for a locale (config or DEFAULT_LOCALE)
+      ...(options.env?.DEFAULT_LOCALE ? {} : { defaultLocale: "en" as const }),
+      ...options.config,
+    },
   );
   const clock = new ManualClock(new Date("2026-03-02T01:00:00.000Z"));
   const logLines = options.logLines;

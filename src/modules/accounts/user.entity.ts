@@ -5,16 +5,17 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { ROLES, type Role } from "../../core/auth";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const RoleEnum = enumOf(ROLES);
 registerEnumType(RoleEnum, {
   name: "Role",
   description: "What a user is to the district's service.",
-  valuesConfig: {
-    ADMIN: { description: "区委改革办: the district reform office; runs the board and the model." },
-    CADRE: { description: "干部: an official who claims board tasks and serves on project teams." },
-    ENTERPRISE: { description: "企业: staff of one enterprise; sees only that enterprise's records." },
-  },
+  valuesConfig: labelEnum<Role>("Role", {
+    ADMIN: { zh: "区委改革办", en: "Reform office", description: "The district reform office; runs the board and the model." },
+    CADRE: { zh: "干部", en: "Cadre", description: "An official who claims board tasks and serves on project teams." },
+    ENTERPRISE: { zh: "企业", en: "Enterprise", description: "Staff of one enterprise; sees only that enterprise's records." },
+  }),
 });
 
 /** A person who signs in. An ENTERPRISE user belongs to exactly one enterprise, a CADRE to one department. */
@@ -58,9 +59,16 @@ export class User extends BaseEntity {
   department?: Department | null;
 
   /** A deactivated user cannot sign in, their tokens stop working at once and their open sockets close (4403) within WS_SESSION_CHECK_MS. */
-  @Field({ description: "false once an ADMIN deactivated the user (setUserActive): they cannot sign in and their tokens and sockets stop working." })
+  @Field({ description: "false once an ADMIN deactivated the user (deactivateUser): they cannot sign in, their tokens stop working and their open subscriptions close (4403); reactivateUser lets them sign in again (their earlier tokens stay revoked)." })
   @Column({ type: "boolean", default: true })
   active: boolean;
+
+  /**
+   * Every token carries the version it was made with; a token of an older version is revoked.
+   * Raised by changePassword, resetPassword, revokeAllSessions and a deactivation. Not in the API.
+   */
+  @Column({ name: "token_version", type: "integer", default: 0 })
+  tokenVersion: number;
 
   /** The last successful sign-in: failures before it no longer count toward the lockout. Not in the API. */
   @TimestampColumn("last_signed_in_at", true)
@@ -89,4 +97,26 @@ export class LoginFailure extends BaseEntity {
 
   @TimestampColumn("attempted_at")
   attemptedAt: Date;
+}
+
+/**
+ * A signed-out session (logout): every token of that sign-in is refused, the ones renewed from it
+ * too, while the user's other sign-ins keep working. Its id is the session's id (the tokens' sid).
+ * Kept until no token of the session could still be valid (expiresAt), then deleted by the
+ * retention job; read with the user in the statement that identifies the caller.
+ */
+@Entity("session_revocation")
+@Index("IDX_session_revocation_user", ["userId"])
+@Index("IDX_session_revocation_expires", ["expiresAt"])
+export class SessionRevocation extends BaseEntity {
+  @Column({ name: "user_id", type: "varchar", length: 36 })
+  userId: string;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "user_id", foreignKeyConstraintName: "FK_session_revocation_user" })
+  user?: User;
+
+  /** When the session's last token expires at the latest: the row means nothing after it. */
+  @TimestampColumn("expires_at")
+  expiresAt: Date;
 }

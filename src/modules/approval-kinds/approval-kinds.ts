@@ -1,6 +1,7 @@
 import { registerEnumType } from "type-graphql";
 import { DEPARTMENT_NAMES, type DepartmentCode } from "../departments/department.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum, type ValueLabel } from "../../core/labels";
 
 /** The in-step phase an approval belongs to: what is handled side by side with what. */
 export const APPROVAL_PHASES = ["START", "COMPLETION", "PRODUCTION"] as const;
@@ -9,11 +10,11 @@ export const ApprovalPhaseEnum = enumOf(APPROVAL_PHASES);
 registerEnumType(ApprovalPhaseEnum, {
   name: "ApprovalPhase",
   description: "三同步: which in-step group an approval is handled in.",
-  valuesConfig: {
-    START: { description: "交地同步开工: after the land contract, before construction start." },
-    COMPLETION: { description: "竣工同步发证: at completion, before the certificate." },
-    PRODUCTION: { description: "预验同步试产: pre-acceptance and trial production." },
-  },
+  valuesConfig: labelEnum<ApprovalPhase>("ApprovalPhase", {
+    START: { zh: "交地同步开工", en: "Start on land handover", description: "After the land contract, before construction start." },
+    COMPLETION: { zh: "竣工同步发证", en: "Certificate on completion", description: "At completion, before the certificate." },
+    PRODUCTION: { zh: "预验同步试产", en: "Trial production on pre-acceptance", description: "Pre-acceptance and trial production." },
+  }),
 });
 
 /** Survey stages of 多测合一: one commission per project and stage. */
@@ -40,10 +41,31 @@ export const APPROVAL_KINDS = {
 } as const satisfies Record<string, { label: string; department: DepartmentCode; phase: ApprovalPhase; survey: SurveyStage | null; promisedWorkingDays: number }>;
 export type ApprovalKind = keyof typeof APPROVAL_KINDS;
 export const ApprovalKindEnum = enumOf(Object.keys(APPROVAL_KINDS) as ApprovalKind[]);
+/** The English name of each approval kind, beside APPROVAL_KINDS' Chinese one. */
+const APPROVAL_KIND_EN: Record<ApprovalKind, string> = {
+  FILING: "Project filing",
+  LAND_USE_PLANNING_PERMIT: "Land-use planning permit",
+  PLANNING_PERMIT: "Construction planning permit",
+  ENVIRONMENTAL_IMPACT: "Environmental impact assessment",
+  SOIL_WATER_CONSERVATION: "Soil and water conservation plan",
+  FIRE_DESIGN_REVIEW: "Fire design review",
+  CONSTRUCTION_DRAWING_REVIEW: "Construction drawing review",
+  CONSTRUCTION_PERMIT: "Construction permit",
+  JOINT_ACCEPTANCE: "Joint acceptance",
+  COMPLETION_FILING: "Completion filing",
+  PROPERTY_REGISTRATION: "Property registration",
+  TRIAL_PRODUCTION: "Trial production",
+};
 registerEnumType(ApprovalKindEnum, {
   name: "ApprovalKind",
-  description: "An approval a project may need.",
-  valuesConfig: Object.fromEntries(
-    Object.entries(APPROVAL_KINDS).map(([k, v]) => [k, { description: `${v.label} (${DEPARTMENT_NAMES[v.department]}; ${v.phase}; ${v.promisedWorkingDays} working days)` }]),
+  description: "An approval a project may need, with its department, in-step phase and promised working days (承诺办结时限).",
+  valuesConfig: labelEnum<ApprovalKind>(
+    "ApprovalKind",
+    Object.fromEntries(
+      Object.entries(APPROVAL_KINDS).map(([kind, v]) => [
+        kind,
+        { zh: v.label, en: APPROVAL_KIND_EN[kind as ApprovalKind], description: `Handled by ${DEPARTMENT_NAMES[v.department]}; phase ${v.phase}; decided within ${v.promisedWorkingDays} working days.` },
+      ]),
+    ) as Record<ApprovalKind, ValueLabel>,
   ),
 });

@@ -6,6 +6,7 @@ import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { loadUser } from "../accounts/user-loader";
 import { auditService } from "./audit.service";
+import { IdArg } from "../../core/validation";
 
 @ObjectType("AuditEntry", { description: "One recorded state change: who did what to which record, before and after." })
 export class AuditEntryType {
@@ -25,8 +26,8 @@ export class AuditResolver {
   @Query(() => AuditEntryConnection, { description: "The audit trail of one record, oldest first (ADMIN)." })
   auditTrail(
     @Ctx() ctx: RequestContext,
-    @Arg("entityType") entityType: string,
-    @Arg("entityId", () => ID) entityId: string,
+    @Arg("entityType", { description: "The record's type as the audit names it, e.g. Project, BoardTask, CommitmentLetter." }) entityType: string,
+    @IdArg("entityId", { description: "The id of the record whose trail to read." }) entityId: string,
     @Args() args: ConnectionArgs,
   ) {
     return auditService.trail(ctx, entityType, entityId, args);

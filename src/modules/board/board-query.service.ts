@@ -1,6 +1,7 @@
 import type { RequestContext } from "../../core/context";
 import { containsPattern, dbDate } from "../../core/db";
-import { forbidden, notFound } from "../../core/errors";
+import { badInput, forbidden, notFound } from "../../core/errors";
+import { whereStatus } from "../../core/status-filter";
 import { paginate, type Connection, type ConnectionArgs, type KeysetOrder } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
 import { findVisibleProject } from "../projects/project-access";
@@ -42,7 +43,7 @@ export class BoardQueryService {
     // Filtering by a project the caller may not see would reveal which tasks serve it.
     if (filter.projectId) await findVisibleProject(ctx, filter.projectId);
     const query = pageQuery(ctx);
-    if (filter.status) query.andWhere("task.status = :status", { status: filter.status });
+    whereStatus(query, "task.status", filter);
     if (filter.category) query.andWhere("task.category = :category", { category: filter.category });
     if (filter.projectId) query.andWhere("task.projectId = :projectId", { projectId: filter.projectId });
     if (filter.claimantId) query.andWhere("task.claimantId = :claimantId", { claimantId: filter.claimantId });
@@ -53,6 +54,12 @@ export class BoardQueryService {
       });
     }
     return paginate(query, args, ORDERS[orderBy]);
+  }
+
+  /** One project's tasks: the board with the project fixed (Project.boardTasks). */
+  forProject(ctx: RequestContext, projectId: string, args: ConnectionArgs, filter: TaskBoardFilter = {}, orderBy: TaskBoardOrder = "DUE_AT_ASC"): Promise<Connection<BoardTask>> {
+    if (filter.projectId && filter.projectId !== projectId) throw badInput("filter.projectId", "Project.boardTasks lists this project's tasks: leave projectId out of the filter", "项目页的任务列表只列本项目的任务：筛选条件中不要再填项目（projectId）");
+    return this.taskBoard(ctx, args, { ...filter, projectId }, orderBy);
   }
 
   /** The caller's own tasks (those they claimed and still hold or finished), soonest due first. */
@@ -131,7 +138,7 @@ export class BoardQueryService {
    */
   async cadreRecord(ctx: RequestContext, cadreId: string): Promise<CadreRecord> {
     const user = ctx.requireUser();
-    if (user.role !== "ADMIN" && user.id !== cadreId) throw forbidden("A cadre may read only their own record");
+    if (user.role !== "ADMIN" && user.id !== cadreId) throw forbidden("A cadre may read only their own record", "干部只能查看本人的履职记录");
     const cadre = await ctx.repo(User).findOneBy({ id: cadreId });
     if (!cadre || cadre.role !== "CADRE") throw notFound("Cadre", cadreId);
     const claimedRow = await ctx

@@ -5,6 +5,7 @@ import { BaseEntity, TIMESTAMP, TimestampColumn } from "../../core/base.entity";
 import { User } from "../accounts/user.entity";
 import { Project } from "../projects/project.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const TASK_CATEGORIES = ["MAJOR_PROJECT", "KEY_REFORM", "KEY_WORK"] as const;
 export type TaskCategory = (typeof TASK_CATEGORIES)[number];
@@ -12,11 +13,11 @@ export const TaskCategoryEnum = enumOf(TASK_CATEGORIES);
 registerEnumType(TaskCategoryEnum, {
   name: "TaskCategory",
   description: "一榜双令 任务榜: what kind of task a board task is.",
-  valuesConfig: {
-    MAJOR_PROJECT: { description: "重大项目: a major project." },
-    KEY_REFORM: { description: "重点改革: a key reform." },
-    KEY_WORK: { description: "重点工作: a key piece of work." },
-  },
+  valuesConfig: labelEnum<TaskCategory>("TaskCategory", {
+    MAJOR_PROJECT: { zh: "重大项目", en: "Major project", description: "A task on one of the district's major projects." },
+    KEY_REFORM: { zh: "重要改革", en: "Key reform", description: "A task of a key reform." },
+    KEY_WORK: { zh: "重点工作", en: "Key work", description: "A key piece of work." },
+  }),
 });
 
 export const TASK_STATUSES = ["OPEN", "CLAIMED", "SUBMITTED", "FULFILLED", "FAILED", "WITHDRAWN"] as const;
@@ -25,14 +26,14 @@ export const TaskStatusEnum = enumOf(TASK_STATUSES);
 registerEnumType(TaskStatusEnum, {
   name: "TaskStatus",
   description: "Where a board task is: OPEN -> CLAIMED -> SUBMITTED -> FULFILLED or FAILED; CLAIMED -> OPEN on release; SUBMITTED -> CLAIMED when sent back; OPEN -> WITHDRAWN.",
-  valuesConfig: {
-    OPEN: { description: "待揭榜: published, waiting for a cadre to claim it." },
-    CLAIMED: { description: "已揭榜: claimed by a cadre who pledged to deliver it." },
-    SUBMITTED: { description: "已提交: the claimant submitted it for verification." },
-    FULFILLED: { description: "已兑现: verified as fulfilled by the reform office." },
-    FAILED: { description: "未兑现: verified as not fulfilled." },
-    WITHDRAWN: { description: "已撤榜: withdrawn by the reform office before anyone claimed it." },
-  },
+  valuesConfig: labelEnum<TaskStatus>("TaskStatus", {
+    OPEN: { zh: "待揭榜", en: "Open", description: "Published, waiting for a cadre to claim it." },
+    CLAIMED: { zh: "已揭榜", en: "Claimed", description: "Claimed by a cadre who pledged to deliver it." },
+    SUBMITTED: { zh: "已提交", en: "Submitted", description: "The claimant submitted it for verification." },
+    FULFILLED: { zh: "已兑现", en: "Fulfilled", description: "Verified as fulfilled by the reform office." },
+    FAILED: { zh: "未兑现", en: "Failed", description: "Verified as not fulfilled." },
+    WITHDRAWN: { zh: "已撤榜", en: "Withdrawn", description: "Withdrawn by the reform office before anyone claimed it." },
+  }),
 });
 
 /** Tasks a cadre holds, counted against the claim limit. */
@@ -159,18 +160,18 @@ export const TaskEventTypeEnum = enumOf(TASK_EVENT_TYPES);
 registerEnumType(TaskEventTypeEnum, {
   name: "TaskEventType",
   description: "One entry of a task's timeline, and of the live board.",
-  valuesConfig: {
-    PUBLISHED: { description: "发布: the reform office published the task." },
-    CLAIMED: { description: "揭榜: a cadre claimed it with a pledge." },
-    RELEASED: { description: "放弃: the claimant released it back to OPEN (note: the reason)." },
-    PROGRESS: { description: "进展: the claimant reported progress (note)." },
-    SUBMITTED: { description: "提交: the claimant submitted it for verification." },
-    SENT_BACK: { description: "退回: the verifier sent the submission back to CLAIMED (note: the comment)." },
-    FULFILLED: { description: "兑现: verified as fulfilled." },
-    FAILED: { description: "未兑现: verified as not fulfilled." },
-    WITHDRAWN: { description: "撤榜: the reform office withdrew the open task." },
-    REVIEWED: { description: "容错: the fault-tolerance review (六看) of a failed task was recorded." },
-  },
+  valuesConfig: labelEnum<TaskEventType>("TaskEventType", {
+    PUBLISHED: { zh: "发布", en: "Published", description: "The reform office published the task." },
+    CLAIMED: { zh: "揭榜", en: "Claimed", description: "A cadre claimed it with a pledge." },
+    RELEASED: { zh: "放弃", en: "Released", description: "The claimant released it back to OPEN (note: the reason)." },
+    PROGRESS: { zh: "进展", en: "Progress", description: "The claimant reported progress (note)." },
+    SUBMITTED: { zh: "提交", en: "Submitted", description: "The claimant submitted it for verification." },
+    SENT_BACK: { zh: "退回", en: "Sent back", description: "The verifier sent the submission back to CLAIMED (note: the comment)." },
+    FULFILLED: { zh: "兑现", en: "Fulfilled", description: "Verified as fulfilled." },
+    FAILED: { zh: "未兑现", en: "Failed", description: "Verified as not fulfilled." },
+    WITHDRAWN: { zh: "撤榜", en: "Withdrawn", description: "The reform office withdrew the open task." },
+    REVIEWED: { zh: "容错鉴别", en: "Reviewed", description: "The fault-tolerance review (容错, 六看) of a failed task was recorded." },
+  }),
 });
 
 /** One entry of a task's timeline: who did what, when, and the status change if any. Never edited. */

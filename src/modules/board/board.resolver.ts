@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -14,7 +14,8 @@ import {
 } from "./board.inputs";
 import { boardLoaders } from "./board.loaders";
 import { loadUser } from "../accounts/user-loader";
-import { BoardStats, CadreRecord, TaskBoardChange } from "./board.types";
+import { BoardChangesPage, BoardStats, CadreRecord, TaskBoardChange } from "./board.types";
+import { boardChangesService, DEFAULT_CHANGES_PAGE, MAX_CHANGES_PAGE } from "./board-changes.service";
 import { boardQueryService } from "./board-query.service";
 import {
   FAULT_TOLERANCE_DECIDING, FaultAssessment, FaultReviewSubjectKindEnum, FaultToleranceReview, assessmentsOf, subjectKindOf, type FaultReviewSubjectKind,
@@ -23,6 +24,8 @@ import { faultToleranceService } from "./fault-tolerance.service";
 import { FaultCorrection } from "./fault-correction.entity";
 import { faultCorrectionService } from "./fault-correction.service";
 import { taskLifecycleService } from "./task-lifecycle.service";
+import { boardCapabilities } from "./board-capabilities";
+import { IdArg } from "../../core/validation";
 
 export const BoardTaskConnection = ConnectionType(BoardTask);
 
@@ -33,15 +36,15 @@ export class BoardResolver {
   taskBoard(
     @Ctx() ctx: RequestContext,
     @Args() args: ConnectionArgs,
-    @Arg("filter", () => TaskBoardFilter, { nullable: true }) filter?: TaskBoardFilter,
-    @Arg("orderBy", () => TaskBoardOrderEnum, { nullable: true, defaultValue: "DUE_AT_ASC" }) orderBy?: TaskBoardOrder,
+    @Arg("filter", () => TaskBoardFilter, { nullable: true, description: "Which tasks; every task the caller may see when omitted." }) filter?: TaskBoardFilter,
+    @Arg("orderBy", () => TaskBoardOrderEnum, { nullable: true, defaultValue: "DUE_AT_ASC", description: "The order (and so the cursor's key): soonest due first by default." }) orderBy?: TaskBoardOrder,
   ) {
     return boardQueryService.taskBoard(ctx, args, filter ?? {}, orderBy);
   }
 
   @Authorized()
-  @Query(() => BoardTask, { description: "One board task; NOT_FOUND when there is none." })
-  task(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<BoardTask> {
+  @Query(() => BoardTask, { nullable: true, description: "One board task; null, with NOT_FOUND in errors, when there is none." })
+  task(@Ctx() ctx: RequestContext, @IdArg("id", { description: "The board task." }) id: string): Promise<BoardTask> {
     return boardQueryService.task(ctx, id);
   }
 
@@ -53,13 +56,38 @@ export class BoardResolver {
 
   @Authorized()
   @Query(() => BoardStats, { description: "The board's figures, whole and per category." })
-  boardStats(@Ctx() ctx: RequestContext, @Arg("filter", () => BoardStatsFilter, { nullable: true }) filter?: BoardStatsFilter): Promise<BoardStats> {
+  boardStats(@Ctx() ctx: RequestContext, @Arg("filter", () => BoardStatsFilter, { nullable: true, description: "Which tasks the figures count; the whole board when omitted." }) filter?: BoardStatsFilter): Promise<BoardStats> {
     return boardQueryService.stats(ctx, filter ?? {});
   }
 
+  @Authorized()
+  @Query(() => Int, {
+    description: "The sequence of the last board change committed. A client reads it before loading the board, then subscribes to taskBoardChanged " +
+      "and, after any reconnect, catches up with boardChangesSince from the last sequence it holds.",
+  })
+  boardSequence(@Ctx() ctx: RequestContext): Promise<number> {
+    return boardChangesService.latest(ctx);
+  }
+
+  @Authorized()
+  @Query(() => BoardChangesPage, {
+    description: "断线补发: the board changes after `sequence` that a client missed (while reconnecting), in sequence order, with the payload of taskBoardChanged " +
+      "and the same filter and visibility. Reconnect: subscribe again first (keeping what arrives), call this from the last sequence you hold until hasMore is false, " +
+      "then apply the events you kept whose sequence is above until: nothing is lost or repeated. Changes are kept BOARD_CHANGES_RETENTION_HOURS (24 by default); " +
+      "from further back the answer is resetRequired: reload the board.",
+  })
+  boardChangesSince(
+    @Ctx() ctx: RequestContext,
+    @Arg("sequence", () => Int, { description: "The last sequence the client holds (0: from the start, while nothing is pruned)." }) sequence: number,
+    @Arg("first", () => Int, { nullable: true, description: `Page size, ${DEFAULT_CHANGES_PAGE} when omitted, 1 to ${MAX_CHANGES_PAGE}.` }) first?: number,
+    @Arg("filter", () => TaskBoardChangedFilter, { nullable: true, description: "The subscription's filter, to catch up on the same changes." }) filter?: TaskBoardChangedFilter,
+  ): Promise<BoardChangesPage> {
+    return boardChangesService.since(ctx, sequence, first, filter);
+  }
+
   @Authorized("ADMIN", "CADRE")
-  @Query(() => CadreRecord, { description: "A cadre's record on the board (ADMIN: anyone's; CADRE: their own)." })
-  cadreRecord(@Ctx() ctx: RequestContext, @Arg("cadreId", () => ID) cadreId: string): Promise<CadreRecord> {
+  @Query(() => CadreRecord, { nullable: true, description: "A cadre's record on the board (ADMIN: anyone's; CADRE: their own); null, with NOT_FOUND in errors, for a user who is no cadre." })
+  cadreRecord(@Ctx() ctx: RequestContext, @IdArg("cadreId", { description: "The cadre (a CADRE user) whose record to read." }) cadreId: string): Promise<CadreRecord> {
     return boardQueryService.cadreRecord(ctx, cadreId);
   }
 
@@ -126,13 +154,14 @@ export class BoardResolver {
 
   @Subscription(() => TaskBoardChange, {
     description: "The live board: every publish, claim, release, progress report, submission, send-back, verification, withdrawal and fault-tolerance review, " +
-      "after it commits, to subscribers whose filter matches. Signed-in users only; an ENTERPRISE user may filter only by a project of their own.",
+      "after it commits, to subscribers whose filter matches, in sequence order (each carries its sequence; boardChangesSince catches up after a reconnect). " +
+      "Signed-in users only; an ENTERPRISE user may filter only by a project of their own.",
     subscribe: ({ args, context }) => boardEvents.subscribe(context as RequestContext, (args as { filter?: TaskBoardChangedFilter }).filter),
   })
   taskBoardChanged(
     @Root() payload: BoardEventPayload,
     @Ctx() ctx: RequestContext,
-    @Arg("filter", () => TaskBoardChangedFilter, { nullable: true }) _filter?: TaskBoardChangedFilter,
+    @Arg("filter", () => TaskBoardChangedFilter, { nullable: true, description: "Which changes to receive; every change the caller may see when omitted." }) _filter?: TaskBoardChangedFilter,
   ): Promise<TaskBoardChange> {
     return boardEvents.resolve(ctx, payload);
   }
@@ -165,6 +194,14 @@ export class BoardResolver {
   @FieldResolver(() => FaultToleranceReview, { nullable: true, description: "容错 review, for a FAILED task that has one." })
   faultToleranceReview(@Root() task: BoardTask, @Ctx() ctx: RequestContext): Promise<FaultToleranceReview | null> {
     return boardLoaders.review(ctx, task.id);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "揭榜: whether claimTask by the caller would take this task now: the caller holds the claimTask remit, the task is OPEN, and the caller holds fewer unfinished tasks than the claim limit " +
+      "(me.unfinishedTaskCount < me.claimLimit; else the claim answers TASK_LIMIT_REACHED). Another cadre may still claim it first (TASK_ALREADY_CLAIMED).",
+  })
+  viewerCanClaim(@Root() task: BoardTask, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return boardCapabilities.viewerCanClaim(ctx, task);
   }
 
   @FieldResolver(() => Boolean, { description: "CLAIMED or SUBMITTED and past the due time." })
@@ -211,5 +248,36 @@ export class FaultToleranceReviewResolver {
   @FieldResolver(() => User)
   reviewer(@Root() review: FaultToleranceReview, @Ctx() ctx: RequestContext): Promise<User | null> {
     return loadUser(ctx, review.reviewerId);
+  }
+}
+
+@Resolver(() => Project)
+export class ProjectBoardResolver {
+  @FieldResolver(() => BoardTaskConnection, {
+    nullable: true,
+    description: "The board tasks serving the project (as taskBoard with the project fixed). Null only with its error in errors (a filter projectId other than this project's: BAD_USER_INPUT), so that the rest of a project page stands.",
+  })
+  boardTasks(
+    @Root() project: Project,
+    @Ctx() ctx: RequestContext,
+    @Args() args: ConnectionArgs,
+    @Arg("filter", () => TaskBoardFilter, { nullable: true, description: "Narrows the project's tasks; its projectId, if given, must be this project's." }) filter?: TaskBoardFilter,
+    @Arg("orderBy", () => TaskBoardOrderEnum, { nullable: true, defaultValue: "DUE_AT_ASC", description: "Due time (soonest first) or publication (newest first)." }) orderBy?: TaskBoardOrder,
+  ) {
+    return boardQueryService.forProject(ctx, project.id, args, filter ?? {}, orderBy);
+  }
+}
+
+/** The board's figures of a user: what `me` tells a cadre before they claim. */
+@Resolver(() => User)
+export class UserBoardFieldsResolver {
+  @FieldResolver(() => Int, { description: "揭榜 claim limit: the most unfinished (CLAIMED or SUBMITTED) tasks the user may hold (TASK_CLAIM_LIMIT); 0 for a user whose role claims no tasks." })
+  claimLimit(@Root() user: User, @Ctx() ctx: RequestContext): number {
+    return boardCapabilities.claimLimit(ctx, user);
+  }
+
+  @FieldResolver(() => Int, { description: "The unfinished (CLAIMED or SUBMITTED) tasks the user holds, as the claim limit counts them; 0 for a user whose role claims no tasks." })
+  unfinishedTaskCount(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number> {
+    return boardCapabilities.unfinishedTaskCount(ctx, user);
   }
 }

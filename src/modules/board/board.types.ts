@@ -1,13 +1,39 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { User } from "../accounts/user.entity";
-import { BoardTask, TaskCategoryEnum, TaskEventTypeEnum, type TaskCategory, type TaskEventType } from "./board-task.entity";
+import { BoardTask, TaskCategoryEnum, TaskEventTypeEnum, TaskStatusEnum, type TaskCategory, type TaskEventType, type TaskStatus } from "./board-task.entity";
 
-@ObjectType({ description: "One change on the live board, sent after it committed." })
+@ObjectType({ description: "One change on the live board, sent after it committed (by taskBoardChanged, and again on request by boardChangesSince)." })
 export class TaskBoardChange {
+  @Field(() => Int, {
+    description: "The change's place on the board, from the database: 1, 2, 3 … in commit order, with no gaps and the same on every instance. " +
+      "A subscriber receives its changes in this order; after a reconnect it asks boardChangesSince for what came after the last one it holds.",
+  })
+  sequence: number;
   @Field(() => TaskEventTypeEnum) type: TaskEventType;
+  @Field(() => TaskStatusEnum, { description: "The task's status right after this change (what statusIn filters on); task.status is the status now." }) status: TaskStatus;
   @Field(() => BoardTask, { description: "The task as it is when the event is delivered." }) task: BoardTask;
   @Field(() => User, { description: "Who made the change." }) actor: User;
   @Field() at: Date;
+}
+
+@ObjectType({
+  description: "What a client missed: the board changes after a sequence, in sequence order, one page at a time. Ask again from `until` while hasMore.",
+})
+export class BoardChangesPage {
+  @Field(() => [TaskBoardChange], { description: "The changes that pass the filter, oldest first; empty when resetRequired." }) changes: TaskBoardChange[];
+  @Field(() => Int, {
+    description: "Where the client now stands: pass it as the next sequence. The last change returned while hasMore; otherwise latestSequence " +
+      "(changes the filter left out are passed over too).",
+  })
+  until: number;
+  @Field({ description: "More changes after until pass the filter: ask again from until." }) hasMore: boolean;
+  @Field({
+    description: "The changes after the given sequence are no longer all kept (older than the retention, BOARD_CHANGES_RETENTION_HOURS) or the sequence was never given out: " +
+      "nothing is returned; reload the board (taskBoard) and continue from until.",
+  })
+  resetRequired: boolean;
+  @Field(() => Int, { description: "The last sequence committed when the page was read." }) latestSequence: number;
+  @Field(() => Int, { description: "The lowest sequence a catch-up may still start from: every change after it is kept." }) oldestAvailable: number;
 }
 
 /** How every board figure is counted; stated once, in the schema of each figure type. */

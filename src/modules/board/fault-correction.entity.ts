@@ -5,6 +5,7 @@ import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { enumOf } from "../../core/enums";
 import { User } from "../accounts/user.entity";
 import { FaultToleranceReview } from "./fault-tolerance.entity";
+import { labelEnum } from "../../core/labels";
 
 export const CORRECTION_STATUSES = ["ORDERED", "SUBMITTED", "COMPLETED"] as const;
 export type CorrectionStatus = (typeof CORRECTION_STATUSES)[number];
@@ -12,11 +13,11 @@ export const CorrectionStatusEnum = enumOf(CORRECTION_STATUSES);
 registerEnumType(CorrectionStatusEnum, {
   name: "FaultCorrectionStatus",
   description: "纠错: ORDERED -> SUBMITTED (the owner reports it done) -> COMPLETED (the reform office verifies it); a submission not accepted goes back to ORDERED.",
-  valuesConfig: {
-    ORDERED: { description: "已责令: ordered by the review (or sent back), waiting for its owner." },
-    SUBMITTED: { description: "已报告: the owner reported it done, waiting for the reform office." },
-    COMPLETED: { description: "已完成: verified complete by the reform office." },
-  },
+  valuesConfig: labelEnum<CorrectionStatus>("FaultCorrectionStatus", {
+    ORDERED: { zh: "已责令纠错", en: "Ordered", description: "Ordered by the review (or sent back), waiting for its owner." },
+    SUBMITTED: { zh: "已报告", en: "Submitted", description: "The owner reported it done, waiting for the reform office." },
+    COMPLETED: { zh: "已完成", en: "Completed", description: "Verified complete by the reform office." },
+  }),
 });
 
 /** The allowed transitions, as data, checked in one place (assertTransition). */

@@ -22,7 +22,7 @@ export class FaultCorrectionResolver {
   faultCorrections(
     @Ctx() ctx: RequestContext,
     @Args() args: ConnectionArgs,
-    @Arg("filter", () => FaultCorrectionFilter, { nullable: true }) filter?: FaultCorrectionFilter,
+    @Arg("filter", () => FaultCorrectionFilter, { nullable: true, description: "Which corrections; every one the caller may see when omitted." }) filter?: FaultCorrectionFilter,
   ) {
     return faultCorrectionService.list(ctx, args, filter ?? {});
   }

@@ -3,6 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { districtDate } from "../../core/dates";
 import { assertTransition, badInput, forbidden, invalidTransition, notFound } from "../../core/errors";
 import { keyedLoader } from "../../core/loaders";
+import { whereStatus } from "../../core/status-filter";
 import { paginate, type Connection, type ConnectionArgs, type KeysetOrder } from "../../core/pagination";
 import { In } from "typeorm";
 import { User } from "../accounts/user.entity";
@@ -31,7 +32,7 @@ export class FaultCorrectionService {
   /** Orders the review's correction, in the review's transaction: the owner must be an active CADRE (BAD_USER_INPUT correction.ownerId). */
   async order(tx: RequestContext, review: FaultToleranceReview, input: FaultCorrectionOrderInput): Promise<FaultCorrection> {
     const owner = await tx.repo(User).findOneBy({ id: input.ownerId });
-    if (!owner || owner.role !== "CADRE" || !owner.active) throw badInput("correction.ownerId", "A correction's owner must be an active cadre");
+    if (!owner || owner.role !== "CADRE" || !owner.active) throw badInput("correction.ownerId", "A correction's owner must be an active cadre", "纠错事项的负责人须为在职（账号有效）的干部");
     const correction = tx.repo(FaultCorrection).create({
       reviewId: review.id,
       ownerId: owner.id,
@@ -57,7 +58,7 @@ export class FaultCorrectionService {
       const user = tx.requireUser();
       const correction = await this.load(tx, input.id);
       if (correction.ownerId !== user.id) {
-        throw forbidden("Only the correction's owner may submit this correction", { remit: "submitFaultCorrection" });
+        throw forbidden("Only the correction's owner may submit this correction", "只有该纠错事项的负责人才能提交整改结果", { remit: "submitFaultCorrection" });
       }
       return this.change(tx, correction, "SUBMITTED", { submittedAt: tx.clock.now(), note: input.note }, "faultCorrection.submit");
     });
@@ -82,12 +83,12 @@ export class FaultCorrectionService {
     const user = ctx.requireUser();
     let ownerId = filter.ownerId;
     if (user.role !== "ADMIN") {
-      if (ownerId && ownerId !== user.id) throw forbidden("A cadre sees only the corrections they own");
+      if (ownerId && ownerId !== user.id) throw forbidden("A cadre sees only the corrections they own", "干部只能查看由本人负责的纠错事项");
       ownerId = user.id;
     }
     const query = ctx.repo(FaultCorrection).createQueryBuilder("correction");
     if (ownerId) query.andWhere("correction.ownerId = :ownerId", { ownerId });
-    if (filter.status) query.andWhere("correction.status = :status", { status: filter.status });
+    whereStatus(query, "correction.status", filter);
     return paginate(query, args, DUE_ON_ASC);
   }
 

@@ -4,6 +4,7 @@ import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { User } from "../accounts/user.entity";
 import { BoardTask } from "./board-task.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 /** 六看: the six things a fault-tolerance review judges. */
 export const FAULT_ASPECTS = ["NATURE", "BASIS", "MOTIVE", "DUTY", "PROCEDURE", "ATTITUDE"] as const;
@@ -12,14 +13,14 @@ export const FaultAspectEnum = enumOf(FAULT_ASPECTS);
 registerEnumType(FaultAspectEnum, {
   name: "FaultAspect",
   description: "六看: the six things a fault-tolerance review judges.",
-  valuesConfig: {
-    NATURE: { description: "看性质: a mistake made exploring reform, not a knowing violation." },
-    BASIS: { description: "看依据: acted on a policy or decision basis." },
-    MOTIVE: { description: "看动机: for the public good, not private gain." },
-    DUTY: { description: "看履职: performed the duty diligently." },
-    PROCEDURE: { description: "看程序: followed the required procedure." },
-    ATTITUDE: { description: "看态度: reported and remedied actively." },
-  },
+  valuesConfig: labelEnum<FaultAspect>("FaultAspect", {
+    NATURE: { zh: "看性质", en: "Nature", description: "A mistake made exploring reform, not a knowing violation." },
+    BASIS: { zh: "看依据", en: "Basis", description: "Acted on a policy or decision basis." },
+    MOTIVE: { zh: "看动机", en: "Motive", description: "For the public good, not private gain." },
+    DUTY: { zh: "看履职", en: "Duty performance", description: "Performed the duty diligently." },
+    PROCEDURE: { zh: "看程序", en: "Procedure", description: "Followed the required procedure." },
+    ATTITUDE: { zh: "看态度", en: "Attitude", description: "Reported and remedied actively." },
+  }),
 });
 
 export const FAULT_DECISIONS = ["EXEMPTED", "MITIGATED", "NOT_EXEMPTED"] as const;
@@ -36,11 +37,11 @@ export const FaultDecisionEnum = enumOf(FAULT_DECISIONS);
 registerEnumType(FaultDecisionEnum, {
   name: "FaultDecision",
   description: `容错 decision. ${FAULT_TOLERANCE_DECIDING}`,
-  valuesConfig: {
-    EXEMPTED: { description: "予以容错: exempted; the failure does not count against the cadre." },
-    MITIGATED: { description: "从轻减轻: mitigated; the failure counts, with leniency." },
-    NOT_EXEMPTED: { description: "不予容错: not exempted." },
-  },
+  valuesConfig: labelEnum<FaultDecision>("FaultDecision", {
+    EXEMPTED: { zh: "予以容错", en: "Exempted", description: "The failure does not count against the cadre." },
+    MITIGATED: { zh: "从轻减轻", en: "Mitigated", description: "The failure counts, with leniency." },
+    NOT_EXEMPTED: { zh: "不予容错", en: "Not exempted", description: "The failure counts in full." },
+  }),
 });
 
 /**
@@ -73,13 +74,15 @@ export const FaultReviewSubjectKindEnum = enumOf(FAULT_REVIEW_SUBJECT_KINDS);
 registerEnumType(FaultReviewSubjectKindEnum, {
   name: "FaultReviewSubjectKind",
   description: "What a 容错 review judges, and so whom.",
-  valuesConfig: {
-    BOARD_TASK: { description: "A FAILED board task (任务榜); its claimant is judged." },
+  valuesConfig: labelEnum<FaultReviewSubjectKind>("FaultReviewSubjectKind", {
+    BOARD_TASK: { zh: "榜单任务", en: "Board task", description: "A FAILED board task (任务榜); its claimant is judged." },
     APPROVAL_DECISION: {
+      zh: "容缺审批决定",
+      en: "Approval decision",
       description: "An approval item a cadre APPROVED under 容缺 (a deferred material owed on the approval day) whose enterprise then broke its commitment " +
         "(a deferred material OVERDUE or an enterprise clause BREACHED); the cadre who approved it is judged.",
     },
-  },
+  }),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { recordAudit } from "../../core/audit";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
@@ -9,6 +10,7 @@ import { Project } from "../projects/project.entity";
 import { assertNoStopWorkOrder } from "../projects/stop-work";
 import { BoardTask, BoardTaskEvent, CadreWorkload, TASK_TRANSITIONS, UNFINISHED_STATUSES, type TaskEventType, type TaskStatus } from "./board-task.entity";
 import { announce } from "./board.events";
+import { CLAIMABLE_STATUS } from "./board-capabilities";
 import type {
   ClaimTaskInput, PublishTaskInput, ReleaseTaskInput, ReportTaskProgressInput, SendBackTaskInput, SubmitTaskInput, VerifyTaskInput, WithdrawTaskInput,
 } from "./board.inputs";
@@ -32,8 +34,11 @@ async function loadTask(tx: RequestContext, taskId: string): Promise<BoardTask> 
 }
 
 /**
- * Writes one timeline entry (numbered by the task's new revision), its audit entry, and
- * queues the board event for after the commit.
+ * Writes one timeline entry (numbered by the task's new revision), its audit entry, and the
+ * numbered board change, and queues the board event for after the commit. The board change takes
+ * the board's counter row lock until the commit (board-changes.service): call this as the
+ * transaction's last step, so the lock is held as briefly as possible and no other lock is
+ * waited for while holding it.
  */
 export async function recordTaskEvent(
   tx: RequestContext,
@@ -55,7 +60,7 @@ export async function recordTaskEvent(
   });
   await tx.repo(BoardTaskEvent).insert(event);
   await recordAudit(tx, { action: `boardTask.${type.toLowerCase()}`, entityType: "BoardTask", entityId: after.id, before, after });
-  announce(tx, after, event);
+  await announce(tx, after, event);
 }
 
 /**
@@ -102,7 +107,12 @@ async function takeWorkload(tx: RequestContext, cadreId: string): Promise<void> 
     .where("cadre_id = :cadreId AND open_tasks < :limit", { cadreId, limit })
     .execute();
   if (!result.affected) {
-    throw new AppError("TASK_LIMIT_REACHED", `A cadre may hold at most ${limit} unfinished (claimed or submitted) tasks; release one, or wait until a submitted one is verified`, { limit });
+    throw new AppError(
+      "TASK_LIMIT_REACHED",
+      `A cadre may hold at most ${limit} unfinished (claimed or submitted) tasks; release one, or wait until a submitted one is verified`,
+      `每名干部最多同时认领 ${limit} 项未完成（已认领或已提交待验收）的任务；请先释放一项，或等待已提交的任务通过验收`,
+      { limit },
+    );
   }
 }
 
@@ -135,10 +145,10 @@ function refuseClaim(task: BoardTask, user: AuthUser): BoardTask {
   if (held && task.claimantId === user.id) return task;
   if (held) {
     const name = task.claimant?.name ?? null;
-    throw new AppError("TASK_ALREADY_CLAIMED", `This task was already claimed by ${name ?? "another cadre"}`, { claimantId: task.claimantId, claimantName: name });
+    throw new AppError("TASK_ALREADY_CLAIMED", `This task was already claimed by ${name ?? "another cadre"}`, `该任务已被${name ?? "其他干部"}认领`, { claimantId: task.claimantId, claimantName: name });
   }
   // OPEN again already: taken and given back between this claim's UPDATE and its read.
-  if (task.status === "OPEN") throw conflict("The task changed while it was being claimed; try again");
+  if (task.status === "OPEN") throw conflict("The task changed while it was being claimed; try again", "认领过程中任务状态发生了变化，请重试");
   throw invalidTransition("BoardTask", task.status, "CLAIMED");
 }
 
@@ -160,8 +170,12 @@ async function requireClaimant(tx: RequestContext, task: BoardTask, remit: "rele
  */
 export class TaskLifecycleService {
   /** ADMIN publishes an OPEN task; the due time must lie ahead; a linked project must exist. */
-  async publish(ctx: RequestContext, input: PublishTaskInput): Promise<BoardTask> {
-    if (input.dueAt.getTime() <= ctx.clock.now().getTime()) throw badInput("dueAt", "dueAt must be in the future");
+  publish(ctx: RequestContext, input: PublishTaskInput): Promise<BoardTask> {
+    return idempotent(ctx, "publishTask", BoardTask, input, (tx) => this.publishOnce(tx, input));
+  }
+
+  private async publishOnce(ctx: RequestContext, input: PublishTaskInput): Promise<BoardTask> {
+    if (input.dueAt.getTime() <= ctx.clock.now().getTime()) throw badInput("dueAt", "dueAt must be in the future", "截止时间须晚于当前时间");
     return ctx.transaction(async (tx) => {
       if (input.projectId) await findVisibleProject(tx, input.projectId);
       const user = tx.requireUser();
@@ -229,7 +243,7 @@ export class TaskLifecycleService {
   private async attemptClaim(ctx: RequestContext, user: AuthUser, input: ClaimTaskInput): Promise<BoardTask> {
     const seen = await ctx.repo(BoardTask).findOne({ where: { id: input.taskId }, relations: { claimant: true } });
     if (!seen) throw notFound("BoardTask", input.taskId);
-    if (seen.status !== "OPEN") return seen;
+    if (seen.status !== CLAIMABLE_STATUS) return seen;
     await ensureWorkloadRow(ctx, user.id);
     return ctx.transaction(async (tx) => {
       const now = tx.clock.now();

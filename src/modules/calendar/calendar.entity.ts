@@ -3,6 +3,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 /**
  * An ADMIN override of one day of the official calendar (e.g. a holiday or make-up workday the
@@ -67,11 +68,11 @@ export const DaySourceEnum = enumOf(DAY_SOURCES);
 registerEnumType(DaySourceEnum, {
   name: "CalendarDaySource",
   description: "Where a day's working/off verdict comes from.",
-  valuesConfig: {
-    OVERRIDE: { description: "管理员设置: an ADMIN override stored in the database." },
-    PACKAGE: { description: "官方日历: the maintained calendar package (chinese-days) for a year it covers." },
-    WEEKLY_RULE: { description: "周规则: a year ADMIN declared defined by overrides; this day has none, so Monday-Friday work." },
-  },
+  valuesConfig: labelEnum<DaySource>("CalendarDaySource", {
+    OVERRIDE: { zh: "管理员设置", en: "Override", description: "An ADMIN override stored in the database." },
+    PACKAGE: { zh: "官方日历", en: "Official calendar", description: "The maintained calendar package (chinese-days) for a year it covers." },
+    WEEKLY_RULE: { zh: "周规则", en: "Weekly rule", description: "A year ADMIN declared defined by overrides; this day has none, so Monday-Friday work." },
+  }),
 });
 
 /** One day as the official calendar sees it. */

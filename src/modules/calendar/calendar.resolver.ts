@@ -19,7 +19,7 @@ const spanCost = (days: number) => 1 + (Number.isFinite(days) ? Math.ceil(Math.a
 export class CalendarResolver {
   @Authorized()
   @Query(() => WorkingDayInfo, { description: "One day of the official calendar. A year neither the package nor ADMIN covers answers CALENDAR_YEAR_UNKNOWN." })
-  calendarDay(@Ctx() ctx: RequestContext, @Arg("date", () => GraphQLLocalDate) date: string): Promise<WorkingDayInfo> {
+  calendarDay(@Ctx() ctx: RequestContext, @Arg("date", () => GraphQLLocalDate, { description: "The day (YYYY-MM-DD)." }) date: string): Promise<WorkingDayInfo> {
     return calendarService.day(ctx, date);
   }
 
@@ -30,8 +30,8 @@ export class CalendarResolver {
   })
   workingDaysBetween(
     @Ctx() ctx: RequestContext,
-    @Arg("from", () => GraphQLLocalDate) from: string,
-    @Arg("to", () => GraphQLLocalDate) to: string,
+    @Arg("from", () => GraphQLLocalDate, { description: "The day counted from (not itself counted)." }) from: string,
+    @Arg("to", () => GraphQLLocalDate, { description: "The day counted to (counted when a working day)." }) to: string,
   ): Promise<number> {
     return calendarService.workingDaysBetween(ctx, from, to);
   }
@@ -44,8 +44,8 @@ export class CalendarResolver {
   })
   addWorkingDays(
     @Ctx() ctx: RequestContext,
-    @Arg("date", () => GraphQLLocalDate) date: string,
-    @Arg("days", () => Int) days: number,
+    @Arg("date", () => GraphQLLocalDate, { description: "The day to count from." }) date: string,
+    @Arg("days", () => Int, { description: "Working days to step: forward when positive, back when negative." }) days: number,
   ): Promise<string> {
     return calendarService.addWorkingDays(ctx, date, days);
   }
@@ -58,7 +58,7 @@ export class CalendarResolver {
 
   @Authorized()
   @Query(() => [CalendarDay], { description: "ADMIN overrides of one year (at most 366), in date order.", complexity: boundedList(366) })
-  calendarOverrides(@Ctx() ctx: RequestContext, @Arg("year", () => Int) year: number): Promise<CalendarDay[]> {
+  calendarOverrides(@Ctx() ctx: RequestContext, @Arg("year", () => Int, { description: "The year, e.g. 2026." }) year: number): Promise<CalendarDay[]> {
     return calendarService.overrides(ctx, year);
   }
 

@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { getDayDetail, getHolidaysInRange } from "chinese-days";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
@@ -84,6 +85,7 @@ export class CalendarSnapshot {
     throw new AppError(
       "CALENDAR_YEAR_UNKNOWN",
       `The official calendar for ${year} is not known (the package covers ${first}-${last}); ADMIN can enter its holidays with setCalendarDay and declare the year with declareCalendarYear`,
+      `${year} 年的法定节假日安排尚未收录（已收录 ${first}—${last} 年）；区委改革办可逐日录入节假日和调休（setCalendarDay），再确认该年度（declareCalendarYear）`,
       { year, date },
     );
   }
@@ -224,7 +226,7 @@ export class CalendarService {
 
   async addWorkingDays(ctx: RequestContext, date: string, n: number): Promise<string> {
     assertLocalDate("date", date);
-    if (Math.abs(n) > MAX_WORKING_DAYS_STEP) throw badInput("days", `days must be between -${MAX_WORKING_DAYS_STEP} and ${MAX_WORKING_DAYS_STEP}`);
+    if (Math.abs(n) > MAX_WORKING_DAYS_STEP) throw badInput("days", `days must be between -${MAX_WORKING_DAYS_STEP} and ${MAX_WORKING_DAYS_STEP}`, `天数须在 -${MAX_WORKING_DAYS_STEP} 到 ${MAX_WORKING_DAYS_STEP} 之间`);
     return (await this.snapshot(ctx)).addWorkingDays(date, n);
   }
 
@@ -257,7 +259,7 @@ export class CalendarService {
         day = (await repo.findOneByOrFail({ id: before.id }));
       } else {
         day = repo.create({ date: input.date, ...fields });
-        await insertUnique(() => repo.insert(day), `${input.date} was set at the same time by someone else; try again`, "date");
+        await insertUnique(() => repo.insert(day), { en: `${input.date} was set at the same time by someone else; try again`, zh: `${input.date} 刚刚已由他人同时设置，请重试` }, "date");
         day = await repo.findOneByOrFail({ id: day.id });
       }
       await recordAudit(tx, { action: "calendar.setDay", entityType: "CalendarDay", entityId: day.id, before, after: day });
@@ -270,12 +272,16 @@ export class CalendarService {
    * from then on its days without an override follow the weekly rule. A year the package
    * covers needs no declaration (refused with BAD_USER_INPUT); declaring twice answers CONFLICT.
    */
-  async declareCalendarYear(ctx: RequestContext, input: DeclareCalendarYearInput): Promise<CalendarYear> {
-    if (coverage().years.has(input.year)) throw badInput("year", `The calendar package already covers ${input.year}`);
+  declareCalendarYear(ctx: RequestContext, input: DeclareCalendarYearInput): Promise<CalendarYear> {
+    return idempotent(ctx, "declareCalendarYear", CalendarYear, input, (tx) => this.declareCalendarYearOnce(tx, input));
+  }
+
+  private async declareCalendarYearOnce(ctx: RequestContext, input: DeclareCalendarYearInput): Promise<CalendarYear> {
+    if (coverage().years.has(input.year)) throw badInput("year", `The calendar package already covers ${input.year}`, `内置日历已收录 ${input.year} 年，无需确认`);
     return ctx.transaction(async (tx) => {
       const repo = tx.repo(CalendarYear);
       const year = repo.create({ year: input.year, note: input.note ?? null, declaredById: tx.user?.id ?? null });
-      await insertUnique(() => repo.insert(year), `${input.year} is already declared`, "year");
+      await insertUnique(() => repo.insert(year), { en: `${input.year} is already declared`, zh: `${input.year} 年已经确认过` }, "year");
       await recordAudit(tx, { action: "calendar.declareYear", entityType: "CalendarYear", entityId: year.id, after: year });
       return repo.findOneByOrFail({ id: year.id });
     });

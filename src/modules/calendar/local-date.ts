@@ -1,4 +1,4 @@
-import { badInput } from "../../core/errors";
+import { badInput, fieldLabel } from "../../core/errors";
 
 /** China local dates as 'YYYY-MM-DD' strings, handled as whole days since 1970-01-01 (no time zone drift). */
 const DAY_MS = 86_400_000;
@@ -19,7 +19,7 @@ export function fromDayNumber(day: number): string {
 
 /** BAD_USER_INPUT on `field` unless `date` is a real 'YYYY-MM-DD' day (for callers that bypass the GraphQL scalar: seeds, CLI, services). */
 export function assertLocalDate(field: string, date: string): void {
-  if (Number.isNaN(dayNumber(date))) throw badInput(field, `${field} must be a date YYYY-MM-DD`);
+  if (Number.isNaN(dayNumber(date))) throw badInput(field, `${field} must be a date YYYY-MM-DD`, `${fieldLabel(field)}不是有效的日期，应为 YYYY-MM-DD 格式，如 2026-03-02`);
 }
 
 /** The year of a day number. */

@@ -5,6 +5,7 @@ import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { Project } from "../projects/project.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const PARTIES = ["ENTERPRISE", "GOVERNMENT"] as const;
 export type Party = (typeof PARTIES)[number];
@@ -12,7 +13,10 @@ export const PartyEnum = enumOf(PARTIES);
 registerEnumType(PartyEnum, {
   name: "Party",
   description: "双向承诺: who a clause binds.",
-  valuesConfig: { ENTERPRISE: { description: "企业承诺" }, GOVERNMENT: { description: "政府承诺" } },
+  valuesConfig: labelEnum<Party>("Party", {
+    ENTERPRISE: { zh: "企业", en: "Enterprise", description: "The enterprise's commitment (企业承诺)." },
+    GOVERNMENT: { zh: "政府", en: "Government", description: "The government's commitment (政府承诺)." },
+  }),
 });
 
 export const LETTER_STATUSES = ["DRAFT", "SIGNED", "WITHDRAWN", "TERMINATED"] as const;
@@ -20,12 +24,13 @@ export type LetterStatus = (typeof LETTER_STATUSES)[number];
 export const LetterStatusEnum = enumOf(LETTER_STATUSES);
 registerEnumType(LetterStatusEnum, {
   name: "CommitmentLetterStatus",
-  valuesConfig: {
-    DRAFT: { description: "草拟中: not yet signed by both parties." },
-    SIGNED: { description: "已签署: signed by both; immutable." },
-    WITHDRAWN: { description: "撤回: the application it was drafted for was withdrawn or refused before both signed." },
-    TERMINATED: { description: "终止: the fast track ended (EXIT) or the project must apply again (REAPPLY); it binds no more." },
-  },
+  description: "双向承诺书: where a two-way commitment letter is; DRAFT -> SIGNED, or WITHDRAWN before both signed, or TERMINATED after.",
+  valuesConfig: labelEnum<LetterStatus>("CommitmentLetterStatus", {
+    DRAFT: { zh: "草拟中", en: "Draft", description: "Not yet signed by both parties." },
+    SIGNED: { zh: "已签署", en: "Signed", description: "Signed by both; immutable." },
+    WITHDRAWN: { zh: "已撤回", en: "Withdrawn", description: "The application it was drafted for was withdrawn or refused before both signed." },
+    TERMINATED: { zh: "已终止", en: "Terminated", description: "The fast track ended (EXIT) or the project must apply again (REAPPLY); it binds no more." },
+  }),
 });
 
 export const FULFILMENT_STATUSES = ["PENDING", "FULFILLED", "BREACHED"] as const;
@@ -33,7 +38,12 @@ export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
 export const FulfilmentStatusEnum = enumOf(FULFILMENT_STATUSES);
 registerEnumType(FulfilmentStatusEnum, {
   name: "FulfilmentStatus",
-  valuesConfig: { PENDING: { description: "履行中" }, FULFILLED: { description: "已兑现" }, BREACHED: { description: "未兑现 (逾期)" } },
+  description: "履约: whether a commitment clause is kept.",
+  valuesConfig: labelEnum<FulfilmentStatus>("FulfilmentStatus", {
+    PENDING: { zh: "履行中", en: "Pending", description: "Not yet due, or due and not yet judged." },
+    FULFILLED: { zh: "已兑现", en: "Fulfilled", description: "Kept." },
+    BREACHED: { zh: "未兑现", en: "Breached", description: "Not kept by its date (逾期)." },
+  }),
 });
 
 export const GOVERNMENT_CLAUSE_RULES = ["SERVICE_TEAM_IN_PLACE", "EMERGENCY_RESPONSE", "APPROVALS_ON_TIME", "NO_ADDED_ITEMS"] as const;
@@ -42,20 +52,28 @@ export const GovernmentClauseRuleEnum = enumOf(GOVERNMENT_CLAUSE_RULES);
 registerEnumType(GovernmentClauseRuleEnum, {
   name: "GovernmentClauseRule",
   description: "政府承诺的判定规则: how the deadline sweep judges a government clause from the data (KEPT = FULFILLED, or BREACHED). A government clause without a rule is judged by ADMIN with a note.",
-  valuesConfig: {
+  valuesConfig: labelEnum<GovernmentClauseRule>("GovernmentClauseRule", {
     SERVICE_TEAM_IN_PLACE: {
-      description: "一项目一专班: 签署之日起 N 个工作日内明确项目经理人 — a project manager assigned by the letter's signing date + ruleWorkingDays working days (official calendar); one already in place at signing counts. Kept on the assignment date; breached once that day passed with none.",
+      zh: "一项目一专班",
+      en: "Service team in place",
+      description: "签署之日起 N 个工作日内明确项目经理人 — a project manager assigned by the letter's signing date + ruleWorkingDays working days (official calendar); one already in place at signing counts. Kept on the assignment date; breached once that day passed with none.",
     },
     EMERGENCY_RESPONSE: {
-      description: "急诊诉求限时响应: 每张急诊工单按时响应、按时解决 — every EMERGENCY ticket of the project opened from the signing to the end of dueOn acknowledged by its ack due and resolved by its resolve due (SLA_EMERGENCY_*_HOURS when opened). Breached by the first one late; kept once dueOn passed with all in time.",
+      zh: "急诊诉求限时响应",
+      en: "Emergency answered in time",
+      description: "每张急诊工单按时响应、按时解决 — every EMERGENCY ticket of the project opened from the signing to the end of dueOn acknowledged by its ack due and resolved by its resolve due (SLA_EMERGENCY_*_HOURS when opened). Breached by the first one late; kept once dueOn passed with all in time.",
     },
     APPROVALS_ON_TIME: {
-      description: "审批按时办结: 签署后受理的每项审批在承诺办结时限内办结 — every approval item submitted from the signing date to dueOn decided (approved or rejected) within its promisedWorkingDays working days. Breached by one decided late or still pending past it; kept once dueOn passed with all decided in time.",
+      zh: "审批按时办结",
+      en: "Approvals on time",
+      description: "签署后受理的每项审批在承诺办结时限内办结 — every approval item submitted from the signing date to dueOn decided (approved or rejected) within its promisedWorkingDays working days. Breached by one decided late or still pending past it; kept once dueOn passed with all decided in time.",
     },
     NO_ADDED_ITEMS: {
-      description: "严禁增设: 不得增设法律法规规定之外的审批或监管事项 — approvals are the closed list of approval kinds (ApprovalKind: none can be added beyond it); supervision is the 细则标准 active when the letter was signed. Breached by an inspection of the project, from the signing to the end of dueOn, checking a standard added after the signing or inactive then; kept once dueOn passed without one.",
+      zh: "严禁增设",
+      en: "No added items",
+      description: "不得增设法律法规规定之外的审批或监管事项 — approvals are the closed list of approval kinds (ApprovalKind: none can be added beyond it); supervision is the 细则标准 active when the letter was signed. Breached by an inspection of the project, from the signing to the end of dueOn, checking a standard added after the signing or inactive then; kept once dueOn passed without one.",
     },
-  },
+  }),
 });
 
 /** PENDING -> FULFILLED or BREACHED; a breached promise kept late becomes FULFILLED. */

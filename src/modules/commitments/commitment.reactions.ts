@@ -14,11 +14,11 @@ import { CommitmentClause, CommitmentLetter } from "./commitment.entity";
 // it first), and its drafts are WITHDRAWN.
 reactTo("fastTrack.reopening", async (tx, { project, reason }) => {
   if (await tx.repo(CommitmentLetter).existsBy({ projectId: project.id, status: "SIGNED" })) {
-    throw conflict(`Project ${project.code} has a signed commitment letter in force; terminate it before the project applies again`);
+    throw conflict(`Project ${project.code} has a signed commitment letter in force; terminate it before the project applies again`, `项目 ${project.code} 有已签署且仍在生效的双向承诺书；须先终止该承诺书，项目才能重新申请`);
   }
   for (const letter of await tx.repo(CommitmentLetter).findBy({ projectId: project.id, status: "DRAFT" })) {
     const withdrawn = await tx.repo(CommitmentLetter).update({ id: letter.id, status: "DRAFT" }, { status: "WITHDRAWN" });
-    if (!withdrawn.affected) throw conflict(`Version ${letter.version} of project ${project.code}'s letter changed meanwhile (it may just have been signed); read it again`);
+    if (!withdrawn.affected) throw conflict(`Version ${letter.version} of project ${project.code}'s letter changed meanwhile (it may just have been signed); read it again`, `项目 ${project.code} 的第 ${letter.version} 版双向承诺书刚刚发生了变化（可能刚被签署），请刷新后重试`);
     const changed = await tx.repo(CommitmentLetter).findOneByOrFail({ id: letter.id });
     await recordAudit(tx, { action: "commitmentLetter.withdraw", entityType: "CommitmentLetter", entityId: letter.id, before: letter, after: { ...changed, reason } });
   }

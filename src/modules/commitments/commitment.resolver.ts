@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -14,12 +14,14 @@ import {
 } from "./commitment.inputs";
 import { commitmentService } from "./commitment.service";
 import { loaderById } from "../../core/loaders";
+import { LetterActionEnum, letterViewerActions, type LetterAction } from "./letter-actions";
+import { IdArg } from "../../core/validation";
 
 @Resolver(() => CommitmentLetter)
 export class CommitmentLetterResolver {
   @Authorized()
   @Query(() => [ClauseTemplate], { description: "承诺条款范本, in order." })
-  clauseTemplates(@Ctx() ctx: RequestContext, @Arg("includeInactive", { defaultValue: false }) includeInactive: boolean): Promise<ClauseTemplate[]> {
+  clauseTemplates(@Ctx() ctx: RequestContext, @Arg("includeInactive", { defaultValue: false, description: "true lists deactivated templates too." }) includeInactive: boolean): Promise<ClauseTemplate[]> {
     return clauseTemplateService.list(ctx, includeInactive);
   }
 
@@ -36,8 +38,8 @@ export class CommitmentLetterResolver {
   }
 
   @Authorized()
-  @Query(() => CommitmentLetter, { description: "One letter version; another enterprise's answers NOT_FOUND." })
-  commitmentLetter(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<CommitmentLetter> {
+  @Query(() => CommitmentLetter, { nullable: true, description: "One letter version; null, with NOT_FOUND in errors, when there is none or it is another enterprise's." })
+  commitmentLetter(@Ctx() ctx: RequestContext, @IdArg("id", { description: "The commitment letter (双向承诺书)." }) id: string): Promise<CommitmentLetter> {
     return commitmentService.findVisible(ctx, id);
   }
 
@@ -78,6 +80,13 @@ export class CommitmentLetterResolver {
   })
   recordClauseFulfilment(@Ctx() ctx: RequestContext, @Arg("input") input: RecordClauseFulfilmentInput): Promise<CommitmentClause> {
     return commitmentService.recordFulfilment(ctx, input);
+  }
+
+  @FieldResolver(() => [LetterActionEnum], {
+    description: "What the caller may do to this letter now: the mutations whose remit the caller holds (the policy table, as the mutations check it) and that the letter's state allows.",
+  })
+  viewerActions(@Root() letter: CommitmentLetter, @Ctx() ctx: RequestContext): Promise<LetterAction[]> {
+    return letterViewerActions(ctx, letter, (projectId) => commitmentService.forProject(ctx, projectId));
   }
 
   @FieldResolver(() => [CommitmentClause])

@@ -1,9 +1,11 @@
+import { idempotent } from "../../core/idempotency";
 import { In, IsNull, Not } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
 import { addDays, districtDate } from "../../core/dates";
-import { assertTransition, badInput, conflict, notFound } from "../../core/errors";
+import { assertTransition, badInput, conflict, notFound, zhLabel } from "../../core/errors";
+import { targetId } from "../../core/validation";
 import { insertUnique } from "../../core/unique";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
@@ -42,17 +44,21 @@ export class CommitmentService {
    * letter exists; after a WITHDRAWN or TERMINATED one the new draft is the next version (not an
    * amendment).
    */
-  async draft(ctx: RequestContext, input: DraftCommitmentLetterInput): Promise<CommitmentLetter> {
+  draft(ctx: RequestContext, input: DraftCommitmentLetterInput): Promise<CommitmentLetter> {
+    return idempotent(ctx, "draftCommitmentLetter", CommitmentLetter, input, (tx) => this.draftOnce(tx, input));
+  }
+
+  private async draftOnce(ctx: RequestContext, input: DraftCommitmentLetterInput): Promise<CommitmentLetter> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
       if (project.fastTrackStatus !== "APPLIED") {
-        throw conflict(`Project ${project.code} is ${project.fastTrackStatus}, not APPLIED: a commitment letter is drafted for a fast-track application, before admission`, {
+        throw conflict(`Project ${project.code} is ${project.fastTrackStatus}, not APPLIED: a commitment letter is drafted for a fast-track application, before admission`, `项目 ${project.code} 当前为“${zhLabel("FastTrackStatus", project.fastTrackStatus)}”，不是“${zhLabel("FastTrackStatus", "APPLIED")}”：双向承诺书须在申请快速通道后、承诺准入前起草`, {
           status: project.fastTrackStatus,
         });
       }
       if (await tx.repo(CommitmentLetter).existsBy({ projectId: project.id, status: In(["DRAFT", "SIGNED"]) })) {
-        throw conflict(`Project ${project.code} already has a commitment letter; edit the draft or amend the signed one`);
+        throw conflict(`Project ${project.code} already has a commitment letter; edit the draft or amend the signed one`, `项目 ${project.code} 已有双向承诺书；请修改草稿，或对已签署的承诺书进行变更`);
       }
       const last = await tx.repo(CommitmentLetter).findOne({ where: { projectId: project.id }, order: { version: "DESC" } });
       const templates = await tx.repo(ClauseTemplate).find({ where: { active: true }, order: { sortOrder: "ASC", code: "ASC" } });
@@ -93,18 +99,26 @@ export class CommitmentService {
    * dates; the earlier stays as signed. A draft, a withdrawn or a terminated letter is not amended
    * (CONFLICT), nor one that a later version (other than a withdrawn draft) follows.
    */
-  async amend(ctx: RequestContext, input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
+  amend(ctx: RequestContext, input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
+    return idempotent(ctx, "amendCommitmentLetter", CommitmentLetter, input, (tx) => this.amendOnce(tx, input));
+  }
+
+  private async amendOnce(ctx: RequestContext, input: AmendCommitmentLetterInput): Promise<CommitmentLetter> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const { letter: previous, project } = await this.visibleLetter(tx, input.letterId, "CommitmentLetter", input.letterId);
       if (previous.status !== "SIGNED") {
-        throw conflict(previous.status === "DRAFT" ? "Only a signed letter is amended; edit the draft instead" : `A ${previous.status} letter binds no more and is not amended`, { status: previous.status });
+        throw conflict(
+          previous.status === "DRAFT" ? "Only a signed letter is amended; edit the draft instead" : `A ${previous.status} letter binds no more and is not amended`,
+          previous.status === "DRAFT" ? "只有已签署的承诺书才能变更；草稿请直接修改" : `“${zhLabel("CommitmentLetterStatus", previous.status)}”的承诺书已不再生效，不能变更`,
+          { status: previous.status },
+        );
       }
       if (project.fastTrackStatus !== "ADMITTED") {
-        throw conflict(`Project ${project.code} is ${project.fastTrackStatus}: only an admitted project's letter is amended`, { status: project.fastTrackStatus });
+        throw conflict(`Project ${project.code} is ${project.fastTrackStatus}: only an admitted project's letter is amended`, `项目 ${project.code} 当前为“${zhLabel("FastTrackStatus", project.fastTrackStatus)}”：只有已承诺准入项目的承诺书才能变更`, { status: project.fastTrackStatus });
       }
       const latest = await tx.repo(CommitmentLetter).findOne({ where: { projectId: previous.projectId, status: Not("WITHDRAWN") }, order: { version: "DESC" } });
-      if (latest!.id !== previous.id) throw conflict(`Version ${previous.version} is not the latest (version ${latest!.version} exists)`);
+      if (latest!.id !== previous.id) throw conflict(`Version ${previous.version} is not the latest (version ${latest!.version} exists)`, `第 ${previous.version} 版不是最新版本（已有第 ${latest!.version} 版）`);
       const old = await tx.repo(CommitmentClause).find({ where: { letterId: previous.id }, order: { sortOrder: "ASC", id: "ASC" } });
       const templates = new Map((await tx.repo(ClauseTemplate).findBy({ code: In(old.map((c) => c.templateCode)) })).map((t) => [t.code, t]));
       const clauses: ClauseDraft[] = old.map(({ id: _id, createdAt: _c, updatedAt: _u, letterId: _l, ...rest }) => ({ ...rest }));
@@ -129,7 +143,7 @@ export class CommitmentService {
       projectId: project.id, status: "DRAFT", enterpriseSignedAt: null, enterpriseSignedById: null,
       governmentSignedAt: null, governmentSignedById: null, signedAt: null, createdAt: now, ...fields,
     });
-    await insertUnique(() => tx.repo(CommitmentLetter).insert(letter), `Version ${fields.version} of project ${project.code}'s letter was just drafted by someone else`);
+    await insertUnique(() => tx.repo(CommitmentLetter).insert(letter), { en: `Version ${fields.version} of project ${project.code}'s letter was just drafted by someone else`, zh: `项目 ${project.code} 第 ${fields.version} 版承诺书刚刚已由他人起草` });
     const rows = clauses.map((c) => tx.repo(CommitmentClause).create({ ...c, letterId: letter.id }));
     if (rows.length) await tx.repo(CommitmentClause).insert(rows);
     await recordAudit(tx, { action, entityType: "CommitmentLetter", entityId: letter.id, after: { ...letter, clauses: rows } });
@@ -154,16 +168,16 @@ export class CommitmentService {
       const before = await this.findVisible(tx, letterId);
       const project = await tx.repo(Project).findOneByOrFail({ id: before.projectId });
       await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId });
-      if (before.status === "SIGNED") throw conflict("The letter is already signed by both parties");
-      if (before.status !== "DRAFT") throw conflict(`The letter is ${before.status} and binds no more; it cannot be signed`, { status: before.status });
+      if (before.status === "SIGNED") throw conflict("The letter is already signed by both parties", "该承诺书已由双方签署");
+      if (before.status !== "DRAFT") throw conflict(`The letter is ${before.status} and binds no more; it cannot be signed`, `该承诺书为“${zhLabel("CommitmentLetterStatus", before.status)}”，已不再生效，不能签署`, { status: before.status });
       const now = tx.clock.now();
       const signed = side === "ENTERPRISE"
         ? await tx.repo(CommitmentLetter).update({ id: before.id, status: "DRAFT", enterpriseSignedAt: IsNull() }, { enterpriseSignedAt: now, enterpriseSignedById: user.id })
         : await tx.repo(CommitmentLetter).update({ id: before.id, status: "DRAFT", governmentSignedAt: IsNull() }, { governmentSignedAt: now, governmentSignedById: user.id });
       if (!signed.affected) {
         const current = await tx.repo(CommitmentLetter).findOneByOrFail({ id: before.id });
-        if (current.status !== "DRAFT") throw conflict(`The letter is ${current.status} and cannot be signed`, { status: current.status });
-        throw conflict(`The ${side.toLowerCase()} side has already signed`);
+        if (current.status !== "DRAFT") throw conflict(`The letter is ${current.status} and cannot be signed`, `该承诺书为“${zhLabel("CommitmentLetterStatus", current.status)}”，不能签署`, { status: current.status });
+        throw conflict(`The ${side.toLowerCase()} side has already signed`, `${side === "ENTERPRISE" ? "企业方" : "政府方"}已经签署`);
       }
       const completed = await tx.repo(CommitmentLetter).update(
         { id: before.id, status: "DRAFT", enterpriseSignedAt: Not(IsNull()), governmentSignedAt: Not(IsNull()) },
@@ -193,7 +207,7 @@ export class CommitmentService {
   /** Edits a clause of a draft nobody has signed yet; a signed (or half-signed) letter answers CONFLICT. */
   async updateClause(ctx: RequestContext, input: UpdateCommitmentClauseInput): Promise<CommitmentClause> {
     return ctx.transaction(async (tx) => {
-      const { clause: before, letter } = await this.findVisibleClause(tx, input.clauseId);
+      const { clause: before, letter } = await this.findVisibleClause(tx, targetId(input, "clauseId"));
       const changes: Partial<CommitmentClause> = {};
       if (input.dueOn !== undefined) changes.dueOn = input.dueOn;
       if (input.text !== undefined) changes.text = input.text;
@@ -201,7 +215,7 @@ export class CommitmentService {
         { id: letter.id, status: "DRAFT", enterpriseSignedAt: IsNull(), governmentSignedAt: IsNull() },
         { updatedAt: tx.clock.now() },
       );
-      if (!result.affected) throw conflict("A signed letter is immutable: amend it to make a new version");
+      if (!result.affected) throw conflict("A signed letter is immutable: amend it to make a new version", "已签署的承诺书不能修改；如需调整，请变更并形成新版本");
       if (Object.keys(changes).length) await tx.repo(CommitmentClause).update({ id: before.id }, changes);
       const after = await tx.repo(CommitmentClause).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: "commitmentClause.update", entityType: "CommitmentClause", entityId: before.id, before, after });
@@ -218,19 +232,19 @@ export class CommitmentService {
   async recordFulfilment(ctx: RequestContext, input: RecordClauseFulfilmentInput): Promise<CommitmentClause> {
     const today = districtDate(ctx.clock.now());
     const fulfilledOn = input.fulfilled ? (input.fulfilledOn ?? today) : null;
-    if (fulfilledOn && fulfilledOn > today) throw badInput("fulfilledOn", `The date ${fulfilledOn} is in the future`);
+    if (fulfilledOn && fulfilledOn > today) throw badInput("fulfilledOn", `The date ${fulfilledOn} is in the future`, `履约日期（${fulfilledOn}）不能晚于今天`);
     return ctx.transaction(async (tx) => {
       const { clause: before, letter, project } = await this.findVisibleClause(tx, input.clauseId);
       if (before.rule) {
-        throw conflict(`The clause "${before.title}" is judged by its rule ${before.rule} from the data (the deadline sweep), not recorded by hand`, { rule: before.rule });
+        throw conflict(`The clause "${before.title}" is judged by its rule ${before.rule} from the data (the deadline sweep), not recorded by hand`, `条款“${before.title}”按“${zhLabel("GovernmentClauseRule", before.rule!)}”规则根据数据自动判定（期限巡检），不能手工登记`, { rule: before.rule });
       }
-      if (before.party === "GOVERNMENT" && !input.note) throw badInput("note", "A government clause is judged with a note saying what the facts were");
-      if (letter.status !== "SIGNED") throw conflict("A clause binds only once the letter is signed by both parties");
+      if (before.party === "GOVERNMENT" && !input.note) throw badInput("note", "A government clause is judged with a note saying what the facts were", "判定政府方承诺条款须填写备注，说明事实情况");
+      if (letter.status !== "SIGNED") throw conflict("A clause binds only once the letter is signed by both parties", "承诺书经双方签署后，条款才生效");
       const target = input.fulfilled ? "FULFILLED" : "BREACHED";
       assertTransition(FULFILMENT_TRANSITIONS, "CommitmentClause", before.fulfilmentStatus, target);
       const changes: Partial<CommitmentClause> = { fulfilmentStatus: target, fulfilledOn, ...(input.note ? { judgement: input.note } : {}) };
       const result = await tx.repo(CommitmentClause).update({ id: before.id, fulfilmentStatus: before.fulfilmentStatus }, changes);
-      if (!result.affected) throw conflict("The clause changed meanwhile; read it again");
+      if (!result.affected) throw conflict("The clause changed meanwhile; read it again", "该条款刚刚已被他人修改，请刷新后重试");
       const after = await tx.repo(CommitmentClause).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: "commitmentClause.fulfilment", entityType: "CommitmentClause", entityId: before.id, before, after });
       if (target === "BREACHED") await recordClauseBreach(tx, after, project.enterpriseId);
@@ -281,7 +295,7 @@ function applyDueDates(clauses: ClauseDraft[], dueDates: ClauseDateInput[]): Set
   const changed = new Set<string>();
   dueDates.forEach((d, i) => {
     const clause = clauses.find((c) => c.templateCode === d.templateCode);
-    if (!clause) throw badInput(`dueDates.${i}.templateCode`, `The letter has no clause from template ${d.templateCode}`);
+    if (!clause) throw badInput(`dueDates.${i}.templateCode`, `The letter has no clause from template ${d.templateCode}`, `该承诺书中没有来自条款范本 ${d.templateCode} 的条款`);
     clause.dueOn = d.dueOn;
     changed.add(d.templateCode);
   });

@@ -3,6 +3,7 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const SEVERITIES = ["MINOR", "GENERAL", "SERIOUS"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -10,11 +11,11 @@ export const SeverityEnum = enumOf(SEVERITIES);
 registerEnumType(SeverityEnum, {
   name: "CreditSeverity",
   description: "How grave a breach is; each severity weighs points (CREDIT_POINTS, default 1, 2, 5) and lapses after its period (CREDIT_PERIOD_DAYS, default 180, 365, 1095 days).",
-  valuesConfig: {
-    MINOR: { description: "轻微失信: e.g. an inspection finding not followed up by its deadline." },
-    GENERAL: { description: "一般失信: e.g. a deferred material or a commitment clause overdue." },
-    SERIOUS: { description: "严重失信: e.g. a suspended project that did not rectify (熔断 without rectification)." },
-  },
+  valuesConfig: labelEnum<Severity>("CreditSeverity", {
+    MINOR: { zh: "轻微失信", en: "Minor", description: "E.g. an inspection finding not followed up by its deadline." },
+    GENERAL: { zh: "一般失信", en: "General", description: "E.g. a deferred material or a commitment clause overdue." },
+    SERIOUS: { zh: "严重失信", en: "Serious", description: "E.g. a suspended project that did not rectify (熔断 without rectification)." },
+  }),
 });
 
 export const MEASURES = ["NONE", "KEY_ATTENTION", "WARNING_INTERVIEW", "PUBLIC_NOTICE", "FACILITATION_RESTRICTED", "MARKET_BAN"] as const;
@@ -26,14 +27,14 @@ registerEnumType(MeasureEnum, {
     "阶梯式惩戒, stepped by the enterprise's active credit points (the sum over its records neither lifted nor lapsed): " +
     "at least CREDIT_THRESHOLDS[0] (default 1) KEY_ATTENTION, [1] (3) WARNING_INTERVIEW, [2] (5) PUBLIC_NOTICE, " +
     "[3] (8) FACILITATION_RESTRICTED, [4] (12) MARKET_BAN. FACILITATION_RESTRICTED or worse refuses the fast track (CREDIT_RESTRICTED).",
-  valuesConfig: {
-    NONE: { description: "守信: no active record." },
-    KEY_ATTENTION: { description: "重点关注名单: on the key-attention list." },
-    WARNING_INTERVIEW: { description: "警示约谈: a warning interview." },
-    PUBLIC_NOTICE: { description: "公开通报: publicly named." },
-    FACILITATION_RESTRICTED: { description: "限制享受便利化措施: no fast track, no deferral." },
-    MARKET_BAN: { description: "市场禁入: barred from the market." },
-  },
+  valuesConfig: labelEnum<Measure>("CreditMeasure", {
+    NONE: { zh: "守信", en: "None", description: "No active record." },
+    KEY_ATTENTION: { zh: "列入重点关注名单", en: "Key-attention list", description: "On the key-attention list." },
+    WARNING_INTERVIEW: { zh: "警示约谈", en: "Warning interview", description: "Called to a warning interview." },
+    PUBLIC_NOTICE: { zh: "公开通报", en: "Public notice", description: "Publicly named." },
+    FACILITATION_RESTRICTED: { zh: "限制享受便利化措施", en: "Facilitation restricted", description: "No fast track, no deferral." },
+    MARKET_BAN: { zh: "市场禁入", en: "Market ban", description: "Barred from the market." },
+  }),
 });
 
 /**

@@ -1,9 +1,8 @@
-import { IsUUID } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
-import { RequiredText } from "../../core/validation";
+import { RequiredText, IsId } from "../../core/validation";
 
-@InputType()
+@InputType({ description: "信用修复: lift a credit record before it lapses, with the reason." })
 export class LiftCreditRecordInput {
-  @Field(() => ID) @IsUUID() recordId: string;
-  @Field() @RequiredText(500) reason: string;
+  @Field(() => ID, { description: "The credit record." }) @IsId() recordId: string;
+  @Field({ description: "Why it is lifted (信用修复)." }) @RequiredText(500) reason: string;
 }

@@ -34,7 +34,7 @@ export class CreditResolver {
   }
 
   @FieldResolver(() => CreditRecordConnection, { description: "信用记录, newest first; lifted and lapsed ones stay readable unless activeOnly." })
-  creditRecords(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext, @Args() args: ConnectionArgs, @Arg("activeOnly", { defaultValue: false }) activeOnly: boolean) {
+  creditRecords(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext, @Args() args: ConnectionArgs, @Arg("activeOnly", { defaultValue: false, description: "true lists only records neither lifted nor lapsed (those that count toward the measure)." }) activeOnly: boolean) {
     assertOwnEnterprise(ctx, enterprise.id);
     return creditService.records(ctx, enterprise.id, args, activeOnly);
   }

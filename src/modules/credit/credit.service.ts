@@ -96,7 +96,7 @@ export class CreditService {
         .set({ liftedAt: tx.clock.now(), liftedById: tx.requireUser().id, liftReason: reason })
         .where("id = :id AND liftedAt IS NULL", { id: recordId })
         .execute();
-      if (!result.affected) throw conflict(`Credit record ${recordId} was already lifted`);
+      if (!result.affected) throw conflict(`Credit record ${recordId} was already lifted`, `信用记录 ${recordId} 已经修复（解除）`);
       const after = await tx.repo(CreditRecord).findOneByOrFail({ id: recordId });
       await recordAudit(tx, { action: "credit.lift", entityType: "CreditRecord", entityId: recordId, before, after });
       return after;

@@ -3,6 +3,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { BaseEntity } from "../../core/base.entity";
 import { enumOf } from "../../core/enums";
 import { DEPARTMENT_DUTIES, type DepartmentDuty } from "../policy/remits";
+import { labelEnum } from "../../core/labels";
 
 /**
  * The district's departments as the migrations seed them (codes are stable; ADMIN may rename):
@@ -30,10 +31,10 @@ export const DepartmentDutyEnum = enumOf(DEPARTMENT_DUTIES);
 registerEnumType(DepartmentDutyEnum, {
   name: "DepartmentDuty",
   description: "职责: a standing duty of a department, which gives its cadres a remit.",
-  valuesConfig: {
-    BUILDING_ACCEPTANCE: { description: "分栋验收: records building and floor acceptances (住建 by default)." },
-    SURVEY: { description: "多测合一: commissions surveys and records their results (自然资源 by default)." },
-  },
+  valuesConfig: labelEnum<DepartmentDuty>("DepartmentDuty", {
+    BUILDING_ACCEPTANCE: { zh: "分栋验收", en: "Building acceptance", description: "Records building and floor acceptances (住建 by default)." },
+    SURVEY: { zh: "多测合一", en: "Surveys", description: "Commissions surveys and records their results (自然资源 by default)." },
+  }),
 });
 
 /** 部门: a district department; every remit that names a department refers to one of these rows. */

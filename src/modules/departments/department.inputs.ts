@@ -1,23 +1,27 @@
-import { ArrayUnique, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from "class-validator";
+import { IdempotencyKeyField } from "../../core/idempotency";
+import { ArrayUnique, IsIn, IsInt, IsOptional, Matches, Max, Min } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
-import { RequiredText } from "../../core/validation";
+import { RequiredText, IsId } from "../../core/validation";
 import { DEPARTMENT_DUTIES, DepartmentDutyEnum, type DepartmentDuty } from "./department.entity";
 
-@InputType()
+@InputType({ description: "A new department (部门)." })
 export class CreateDepartmentInput {
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
   @Field({ description: "Upper-case code, e.g. TAXATION." })
   @Matches(/^[A-Z][A-Z0-9_]{1,31}$/, { message: "code must be 2-32 upper-case letters, digits or underscores" })
   code: string;
 
-  @Field()
+  @Field({ description: "The department's full name, e.g. 区住房和城乡建设局; unique." })
   @RequiredText(100)
   name: string;
 }
 
 @InputType({ description: "Edit a department; a field left out (or null) stays as it is." })
 export class UpdateDepartmentInput {
-  @Field(() => ID)
-  @IsUUID()
+  @Field(() => ID, { description: "The department to change." })
+  @IsId()
   id: string;
 
   @Field(() => String, { nullable: true, description: "New name, 1-100 characters." })

@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
@@ -23,12 +24,16 @@ export class DepartmentService {
   }
 
   /** Adds a department to the list (ADMIN), after the last one; codes are unique (CONFLICT on code). */
-  async create(ctx: RequestContext, input: CreateDepartmentInput): Promise<Department> {
+  create(ctx: RequestContext, input: CreateDepartmentInput): Promise<Department> {
+    return idempotent(ctx, "createDepartment", Department, input, (tx) => this.createOnce(tx, input));
+  }
+
+  private async createOnce(ctx: RequestContext, input: CreateDepartmentInput): Promise<Department> {
     return ctx.transaction(async (tx) => {
       await policyService.authorize(tx, "createDepartment");
       const last = await tx.repo(Department).find({ order: { sortOrder: "DESC" }, take: 1 });
       const department = tx.repo(Department).create({ code: input.code, name: input.name, sortOrder: (last[0]?.sortOrder ?? 0) + 10 });
-      await insertUnique(() => tx.repo(Department).insert(department), `Department ${input.code} exists`, "code");
+      await insertUnique(() => tx.repo(Department).insert(department), { en: `Department ${input.code} exists`, zh: `编码为 ${input.code} 的部门已存在` }, "code");
       await recordAudit(tx, { action: "department.create", entityType: "Department", entityId: department.id, after: department });
       return department;
     });

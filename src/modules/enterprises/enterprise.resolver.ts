@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -6,6 +6,7 @@ import { ConnectionArgs, ConnectionType } from "../../core/pagination";
 import { CreateEnterpriseInput, UpdateEnterpriseInput } from "./enterprise.inputs";
 import { Enterprise } from "./enterprise.entity";
 import { enterpriseService } from "./enterprise.service";
+import { IdArg } from "../../core/validation";
 
 const EnterpriseConnection = ConnectionType(Enterprise);
 
@@ -18,8 +19,8 @@ export class EnterpriseResolver {
   }
 
   @Authorized()
-  @Query(() => Enterprise, { description: "One enterprise; another enterprise's answers NOT_FOUND to an ENTERPRISE user." })
-  enterprise(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<Enterprise> {
+  @Query(() => Enterprise, { nullable: true, description: "One enterprise; null, with NOT_FOUND in errors, when there is none or (to an ENTERPRISE user) it is another enterprise." })
+  enterprise(@Ctx() ctx: RequestContext, @IdArg("id", { description: "The enterprise." }) id: string): Promise<Enterprise> {
     return enterpriseService.findVisible(ctx, id);
   }
 

@@ -1,4 +1,5 @@
 
+import { idempotent } from "../../core/idempotency";
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
@@ -10,12 +11,16 @@ import { enterpriseScope, seesEnterprise } from "./enterprise-access";
 import type { CreateEnterpriseInput, UpdateEnterpriseInput } from "./enterprise.inputs";
 import { Enterprise } from "./enterprise.entity";
 
-const codeTaken = (creditCode: string) => conflict(`Credit code ${creditCode} is already registered`, { field: "creditCode" });
+const codeTaken = (creditCode: string) => conflict(`Credit code ${creditCode} is already registered`, `统一社会信用代码 ${creditCode} 已登记过`, { field: "creditCode" });
 
 /** Enterprises: created and edited by the reform office; an ENTERPRISE user sees only its own. */
 export class EnterpriseService {
   /** A unified social credit code belongs to one enterprise only (CONFLICT on the field otherwise). */
-  async create(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
+  create(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
+    return idempotent(ctx, "createEnterprise", Enterprise, input, (tx) => this.createOnce(tx, input));
+  }
+
+  private async createOnce(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
     return ctx.transaction(async (tx) => {
       const enterprise = tx.repo(Enterprise).create({ ...input, createdAt: tx.clock.now() });
       await onUniqueViolation(() => tx.repo(Enterprise).insert(enterprise), () => codeTaken(input.creditCode));

@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
@@ -11,10 +12,14 @@ import { NegativeListEntry } from "./negative-list.entity";
 /** The reform office's lists: the negative list (负面清单) and the deferrable-item catalog (容缺清单). */
 export class CatalogService {
   /** One entry per industry code or category (CONFLICT on industryCode otherwise). */
-  async addNegativeListEntry(ctx: RequestContext, input: NegativeListEntryInput): Promise<NegativeListEntry> {
+  addNegativeListEntry(ctx: RequestContext, input: NegativeListEntryInput): Promise<NegativeListEntry> {
+    return idempotent(ctx, "addNegativeListEntry", NegativeListEntry, input, (tx) => this.addNegativeListEntryOnce(tx, input));
+  }
+
+  private async addNegativeListEntryOnce(ctx: RequestContext, input: NegativeListEntryInput): Promise<NegativeListEntry> {
     return ctx.transaction(async (tx) => {
       const entry = tx.repo(NegativeListEntry).create({ ...input, createdAt: tx.clock.now() });
-      await insertUnique(() => tx.repo(NegativeListEntry).insert(entry), `Industry ${input.industryCode} is already on the negative list`, "industryCode");
+      await insertUnique(() => tx.repo(NegativeListEntry).insert(entry), { en: `Industry ${input.industryCode} is already on the negative list`, zh: `行业 ${input.industryCode} 已在负面清单内` }, "industryCode");
       await recordAudit(tx, { action: "negativeList.add", entityType: "NegativeListEntry", entityId: entry.id, after: entry });
       return entry;
     });
@@ -53,10 +58,14 @@ export class CatalogService {
   }
 
   /** Adds an item; its approvalKind (容而不缺: the approval it stands in for) is optional. */
-  async createDeferrableItem(ctx: RequestContext, input: CreateDeferrableItemInput): Promise<DeferrableItem> {
+  createDeferrableItem(ctx: RequestContext, input: CreateDeferrableItemInput): Promise<DeferrableItem> {
+    return idempotent(ctx, "createDeferrableItem", DeferrableItem, input, (tx) => this.createDeferrableItemOnce(tx, input));
+  }
+
+  private async createDeferrableItemOnce(ctx: RequestContext, input: CreateDeferrableItemInput): Promise<DeferrableItem> {
     return ctx.transaction(async (tx) => {
       const item = tx.repo(DeferrableItem).create({ description: null, approvalKind: null, sortOrder: 0, active: true, ...changesOf(input, ["description", "approvalKind"]) });
-      await insertUnique(() => tx.repo(DeferrableItem).insert(item), `Deferrable item ${input.code} exists`, "code");
+      await insertUnique(() => tx.repo(DeferrableItem).insert(item), { en: `Deferrable item ${input.code} exists`, zh: `编码为 ${input.code} 的容缺事项已存在` }, "code");
       await recordAudit(tx, { action: "deferrableItem.create", entityType: "DeferrableItem", entityId: item.id, after: item });
       return item;
     });

@@ -5,18 +5,19 @@ import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const DEFERRED_ITEM_STATUSES = ["PENDING", "SUPPLIED", "OVERDUE"] as const;
 export type DeferredItemStatus = (typeof DEFERRED_ITEM_STATUSES)[number];
 export const DeferredItemStatusEnum = enumOf(DEFERRED_ITEM_STATUSES);
 registerEnumType(DeferredItemStatusEnum, {
   name: "DeferredItemStatus",
-  description: "容缺 material of one project.",
-  valuesConfig: {
-    PENDING: { description: "待补正: promised, not yet supplied, date not passed." },
-    SUPPLIED: { description: "已补正: supplied (date and recorder kept)." },
-    OVERDUE: { description: "逾期: the promised date passed unsupplied." },
-  },
+  description: "容缺 material of one project: PENDING -> SUPPLIED, or OVERDUE once its promised date passed.",
+  valuesConfig: labelEnum<DeferredItemStatus>("DeferredItemStatus", {
+    PENDING: { zh: "待补正", en: "Pending", description: "Promised, not yet supplied, date not passed." },
+    SUPPLIED: { zh: "已补正", en: "Supplied", description: "Supplied (date and recorder kept)." },
+    OVERDUE: { zh: "逾期未补正", en: "Overdue", description: "The promised date passed unsupplied." },
+  }),
 });
 
 /** PENDING -> SUPPLIED or OVERDUE; a late supply still records OVERDUE -> SUPPLIED. SUPPLIED is final. */

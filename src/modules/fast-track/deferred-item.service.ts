@@ -1,3 +1,4 @@
+import { whereStatus } from "../../core/status-filter";
 import { In, LessThan } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { creditService } from "../credit/credit.service";
@@ -41,7 +42,7 @@ export class DeferredItemService {
     const user = ctx.requireUser();
     const today = districtDate(ctx.clock.now());
     const suppliedOn = input.suppliedOn ?? today;
-    if (suppliedOn > today) throw badInput("suppliedOn", `The supply date ${suppliedOn} is in the future`);
+    if (suppliedOn > today) throw badInput("suppliedOn", `The supply date ${suppliedOn} is in the future`, `补交日期（${suppliedOn}）不能晚于今天`);
     return ctx.transaction(async (tx) => {
       const before = await this.findVisible(tx, input.deferredItemId, "recordDeferredItemSupplied");
       assertTransition(DEFERRED_ITEM_TRANSITIONS, "DeferredItem", before.status, "SUPPLIED");
@@ -68,7 +69,7 @@ export class DeferredItemService {
       const before = await this.findVisible(tx, deferredItemId, "markDeferredItemOverdue");
       assertTransition(DEFERRED_ITEM_TRANSITIONS, "DeferredItem", before.status, "OVERDUE");
       if (before.promisedBy >= today) {
-        throw new AppError("NOT_YET_DUE", `The promised date ${before.promisedBy} has not passed yet`, { promisedBy: before.promisedBy });
+        throw new AppError("NOT_YET_DUE", `The promised date ${before.promisedBy} has not passed yet`, `承诺补交日期（${before.promisedBy}）尚未过去，不能标记为逾期`, { promisedBy: before.promisedBy });
       }
       const after = await flipOverdue(tx, before, now, today);
       if (!after) {
@@ -80,12 +81,14 @@ export class DeferredItemService {
   }
 
   /** Deferred items across projects, earliest promise first; an ENTERPRISE user's own enterprise's only. */
-  list(ctx: RequestContext, args: ConnectionArgs, filter: DeferredItemFilter = {}): Promise<Connection<DeferredItem>> {
+  async list(ctx: RequestContext, args: ConnectionArgs, filter: DeferredItemFilter = {}): Promise<Connection<DeferredItem>> {
+    // a project the caller may not see (another enterprise's, or none) is NOT_FOUND, as everywhere
+    if (filter.projectId) await findVisibleProject(ctx, filter.projectId);
     const query = ctx.repo(DeferredItem).createQueryBuilder("deferred");
     const scope = enterpriseScope(ctx);
     if (scope !== null) query.innerJoin(Project, "project", "project.id = deferred.projectId").andWhere("project.enterpriseId = :scope", { scope });
     if (filter.projectId) query.andWhere("deferred.projectId = :projectId", { projectId: filter.projectId });
-    if (filter.status) query.andWhere("deferred.status = :status", { status: filter.status });
+    whereStatus(query, "deferred.status", filter);
     if (filter.promisedBefore) query.andWhere("deferred.promisedBy < :before", { before: filter.promisedBefore });
     return paginate(query, args, {
       name: "promised",

@@ -1,35 +1,40 @@
+import { IdempotencyKeyField } from "../../core/idempotency";
+import { StatusInField } from "../../core/status-filter";
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { DEFERRED_ITEM_STATUSES, DeferredItemStatusEnum, type DeferredItemStatus } from "./deferred-item.entity";
-import { RequiredText } from "../../core/validation";
+import { RequiredText, IsId } from "../../core/validation";
 import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "../approval-kinds/approval-kinds";
 
 const ITEM_CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
 
-@InputType()
+@InputType({ description: "负面清单: an industry on the negative list, whose projects may not take the fast track." })
 export class NegativeListEntryInput {
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
   @Field({ description: "Industry code or category prefix: a section letter and 0-4 digits, e.g. C16 or C1610." })
   @Matches(/^[A-T]\d{0,4}$/, { message: "industryCode must be a section letter and 0-4 digits (GB/T 4754), e.g. C16" })
   industryCode: string;
 
-  @Field()
+  @Field({ description: "The industry, by name." })
   @RequiredText(100)
   category: string;
 
-  @Field()
+  @Field({ description: "Why it may not take the fast track." })
   @RequiredText(500)
   reason: string;
 }
 
-@InputType()
+@InputType({ description: "Take an industry off the negative list." })
 export class RemoveNegativeListEntryInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The negative-list entry." })
+  @IsId()
   id: string;
 }
 
-@InputType()
+@InputType({ description: "容缺: one material the enterprise defers, with the date it promises to supply it by (先办后补)." })
 export class DeferralInput {
   @Field({ description: "A deferrable item's code, e.g. ENVIRONMENTAL_IMPACT." })
   @Matches(ITEM_CODE, { message: "itemCode must be a catalog code such as ENVIRONMENTAL_IMPACT" })
@@ -39,10 +44,13 @@ export class DeferralInput {
   promisedBy: string;
 }
 
-@InputType()
+@InputType({ description: "双容双诺: apply for the fast track (承诺前审核: negative list and credit are checked)." })
 export class ApplyFastTrackInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
   @Field(() => [DeferralInput], { defaultValue: [], description: "The materials the enterprise defers (容缺), each with a promised date." })
@@ -57,10 +65,10 @@ export interface FastTrackApplicationDecisionInput {
   reason: string;
 }
 
-@InputType()
+@InputType({ description: "The enterprise withdraws its fast-track application before the letter is signed." })
 export class WithdrawFastTrackApplicationInput implements FastTrackApplicationDecisionInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
   @Field({ description: "Why the enterprise withdraws; kept in the audit trail." })
@@ -68,10 +76,10 @@ export class WithdrawFastTrackApplicationInput implements FastTrackApplicationDe
   reason: string;
 }
 
-@InputType()
+@InputType({ description: "The government refuses a fast-track application before the letter is signed, with the reason." })
 export class RefuseFastTrackApplicationInput implements FastTrackApplicationDecisionInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
   @Field({ description: "Why the reform office refuses; kept in the audit trail." })
@@ -79,22 +87,25 @@ export class RefuseFastTrackApplicationInput implements FastTrackApplicationDeci
   reason: string;
 }
 
-@InputType()
+@InputType({ description: "容缺清单: a new item of the deferrable-material catalog." })
 export class CreateDeferrableItemInput {
-  @Field()
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
+  @Field({ description: "A stable code (upper-case letters, digits, underscores), e.g. ENVIRONMENTAL_IMPACT; unique." })
   @Matches(ITEM_CODE, { message: "code must be upper-case letters, digits and underscores" })
   code: string;
 
-  @Field()
+  @Field({ description: "Its name, e.g. 环境影响评价." })
   @RequiredText(100)
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "What the material is, and what deferring it means." })
   @IsOptional()
   @Length(0, 500)
   description?: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Its place in the catalog (smaller first)." })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -107,18 +118,18 @@ export class CreateDeferrableItemInput {
   approvalKind?: ApprovalKind | null;
 }
 
-@InputType()
+@InputType({ description: "Changes to a deferrable-material catalog item; omitted fields stay." })
 export class UpdateDeferrableItemInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The catalog item to change." })
+  @IsId()
   id: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: "New name." })
   @IsOptional()
   @RequiredText(100)
   name?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "New description." })
   @IsOptional()
   @Length(0, 500)
   description?: string | null;
@@ -128,7 +139,7 @@ export class UpdateDeferrableItemInput {
   @IsBoolean()
   active?: boolean;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "New place in the catalog." })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -141,10 +152,10 @@ export class UpdateDeferrableItemInput {
   approvalKind?: ApprovalKind | null;
 }
 
-@InputType()
+@InputType({ description: "Record that a deferred material was supplied (已补正)." })
 export class RecordDeferredItemSuppliedInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The deferred material." })
+  @IsId()
   deferredItemId: string;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: "The supply date; today when omitted; never in the future." })
@@ -152,24 +163,27 @@ export class RecordDeferredItemSuppliedInput {
   suppliedOn?: string;
 }
 
-@InputType()
+@InputType({ description: "Mark a deferred material overdue once its promised date passed (the deadline sweep does this too)." })
 export class MarkDeferredItemOverdueInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The deferred material." })
+  @IsId()
   deferredItemId: string;
 }
 
-@InputType()
+@InputType({ description: "Narrows the deferred materials; all given conditions must hold." })
 export class DeferredItemFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "Only this project's materials." })
   @IsOptional()
-  @Length(1, 36)
+  @IsId()
   projectId?: string;
 
-  @Field(() => DeferredItemStatusEnum, { nullable: true })
+  @Field(() => DeferredItemStatusEnum, { nullable: true, description: "Only materials in this status." })
   @IsOptional()
   @IsIn(DEFERRED_ITEM_STATUSES)
   status?: DeferredItemStatus;
+
+  @StatusInField(DeferredItemStatusEnum, DEFERRED_ITEM_STATUSES)
+  statusIn?: DeferredItemStatus[];
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: "Only items promised before this day." })
   @IsOptional()

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -18,6 +18,7 @@ import {
 import { fastTrackService } from "./fast-track.service";
 import { NegativeListEntry } from "./negative-list.entity";
 import { loaderById } from "../../core/loaders";
+import { IdArg } from "../../core/validation";
 
 const NegativeListConnection = ConnectionType(NegativeListEntry);
 const DeferredItemConnection = ConnectionType(DeferredItem);
@@ -44,7 +45,7 @@ export class FastTrackResolver {
 
   @Authorized()
   @Query(() => [DeferrableItem], { description: "容缺清单: the deferrable items, in display order." })
-  deferrableItems(@Ctx() ctx: RequestContext, @Arg("includeInactive", { defaultValue: false }) includeInactive: boolean): Promise<DeferrableItem[]> {
+  deferrableItems(@Ctx() ctx: RequestContext, @Arg("includeInactive", { defaultValue: false, description: "true lists deactivated catalog items too." }) includeInactive: boolean): Promise<DeferrableItem[]> {
     return catalogService.deferrableItems(ctx, includeInactive);
   }
 
@@ -89,8 +90,8 @@ export class FastTrackResolver {
   }
 
   @Authorized()
-  @Query(() => DeferredItem, { description: "One deferred item; another enterprise's answers NOT_FOUND." })
-  deferredItem(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<DeferredItem> {
+  @Query(() => DeferredItem, { nullable: true, description: "One deferred item; null, with NOT_FOUND in errors, when there is none or it is another enterprise's." })
+  deferredItem(@Ctx() ctx: RequestContext, @IdArg("id", { description: "The deferred item (容缺材料)." }) id: string): Promise<DeferredItem> {
     return deferredItemService.findVisible(ctx, id);
   }
 
@@ -99,7 +100,7 @@ export class FastTrackResolver {
   deferredItems(
     @Ctx() ctx: RequestContext,
     @Args() args: ConnectionArgs,
-    @Arg("filter", () => DeferredItemFilter, { nullable: true }) filter?: DeferredItemFilter,
+    @Arg("filter", () => DeferredItemFilter, { nullable: true, description: "Which deferred items; every one the caller may see when omitted." }) filter?: DeferredItemFilter,
   ) {
     return deferredItemService.list(ctx, args, filter ?? {});
   }

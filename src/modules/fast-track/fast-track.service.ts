@@ -1,10 +1,12 @@
+import { idempotent } from "../../core/idempotency";
 import { In, Not } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { raise } from "../../core/domain-events";
 import type { RequestContext } from "../../core/context";
 import { addDays, districtDate } from "../../core/dates";
-import { AppError, badInput, conflict } from "../../core/errors";
+import { AppError, badInput, conflict, zhLabel } from "../../core/errors";
 import { facilitationRestriction } from "../credit/credit-gate";
+import { fastTrackActionFrom } from "../projects/project-actions";
 import { findVisibleProject } from "../projects/project-access";
 import { Project, type FastTrackStatus } from "../projects/project.entity";
 import { policyService } from "../policy/policy.service";
@@ -38,26 +40,30 @@ export class FastTrackService {
    * DeferredItem promised not before today and at most DEFERRAL_MAX_DAYS ahead (an item the project
    * already supplied under an earlier application is BAD_USER_INPUT). A refusal writes nothing.
    */
-  async apply(ctx: RequestContext, input: ApplyFastTrackInput): Promise<Project> {
+  apply(ctx: RequestContext, input: ApplyFastTrackInput): Promise<Project> {
+    return idempotent(ctx, "applyFastTrack", Project, input, (tx) => this.applyOnce(tx, input));
+  }
+
+  private async applyOnce(ctx: RequestContext, input: ApplyFastTrackInput): Promise<Project> {
     const now = ctx.clock.now();
     const today = districtDate(now);
     const latest = addDays(today, ctx.app.config.deferralMaxDays);
     const seen = new Set<string>();
     input.deferredItems.forEach((d, i) => {
-      if (seen.has(d.itemCode)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} is listed twice`);
+      if (seen.has(d.itemCode)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} is listed twice`, `容缺事项 ${d.itemCode} 填写了两次`);
       seen.add(d.itemCode);
-      if (d.promisedBy < today) throw badInput(`deferredItems.${i}.promisedBy`, `The promised date ${d.promisedBy} is in the past`);
+      if (d.promisedBy < today) throw badInput(`deferredItems.${i}.promisedBy`, `The promised date ${d.promisedBy} is in the past`, `容缺材料第 ${i + 1} 项的承诺补交日期（${d.promisedBy}）已经过去`);
       if (d.promisedBy > latest) {
-        throw badInput(`deferredItems.${i}.promisedBy`, `The promised date may be at most ${ctx.app.config.deferralMaxDays} days ahead (${latest})`);
+        throw badInput(`deferredItems.${i}.promisedBy`, `The promised date may be at most ${ctx.app.config.deferralMaxDays} days ahead (${latest})`, `容缺材料第 ${i + 1} 项的承诺补交日期最迟为 ${ctx.app.config.deferralMaxDays} 天后（${latest}）`);
       }
     });
     return ctx.transaction(async (tx) => {
       const before = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, "applyFastTrack", { projectId: before.id, enterpriseId: before.enterpriseId });
-      if (before.fastTrackStatus !== "NOT_APPLIED") throw notApplicable(before);
+      if (before.fastTrackStatus !== fastTrackActionFrom("APPLY_FAST_TRACK")) throw notApplicable(before);
       const listed = await catalogService.negativeListMatch(tx, before.industry);
       if (listed) {
-        throw new AppError("NEGATIVE_LIST", `Industry ${before.industry} is on the negative list (${listed.category}): ${listed.reason}`, {
+        throw new AppError("NEGATIVE_LIST", `Industry ${before.industry} is on the negative list (${listed.category}): ${listed.reason}`, `项目所属行业 ${before.industry} 在负面清单内（${listed.category}）：${listed.reason}；不能适用快速通道`, {
           reason: listed.reason,
           industryCode: listed.industryCode,
           category: listed.category,
@@ -65,19 +71,24 @@ export class FastTrackService {
       }
       const restriction = await facilitationRestriction(tx, before.enterpriseId);
       if (restriction) {
-        throw new AppError("CREDIT_RESTRICTED", `The enterprise is under the credit measure ${restriction.measure} and may not use the fast track`, { measure: restriction.measure });
+        throw new AppError(
+          "CREDIT_RESTRICTED",
+          `The enterprise is under the credit measure ${restriction.measure} and may not use the fast track`,
+          `企业正受“${zhLabel("CreditMeasure", restriction.measure)}”信用惩戒措施限制，不能适用快速通道（信用修复后方可申请）`,
+          { measure: restriction.measure },
+        );
       }
       const codes = input.deferredItems.map((d) => d.itemCode);
       const catalog = codes.length ? await tx.repo(DeferrableItem).findBy({ code: In(codes), active: true }) : [];
       const byCode = new Map(catalog.map((c) => [c.code, c]));
       input.deferredItems.forEach((d, i) => {
-        if (!byCode.has(d.itemCode)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} is not an active deferrable item`);
+        if (!byCode.has(d.itemCode)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} is not an active deferrable item`, `${d.itemCode} 不是现行容缺事项目录中的事项`);
       });
       const kept = catalog.length
         ? new Set((await tx.repo(DeferredItem).findBy({ projectId: before.id, deferrableItemId: In(catalog.map((c) => c.id)) })).map((d) => d.deferrableItemId))
         : new Set<string>();
       input.deferredItems.forEach((d, i) => {
-        if (kept.has(byCode.get(d.itemCode)!.id)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} was already supplied for project ${before.code}`);
+        if (kept.has(byCode.get(d.itemCode)!.id)) throw badInput(`deferredItems.${i}.itemCode`, `${d.itemCode} was already supplied for project ${before.code}`, `项目 ${before.code} 的容缺材料 ${d.itemCode} 已经补交`);
       });
 
       const applied = await tx.repo(Project).update({ id: before.id, fastTrackStatus: "NOT_APPLIED" }, { fastTrackStatus: "APPLIED" });
@@ -142,10 +153,11 @@ export class FastTrackService {
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, remit, { projectId: project.id, enterpriseId: project.enterpriseId });
-      if (project.fastTrackStatus !== "APPLIED") {
+      if (project.fastTrackStatus !== fastTrackActionFrom(remit === "withdrawFastTrackApplication" ? "WITHDRAW_FAST_TRACK_APPLICATION" : "REFUSE_FAST_TRACK_APPLICATION")) {
         throw new AppError(
           "INVALID_TRANSITION",
           `Project ${project.code}'s fast track is ${project.fastTrackStatus}: only an APPLIED application (before both parties sign the letter) can be withdrawn or refused`,
+          `项目 ${project.code} 的快速通道状态为“${zhLabel("FastTrackStatus", project.fastTrackStatus)}”：只有“${zhLabel("FastTrackStatus", "APPLIED")}”（双方签署承诺书之前）的申请才能撤回或不予准入`,
           { from: project.fastTrackStatus, to: "NOT_APPLIED" },
         );
       }
@@ -173,7 +185,7 @@ export class FastTrackService {
       { id: projectId, fastTrackStatus: before.fastTrackStatus },
       { fastTrackStatus: "NOT_APPLIED", fastTrackAdmittedAt: null, fastTrackAdmittedById: null },
     );
-    if (!reopened.affected) throw conflict(`Project ${before.code}'s fast track changed meanwhile; read it again`);
+    if (!reopened.affected) throw conflict(`Project ${before.code}'s fast track changed meanwhile; read it again`, `项目 ${before.code} 的快速通道状态刚刚发生了变化，请刷新后重试`);
     const after = await tx.repo(Project).findOneByOrFail({ id: projectId });
     await recordAudit(tx, { action, entityType: "Project", entityId: projectId, before, after: { ...after, reason } });
 
@@ -184,7 +196,7 @@ export class FastTrackService {
       // conditional: a material supplied meanwhile stays
       const deleted = await tx.repo(DeferredItem).delete({ id: In(ids), status: Not("SUPPLIED") });
       if (deleted.affected !== undefined && deleted.affected !== null && deleted.affected !== ids.length) {
-        throw conflict(`A deferred material of project ${before.code} was supplied meanwhile; read it again`);
+        throw conflict(`A deferred material of project ${before.code} was supplied meanwhile; read it again`, `项目 ${before.code} 有容缺材料刚刚已补交，请刷新后重试`);
       }
       await recordAudit(tx, pending.map((d) => ({ action: "deferredItem.delete", entityType: "DeferredItem", entityId: d.id, before: d, after: { reason } })));
     }
@@ -200,8 +212,18 @@ function notApplicable(project: Project): AppError {
     SUSPENDED: "is suspended under a stop-work order",
     EXITED: "has exited the fast track for good",
   };
+  const whyZh: Record<Exclude<FastTrackStatus, "NOT_APPLIED">, string> = {
+    APPLIED: "已经申请，双向承诺书正待双方签署",
+    ADMITTED: "已获快速通道承诺准入",
+    SUSPENDED: "正处于责令停工整改期间",
+    EXITED: "已退出快速通道",
+  };
   const status = project.fastTrackStatus as Exclude<FastTrackStatus, "NOT_APPLIED">;
-  return conflict(`Project ${project.code} ${why[status] ?? `is ${status}`}; only a project that has not applied may apply`, { status });
+  return conflict(
+    `Project ${project.code} ${why[status] ?? `is ${status}`}; only a project that has not applied may apply`,
+    `项目 ${project.code} ${whyZh[status] ?? `当前为“${zhLabel("FastTrackStatus", status)}”`}；只有尚未申请的项目才能申请快速通道`,
+    { status },
+  );
 }
 
 export const fastTrackService = new FastTrackService();

@@ -15,6 +15,12 @@ export const APPROVAL_REVIEW_CONDITIONS = {
   COMMITMENT_BROKEN: "the enterprise has broken its commitment: a deferred material of the project went OVERDUE (or was supplied after its promised date), or an ENTERPRISE clause of its letter is BREACHED",
 } as const;
 export type ApprovalReviewCondition = keyof typeof APPROVAL_REVIEW_CONDITIONS;
+const APPROVAL_REVIEW_CONDITIONS_ZH: Record<ApprovalReviewCondition, string> = {
+  APPROVED: "审批事项已批准",
+  DECIDED_BY_CADRE: "由干部作出批准",
+  DEFERRED_AT_APPROVAL: "批准当日项目有容缺材料未补交（之后才补交或始终未补交）",
+  COMMITMENT_BROKEN: "企业已违背承诺（容缺材料逾期或逾期后才补交，或企业方承诺条款已违约）",
+};
 
 /** A promise to supply broken: overdue now, found overdue before a late supply, or supplied after its date. */
 const broken = (d: DeferredItem) => d.status === "OVERDUE" || d.overdueAt !== null || (d.suppliedOn !== null && d.suppliedOn > d.promisedBy);
@@ -53,6 +59,7 @@ reactTo("faultToleranceReview.judgingApprovalDecision", async (tx, { approvalIte
   if (missing.length || !cadreId) {
     throw conflict(
       `This approval decision is not one 容错 reviews: it needs ${missing.map((m) => `${APPROVAL_REVIEW_CONDITIONS[m]} (${m})`).join("; and ")}`,
+      `该审批决定不属于容错审查的范围：还需满足${missing.map((m) => APPROVAL_REVIEW_CONDITIONS_ZH[m]).join("；并且")}`,
       { approvalItemId, missing, status: item.status },
     );
   }

@@ -10,18 +10,20 @@ import { ApprovalKindEnum, type ApprovalKind } from "../approval-kinds/approval-
 export * from "../approval-kinds/approval-kinds";
 import { SurveyResult } from "./survey.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const APPROVAL_STATUSES = ["NOT_STARTED", "SUBMITTED", "APPROVED", "REJECTED"] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 export const ApprovalStatusEnum = enumOf(APPROVAL_STATUSES);
 registerEnumType(ApprovalStatusEnum, {
   name: "ApprovalStatus",
-  valuesConfig: {
-    NOT_STARTED: { description: "未申报" },
-    SUBMITTED: { description: "已受理: under review." },
-    APPROVED: { description: "已办结: approved." },
-    REJECTED: { description: "不予许可: rejected; may be submitted again." },
-  },
+  description: "Where an approval item is: NOT_STARTED -> SUBMITTED -> APPROVED or REJECTED (a rejected item may be submitted again).",
+  valuesConfig: labelEnum<ApprovalStatus>("ApprovalStatus", {
+    NOT_STARTED: { zh: "未申报", en: "Not started", description: "Not yet submitted." },
+    SUBMITTED: { zh: "已受理", en: "Submitted", description: "Under review." },
+    APPROVED: { zh: "已办结", en: "Approved", description: "Approved." },
+    REJECTED: { zh: "不予许可", en: "Rejected", description: "Rejected; may be submitted again." },
+  }),
 });
 
 /** Allowed status changes (data): a rejected item may be submitted again; an approved one is final. */

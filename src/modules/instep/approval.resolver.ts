@@ -13,6 +13,8 @@ import { milestoneService } from "./milestone.service";
 import { SurveyResult } from "./survey.entity";
 import { Department } from "../departments/department.entity";
 import { loaderById } from "../../core/loaders";
+import { ApprovalItemActionEnum, approvalViewerActions, type ApprovalItemAction } from "./approval-actions";
+import { IdArg } from "../../core/validation";
 
 export const ApprovalItemConnection = ConnectionType(ApprovalItem);
 
@@ -21,7 +23,7 @@ export const ApprovalItemConnection = ConnectionType(ApprovalItem);
 export class ApprovalResolver {
   @Authorized()
   @Query(() => ApprovalItemConnection, { description: "A project's approval items, oldest first (ENTERPRISE: own projects only)." })
-  approvalItems(@Ctx() ctx: RequestContext, @Arg("projectId", () => ID) projectId: string, @Args() args: ConnectionArgs) {
+  approvalItems(@Ctx() ctx: RequestContext, @IdArg("projectId", { description: "The project whose approval items to list." }) projectId: string, @Args() args: ConnectionArgs) {
     return approvalService.list(ctx, projectId, args);
   }
 
@@ -72,6 +74,14 @@ export class ApprovalResolver {
   @FieldResolver(() => Department, { description: "The handling department: its cadres submit and decide the item." })
   async department(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<Department> {
     return (await loaderById(ctx, Department).load(item.departmentId))!;
+  }
+
+  @FieldResolver(() => [ApprovalItemActionEnum], {
+    description: "What the caller may do to this item now: the mutations whose remit the caller holds (the policy table, as the mutations check it) and that its status allows. " +
+      "The path gates are judged when the mutation runs: DECIDED_BY_APPLICATION, DEFERRED_ITEMS_OUTSTANDING, DEPENDENCY_NOT_MET, the trial-production acceptances, and the survey result cited.",
+  })
+  viewerActions(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<ApprovalItemAction[]> {
+    return approvalViewerActions(ctx, item);
   }
 
   @FieldResolver(() => ID, { description: "The handling department's id." })

@@ -1,8 +1,9 @@
+import { idempotent } from "../../core/idempotency";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { raise } from "../../core/domain-events";
 import type { RequestContext } from "../../core/context";
-import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { AppError, assertTransition, badInput, conflict, invalidTransition, notFound, zhLabel } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { findVisibleProject } from "../projects/project-access";
 import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem, type ApprovalKind, type ApprovalStatus } from "./approval.entity";
@@ -34,7 +35,11 @@ declare module "../../core/domain-events" {
  * application (DECIDED_BY_APPLICATION), whose decision decides it here (decideItem).
  */
 export class ApprovalService {
-  async add(ctx: RequestContext, input: AddApprovalItemInput): Promise<ApprovalItem> {
+  add(ctx: RequestContext, input: AddApprovalItemInput): Promise<ApprovalItem> {
+    return idempotent(ctx, "addApprovalItem", ApprovalItem, input, (tx) => this.addOnce(tx, input));
+  }
+
+  private async addOnce(ctx: RequestContext, input: AddApprovalItemInput): Promise<ApprovalItem> {
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
       const department = await this.handlingDepartment(tx, input);
@@ -53,7 +58,7 @@ export class ApprovalService {
         handledById: tx.user?.id ?? null,
         surveyResultId: null,
       });
-      await insertUnique(() => repo.insert(item), `The project already has a ${input.kind} item`, "kind");
+      await insertUnique(() => repo.insert(item), { en: `The project already has a ${input.kind} item`, zh: `本项目已有“${zhLabel("ApprovalKind", input.kind)}”审批事项` }, "kind");
       await recordAudit(tx, { action: "approval.add", entityType: "ApprovalItem", entityId: item.id, after: item });
       return repo.findOneByOrFail({ id: item.id });
     });
@@ -65,7 +70,7 @@ export class ApprovalService {
       const item = await this.load(tx, input.itemId, "submitApprovalItem");
       await this.assertNotAppliedThroughWindow(tx, item);
       assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, "SUBMITTED");
-      if (item.rejectedOn && on < item.rejectedOn) throw badInput("on", `A resubmission cannot come before the rejection (${item.rejectedOn})`);
+      if (item.rejectedOn && on < item.rejectedOn) throw badInput("on", `A resubmission cannot come before the rejection (${item.rejectedOn})`, `重新报送日期不能早于退回日期（${item.rejectedOn}）`);
       const surveyResultId = input.surveyResultId ? (await this.citableResult(tx, item, input.surveyResultId)).id : item.surveyResultId;
       return this.change(tx, item, "SUBMITTED", { submittedOn: on, surveyResultId, handledById: tx.user?.id ?? null }, "approval.submit");
     });
@@ -89,7 +94,7 @@ export class ApprovalService {
    */
   async decideItem(tx: RequestContext, item: ApprovalItem, decision: ApprovalDecision, on: string, note?: string | null, applicationId?: string): Promise<ApprovalItem> {
     assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, decision);
-    if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`);
+    if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`, `审批决定日期不能早于报送日期（${item.submittedOn}）`);
     await assertDecidable(tx, item);
     if (decision === "APPROVED") {
       await this.assertDependenciesMet(tx, item, on);
@@ -120,11 +125,11 @@ export class ApprovalService {
         projectId: project.id, kind, departmentId: department.id, status: "NOT_STARTED", promisedWorkingDays: APPROVAL_KINDS[kind].promisedWorkingDays,
         submittedOn: null, approvedOn: null, rejectedOn: null, note: null, handledById: tx.user?.id ?? null, surveyResultId: null,
       });
-      await insertUnique(() => tx.repo(ApprovalItem).insert(created), `The project's ${kind} item was just added by someone else`, "applicationClass");
+      await insertUnique(() => tx.repo(ApprovalItem).insert(created), { en: `The project's ${kind} item was just added by someone else`, zh: `本项目的“${zhLabel("ApprovalKind", kind)}”审批事项刚刚已由他人添加` }, "applicationClass");
       item = await tx.repo(ApprovalItem).findOneByOrFail({ id: created.id });
       await recordAudit(tx, { action: "approval.add", entityType: "ApprovalItem", entityId: item.id, after: { ...item, applicationId } });
     }
-    if (item.status === "APPROVED") throw conflict(`Project ${project.code}'s ${kind} was already approved on ${item.approvedOn}: there is nothing to apply for`, { approvalItemId: item.id });
+    if (item.status === "APPROVED") throw conflict(`Project ${project.code}'s ${kind} was already approved on ${item.approvedOn}: there is nothing to apply for`, `项目 ${project.code} 的“${zhLabel("ApprovalKind", kind)}”已于 ${item.approvedOn} 批准，无需再申请`, { approvalItemId: item.id });
     if (item.status === "SUBMITTED") return item;
     return this.change(tx, item, "SUBMITTED", { submittedOn: on, handledById: tx.user?.id ?? null }, "approval.submit", applicationId);
   }
@@ -176,7 +181,7 @@ export class ApprovalService {
    * closing a cycle is refused (BAD_USER_INPUT): items must still be approvable in some order.
    */
   async setDependency(ctx: RequestContext, input: SetApprovalDependencyInput): Promise<ApprovalDependency> {
-    if (input.kind === input.requiresKind) throw badInput("requiresKind", "An approval cannot depend on itself");
+    if (input.kind === input.requiresKind) throw badInput("requiresKind", "An approval cannot depend on itself", "审批事项不能以自身为前置事项");
     return ctx.transaction(async (tx) => {
       const repo = tx.repo(ApprovalDependency);
       const existing = await repo.findOneBy({ kind: input.kind, requiresKind: input.requiresKind });
@@ -193,13 +198,13 @@ export class ApprovalService {
       const stack: string[] = [input.requiresKind];
       while (stack.length) {
         const current = stack.pop()!;
-        if (current === input.kind) throw badInput("requiresKind", `${input.requiresKind} already waits on ${input.kind}: this would make a cycle`);
+        if (current === input.kind) throw badInput("requiresKind", `${input.requiresKind} already waits on ${input.kind}: this would make a cycle`, `“${zhLabel("ApprovalKind", input.requiresKind)}”已在等待“${zhLabel("ApprovalKind", input.kind)}”，再设为前置会形成循环依赖`);
         if (seen.has(current)) continue;
         seen.add(current);
         stack.push(...all.filter((d) => d.kind === current).map((d) => d.requiresKind));
       }
       const dependency = repo.create({ kind: input.kind, requiresKind: input.requiresKind });
-      await insertUnique(() => repo.insert(dependency), "This dependency was just added");
+      await insertUnique(() => repo.insert(dependency), { en: "This dependency was just added", zh: "该前置关系刚刚已被添加" });
       await recordAudit(tx, { action: "approval.dependency.add", entityType: "ApprovalDependency", entityId: dependency.id, after: dependency });
       return repo.findOneByOrFail({ id: dependency.id });
     });
@@ -220,24 +225,24 @@ export class ApprovalService {
     const repo = tx.repo(Department);
     if (input.departmentId) {
       const named = await repo.findOneBy({ id: input.departmentId });
-      if (!named) throw badInput("departmentId", `No department ${input.departmentId}`);
+      if (!named) throw badInput("departmentId", `No department ${input.departmentId}`, `没有编号为 ${input.departmentId} 的部门`);
       return named;
     }
     if (input.department) {
       const named = await repo.findOneBy({ name: input.department });
-      if (!named) throw badInput("department", `No department is named ${input.department}; send departmentId`);
+      if (!named) throw badInput("department", `No department is named ${input.department}; send departmentId`, `没有名为“${input.department}”的部门，请改为指定部门编号（departmentId）`);
       return named;
     }
     const usual = await repo.findOneBy({ code: APPROVAL_KINDS[input.kind].department });
-    if (!usual) throw badInput("departmentId", `The usual department of ${input.kind} (${APPROVAL_KINDS[input.kind].department}) is not in the list; send departmentId`);
+    if (!usual) throw badInput("departmentId", `The usual department of ${input.kind} (${APPROVAL_KINDS[input.kind].department}) is not in the list; send departmentId`, `“${zhLabel("ApprovalKind", input.kind)}”通常的承办部门（${APPROVAL_KINDS[input.kind].department}）不在部门名单中，请指定部门编号（departmentId）`);
     return usual;
   }
 
   private async citableResult(tx: RequestContext, item: ApprovalItem, resultId: string): Promise<SurveyResult> {
     const result = await tx.repo(SurveyResult).findOneBy({ id: resultId });
-    if (!result || result.projectId !== item.projectId) throw badInput("surveyResultId", "Cite a survey result of the same project");
+    if (!result || result.projectId !== item.projectId) throw badInput("surveyResultId", "Cite a survey result of the same project", "请引用本项目的测绘成果");
     const stage = APPROVAL_KINDS[item.kind].survey as string | null;
-    if (stage !== result.stage) throw badInput("surveyResultId", `${item.kind} ${stage ? `uses the ${stage} survey` : "uses no survey"}, not the ${result.stage} one`);
+    if (stage !== result.stage) throw badInput("surveyResultId", `${item.kind} ${stage ? `uses the ${stage} survey` : "uses no survey"}, not the ${result.stage} one`, `“${zhLabel("ApprovalKind", item.kind)}”${stage ? `使用“${zhLabel("SurveyStage", stage)}”测绘成果` : "不使用测绘成果"}，而不是“${zhLabel("SurveyStage", result.stage)}”的成果`);
     return result;
   }
 
@@ -247,7 +252,7 @@ export class ApprovalService {
     const required = await tx.repo(ApprovalItem).findBy({ projectId: item.projectId, kind: In(deps.map((d) => d.requiresKind)) });
     const unmet = required.filter((r) => r.status !== "APPROVED" || !r.approvedOn || r.approvedOn > on);
     if (unmet.length) {
-      throw new AppError("DEPENDENCY_NOT_MET", `${item.kind} can be approved only after ${unmet.map((r) => r.kind).join(", ")}`, {
+      throw new AppError("DEPENDENCY_NOT_MET", `${item.kind} can be approved only after ${unmet.map((r) => r.kind).join(", ")}`, `“${zhLabel("ApprovalKind", item.kind)}”须在以下事项批准后才能批准：${unmet.map((r) => zhLabel("ApprovalKind", r.kind)).join("、")}`, {
         requires: unmet.map((r) => r.kind),
       });
     }

@@ -4,13 +4,18 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const BUILDING_PART_KINDS = ["BUILDING", "FLOOR"] as const;
 export type BuildingPartKind = (typeof BUILDING_PART_KINDS)[number];
 export const BuildingPartKindEnum = enumOf(BUILDING_PART_KINDS);
 registerEnumType(BuildingPartKindEnum, {
   name: "BuildingPartKind",
-  valuesConfig: { BUILDING: { description: "栋: a whole building." }, FLOOR: { description: "层: one floor or a range of floors." } },
+  description: "分栋分层验收: what part of a project a building acceptance covers.",
+  valuesConfig: labelEnum<BuildingPartKind>("BuildingPartKind", {
+    BUILDING: { zh: "栋", en: "Building", description: "A whole building." },
+    FLOOR: { zh: "层", en: "Floor", description: "One floor or a range of floors." },
+  }),
 });
 
 /**

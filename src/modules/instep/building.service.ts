@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { IsNull } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
@@ -16,13 +17,17 @@ import type { AddBuildingInput, RecordBuildingAcceptanceInput } from "./instep.i
  * before the whole project is accepted. No inspection is recorded under a stop-work order (STOP_WORK_ORDER).
  */
 export class BuildingService {
-  async addBuilding(ctx: RequestContext, input: AddBuildingInput): Promise<Building> {
+  addBuilding(ctx: RequestContext, input: AddBuildingInput): Promise<Building> {
+    return idempotent(ctx, "addBuilding", Building, input, (tx) => this.addBuildingOnce(tx, input));
+  }
+
+  private async addBuildingOnce(ctx: RequestContext, input: AddBuildingInput): Promise<Building> {
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, "addBuilding", { projectId: project.id, enterpriseId: project.enterpriseId, duty: "BUILDING_ACCEPTANCE" });
       const repo = tx.repo(Building);
       const building = repo.create({ ...input, acceptedOn: null });
-      await insertUnique(() => repo.insert(building), `The project already has a part named ${input.name}`, "name");
+      await insertUnique(() => repo.insert(building), { en: `The project already has a part named ${input.name}`, zh: `本项目已有名为“${input.name}”的验收部位` }, "name");
       await recordAudit(tx, { action: "building.add", entityType: "Building", entityId: building.id, after: building });
       return repo.findOneByOrFail({ id: building.id });
     });
@@ -32,7 +37,11 @@ export class BuildingService {
    * Records one inspection. A pass sets the part's acceptedOn (once: a part already accepted
    * answers CONFLICT, enforced by a conditional update); a failure is kept as history.
    */
-  async recordAcceptance(ctx: RequestContext, input: RecordBuildingAcceptanceInput): Promise<Building> {
+  recordAcceptance(ctx: RequestContext, input: RecordBuildingAcceptanceInput): Promise<Building> {
+    return idempotent(ctx, "recordBuildingAcceptance", Building, input, (tx) => this.recordAcceptanceOnce(tx, input));
+  }
+
+  private async recordAcceptanceOnce(ctx: RequestContext, input: RecordBuildingAcceptanceInput): Promise<Building> {
     const on = resolveOn(ctx, input.on);
     return ctx.transaction(async (tx) => {
       const building = await tx.repo(Building).findOneBy({ id: input.buildingId });
@@ -42,9 +51,9 @@ export class BuildingService {
       assertNoStopWorkOrder(project);
       if (input.passed) {
         const result = await tx.repo(Building).update({ id: building.id, acceptedOn: IsNull() }, { acceptedOn: on });
-        if (!result.affected) throw conflict(`${building.name} was already accepted on ${building.acceptedOn}`);
+        if (!result.affected) throw conflict(`${building.name} was already accepted on ${building.acceptedOn}`, `${building.name}已于 ${building.acceptedOn} 通过验收`);
       } else if (building.acceptedOn) {
-        throw conflict(`${building.name} was already accepted on ${building.acceptedOn}`);
+        throw conflict(`${building.name} was already accepted on ${building.acceptedOn}`, `${building.name}已于 ${building.acceptedOn} 通过验收`);
       }
       const acceptance = tx.repo(BuildingAcceptance).create({
         buildingId: building.id,
@@ -64,11 +73,11 @@ export class BuildingService {
   async assertTrialProductionReady(tx: RequestContext, projectId: string, on: string): Promise<void> {
     const parts = await tx.repo(Building).find({ where: { projectId, requiredForTrialProduction: true }, order: { name: "ASC" } });
     if (parts.length === 0) {
-      throw new AppError("DEPENDENCY_NOT_MET", "Trial production needs the parts it uses: add the buildings or floors it needs first", { missingParts: [] });
+      throw new AppError("DEPENDENCY_NOT_MET", "Trial production needs the parts it uses: add the buildings or floors it needs first", "试产须先登记其所需的验收部位：请先添加试产用到的楼栋或楼层", { missingParts: [] });
     }
     const missing = parts.filter((p) => !p.acceptedOn || p.acceptedOn > on);
     if (missing.length) {
-      throw new AppError("DEPENDENCY_NOT_MET", `Trial production needs ${missing.map((p) => p.name).join(", ")} accepted first`, {
+      throw new AppError("DEPENDENCY_NOT_MET", `Trial production needs ${missing.map((p) => p.name).join(", ")} accepted first`, `试产须先完成以下部位的验收：${missing.map((p) => p.name).join("、")}`, {
         missingParts: missing.map((p) => p.name),
       });
     }

@@ -46,7 +46,7 @@ export class FiguresService {
   async districtFigures(ctx: RequestContext, from: string, to: string, cohort: ProjectCohort = "ALL"): Promise<DistrictFigures> {
     assertLocalDate("from", from);
     assertLocalDate("to", to);
-    if (to < from) throw badInput("to", "to must not be before from");
+    if (to < from) throw badInput("to", "to must not be before from", "结束日期不能早于开始日期");
     const [projects, calendar] = await Promise.all([this.projectFacts(ctx), calendarService.snapshot(ctx)]);
     const members = projects.filter(inCohort(cohort));
     const memberIds = cohort === "ALL" ? null : members.map((p) => p.id);

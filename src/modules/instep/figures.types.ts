@@ -3,6 +3,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { enumOf } from "../../core/enums";
 import { BoardFigures } from "../board/board.types";
 import { TicketStageEnum, type TicketStage } from "../tickets/ticket.states";
+import { labelEnum } from "../../core/labels";
 
 export const PROJECT_COHORTS = ["ALL", "FAST_TRACK", "WITH_DEFERRED_ITEMS"] as const;
 export type ProjectCohort = (typeof PROJECT_COHORTS)[number];
@@ -10,11 +11,11 @@ export const ProjectCohortEnum = enumOf(PROJECT_COHORTS);
 registerEnumType(ProjectCohortEnum, {
   name: "ProjectCohort",
   description: "Which projects a figure counts.",
-  valuesConfig: {
-    ALL: { description: "全部项目: every project (and, for board tasks and tickets, those linked to no project)." },
-    FAST_TRACK: { description: "极速审批项目: projects admitted to the fast track, i.e. whose two-way commitment letter both parties signed at some time (suspended and exited ones included)." },
-    WITH_DEFERRED_ITEMS: { description: "容缺项目: projects that deferred at least one material (先办后补)." },
-  },
+  valuesConfig: labelEnum<ProjectCohort>("ProjectCohort", {
+    ALL: { zh: "全部项目", en: "All projects", description: "Every project (and, for board tasks and tickets, those linked to no project)." },
+    FAST_TRACK: { zh: "极速审批项目", en: "Fast-track projects", description: "Projects admitted to the fast track, i.e. whose two-way commitment letter both parties signed at some time (suspended and exited ones included)." },
+    WITH_DEFERRED_ITEMS: { zh: "容缺项目", en: "Projects with deferred materials", description: "Projects that deferred at least one material (先办后补)." },
+  }),
 });
 
 export const BASELINE_SOURCES = ["DATA", "CONFIGURED"] as const;
@@ -23,10 +24,10 @@ export const BaselineSourceEnum = enumOf(BASELINE_SOURCES);
 registerEnumType(BaselineSourceEnum, {
   name: "BaselineSource",
   description: "Where a figure's baseline (改革前基准) came from.",
-  valuesConfig: {
-    DATA: { description: "本区数据: the average over the district's own projects that did not take the fast track (or finished before REFORM_START_ON)." },
-    CONFIGURED: { description: "配置值: fewer than BASELINE_MIN_PROJECTS such projects exist, so the configured value stands in." },
-  },
+  valuesConfig: labelEnum<BaselineSource>("BaselineSource", {
+    DATA: { zh: "本区数据", en: "District data", description: "The average over the district's own projects that did not take the fast track (or finished before REFORM_START_ON)." },
+    CONFIGURED: { zh: "配置值", en: "Configured", description: "Fewer than BASELINE_MIN_PROJECTS such projects exist, so the configured value stands in." },
+  }),
 });
 
 const BASELINE =

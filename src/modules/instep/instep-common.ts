@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../core/context";
-import { badInput } from "../../core/errors";
+import { badInput, fieldLabel } from "../../core/errors";
 import { districtDate } from "../../core/dates";
 import { assertLocalDate } from "../calendar/local-date";
 
@@ -8,7 +8,7 @@ export function resolveOn(ctx: RequestContext, on: string | null | undefined, fi
   const today = districtDate(ctx.clock.now());
   if (on === undefined || on === null) return today;
   assertLocalDate(field, on);
-  if (on > today) throw badInput(field, `${field} (${on}) cannot be after today (${today})`);
+  if (on > today) throw badInput(field, `${field} (${on}) cannot be after today (${today})`, `${fieldLabel(field)}（${on}）不能晚于今天（${today}）`);
   return on;
 }
 

@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { findVisibleProject } from "../projects/project-access";
@@ -22,7 +23,11 @@ import type { RecordProjectMilestoneInput } from "./instep.inputs";
  * The stage follows the milestones (projectStage), never typed.
  */
 export class MilestoneService {
-  async record(ctx: RequestContext, input: RecordProjectMilestoneInput): Promise<Project> {
+  record(ctx: RequestContext, input: RecordProjectMilestoneInput): Promise<Project> {
+    return idempotent(ctx, "recordProjectMilestone", Project, input, (tx) => this.recordOnce(tx, input));
+  }
+
+  private async recordOnce(ctx: RequestContext, input: RecordProjectMilestoneInput): Promise<Project> {
     const on = resolveOn(ctx, input.on);
     // 开工报备: the enterprise files its own construction start; other milestones are the team's
     const remit = input.milestone === "CONSTRUCTION_START" ? "fileConstructionStart" : "recordProjectMilestone";
@@ -38,7 +43,7 @@ export class MilestoneService {
       assertMilestoneOrder(dates, { milestone: input.milestone, field: "on" });
       const changes: Partial<Project> = { [column]: on, stage: projectStage(dates) };
       if (input.milestone === "CONSTRUCTION_START") changes.startedOnCommitment = (await assertStartPermitted(tx, project, on)).startedOnCommitment;
-      if (input.milestone === "COMPLETION") await assertNothingOwed(tx, project, "Completion (竣工)");
+      if (input.milestone === "COMPLETION") await assertNothingOwed(tx, project, "Completion (竣工)", "竣工");
       if (input.milestone === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, project.id, on);
       await tx.repo(Project).update({ id: project.id }, changes);
       const after = await tx.repo(Project).findOneByOrFail({ id: project.id });

@@ -1,6 +1,6 @@
 import type { RequestContext } from "../../core/context";
 import { districtDate } from "../../core/dates";
-import { AppError } from "../../core/errors";
+import { AppError, zhLabel } from "../../core/errors";
 import { commitmentService } from "../commitments/commitment.service";
 import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
@@ -31,6 +31,8 @@ export async function assertStartPermitted(tx: RequestContext, project: Project,
     "START_NOT_PERMITTED",
     `Construction of project ${project.code} may start on ${on} only with its construction permit (施工许可) approved by then (it is ${permitState}), ` +
       `or on commitment (承诺即开工): missing ${commitment.map(describeGround).join(" and ")}`,
+    `项目 ${project.code} 要在 ${on} 开工，须在此前取得施工许可（目前${permit ? `为“${zhLabel("ApprovalStatus", permit.status)}”${permit.approvedOn ? `，批准于 ${permit.approvedOn}` : ""}` : "尚未申请"}），` +
+      `或按“承诺即开工”开工：还缺${commitment.map(describeGroundZh).join("和")}`,
     {
       projectId: project.id,
       missing: ["CONSTRUCTION_PERMIT", ...commitment],
@@ -41,6 +43,9 @@ export async function assertStartPermitted(tx: RequestContext, project: Project,
     },
   );
 }
+
+const describeGroundZh = (ground: StartGround): string =>
+  ground === "FAST_TRACK_ADMISSION" ? "快速通道承诺准入" : ground === "SIGNED_COMMITMENT_LETTER" ? "在此之前经双方签署的双向承诺书" : ground;
 
 const describeGround = (ground: StartGround): string =>
   ground === "FAST_TRACK_ADMISSION" ? "admission to the fast track (FAST_TRACK_ADMISSION)" : ground === "SIGNED_COMMITMENT_LETTER" ? "a commitment letter signed by both parties by then (SIGNED_COMMITMENT_LETTER)" : ground;
@@ -82,21 +87,25 @@ export async function assertDecidable(tx: RequestContext, item: Pick<ApprovalIte
     completion
       ? `${item.kind} is a completion approval: it is decided only once every deferred material of the project is supplied (容而不缺)`
       : `${item.kind} is decided only once the deferred material standing in for it is supplied (容而不缺)`,
+    completion
+      ? `“${zhLabel("ApprovalKind", item.kind)}”属于竣工阶段审批，须待本项目全部容缺材料补齐后才能作出决定（容而不缺）`
+      : `“${zhLabel("ApprovalKind", item.kind)}”须待其对应的容缺材料补齐后才能作出决定（容而不缺）`,
     item.projectId,
     owed,
   );
 }
 
 /** 容而不缺 (rule DEFERRED_ITEMS_OUTSTANDING) for COMPLETION: nothing deferred may still be owed when construction completes. */
-export async function assertNothingOwed(tx: RequestContext, project: Pick<Project, "id" | "code">, what: string): Promise<void> {
+export async function assertNothingOwed(tx: RequestContext, project: Pick<Project, "id" | "code">, what: string, whatZh = what): Promise<void> {
   const owed = await outstandingDeferredItems(tx, project.id);
   if (!owed.length) return;
-  throw outstanding(`${what} of project ${project.code} is recorded only once every deferred material is supplied (容而不缺)`, project.id, owed);
+  throw outstanding(`${what} of project ${project.code} is recorded only once every deferred material is supplied (容而不缺)`, `项目 ${project.code} 须待全部容缺材料补齐后才能登记${whatZh}（容而不缺）`, project.id, owed);
 }
 
-function outstanding(message: string, projectId: string, owed: OutstandingItem[]): AppError {
+function outstanding(message: string, zh: string, projectId: string, owed: OutstandingItem[]): AppError {
   const list = owed.map((o) => `${o.name} (${o.itemCode}, ${o.status}, promised by ${o.promisedBy})`).join("; ");
-  return new AppError("DEFERRED_ITEMS_OUTSTANDING", `${message}: still owed ${list}`, {
+  const listZh = owed.map((o) => `${o.name}（${zhLabel("DeferredItemStatus", o.status)}，承诺 ${o.promisedBy} 前补交）`).join("；");
+  return new AppError("DEFERRED_ITEMS_OUTSTANDING", `${message}: still owed ${list}`, `${zh}。尚欠：${listZh}`, {
     projectId,
     items: owed.map(({ itemCode, name, status, promisedBy, approvalKind, deferredItemId }) => ({ itemCode, name, status, promisedBy, approvalKind, deferredItemId })),
   });

@@ -4,16 +4,17 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const SURVEY_STAGES = ["PLANNING", "COMPLETION"] as const;
 export const SurveyStageEnum = enumOf(SURVEY_STAGES);
 registerEnumType(SurveyStageEnum, {
   name: "SurveyStage",
   description: "多测合一: the project stage a survey serves.",
-  valuesConfig: {
-    PLANNING: { description: "规划阶段: surveys for the land-use and planning permits." },
-    COMPLETION: { description: "竣工阶段: completion surveys shared by joint acceptance, completion filing and property registration." },
-  },
+  valuesConfig: labelEnum<(typeof SURVEY_STAGES)[number]>("SurveyStage", {
+    PLANNING: { zh: "规划阶段", en: "Planning", description: "Surveys for the land-use and planning permits." },
+    COMPLETION: { zh: "竣工阶段", en: "Completion", description: "Completion surveys shared by joint acceptance, completion filing and property registration." },
+  }),
 });
 
 /** 一次委托: one survey commission per project and stage; its result is shared by every item that needs it. */

@@ -8,6 +8,7 @@ import { MilestoneEnum } from "./instep.inputs";
 import { SurveyCommission } from "./survey.entity";
 import type { ApprovalDependency } from "./approval.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 @ObjectType({ description: "A milestone and its day (null while not reached)." })
 export class MilestoneDate {
@@ -65,13 +66,15 @@ export const InStepCheckKindEnum = enumOf(IN_STEP_CHECKS);
 registerEnumType(InStepCheckKindEnum, {
   name: "InStepCheckKind",
   description: "三同步: the three in-step checks.",
-  valuesConfig: {
-    START_ON_LAND_HANDOVER: { description: "交地同步开工: land contract -> construction start; saving against the pre-reform start preparation." },
-    CERTIFICATE_ON_COMPLETION: { description: "竣工同步发证: completion -> certificate; saving against the pre-reform completion-to-certificate time." },
+  valuesConfig: labelEnum<InStepCheckKind>("InStepCheckKind", {
+    START_ON_LAND_HANDOVER: { zh: "交地同步开工", en: "Start on land handover", description: "Land contract -> construction start; saving against the pre-reform start preparation." },
+    CERTIFICATE_ON_COMPLETION: { zh: "竣工同步发证", en: "Certificate on completion", description: "Completion -> certificate; saving against the pre-reform completion-to-certificate time." },
     TRIAL_PRODUCTION_ON_PRE_ACCEPTANCE: {
-      description: "预验同步试产: pre-acceptance -> trial production; saving = working days trial production started before completion (竣工), when it used to wait for it.",
+      zh: "预验同步试产",
+      en: "Trial production on pre-acceptance",
+      description: "Pre-acceptance -> trial production; saving = working days trial production started before completion (竣工), when it used to wait for it.",
     },
-  },
+  }),
 });
 
 @ObjectType({ description: "One in-step check of a project: working days between two milestones against the target." })

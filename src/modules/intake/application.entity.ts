@@ -5,6 +5,7 @@ import { ApprovalItem } from "../instep/approval.entity";
 import { Project } from "../projects/project.entity";
 import { Department, type DepartmentCode } from "../departments/department.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const APPLICATION_CLASSES = [
   "FILING", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT", "ENVIRONMENTAL_IMPACT", "FIRE_DESIGN_REVIEW",
@@ -14,17 +15,17 @@ export type ApplicationClass = (typeof APPLICATION_CLASSES)[number];
 export const ApplicationClassEnum = enumOf(APPLICATION_CLASSES);
 registerEnumType(ApplicationClassEnum, {
   name: "ApplicationClass",
-  description: "The class of an application, which decides the back office it is routed to.",
-  valuesConfig: {
-    FILING: { description: "项目备案" },
-    PLANNING_PERMIT: { description: "建设工程规划许可" },
-    CONSTRUCTION_PERMIT: { description: "施工许可" },
-    ENVIRONMENTAL_IMPACT: { description: "环评审批" },
-    FIRE_DESIGN_REVIEW: { description: "消防设计审查" },
-    COMPLETION_FILING: { description: "竣工验收备案" },
-    JOINT_ACCEPTANCE: { description: "联合验收" },
-    PROPERTY_REGISTRATION: { description: "不动产登记" },
-  },
+  description: "The class of an application, which decides the back office it is routed to (后台分类审批).",
+  valuesConfig: labelEnum<ApplicationClass>("ApplicationClass", {
+    FILING: { zh: "项目备案", en: "Project filing", description: "Filing of the investment project." },
+    PLANNING_PERMIT: { zh: "建设工程规划许可", en: "Construction planning permit", description: "The construction project planning permit." },
+    CONSTRUCTION_PERMIT: { zh: "施工许可", en: "Construction permit", description: "The construction permit." },
+    ENVIRONMENTAL_IMPACT: { zh: "环境影响评价", en: "Environmental impact assessment", description: "Approval of the environmental impact assessment (环评)." },
+    FIRE_DESIGN_REVIEW: { zh: "消防设计审查", en: "Fire design review", description: "Review of the fire protection design." },
+    COMPLETION_FILING: { zh: "竣工验收备案", en: "Completion filing", description: "Filing of the completion acceptance." },
+    JOINT_ACCEPTANCE: { zh: "联合验收", en: "Joint acceptance", description: "Acceptance by the departments together." },
+    PROPERTY_REGISTRATION: { zh: "不动产登记", en: "Property registration", description: "Real-estate registration and its certificate." },
+  }),
 });
 
 /** 后台分类审批: the back office each class goes to. Data, so a reorganisation edits one table. */
@@ -45,13 +46,13 @@ export const ApplicationStatusEnum = enumOf(APPLICATION_STATUSES);
 registerEnumType(ApplicationStatusEnum, {
   name: "ApplicationStatus",
   description: "一门式一网式: front desk intake -> back-office approval by class -> one-window issuance.",
-  valuesConfig: {
-    RECEIVED: { description: "前台受理: taken in at the front desk." },
-    ROUTED: { description: "分类流转: routed to the back office for its class." },
-    APPROVED: { description: "后台审批通过." },
-    REJECTED: { description: "后台审批不予通过." },
-    ISSUED: { description: "统一窗口出件: the result handed out at the one window." },
-  },
+  valuesConfig: labelEnum<ApplicationStatus>("ApplicationStatus", {
+    RECEIVED: { zh: "前台受理", en: "Received", description: "Taken in at the front desk (前台综合受理)." },
+    ROUTED: { zh: "后台审批中", en: "Routed", description: "Routed to the back office for its class (后台分类审批)." },
+    APPROVED: { zh: "审批通过", en: "Approved", description: "The back office approved it." },
+    REJECTED: { zh: "审批不予通过", en: "Rejected", description: "The back office refused it." },
+    ISSUED: { zh: "统一窗口出件", en: "Issued", description: "The result handed out at the one window." },
+  }),
 });
 
 /** RECEIVED -> ROUTED -> APPROVED | REJECTED -> ISSUED (either decision is issued at the window). */

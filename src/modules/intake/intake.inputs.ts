@@ -1,37 +1,42 @@
-import { IsBoolean, IsIn, IsOptional, Length } from "class-validator";
+import { IdempotencyKeyField } from "../../core/idempotency";
+import { StatusInField } from "../../core/status-filter";
+import { IsBoolean, IsIn, IsOptional } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { APPLICATION_CLASSES, APPLICATION_STATUSES, ApplicationClassEnum, ApplicationStatusEnum, type ApplicationClass, type ApplicationStatus } from "./application.entity";
-import { RequiredText } from "../../core/validation";
+import { RequiredText, IsId } from "../../core/validation";
 
-@InputType()
+@InputType({ description: "前台综合受理: an application taken in at the front desk (一门式一网式)." })
 export class SubmitApplicationInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
-  @Field(() => ApplicationClassEnum)
+  @Field(() => ApplicationClassEnum, { description: "The class, which decides the back office." })
   @IsIn(APPLICATION_CLASSES)
   applicationClass: ApplicationClass;
 
-  @Field()
+  @Field({ description: "What is applied for, in a line." })
   @RequiredText(200)
   title: string;
 }
 
-@InputType()
+@InputType({ description: "One step of an application's way: routing to the back office or issuing the result at the window." })
 export class ApplicationStepInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The application." })
+  @IsId()
   applicationId: string;
 }
 
-@InputType()
+@InputType({ description: "后台分类审批: the back office's decision on a routed application." })
 export class DecideApplicationInput {
-  @Field(() => ID)
-  @Length(1, 36)
+  @Field(() => ID, { description: "The application." })
+  @IsId()
   applicationId: string;
 
-  @Field()
+  @Field({ description: "true: approved; false: not approved." })
   @IsBoolean()
   approved: boolean;
 
@@ -41,15 +46,18 @@ export class DecideApplicationInput {
   note?: string;
 }
 
-@InputType()
+@InputType({ description: "Narrows the applications; all given conditions must hold." })
 export class ApplicationFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "Only this project's applications." })
   @IsOptional()
-  @Length(1, 36)
+  @IsId()
   projectId?: string;
 
-  @Field(() => ApplicationStatusEnum, { nullable: true })
+  @Field(() => ApplicationStatusEnum, { nullable: true, description: "Only applications in this status." })
   @IsOptional()
   @IsIn(APPLICATION_STATUSES)
   status?: ApplicationStatus;
+
+  @StatusInField(ApplicationStatusEnum, APPLICATION_STATUSES)
+  statusIn?: ApplicationStatus[];
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -12,6 +12,7 @@ import { ApprovalItem } from "../instep/approval.entity";
 import { ApplicationFilter, ApplicationStepInput, DecideApplicationInput, SubmitApplicationInput } from "./intake.inputs";
 import { intakeService } from "./intake.service";
 import { loaderById } from "../../core/loaders";
+import { IdArg } from "../../core/validation";
 
 const ApplicationConnection = ConnectionType(Application);
 
@@ -22,14 +23,14 @@ export class IntakeResolver {
   applications(
     @Ctx() ctx: RequestContext,
     @Args() args: ConnectionArgs,
-    @Arg("filter", () => ApplicationFilter, { nullable: true }) filter?: ApplicationFilter,
+    @Arg("filter", () => ApplicationFilter, { nullable: true, description: "Which applications; every one the caller may see when omitted." }) filter?: ApplicationFilter,
   ) {
     return intakeService.list(ctx, args, filter ?? {});
   }
 
   @Authorized()
-  @Query(() => Application, { description: "One application; another enterprise's answers NOT_FOUND." })
-  application(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<Application> {
+  @Query(() => Application, { nullable: true, description: "One application; null, with NOT_FOUND in errors, when there is none or it is another enterprise's." })
+  application(@Ctx() ctx: RequestContext, @IdArg("id", { description: "The application (一门式一网式)." }) id: string): Promise<Application> {
     return intakeService.findVisible(ctx, id);
   }
 

@@ -1,10 +1,12 @@
+import { idempotent } from "../../core/idempotency";
+import { whereStatus } from "../../core/status-filter";
 import { In } from "typeorm";
 // a direct change of an item applied for here is refused: registered with the service, which every path loads
 import "./intake.reactions";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader, keyedLoader } from "../../core/loaders";
-import { assertTransition, badInput, conflict, invalidTransition, notFound } from "../../core/errors";
+import { assertTransition, badInput, conflict, invalidTransition, notFound, zhLabel } from "../../core/errors";
 import { Department } from "../departments/department.entity";
 import { policyService } from "../policy/policy.service";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
@@ -28,7 +30,11 @@ export class IntakeService {
    * project has none), which is submitted (受理) with it unless already under review. A second
    * application while one for the same item is undecided, or for an approved item, is CONFLICT.
    */
-  async submit(ctx: RequestContext, input: SubmitApplicationInput): Promise<Application> {
+  submit(ctx: RequestContext, input: SubmitApplicationInput): Promise<Application> {
+    return idempotent(ctx, "submitApplication", Application, input, (tx) => this.submitOnce(tx, input));
+  }
+
+  private async submitOnce(ctx: RequestContext, input: SubmitApplicationInput): Promise<Application> {
     const user = ctx.requireUser();
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
@@ -43,7 +49,7 @@ export class IntakeService {
         .andWhere("a.status IN (:...open)", { open: ["RECEIVED", "ROUTED"] });
       if (tx.app.dialect === "mariadb") openQuery.setLock("pessimistic_read");
       const open = await openQuery.getOne();
-      if (open) throw conflict(`Project ${project.code}'s ${input.applicationClass} is already applied for (application ${open.id}, ${open.status}): one application at a time`, { applicationId: open.id });
+      if (open) throw conflict(`Project ${project.code}'s ${input.applicationClass} is already applied for (application ${open.id}, ${open.status}): one application at a time`, `项目 ${project.code} 已有“${zhLabel("ApplicationClass", input.applicationClass)}”申请在办（申请编号 ${open.id}，当前为“${zhLabel("ApplicationStatus", open.status)}”）：同一时间只能有一份申请`, { applicationId: open.id });
       const application = tx.repo(Application).create({
         projectId: project.id, applicationClass: input.applicationClass, title: input.title, status: "RECEIVED", departmentId: null, approvalItemId: null,
         receivedById: user.id, receivedAt: now, routedById: null, routedAt: null, decidedById: null, decidedAt: null,
@@ -63,7 +69,7 @@ export class IntakeService {
     return this.step(ctx, id, "ROUTED", "application.route", "routeApplication", async (tx, a) => {
       const code = BACK_OFFICE_BY_CLASS[a.applicationClass];
       const department = await tx.repo(Department).findOneBy({ code });
-      if (!department) throw conflict(`The back office of ${a.applicationClass} (department ${code}) is not in the department list`);
+      if (!department) throw conflict(`The back office of ${a.applicationClass} (department ${code}) is not in the department list`, `“${zhLabel("ApplicationClass", a.applicationClass)}”的后台审批部门（${code}）不在部门名单中`);
       return { departmentId: department.id, routedById: user.id, routedAt: tx.clock.now() };
     });
   }
@@ -75,7 +81,7 @@ export class IntakeService {
    */
   decide(ctx: RequestContext, input: DecideApplicationInput): Promise<Application> {
     const user = ctx.requireUser();
-    if (!input.approved && !input.note) throw badInput("note", "A rejection needs the back office's reason");
+    if (!input.approved && !input.note) throw badInput("note", "A rejection needs the back office's reason", "不予批准须填写后台审批部门的理由");
     return this.step(ctx, input.applicationId, input.approved ? "APPROVED" : "REJECTED", "application.decide", "decideApplication", async (tx, a) => {
       if (a.approvalItemId) {
         const item = await tx.repo(ApprovalItem).findOneByOrFail({ id: a.approvalItemId });
@@ -124,12 +130,14 @@ export class IntakeService {
   }
 
   /** Newest first; an ENTERPRISE user's list holds its own enterprise's applications only. */
-  list(ctx: RequestContext, args: ConnectionArgs, filter: ApplicationFilter = {}): Promise<Connection<Application>> {
+  async list(ctx: RequestContext, args: ConnectionArgs, filter: ApplicationFilter = {}): Promise<Connection<Application>> {
+    // a project the caller may not see (another enterprise's, or none) is NOT_FOUND, as everywhere
+    if (filter.projectId) await findVisibleProject(ctx, filter.projectId);
     const query = ctx.repo(Application).createQueryBuilder("application");
     const scope = enterpriseScope(ctx);
     if (scope !== null) query.innerJoin(Project, "project", "project.id = application.projectId").andWhere("project.enterpriseId = :scope", { scope });
     if (filter.projectId) query.andWhere("application.projectId = :projectId", { projectId: filter.projectId });
-    if (filter.status) query.andWhere("application.status = :status", { status: filter.status });
+    whereStatus(query, "application.status", filter);
     return paginate(query, args, {
       name: "received",
       direction: "DESC",

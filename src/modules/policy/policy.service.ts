@@ -2,7 +2,9 @@ import { createMethodMiddlewareDecorator } from "type-graphql";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { forbidden } from "../../core/errors";
+import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { RELATIONS, REMITS, rolesOf, type DepartmentDuty, type Relation, type RemitName } from "./remits";
+import { departmentCadresZh, RELATION_LABELS_ZH, refusalZh } from "./remits.zh";
 
 export interface DepartmentRef {
   id: string;
@@ -49,23 +51,38 @@ export class PolicyService {
     return false;
   }
 
+  /**
+   * The non-throwing check beside `authorize`, for capability fields (viewerCan…, viewerActions):
+   * which of `names` the caller may take on `subject`, by the same relations `authorize` checks.
+   * The remits are asked side by side, so a page of records asks each relation's table once
+   * (the lookups below batch per request).
+   */
+  async allowedOf<N extends RemitName>(ctx: RequestContext, names: readonly N[], subject: RemitSubject = {}): Promise<Set<N>> {
+    const answers = await Promise.all(names.map((name) => this.allows(ctx, name, subject)));
+    return new Set(names.filter((_, i) => answers[i]));
+  }
+
   /** FORBIDDEN, naming who may, unless the caller holds one of the remit's relations. Writes nothing. */
   async authorize(ctx: RequestContext, name: RemitName, subject: RemitSubject = {}): Promise<void> {
     ctx.requireUser();
     if (await this.allows(ctx, name, subject)) return;
-    throw forbidden(await this.refusal(ctx, name, subject), { remit: name });
+    const { en, zh } = await this.refusal(ctx, name, subject);
+    throw forbidden(en, zh, { remit: name });
   }
 
   /** "Only the project's manager or a cadre of 区住房和城乡建设局 may decide this item". */
-  private async refusal(ctx: RequestContext, name: RemitName, subject: RemitSubject): Promise<string> {
+  private async refusal(ctx: RequestContext, name: RemitName, subject: RemitSubject): Promise<{ en: string; zh: string }> {
     const remit = REMITS[name];
-    const labels: string[] = [];
+    const labels: Array<{ en: string; zh: string }> = [];
     for (const relation of remit.allowed as readonly Relation[]) labels.push(await this.label(ctx, relation, subject));
-    return `Only ${labels.join(" or ")} may ${remit.verb}`;
+    return { en: `Only ${labels.map((l) => l.en).join(" or ")} may ${remit.verb}`, zh: refusalZh(labels.map((l) => l.zh), name) };
   }
 
-  private async label(ctx: RequestContext, relation: Relation, subject: RemitSubject): Promise<string> {
-    const named = (departments: DepartmentRef[] | undefined) => (departments?.length ? `a cadre of ${departments.map((d) => d.name).join(" or ")}` : RELATIONS[relation].label);
+  /** Who holds a relation to the subject, in English and Chinese: named departments where the subject names them. */
+  private async label(ctx: RequestContext, relation: Relation, subject: RemitSubject): Promise<{ en: string; zh: string }> {
+    const generic = { en: RELATIONS[relation].label, zh: RELATION_LABELS_ZH[relation] };
+    const named = (departments: DepartmentRef[] | undefined) =>
+      departments?.length ? { en: `a cadre of ${departments.map((d) => d.name).join(" or ")}`, zh: departmentCadresZh(departments.map((d) => d.name)) } : generic;
     switch (relation) {
       case "HANDLING_DEPARTMENT":
         return named(subject.handlingDepartment ? [subject.handlingDepartment] : undefined);
@@ -75,12 +92,12 @@ export class PolicyService {
         return named(subject.participatingDepartments);
       case "FRONT_DESK": {
         const desk = await this.frontDesk(ctx);
-        return desk ? `a cadre of the front desk (${desk.name})` : RELATIONS[relation].label;
+        return desk ? { en: `a cadre of the front desk (${desk.name})`, zh: `前台综合受理部门（${desk.name}）的干部` } : generic;
       }
       case "RESPONSIBLE_DEPARTMENT":
-        return subject.duty ? named(await this.dutyHolders(ctx, subject.duty)) : RELATIONS[relation].label;
+        return subject.duty ? named(await this.dutyHolders(ctx, subject.duty)) : generic;
       default:
-        return RELATIONS[relation].label;
+        return generic;
     }
   }
 
@@ -119,16 +136,17 @@ export class PolicyService {
     }
   }
 
-  /** Whether the user is the project's active manager (项目经理人). */
+  /**
+   * Whether the user is the project's active manager (项目经理人). Asked through a per-request
+   * loader: every check in one tick (a page of capability fields) shares one statement.
+   */
   async manages(ctx: RequestContext, userId: string, projectId: string): Promise<boolean> {
-    const rows = await ctx.manager.query("SELECT 1 AS x FROM project_manager_assignment WHERE active_project_id = ? AND cadre_id = ?", [projectId, userId]);
-    return rows.length > 0;
+    return pairLoader(ctx, "policy.manages", "SELECT cadre_id AS u, active_project_id AS p FROM project_manager_assignment WHERE cadre_id IN (#U) AND active_project_id IN (#P)").load(`${userId}|${projectId}`);
   }
 
-  /** Whether the user serves on the project's team now (not counting the manager). */
+  /** Whether the user serves on the project's team now (not counting the manager); batched like `manages`. */
   async servesOnTeam(ctx: RequestContext, userId: string, projectId: string): Promise<boolean> {
-    const rows = await ctx.manager.query("SELECT 1 AS x FROM team_member WHERE project_id = ? AND user_id = ? AND removed_at IS NULL", [projectId, userId]);
-    return rows.length > 0;
+    return pairLoader(ctx, "policy.servesOnTeam", "SELECT user_id AS u, project_id AS p FROM team_member WHERE user_id IN (#U) AND project_id IN (#P) AND removed_at IS NULL").load(`${userId}|${projectId}`);
   }
 
   /** The front-desk department (前台综合受理), named by code in FRONT_DESK_DEPARTMENT. */
@@ -136,18 +154,42 @@ export class PolicyService {
     return this.department(ctx, ctx.app.config.frontDeskDepartment);
   }
 
-  async department(ctx: RequestContext, code: string): Promise<DepartmentRef | null> {
-    const rows: DepartmentRef[] = await ctx.manager.query("SELECT id, name FROM department WHERE code = ?", [code]);
-    return rows[0] ?? null;
+  department(ctx: RequestContext, code: string): Promise<DepartmentRef | null> {
+    const load = (codes: string[]): Promise<Array<DepartmentRef & { code: string }>> =>
+      ctx.manager.query(`SELECT id, name, code FROM department WHERE code IN (${codes.map(() => "?").join(", ")})`, codes);
+    return keyedLoader(ctx, "policy.departmentByCode", load, (row) => row.code)
+      .load(code)
+      .then((row) => (row ? { id: row.id, name: row.name } : null));
   }
 
   /** The departments holding a standing duty, in list order. */
-  async dutyHolders(ctx: RequestContext, duty: DepartmentDuty): Promise<DepartmentRef[]> {
-    return ctx.manager.query(
-      "SELECT d.id AS id, d.name AS name FROM department_duty dd JOIN department d ON d.id = dd.department_id WHERE dd.duty = ? ORDER BY d.sort_order, d.name",
-      [duty],
-    );
+  dutyHolders(ctx: RequestContext, duty: DepartmentDuty): Promise<DepartmentRef[]> {
+    const load = (duties: string[]): Promise<Array<DepartmentRef & { duty: string }>> =>
+      ctx.manager.query(
+        `SELECT d.id AS id, d.name AS name, dd.duty AS duty FROM department_duty dd JOIN department d ON d.id = dd.department_id WHERE dd.duty IN (${duties.map(() => "?").join(", ")}) ORDER BY d.sort_order, d.name`,
+        duties,
+      );
+    return groupedLoader(ctx, "policy.dutyHolders", load, (row) => row.duty)
+      .load(duty)
+      .then((rows) => rows.map(({ id, name }) => ({ id, name })));
   }
+}
+
+/**
+ * The request's loader of "does this (user, project) pair have a row": keys `userId|projectId`,
+ * one statement per batch. `sql` selects the pairs as u and p, with #U and #P for the id lists.
+ */
+function pairLoader(ctx: RequestContext, name: string, sql: string) {
+  const load = async (keys: string[]): Promise<string[]> => {
+    const pairs = keys.map((key) => key.split("|") as [string, string]);
+    const users = [...new Set(pairs.map(([u]) => u))];
+    const projects = [...new Set(pairs.map(([, p]) => p))];
+    const marks = (ids: string[]) => ids.map(() => "?").join(", ");
+    const rows: Array<{ u: string; p: string }> = await ctx.manager.query(sql.replace("#U", marks(users)).replace("#P", marks(projects)), [...users, ...projects]);
+    return rows.map((row) => `${row.u}|${row.p}`);
+  };
+  const loader = keyedLoader(ctx, name, load, (key) => key);
+  return { load: async (key: string) => (await loader.load(key)) !== null };
 }
 
 export const policyService = new PolicyService();
@@ -164,8 +206,10 @@ export function Remit(...names: RemitName[]): MethodDecorator {
     if (open) return next();
     const user = context.requireUser();
     if (!roles.has(user.role)) {
-      const labels = [...new Set(names.flatMap((name) => (REMITS[name].allowed as readonly Relation[]).map((r) => RELATIONS[r].label)))];
-      throw forbidden(`Only ${labels.join(" or ")} may ${REMITS[names[0]].verb}`, { remit: names[0] });
+      const relations = [...new Set(names.flatMap((name) => REMITS[name].allowed as readonly Relation[]))];
+      const labels = [...new Set(relations.map((r) => RELATIONS[r].label))];
+      const labelsZh = [...new Set(relations.map((r) => RELATION_LABELS_ZH[r]))];
+      throw forbidden(`Only ${labels.join(" or ")} may ${REMITS[names[0]].verb}`, refusalZh(labelsZh, names[0]), { remit: names[0] });
     }
     return next();
   });

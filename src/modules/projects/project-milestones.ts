@@ -1,4 +1,4 @@
-import { badInput } from "../../core/errors";
+import { badInput, zhLabel } from "../../core/errors";
 import type { Project, ProjectStage } from "./project.entity";
 
 /** A project's milestones, each kept in a date column of the project. */
@@ -49,7 +49,7 @@ export function assertMilestoneOrder(dates: Partial<MilestoneDates>, changed?: {
     const laterOn = milestoneOn(dates, later);
     const earlierOn = milestoneOn(dates, earlier);
     if (!laterOn || !earlierOn || laterOn >= earlierOn) continue;
-    if (changed?.milestone === earlier) throw badInput(changed.field, `${earlier} cannot come after ${later} (${laterOn})`);
-    throw badInput(changed?.field ?? MILESTONE_COLUMNS[later], `${later} cannot come before ${earlier} (${earlierOn})`);
+    if (changed?.milestone === earlier) throw badInput(changed.field, `${earlier} cannot come after ${later} (${laterOn})`, `“${zhLabel("Milestone", earlier)}”不能晚于“${zhLabel("Milestone", later)}”（${laterOn}）`);
+    throw badInput(changed?.field ?? MILESTONE_COLUMNS[later], `${later} cannot come before ${earlier} (${earlierOn})`, `“${zhLabel("Milestone", later)}”不能早于“${zhLabel("Milestone", earlier)}”（${earlierOn}）`);
   }
 }

@@ -5,20 +5,21 @@ import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { DecimalScalar, decimalTransformer } from "../../core/decimal";
 import { Enterprise } from "../enterprises/enterprise.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 export const PROJECT_STAGES = ["PRE_LANDING", "LAND_OBTAINED", "UNDER_CONSTRUCTION", "COMPLETED", "IN_PRODUCTION"] as const;
 export type ProjectStage = (typeof PROJECT_STAGES)[number];
 export const ProjectStageEnum = enumOf(PROJECT_STAGES);
 registerEnumType(ProjectStageEnum, {
   name: "ProjectStage",
-  description: "Where a project is in its life.",
-  valuesConfig: {
-    PRE_LANDING: { description: "签约落地前: signed or negotiating, land not yet obtained." },
-    LAND_OBTAINED: { description: "已拿地: land contract signed." },
-    UNDER_CONSTRUCTION: { description: "在建: construction started." },
-    COMPLETED: { description: "已竣工: construction completed." },
-    IN_PRODUCTION: { description: "已投产: trial or full production." },
-  },
+  description: "Where a project is in its life, from its furthest milestone.",
+  valuesConfig: labelEnum<ProjectStage>("ProjectStage", {
+    PRE_LANDING: { zh: "签约落地前", en: "Before landing", description: "Signed or negotiating, land not yet obtained." },
+    LAND_OBTAINED: { zh: "已拿地", en: "Land obtained", description: "Land contract signed." },
+    UNDER_CONSTRUCTION: { zh: "在建", en: "Under construction", description: "Construction started." },
+    COMPLETED: { zh: "已竣工", en: "Completed", description: "Construction completed." },
+    IN_PRODUCTION: { zh: "已投产", en: "In production", description: "Trial or full production." },
+  }),
 });
 
 export const FAST_TRACK_STATUSES = ["NOT_APPLIED", "APPLIED", "ADMITTED", "SUSPENDED", "EXITED"] as const;
@@ -27,13 +28,13 @@ export const FastTrackStatusEnum = enumOf(FAST_TRACK_STATUSES);
 registerEnumType(FastTrackStatusEnum, {
   name: "FastTrackStatus",
   description: "双容双诺 fast track, one governed path: apply (承诺前审核) -> both parties sign the letter (承诺准入) -> work on commitment; the circuit breaker (熔断) suspends and decides.",
-  valuesConfig: {
-    NOT_APPLIED: { description: "Not on the fast track (never applied, withdrawn, refused, or told to reapply)." },
-    APPLIED: { description: "承诺前审核 passed (negative list, credit): the letter is drafted and awaits both signatures." },
-    ADMITTED: { description: "承诺准入: both parties signed the letter; construction may start on commitment (承诺即开工)." },
-    SUSPENDED: { description: "熔断: a stop-work order (停工整改) is in force until the rectification is confirmed." },
-    EXITED: { description: "退出: the fast track ended after an unrectified suspension; the letter is terminated." },
-  },
+  valuesConfig: labelEnum<FastTrackStatus>("FastTrackStatus", {
+    NOT_APPLIED: { zh: "未申请", en: "Not applied", description: "Not on the fast track (never applied, withdrawn, refused, or told to reapply)." },
+    APPLIED: { zh: "已申请", en: "Applied", description: "承诺前审核 passed (negative list, credit): the letter is drafted and awaits both signatures." },
+    ADMITTED: { zh: "承诺准入", en: "Admitted", description: "Both parties signed the letter; construction may start on commitment (承诺即开工)." },
+    SUSPENDED: { zh: "停工整改", en: "Suspended", description: "熔断: a stop-work order (责令停工整改) is in force until the rectification is confirmed." },
+    EXITED: { zh: "已退出", en: "Exited", description: "The fast track ended after an unrectified suspension (退出); the letter is terminated." },
+  }),
 });
 
 const DATE = { type: "date", nullable: true } as const;

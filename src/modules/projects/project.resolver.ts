@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -10,6 +10,8 @@ import { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project
 import { Project } from "./project.entity";
 import { projectService } from "./project.service";
 import { loaderById } from "../../core/loaders";
+import { ProjectActionEnum, projectViewerActions, type ProjectAction } from "./project-actions";
+import { IdArg } from "../../core/validation";
 
 export const ProjectConnection = ConnectionType(Project);
 
@@ -20,14 +22,17 @@ export class ProjectResolver {
   projects(
     @Ctx() ctx: RequestContext,
     @Args() args: ConnectionArgs,
-    @Arg("filter", () => ProjectFilter, { nullable: true }) filter?: ProjectFilter,
+    @Arg("filter", () => ProjectFilter, { nullable: true, description: "Which projects; every project the caller may see when omitted." }) filter?: ProjectFilter,
   ) {
     return projectService.list(ctx, args, filter ?? {});
   }
 
   @Authorized()
-  @Query(() => Project, { description: "One project; another enterprise's answers NOT_FOUND to an ENTERPRISE user." })
-  project(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<Project> {
+  @Query(() => Project, {
+    nullable: true,
+    description: "One project; null, with NOT_FOUND in errors, when there is none or it is another enterprise's (to an ENTERPRISE user): the rest of the response stands.",
+  })
+  project(@Ctx() ctx: RequestContext, @IdArg("id", { description: "The project." }) id: string): Promise<Project> {
     return projectService.findVisible(ctx, id);
   }
 
@@ -46,6 +51,14 @@ export class ProjectResolver {
   @FieldResolver(() => Enterprise)
   enterprise(@Root() project: Project, @Ctx() ctx: RequestContext) {
     return loaderById(ctx, Enterprise).load(project.enterpriseId);
+  }
+
+  @FieldResolver(() => [ProjectActionEnum], {
+    description: "What the caller may do to this project now: the mutations whose remit the caller holds (the policy table, as the mutations check it) and that the project's fast-track status allows. " +
+      "Gates judged from other records or from the input are left to the mutation (NEGATIVE_LIST, CREDIT_RESTRICTED, an approval kind the project has, …).",
+  })
+  viewerActions(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<ProjectAction[]> {
+    return projectViewerActions(ctx, project);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who admitted the project to the fast track." })

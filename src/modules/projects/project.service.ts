@@ -1,4 +1,6 @@
+import { whereStatus } from "../../core/status-filter";
 
+import { idempotent } from "../../core/idempotency";
 import { recordAudit } from "../../core/audit";
 import { changesOf } from "../../core/changes";
 import type { RequestContext } from "../../core/context";
@@ -13,12 +15,16 @@ import { assertMilestoneOrder, MILESTONE_COLUMNS, projectStage } from "./project
 import type { CreateProjectInput, ProjectFilter, UpdateProjectInput } from "./project.inputs";
 import { Project } from "./project.entity";
 
-const codeTaken = (code: string) => conflict(`Project code ${code} is taken`, { field: "code" });
+const codeTaken = (code: string) => conflict(`Project code ${code} is taken`, `投资项目统一代码 ${code} 已被其他项目使用`, { field: "code" });
 
 /** Projects: created and edited by the reform office; ENTERPRISE users see their own enterprise's only. */
 export class ProjectService {
   /** A project code is unique (CONFLICT on the field); its enterprise must exist. */
-  async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
+  create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
+    return idempotent(ctx, "createProject", Project, input, (tx) => this.createOnce(tx, input));
+  }
+
+  private async createOnce(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
     this.assertStorable(ctx, input.totalInvestment);
     assertMilestoneOrder(input);
     return ctx.transaction(async (tx) => {
@@ -60,7 +66,7 @@ export class ProjectService {
   /** Money is never rounded: on the embedded SQLite an amount it cannot hold exactly is refused. */
   private assertStorable(ctx: RequestContext, amount: string): void {
     if (ctx.app.dialect === "sqlite" && !sqliteHoldsExactly(amount)) {
-      throw badInput("totalInvestment", "The embedded SQLite database holds amounts exactly up to 15 significant digits; use MariaDB/MySQL for larger ones");
+      throw badInput("totalInvestment", "The embedded SQLite database holds amounts exactly up to 15 significant digits; use MariaDB/MySQL for larger ones", "内置的 SQLite 数据库只能精确保存 15 位有效数字以内的金额；更大的金额请使用 MariaDB/MySQL 部署");
     }
   }
 
@@ -75,7 +81,7 @@ export class ProjectService {
     if (scope !== null) query.andWhere("project.enterpriseId = :scope", { scope });
     if (filter.enterpriseId) query.andWhere("project.enterpriseId = :enterpriseId", { enterpriseId: filter.enterpriseId });
     if (filter.stage) query.andWhere("project.stage = :stage", { stage: filter.stage });
-    if (filter.fastTrackStatus) query.andWhere("project.fastTrackStatus = :fastTrackStatus", { fastTrackStatus: filter.fastTrackStatus });
+    whereStatus(query, "project.fastTrackStatus", { status: filter.fastTrackStatus, statusIn: filter.fastTrackStatusIn }, "fastTrackStatus");
     if (filter.search) {
       query.andWhere("(project.name LIKE :pattern ESCAPE '!' OR project.code LIKE :pattern ESCAPE '!')", { pattern: containsPattern(filter.search) });
     }

@@ -4,6 +4,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 
 export const BREAKER_STATES = ["ACTIVE", "SUSPENDED", "AWAITING_DECISION", "EXITED", "REAPPLY"] as const;
@@ -17,13 +18,13 @@ registerEnumType(BreakerStateEnum, {
     "manager recorded) and no real government cause (an approval item pending past its promised working days), is SUSPENDED: the stop-work order " +
     "(停工整改) holds the project SUSPENDED until the rectification, within RECTIFICATION_DAYS, is confirmed (ACTIVE, the project ADMITTED again). " +
     "Not rectified by the deadline it is AWAITING_DECISION until the reform office decides EXITED or REAPPLY. A typed GOVERNMENT cause protects nothing.",
-  valuesConfig: {
-    ACTIVE: { description: "Running normally." },
-    SUSPENDED: { description: "停工整改: stop-work order issued (the project SUSPENDED: milestones, building acceptances and board progress answer STOP_WORK_ORDER), rectification deadline running." },
-    AWAITING_DECISION: { description: "整改期满仍未达标: awaiting the ADMIN decision; the stop-work order stays." },
-    EXITED: { description: "退出: the project left the fast track (EXITED), its letters TERMINATED, a credit record on the enterprise." },
-    REAPPLY: { description: "重新申请: the letters TERMINATED and the project NOT_APPLIED, to apply again; once admitted again the breaker watches it anew (causes after the decision)." },
-  },
+  valuesConfig: labelEnum<BreakerState>("CircuitBreakerState", {
+    ACTIVE: { zh: "正常", en: "Active", description: "Running normally." },
+    SUSPENDED: { zh: "停工整改", en: "Suspended", description: "Stop-work order issued (the project SUSPENDED: milestones, building acceptances and board progress answer STOP_WORK_ORDER), rectification deadline running." },
+    AWAITING_DECISION: { zh: "整改期满待决定", en: "Awaiting decision", description: "整改期满仍未达标: awaiting the ADMIN decision; the stop-work order stays." },
+    EXITED: { zh: "退出", en: "Exited", description: "The project left the fast track (EXITED), its letters TERMINATED, a credit record on the enterprise." },
+    REAPPLY: { zh: "重报", en: "Reapply", description: "The letters TERMINATED and the project NOT_APPLIED, to apply again; once admitted again the breaker watches it anew (causes after the decision)." },
+  }),
 });
 
 /** Allowed moves of the breaker, checked in one place. */
@@ -42,12 +43,26 @@ export const DelayPartyEnum = enumOf(DELAY_PARTIES);
 registerEnumType(DelayPartyEnum, {
   name: "DelayParty",
   description: "Whose fault a delay is, as recorded: an ENTERPRISE cause can trip the circuit breaker; a GOVERNMENT one is a note (only an approval pending past its promised working days protects the project).",
+  valuesConfig: labelEnum<DelayParty>("DelayParty", {
+    ENTERPRISE: { zh: "企业自身原因", en: "Enterprise", description: "The enterprise's own cause; it can trip the circuit breaker." },
+    GOVERNMENT: { zh: "政府原因", en: "Government", description: "A government cause, kept as a note." },
+  }),
 });
 
 export const DELAY_CAUSES = ["OVERDUE_MATERIALS", "FUNDS_NOT_IN_PLACE", "DESIGN_CHANGES", "APPROVAL_DELAY", "OTHER"] as const;
 export type DelayCauseKind = (typeof DELAY_CAUSES)[number];
 export const DelayCauseKindEnum = enumOf(DELAY_CAUSES);
-registerEnumType(DelayCauseKindEnum, { name: "DelayCauseKind" });
+registerEnumType(DelayCauseKindEnum, {
+  name: "DelayCauseKind",
+  description: "熔断: what delayed the construction permit, as recorded on the project.",
+  valuesConfig: labelEnum<DelayCauseKind>("DelayCauseKind", {
+    OVERDUE_MATERIALS: { zh: "未按承诺时限补正材料", en: "Materials overdue", description: "Deferred materials not supplied by their promised date." },
+    FUNDS_NOT_IN_PLACE: { zh: "资金未到位", en: "Funds not in place", description: "The project's funds did not arrive as promised." },
+    DESIGN_CHANGES: { zh: "设计变更", en: "Design changes", description: "The design was changed." },
+    APPROVAL_DELAY: { zh: "审批延误", en: "Approval delay", description: "An approval took longer than promised." },
+    OTHER: { zh: "其他", en: "Other", description: "Another cause, told in the note." },
+  }),
+});
 
 /** The breaker of one project; absent until it first trips (ACTIVE is the default). */
 @ObjectType({ description: "熔断: the state of a project's circuit breaker." })

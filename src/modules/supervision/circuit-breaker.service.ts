@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { addDays, districtDate } from "../../core/dates";
@@ -56,7 +57,11 @@ export class CircuitBreakerService {
    * is a cause of the breaker from the moment it is recorded; a GOVERNMENT one is kept as a note
    * and protects nothing: only an approval pending past its promised working days does.
    */
-  async recordDelayCause(ctx: RequestContext, input: RecordDelayCauseInput): Promise<DelayCause> {
+  recordDelayCause(ctx: RequestContext, input: RecordDelayCauseInput): Promise<DelayCause> {
+    return idempotent(ctx, "recordDelayCause", DelayCause, input, (tx) => this.recordDelayCauseOnce(tx, input));
+  }
+
+  private async recordDelayCauseOnce(ctx: RequestContext, input: RecordDelayCauseInput): Promise<DelayCause> {
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, "recordDelayCause", { projectId: project.id, enterpriseId: project.enterpriseId });
@@ -75,7 +80,7 @@ export class CircuitBreakerService {
       await policyService.authorize(tx, "confirmRectification", { projectId: project.id, enterpriseId: project.enterpriseId });
       const breaker = await this.breakerOf(tx, input.projectId);
       if (breaker.state === "SUSPENDED" && breaker.rectificationDueOn && breaker.rectificationDueOn < today) {
-        throw badInput("projectId", `The rectification deadline ${breaker.rectificationDueOn} has passed; the reform office decides now`);
+        throw badInput("projectId", `The rectification deadline ${breaker.rectificationDueOn} has passed; the reform office decides now`, `整改期限（${breaker.rectificationDueOn}）已过，现由区委改革办作出决定`);
       }
       const { breaker: after } = await this.move(tx, input.projectId, breaker.state, "ACTIVE", { rectifiedAt: tx.clock.now() }, input.note);
       await setFastTrackStatus(tx, input.projectId, ["SUSPENDED"], "ADMITTED", "project.stopWorkLifted", input.note);

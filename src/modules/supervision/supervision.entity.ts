@@ -5,6 +5,7 @@ import { BaseEntity, TimestampColumn } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { Department } from "../departments/department.entity";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 
 export const PHASES = ["BEFORE", "DURING", "AFTER"] as const;
@@ -13,11 +14,11 @@ export const SupervisionPhaseEnum = enumOf(PHASES);
 registerEnumType(SupervisionPhaseEnum, {
   name: "SupervisionPhase",
   description: "周期监管: when in the cycle a standard applies.",
-  valuesConfig: {
-    BEFORE: { description: "事前: 审承诺、核资质 — review commitments, check qualifications." },
-    DURING: { description: "事中: 质量安全 — quality and safety on site." },
-    AFTER: { description: "事后: 限时验收、结果可溯 — timely acceptance, traceable results." },
-  },
+  valuesConfig: labelEnum<SupervisionPhase>("SupervisionPhase", {
+    BEFORE: { zh: "事前", en: "Before", description: "审承诺、核资质: review commitments, check qualifications." },
+    DURING: { zh: "事中", en: "During", description: "质量安全: quality and safety on site." },
+    AFTER: { zh: "事后", en: "After", description: "限时验收、结果可溯: timely acceptance, traceable results." },
+  }),
 });
 
 export const RISK_LEVELS = ["LOW", "MEDIUM", "HIGH"] as const;
@@ -26,12 +27,25 @@ export const RiskLevelEnum = enumOf(RISK_LEVELS);
 registerEnumType(RiskLevelEnum, {
   name: "RiskLevel",
   description: "风险等级差异化监管: sets how often a project is inspected (INSPECTION_INTERVAL_DAYS, default LOW 180, MEDIUM 90, HIGH 30 days).",
+  valuesConfig: labelEnum<RiskLevel>("RiskLevel", {
+    LOW: { zh: "低风险", en: "Low", description: "Inspected least often (default every 180 days)." },
+    MEDIUM: { zh: "中风险", en: "Medium", description: "Inspected more often (default every 90 days)." },
+    HIGH: { zh: "高风险", en: "High", description: "Inspected most often (default every 30 days)." },
+  }),
 });
 
 export const INSPECTION_STATUSES = ["SCHEDULED", "COMPLETED", "CANCELLED"] as const;
 export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
 export const InspectionStatusEnum = enumOf(INSPECTION_STATUSES);
-registerEnumType(InspectionStatusEnum, { name: "InspectionStatus" });
+registerEnumType(InspectionStatusEnum, {
+  name: "InspectionStatus",
+  description: "综合查一次: where a joint inspection is.",
+  valuesConfig: labelEnum<InspectionStatus>("InspectionStatus", {
+    SCHEDULED: { zh: "已安排", en: "Scheduled", description: "Planned for its date, not yet carried out." },
+    COMPLETED: { zh: "已完成", en: "Completed", description: "Carried out; its findings are recorded." },
+    CANCELLED: { zh: "已取消", en: "Cancelled", description: "Called off; it counts for nothing." },
+  }),
+});
 
 export const FOLLOW_UP_STATUSES = ["NONE", "OPEN", "RESOLVED", "OVERDUE"] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
@@ -39,6 +53,12 @@ export const FollowUpStatusEnum = enumOf(FOLLOW_UP_STATUSES);
 registerEnumType(FollowUpStatusEnum, {
   name: "FollowUpStatus",
   description: "A finding's follow-up: NONE for a pass, OPEN until RESOLVED, OVERDUE once its deadline passed unresolved (swept like any deadline).",
+  valuesConfig: labelEnum<FollowUpStatus>("FollowUpStatus", {
+    NONE: { zh: "无需整改", en: "None", description: "The check passed; nothing to follow up." },
+    OPEN: { zh: "整改中", en: "Open", description: "To be put right by its deadline." },
+    RESOLVED: { zh: "已整改", en: "Resolved", description: "Put right." },
+    OVERDUE: { zh: "逾期未整改", en: "Overdue", description: "Its deadline passed unresolved." },
+  }),
 });
 
 /** 26项细则标准: one of the district's supervision standards, managed by ADMIN. */

@@ -54,7 +54,7 @@ export class SupervisionDashboard {
 export class SupervisionResolver {
   @Authorized()
   @Query(() => [SupervisionStandard], { description: "The supervision standards (26项细则标准), by code." })
-  supervisionStandards(@Ctx() ctx: RequestContext, @Arg("activeOnly", { defaultValue: true }) activeOnly: boolean) {
+  supervisionStandards(@Ctx() ctx: RequestContext, @Arg("activeOnly", { defaultValue: true, description: "false lists deactivated standards too." }) activeOnly: boolean) {
     return supervisionService.standards(ctx, activeOnly);
   }
 

@@ -1,9 +1,11 @@
+import { idempotent } from "../../core/idempotency";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import { addDays, districtDate } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { badInput, invalidTransition, notFound } from "../../core/errors";
+import { targetId } from "../../core/validation";
 import { changesOf } from "../../core/changes";
 import { insertUnique } from "../../core/unique";
 import { Project } from "../projects/project.entity";
@@ -30,10 +32,14 @@ export class SupervisionService {
     return ctx.repo(SupervisionStandard).find({ where: activeOnly ? { active: true } : {}, order: { code: "ASC" } });
   }
 
-  async createStandard(ctx: RequestContext, input: CreateSupervisionStandardInput): Promise<SupervisionStandard> {
+  createStandard(ctx: RequestContext, input: CreateSupervisionStandardInput): Promise<SupervisionStandard> {
+    return idempotent(ctx, "createSupervisionStandard", SupervisionStandard, input, (tx) => this.createStandardOnce(tx, input));
+  }
+
+  private async createStandardOnce(ctx: RequestContext, input: CreateSupervisionStandardInput): Promise<SupervisionStandard> {
     return ctx.transaction(async (tx) => {
       const standard = tx.repo(SupervisionStandard).create({ ...input, active: true });
-      await insertUnique(() => tx.repo(SupervisionStandard).insert(standard), `Standard ${input.code} exists`, "code");
+      await insertUnique(() => tx.repo(SupervisionStandard).insert(standard), { en: `Standard ${input.code} exists`, zh: `编码为 ${input.code} 的监管细则标准已存在` }, "code");
       await recordAudit(tx, { action: "standard.create", entityType: "SupervisionStandard", entityId: standard.id, after: standard });
       return standard;
     });
@@ -41,9 +47,10 @@ export class SupervisionService {
 
   async updateStandard(ctx: RequestContext, input: UpdateSupervisionStandardInput): Promise<SupervisionStandard> {
     return ctx.transaction(async (tx) => {
-      const before = await tx.repo(SupervisionStandard).findOneBy({ id: input.standardId });
-      if (!before) throw notFound("SupervisionStandard", input.standardId);
-      const { standardId, ...changes } = input;
+      const standardId = targetId(input, "standardId");
+      const before = await tx.repo(SupervisionStandard).findOneBy({ id: standardId });
+      if (!before) throw notFound("SupervisionStandard", standardId);
+      const { id: _id, standardId: _formerName, ...changes } = input;
       // null leaves a field alone (the columns are NOT NULL), as omitting it does
       const defined = changesOf(changes);
       if (Object.keys(defined).length) await tx.repo(SupervisionStandard).update({ id: standardId }, defined);
@@ -60,10 +67,11 @@ export class SupervisionService {
 
   async setRiskLevel(ctx: RequestContext, input: SetRiskLevelInput): Promise<Project> {
     return ctx.transaction(async (tx) => {
-      const project = await tx.repo(Project).findOneBy({ id: input.projectId });
-      if (!project) throw notFound("Project", input.projectId);
-      const before = await tx.repo(ProjectSupervision).findOneBy({ projectId: input.projectId });
-      await tx.repo(ProjectSupervision).upsert({ projectId: input.projectId, riskLevel: input.riskLevel }, ["projectId"]);
+      const projectId = targetId(input, "projectId");
+      const project = await tx.repo(Project).findOneBy({ id: projectId });
+      if (!project) throw notFound("Project", projectId);
+      const before = await tx.repo(ProjectSupervision).findOneBy({ projectId });
+      await tx.repo(ProjectSupervision).upsert({ projectId, riskLevel: input.riskLevel }, ["projectId"]);
       await recordAudit(tx, { action: "project.riskLevel", entityType: "Project", entityId: project.id, before: { riskLevel: before?.riskLevel ?? DEFAULT_RISK }, after: { riskLevel: input.riskLevel } });
       return project;
     });
@@ -73,9 +81,13 @@ export class SupervisionService {
    * 综合查一次: several departments (at least two distinct, the lead among them, lead first), one
    * visit, on a date not in the past. Scheduled by a cadre of the lead department or ADMIN.
    */
-  async scheduleJointInspection(ctx: RequestContext, input: ScheduleJointInspectionInput): Promise<JointInspection> {
+  scheduleJointInspection(ctx: RequestContext, input: ScheduleJointInspectionInput): Promise<JointInspection> {
+    return idempotent(ctx, "scheduleJointInspection", JointInspection, input, (tx) => this.scheduleJointInspectionOnce(tx, input));
+  }
+
+  private async scheduleJointInspectionOnce(ctx: RequestContext, input: ScheduleJointInspectionInput): Promise<JointInspection> {
     const today = districtDate(ctx.clock.now());
-    if (input.scheduledOn < today) throw badInput("scheduledOn", "An inspection cannot be scheduled in the past");
+    if (input.scheduledOn < today) throw badInput("scheduledOn", "An inspection cannot be scheduled in the past", "计划检查日期不能早于今天");
     return ctx.transaction(async (tx) => {
       const project = await findVisibleProject(tx, input.projectId);
       const departments = await this.inspectingDepartments(tx, input);
@@ -107,9 +119,9 @@ export class SupervisionService {
       const ids = [...new Set([input.leadDepartmentId, ...(input.departmentIds ?? [])])];
       const found = await repo.findBy({ id: In(ids) });
       const byId = new Map(found.map((d) => [d.id, d]));
-      if (!byId.has(input.leadDepartmentId)) throw badInput("leadDepartmentId", `No department ${input.leadDepartmentId}`);
+      if (!byId.has(input.leadDepartmentId)) throw badInput("leadDepartmentId", `No department ${input.leadDepartmentId}`, `没有编号为 ${input.leadDepartmentId} 的部门`);
       const unknown = ids.filter((id) => !byId.has(id));
-      if (unknown.length) throw badInput("departmentIds", `No department ${unknown.join(", ")}`);
+      if (unknown.length) throw badInput("departmentIds", `No department ${unknown.join(", ")}`, `没有编号为 ${unknown.join("、")} 的部门`);
       ordered = ids.map((id) => byId.get(id)!);
     } else if (input.departments?.length) {
       field = "departments";
@@ -117,14 +129,14 @@ export class SupervisionService {
       const found = await repo.findBy({ name: In(names) });
       const byName = new Map(found.map((d) => [d.name, d]));
       const unknown = names.filter((n) => !byName.has(n));
-      if (unknown.length) throw badInput("departments", `No department is named ${unknown.join(", ")}; send leadDepartmentId and departmentIds`);
+      if (unknown.length) throw badInput("departments", `No department is named ${unknown.join(", ")}; send leadDepartmentId and departmentIds`, `没有名为“${unknown.join("”“")}”的部门，请改为指定牵头部门（leadDepartmentId）和参与部门（departmentIds）`);
       ordered = names.map((n) => byName.get(n)!);
     } else if (input.departmentIds?.length) {
-      throw badInput("leadDepartmentId", "Name the lead department (leadDepartmentId)");
+      throw badInput("leadDepartmentId", "Name the lead department (leadDepartmentId)", "请指定牵头部门（leadDepartmentId）");
     } else {
-      throw badInput("leadDepartmentId", "Name the lead department (leadDepartmentId) and the participating departments (departmentIds)");
+      throw badInput("leadDepartmentId", "Name the lead department (leadDepartmentId) and the participating departments (departmentIds)", "请指定牵头部门（leadDepartmentId）和参与部门（departmentIds）");
     }
-    if (ordered.length < 2) throw badInput(field, "A joint inspection needs at least two different departments");
+    if (ordered.length < 2) throw badInput(field, "A joint inspection needs at least two different departments", "综合查一次至少需要两个不同的部门参加");
     return ordered;
   }
 
@@ -147,21 +159,25 @@ export class SupervisionService {
    * Records the outcome per standard and completes the inspection (once: a conditional update
    * on SCHEDULED). A finding needs a follow-up deadline after today; a pass has none.
    */
-  async recordFindings(ctx: RequestContext, input: RecordInspectionFindingsInput): Promise<JointInspection> {
+  recordFindings(ctx: RequestContext, input: RecordInspectionFindingsInput): Promise<JointInspection> {
+    return idempotent(ctx, "recordInspectionFindings", JointInspection, input, (tx) => this.recordFindingsOnce(tx, input));
+  }
+
+  private async recordFindingsOnce(ctx: RequestContext, input: RecordInspectionFindingsInput): Promise<JointInspection> {
     const today = districtDate(ctx.clock.now());
     const standardIds = input.results.map((r) => r.standardId);
-    if (new Set(standardIds).size !== standardIds.length) throw badInput("results", "Each standard may appear once");
+    if (new Set(standardIds).size !== standardIds.length) throw badInput("results", "Each standard may appear once", "每项细则标准只能出现一次");
     input.results.forEach((result, i) => {
-      if (!result.passed && !result.followUpDueOn) throw badInput(`results.${i}.followUpDueOn`, "A finding needs a follow-up deadline");
-      if (result.passed && result.followUpDueOn) throw badInput(`results.${i}.followUpDueOn`, "A pass has no follow-up");
-      if (result.followUpDueOn && result.followUpDueOn <= today) throw badInput(`results.${i}.followUpDueOn`, "The follow-up deadline must be after today");
+      if (!result.passed && !result.followUpDueOn) throw badInput(`results.${i}.followUpDueOn`, "A finding needs a follow-up deadline", `检查结果第 ${i + 1} 项不合格，须填写整改期限`);
+      if (result.passed && result.followUpDueOn) throw badInput(`results.${i}.followUpDueOn`, "A pass has no follow-up", `检查结果第 ${i + 1} 项已合格，无需填写整改期限`);
+      if (result.followUpDueOn && result.followUpDueOn <= today) throw badInput(`results.${i}.followUpDueOn`, "The follow-up deadline must be after today", `检查结果第 ${i + 1} 项的整改期限须晚于今天`);
     });
     return ctx.transaction(async (tx) => {
       const inspection = await tx.repo(JointInspection).findOneBy({ id: input.inspectionId });
       if (!inspection) throw notFound("JointInspection", input.inspectionId);
       await this.authorizeInspection(tx, inspection, "recordInspectionFindings", { entity: "JointInspection", id: inspection.id });
       const known = await tx.repo(SupervisionStandard).countBy({ id: In(standardIds), active: true });
-      if (known !== standardIds.length) throw badInput("results", "Every standard must be an active supervision standard");
+      if (known !== standardIds.length) throw badInput("results", "Every standard must be an active supervision standard", "检查结果中的每项标准都须为现行有效的监管细则标准");
       const completedAt = tx.clock.now();
       const result = await tx.repo(JointInspection).createQueryBuilder().update().set({ status: "COMPLETED", completedAt }).where("id = :id AND status = 'SCHEDULED'", { id: inspection.id }).execute();
       if (!result.affected) throw invalidTransition("JointInspection", inspection.status, "COMPLETED");

@@ -1,30 +1,36 @@
-import { IsUUID } from "class-validator";
+import { IdempotencyKeyField } from "../../core/idempotency";
 import { Field, ID, InputType } from "type-graphql";
-import { RequiredText } from "../../core/validation";
+import { RequiredText, IsId } from "../../core/validation";
 
-@InputType()
+@InputType({ description: "项目经理人: make a cadre the manager of a project's service team (一项目一专班)." })
 export class AssignProjectManagerInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
   @Field(() => ID, { description: "An active CADRE user." })
-  @IsUUID()
+  @IsId()
   cadreId: string;
 }
 
-@InputType()
+@InputType({ description: "A cadre joins a project's service team for a department." })
 export class AddTeamMemberInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
   @Field(() => ID, { description: "An active CADRE user." })
-  @IsUUID()
+  @IsId()
   userId: string;
 
   @Field(() => ID, { description: "The department the member serves for." })
-  @IsUUID()
+  @IsId()
   departmentId: string;
 
   @Field({ description: "Role on the team, 1-50 characters, e.g. 联络员." })
@@ -32,13 +38,13 @@ export class AddTeamMemberInput {
   role: string;
 }
 
-@InputType()
+@InputType({ description: "A cadre leaves a project's service team." })
 export class RemoveTeamMemberInput {
-  @Field(() => ID)
-  @IsUUID()
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
-  @Field(() => ID)
-  @IsUUID()
+  @Field(() => ID, { description: "The cadre leaving the team." })
+  @IsId()
   userId: string;
 }

@@ -1,3 +1,4 @@
+import { idempotent } from "../../core/idempotency";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
@@ -30,7 +31,7 @@ export class TeamService {
 
   private async requireCadre(ctx: RequestContext, userId: string, field: string): Promise<User> {
     const user = await ctx.repo(User).findOneBy({ id: userId });
-    if (!user || user.role !== "CADRE" || !user.active) throw badInput(field, `${userId} is not an active CADRE user`);
+    if (!user || user.role !== "CADRE" || !user.active) throw badInput(field, `${userId} is not an active CADRE user`, `${userId} 不是在职（账号有效）的干部`);
     return user;
   }
 
@@ -41,7 +42,11 @@ export class TeamService {
    * through; the other answers CONFLICT (nothing written) and may simply be sent again.
    * Assigning the current manager again changes nothing and returns the active assignment.
    */
-  async assignProjectManager(ctx: RequestContext, input: AssignProjectManagerInput): Promise<ProjectManagerAssignment> {
+  assignProjectManager(ctx: RequestContext, input: AssignProjectManagerInput): Promise<ProjectManagerAssignment> {
+    return idempotent(ctx, "assignProjectManager", ProjectManagerAssignment, input, (tx) => this.assignProjectManagerOnce(tx, input));
+  }
+
+  private async assignProjectManagerOnce(ctx: RequestContext, input: AssignProjectManagerInput): Promise<ProjectManagerAssignment> {
     const actor = ctx.requireUser();
     return onRaceLoss(
       () =>
@@ -54,7 +59,7 @@ export class TeamService {
           const now = tx.clock.now();
           if (current) {
             const ended = await repo.update({ id: current.id, activeProjectId: project.id }, { activeProjectId: null, endedAt: now, endedById: actor.id });
-            if (!ended.affected) throw conflict("The project's manager changed meanwhile; reload and try again", { projectId: project.id });
+            if (!ended.affected) throw conflict("The project's manager changed meanwhile; reload and try again", "项目经理人刚刚已被他人更换，请刷新后重试", { projectId: project.id });
             await recordAudit(tx, {
               action: "project.manager.end",
               entityType: "ProjectManagerAssignment",
@@ -68,19 +73,23 @@ export class TeamService {
           await recordAudit(tx, { action: "project.manager.assign", entityType: "ProjectManagerAssignment", entityId: assignment.id, after: assignment });
           return assignment;
         }),
-      () => conflict("Another manager assignment for this project was saved at the same moment; reload and try again", { projectId: input.projectId }),
+      () => conflict("Another manager assignment for this project was saved at the same moment; reload and try again", "同一时刻已有人为本项目指定了项目经理人，请刷新后重试", { projectId: input.projectId }),
     );
   }
 
   /** Adds a cadre to the project's team for a department and role (ADMIN or the manager); one active membership per cadre and project. */
-  async addTeamMember(ctx: RequestContext, input: AddTeamMemberInput): Promise<TeamMember> {
+  addTeamMember(ctx: RequestContext, input: AddTeamMemberInput): Promise<TeamMember> {
+    return idempotent(ctx, "addTeamMember", TeamMember, input, (tx) => this.addTeamMemberOnce(tx, input));
+  }
+
+  private async addTeamMemberOnce(ctx: RequestContext, input: AddTeamMemberInput): Promise<TeamMember> {
     return onRaceLoss(
       () =>
         ctx.transaction(async (tx) => {
           const project = await findVisibleProject(tx, input.projectId);
           await policyService.authorize(tx, "addTeamMember", { projectId: project.id, enterpriseId: project.enterpriseId });
           await this.requireCadre(tx, input.userId, "userId");
-          if (!(await tx.repo(Department).existsBy({ id: input.departmentId }))) throw badInput("departmentId", `No department ${input.departmentId}`);
+          if (!(await tx.repo(Department).existsBy({ id: input.departmentId }))) throw badInput("departmentId", `No department ${input.departmentId}`, `没有编号为 ${input.departmentId} 的部门`);
           const key = memberKey(project.id, input.userId);
           const member = tx.repo(TeamMember).create({
             projectId: project.id,
@@ -96,7 +105,7 @@ export class TeamService {
           await recordAudit(tx, { action: "team.member.add", entityType: "TeamMember", entityId: member.id, after: member });
           return member;
         }),
-      () => conflict("This cadre already serves on the team", { field: "userId" }),
+      () => conflict("This cadre already serves on the team", "该干部已是本项目专班成员", { field: "userId" }),
     );
   }
 

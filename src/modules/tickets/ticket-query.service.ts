@@ -1,10 +1,13 @@
+import { whereStatus } from "../../core/status-filter";
 import { In } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
 import { dbDate } from "../../core/db";
+import { badInput } from "../../core/errors";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
 import { Department } from "../departments/department.entity";
 import { findVisibleTicket, scopeTickets } from "./ticket-access";
+import { findVisibleProject } from "../projects/project-access";
 import type { ServiceTicketFilter } from "./ticket.inputs";
 import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";
 import { TicketEvent } from "./ticket-event.entity";
@@ -24,12 +27,14 @@ export class TicketQueryService {
     return Object.assign(new ServiceTicket(), ticket);
   }
 
-  /** The caller's visible tickets matching the filter, newest first. */
+  /** The caller's visible tickets matching the filter, newest first. A filter's projectId the caller may not see answers NOT_FOUND. */
   async list(ctx: RequestContext, args: ConnectionArgs, filter: ServiceTicketFilter = {}): Promise<Connection<ServiceTicket>> {
     const query = scopeTickets(ctx.repo(ServiceTicket).createQueryBuilder("ticket"), ctx.requireUser());
+    // a project the caller may not see (another enterprise's, or none) is NOT_FOUND, as everywhere
+    if (filter.projectId) await findVisibleProject(ctx, filter.projectId);
     if (filter.projectId) query.andWhere("ticket.projectId = :projectId", { projectId: filter.projectId });
     if (filter.stage) query.andWhere("ticket.stage = :stage", { stage: filter.stage });
-    if (filter.status) query.andWhere("ticket.status = :status", { status: filter.status });
+    whereStatus(query, "ticket.status", filter);
     if (filter.assigneeId) query.andWhere("ticket.assigneeId = :assigneeId", { assigneeId: filter.assigneeId });
     if (filter.breached !== undefined && filter.breached !== null) {
       query.andWhere(filter.breached ? BREACHED_SQL : `NOT ${BREACHED_SQL}`, { breachNow: dbDate(ctx.clock.now()) });
@@ -40,6 +45,12 @@ export class TicketQueryService {
       keys: [{ column: "ticket.openedAt", value: (t) => t.openedAt, kind: "date" }],
       idColumn: "ticket.id",
     });
+  }
+
+  /** One project's tickets: the list above with the project fixed (Project.serviceTickets). */
+  forProject(ctx: RequestContext, projectId: string, args: ConnectionArgs, filter: ServiceTicketFilter = {}): Promise<Connection<ServiceTicket>> {
+    if (filter.projectId && filter.projectId !== projectId) throw badInput("filter.projectId", "Project.serviceTickets lists this project's tickets: leave projectId out of the filter", "项目页的工单列表只列本项目的工单：筛选条件中不要再填项目（projectId）");
+    return this.list(ctx, args, { ...filter, projectId });
   }
 
   /** A ticket's timeline, oldest first. */

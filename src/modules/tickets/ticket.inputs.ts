@@ -1,15 +1,20 @@
-import { ArrayMaxSize, ArrayUnique, IsIn, IsOptional, IsUUID } from "class-validator";
+import { IdempotencyKeyField } from "../../core/idempotency";
+import { StatusInField } from "../../core/status-filter";
+import { ArrayMaxSize, ArrayUnique, IsIn, IsOptional } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { TICKET_STAGES, TICKET_STATUSES, TicketStageEnum, TicketStatusEnum, type TicketStage, type TicketStatus } from "./ticket.states";
-import { RequiredText } from "../../core/validation";
+import { RequiredText, IsId } from "../../core/validation";
 
-@InputType()
+@InputType({ description: "A service ticket in one of the four modes (预诊, 导诊, 会诊, 急诊)." })
 export class OpenServiceTicketInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
+  @Field(() => ID, { description: "The project." })
+  @IsId()
   projectId: string;
 
-  @Field(() => TicketStageEnum)
+  @Field(() => TicketStageEnum, { description: "The service mode (预诊, 导诊, 会诊, 急诊), which sets the deadlines." })
   @IsIn(TICKET_STAGES)
   stage: TicketStage;
 
@@ -23,21 +28,21 @@ export class OpenServiceTicketInput {
 
   @Field(() => [ID], { nullable: true, description: "Departments to consult; at least one for CONSULTATION." })
   @IsOptional()
-  @IsUUID("all", { each: true })
+  @IsId({ each: true })
   @ArrayUnique()
   @ArrayMaxSize(20)
   departmentIds?: string[];
 
   @Field(() => ID, { nullable: true, description: "A cadre serving on the project; the project's manager when omitted." })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   assigneeId?: string;
 }
 
 @InputType({ description: "A status change of a ticket, with an optional note for its timeline." })
 export class TicketStatusInput {
-  @Field(() => ID)
-  @IsUUID()
+  @Field(() => ID, { description: "The ticket." })
+  @IsId()
   ticketId: string;
 
   @Field(() => String, { nullable: true, description: "Up to 2000 characters, kept on the timeline." })
@@ -46,10 +51,13 @@ export class TicketStatusInput {
   note?: string;
 }
 
-@InputType()
+@InputType({ description: "A comment on a ticket." })
 export class CommentOnTicketInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+
+  @Field(() => ID, { description: "The ticket." })
+  @IsId()
   ticketId: string;
 
   @Field({ description: "1-5000 characters." })
@@ -57,26 +65,26 @@ export class CommentOnTicketInput {
   body: string;
 }
 
-@InputType()
+@InputType({ description: "Give a ticket to another cadre." })
 export class ReassignTicketInput {
-  @Field(() => ID)
-  @IsUUID()
+  @Field(() => ID, { description: "The ticket." })
+  @IsId()
   ticketId: string;
 
   @Field(() => ID, { description: "A cadre serving on the project (its manager or a team member)." })
-  @IsUUID()
+  @IsId()
   assigneeId: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Why it is given to another cadre." })
   @IsOptional()
   @RequiredText(2000)
   reason?: string;
 }
 
-@InputType()
+@InputType({ description: "Escalate a ticket to a more urgent service mode." })
 export class EscalateTicketInput {
-  @Field(() => ID)
-  @IsUUID()
+  @Field(() => ID, { description: "The ticket." })
+  @IsId()
   ticketId: string;
 
   @Field(() => TicketStageEnum, { description: "A more urgent stage than the ticket's." })
@@ -89,32 +97,35 @@ export class EscalateTicketInput {
 
   @Field(() => [ID], { nullable: true, description: "Departments to add to the consultation (CONSULTATION needs at least one in all)." })
   @IsOptional()
-  @IsUUID("all", { each: true })
+  @IsId({ each: true })
   @ArrayUnique()
   @ArrayMaxSize(20)
   departmentIds?: string[];
 }
 
-@InputType()
+@InputType({ description: "Narrows the tickets; all given conditions must hold." })
 export class ServiceTicketFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "Only this project's tickets." })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   projectId?: string;
 
-  @Field(() => TicketStageEnum, { nullable: true })
+  @Field(() => TicketStageEnum, { nullable: true, description: "Only tickets in this mode." })
   @IsOptional()
   @IsIn(TICKET_STAGES)
   stage?: TicketStage;
 
-  @Field(() => TicketStatusEnum, { nullable: true })
+  @Field(() => TicketStatusEnum, { nullable: true, description: "Only tickets in this status." })
   @IsOptional()
   @IsIn(TICKET_STATUSES)
   status?: TicketStatus;
 
-  @Field(() => ID, { nullable: true })
+  @StatusInField(TicketStatusEnum, TICKET_STATUSES)
+  statusIn?: TicketStatus[];
+
+  @Field(() => ID, { nullable: true, description: "Only tickets assigned to this cadre." })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   assigneeId?: string;
 
   @Field(() => Boolean, { nullable: true, description: "true: an acknowledge or resolve deadline was missed; false: none was." })

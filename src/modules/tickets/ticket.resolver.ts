@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -15,6 +15,8 @@ import { ticketService } from "./ticket.service";
 import { UrgentRequestEvent, type UrgentRequestPayload } from "./urgent.events";
 import { urgentService } from "./urgent.service";
 import { loaderById } from "../../core/loaders";
+import { TicketActionEnum, ticketViewerActions, type TicketAction } from "./ticket-actions";
+import { assertIdArgument, IdArg } from "../../core/validation";
 
 const ServiceTicketConnection = ConnectionType(ServiceTicket);
 const TicketEventConnection = ConnectionType(TicketEvent);
@@ -22,18 +24,18 @@ const TicketEventConnection = ConnectionType(TicketEvent);
 @Resolver(() => ServiceTicket)
 export class TicketResolver {
   @Authorized()
-  @Query(() => ServiceTicketConnection, { description: "Service tickets the caller may see, newest first." })
+  @Query(() => ServiceTicketConnection, { description: "Service tickets the caller may see, newest first. A filter projectId of a project the caller may not see (or none) answers NOT_FOUND." })
   serviceTickets(
     @Ctx() ctx: RequestContext,
     @Args() args: ConnectionArgs,
-    @Arg("filter", () => ServiceTicketFilter, { nullable: true }) filter?: ServiceTicketFilter,
+    @Arg("filter", () => ServiceTicketFilter, { nullable: true, description: "Which tickets; every ticket the caller may see when omitted." }) filter?: ServiceTicketFilter,
   ) {
     return ticketQueryService.list(ctx, args, filter);
   }
 
   @Authorized()
-  @Query(() => ServiceTicket, { description: "One service ticket; NOT_FOUND when the caller may not see it." })
-  ticket(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<ServiceTicket> {
+  @Query(() => ServiceTicket, { nullable: true, description: "One service ticket; null, with NOT_FOUND in errors, when the caller may not see it." })
+  ticket(@Ctx() ctx: RequestContext, @IdArg("id", { description: "The service ticket." }) id: string): Promise<ServiceTicket> {
     return ticketQueryService.find(ctx, id);
   }
 
@@ -93,13 +95,16 @@ export class TicketResolver {
 
   @Authorized()
   @Subscription(() => UrgentRequestEvent, {
-    subscribe: ({ args, context }) => urgentService.subscribe(context as RequestContext, (args as { projectId?: string | null }).projectId),
+    subscribe: ({ args, context }) => {
+      assertIdArgument("projectId", (args as { projectId?: unknown }).projectId);
+      return urgentService.subscribe(context as RequestContext, (args as { projectId?: string | null }).projectId);
+    },
     description: "A project's urgent channel, live: creation, status changes, comments, reassignment, escalation into EMERGENCY and SLA breaches of EMERGENCY (急诊) tickets, and every move of the project's circuit breaker (熔断), to the subscribers allowed to see them. Signed-in users only; a projectId the caller may not see answers NOT_FOUND.",
   })
   urgentRequests(
     @Root() payload: UrgentRequestPayload,
     @Ctx() ctx: RequestContext,
-    @Arg("projectId", () => ID, { nullable: true }) _projectId?: string,
+    @IdArg("projectId", { nullable: true, description: "One project's channel (the caller must be able to see it); every project the caller may see when omitted." }) _projectId?: string,
   ): Promise<UrgentRequestEvent> {
     return urgentService.toEvent(ctx, payload);
   }
@@ -134,6 +139,14 @@ export class TicketResolver {
     return ticketQueryService.ackBreached(ctx, ticket);
   }
 
+  @FieldResolver(() => [TicketActionEnum], {
+    description: "What the caller may do to this ticket now: the mutations whose remit the caller holds (the policy table, as the mutations check it) and that the ticket's state allows (its transition table). " +
+      "The mutation's input is still judged when it runs (a reassignment's assignee, an escalation's stage).",
+  })
+  viewerActions(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext): Promise<TicketAction[]> {
+    return ticketViewerActions(ctx, ticket);
+  }
+
   @FieldResolver(() => Boolean, { description: "The resolve deadline was missed." })
   resolveBreached(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext): boolean {
     return ticketQueryService.resolveBreached(ctx, ticket);
@@ -153,3 +166,19 @@ export class TicketEventResolver {
   }
 }
 
+
+@Resolver(() => Project)
+export class ProjectTicketsResolver {
+  @FieldResolver(() => ServiceTicketConnection, {
+    nullable: true,
+    description: "The project's service tickets the caller may see (as serviceTickets with the project fixed), newest first. Null only with its error in errors (a filter projectId other than this project's: BAD_USER_INPUT), so that the rest of a project page stands.",
+  })
+  serviceTickets(
+    @Root() project: Project,
+    @Ctx() ctx: RequestContext,
+    @Args() args: ConnectionArgs,
+    @Arg("filter", () => ServiceTicketFilter, { nullable: true, description: "Narrows the project's tickets; its projectId, if given, must be this project's." }) filter?: ServiceTicketFilter,
+  ) {
+    return ticketQueryService.forProject(ctx, project.id, args, filter);
+  }
+}

@@ -1,16 +1,17 @@
+import { idempotent } from "../../core/idempotency";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
 import type { RequestContext } from "../../core/context";
 import { assertTransition, badInput, invalidTransition } from "../../core/errors";
 import { policyService, type RemitSubject } from "../policy/policy.service";
-import type { RemitName } from "../policy/remits";
 import { findVisibleProject } from "../projects/project-access";
 import { Department } from "../departments/department.entity";
 import { teamService } from "../teams/team.service";
 import { findVisibleTicket } from "./ticket-access";
 import type { CommentOnTicketInput, EscalateTicketInput, OpenServiceTicketInput, ReassignTicketInput, TicketStatusInput } from "./ticket.inputs";
 import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";
-import { ACTIVE_STATUSES, REOPEN_TRANSITIONS, START_TRANSITIONS, TICKET_TRANSITIONS, stageRank, type TicketEventType, type TicketStage, type TicketStatus } from "./ticket.states";
+import { stageRank, type TicketStage, type TicketStatus } from "./ticket.states";
+import { TICKET_MOVES, TICKET_OTHER_ACTIONS, ticketSubject } from "./ticket-actions";
 import { appendTimeline } from "./ticket-timeline";
 
 type VisibleTicket = Awaited<ReturnType<typeof findVisibleTicket>>;
@@ -19,11 +20,11 @@ const HOUR = 3_600_000;
 const addHours = (date: Date, hours: number) => new Date(date.getTime() + hours * HOUR);
 const earlier = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
 
-/** Actions other than status changes, and the statuses that allow them (data, like the transition table). */
+/** Actions other than status changes, and the statuses that allow them (TICKET_OTHER_ACTIONS, which viewerActions reads too). */
 const ACTION_STATUSES: Record<"COMMENTED" | "REASSIGNED" | "ESCALATED", readonly TicketStatus[]> = {
-  COMMENTED: ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS", "RESOLVED"],
-  REASSIGNED: ACTIVE_STATUSES,
-  ESCALATED: ACTIVE_STATUSES,
+  COMMENTED: TICKET_OTHER_ACTIONS.COMMENT.statuses,
+  REASSIGNED: TICKET_OTHER_ACTIONS.REASSIGN.statuses,
+  ESCALATED: TICKET_OTHER_ACTIONS.ESCALATE.statuses,
 };
 
 function assertAction(ticket: ServiceTicket, action: keyof typeof ACTION_STATUSES): void {
@@ -31,12 +32,7 @@ function assertAction(ticket: ServiceTicket, action: keyof typeof ACTION_STATUSE
 }
 
 /** The facts of a ticket its remits ask about (the remit table decides who may act on them). */
-const ticketFacts = (ticket: VisibleTicket): RemitSubject => ({
-  projectId: ticket.projectId,
-  enterpriseId: ticket.project.enterpriseId,
-  assigneeId: ticket.assigneeId,
-  raiserId: ticket.raisedById,
-});
+const ticketFacts = (ticket: VisibleTicket): RemitSubject => ticketSubject(ticket, ticket.project.enterpriseId);
 
 /**
  * 服务工单 lifecycle: OPEN -> ACKNOWLEDGED -> IN_PROGRESS -> RESOLVED -> CLOSED, the raiser
@@ -49,12 +45,12 @@ export class TicketService {
   private async checkDepartments(tx: RequestContext, ids: string[]): Promise<void> {
     if (!ids.length) return;
     const found = await tx.repo(Department).countBy({ id: In(ids) });
-    if (found !== ids.length) throw badInput("departmentIds", "Some departments do not exist");
+    if (found !== ids.length) throw badInput("departmentIds", "Some departments do not exist", "所填部门中有的不存在");
   }
 
   /** The assignee must lead or serve on the project's team. */
   private async checkAssignee(tx: RequestContext, projectId: string, assigneeId: string): Promise<void> {
-    if (!(await teamService.servesOn(tx, projectId, assigneeId))) throw badInput("assigneeId", "The assignee must be the project's manager or a member of its team");
+    if (!(await teamService.servesOn(tx, projectId, assigneeId))) throw badInput("assigneeId", "The assignee must be the project's manager or a member of its team", "承办人须为本项目的项目经理人或专班成员");
   }
 
   /**
@@ -62,13 +58,17 @@ export class TicketService {
    * assignee defaults to the manager (none yet: unassigned); CONSULTATION needs departments;
    * the SLA deadlines come from the stage and the clock.
    */
-  async open(ctx: RequestContext, input: OpenServiceTicketInput): Promise<ServiceTicket> {
+  open(ctx: RequestContext, input: OpenServiceTicketInput): Promise<ServiceTicket> {
+    return idempotent(ctx, "openServiceTicket", ServiceTicket, input, (tx) => this.openOnce(tx, input));
+  }
+
+  private async openOnce(ctx: RequestContext, input: OpenServiceTicketInput): Promise<ServiceTicket> {
     return ctx.transaction(async (tx) => {
       const user = tx.requireUser();
       const project = await findVisibleProject(tx, input.projectId);
       await policyService.authorize(tx, "openServiceTicket", { projectId: project.id, enterpriseId: project.enterpriseId });
       const departmentIds = input.departmentIds ?? [];
-      if (input.stage === "CONSULTATION" && !departmentIds.length) throw badInput("departmentIds", "A consultation (会诊) needs at least one department");
+      if (input.stage === "CONSULTATION" && !departmentIds.length) throw badInput("departmentIds", "A consultation (会诊) needs at least one department", "会诊工单至少需要指定一个参与部门");
       await this.checkDepartments(tx, departmentIds);
       if (input.assigneeId) await this.checkAssignee(tx, project.id, input.assigneeId);
       const assigneeId = input.assigneeId ?? (await teamService.activeManagerId(tx, project.id));
@@ -100,16 +100,9 @@ export class TicketService {
     });
   }
 
-  /** Moves a ticket to `to` when the caller holds the remit and the table allows it, stamping `set` columns. */
-  private async move(
-    ctx: RequestContext,
-    input: TicketStatusInput,
-    to: TicketStatus,
-    type: TicketEventType,
-    remit: RemitName,
-    set: (now: Date) => Partial<ServiceTicket>,
-    table: Record<TicketStatus, readonly TicketStatus[]> = TICKET_TRANSITIONS,
-  ): Promise<ServiceTicket> {
+  /** Moves a ticket as TICKET_MOVES says when the caller holds the move's remit and its table allows it, stamping `set` columns. */
+  private async move(ctx: RequestContext, input: TicketStatusInput, action: keyof typeof TICKET_MOVES, set: (now: Date) => Partial<ServiceTicket>): Promise<ServiceTicket> {
+    const { to, event: type, remit, table } = TICKET_MOVES[action];
     return ctx.transaction(async (tx) => {
       const ticket = await findVisibleTicket(tx, input.ticketId);
       await policyService.authorize(tx, remit, ticketFacts(ticket));
@@ -130,31 +123,35 @@ export class TicketService {
 
   /** 受理: the assignee (or the manager, or ADMIN) takes the ticket up. */
   acknowledge(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "ACKNOWLEDGED", "ACKNOWLEDGED", "acknowledgeTicket", (now) => ({ acknowledgedAt: now }));
+    return this.move(ctx, input, "ACKNOWLEDGE", (now) => ({ acknowledgedAt: now }));
   }
 
   /** 开始办理. */
   start(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "IN_PROGRESS", "STARTED", "startTicket", () => ({}), START_TRANSITIONS);
+    return this.move(ctx, input, "START", () => ({}));
   }
 
   /** 解决: answered; the raiser confirms, or it closes itself after TICKET_AUTO_CLOSE_HOURS. */
   resolve(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "RESOLVED", "RESOLVED", "resolveTicket", (now) => ({ resolvedAt: now }));
+    return this.move(ctx, input, "RESOLVE", (now) => ({ resolvedAt: now }));
   }
 
   /** 办结: the raiser confirms the resolution (ADMIN may close it for them). */
   close(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "CLOSED", "CLOSED", "closeTicket", (now) => ({ closedAt: now }));
+    return this.move(ctx, input, "CLOSE", (now) => ({ closedAt: now }));
   }
 
   /** The raiser is not satisfied: a RESOLVED ticket goes back to IN_PROGRESS (its deadlines unchanged). */
   reopen(ctx: RequestContext, input: TicketStatusInput) {
-    return this.move(ctx, input, "IN_PROGRESS", "REOPENED", "reopenTicket", () => ({ resolvedAt: null }), REOPEN_TRANSITIONS);
+    return this.move(ctx, input, "REOPEN", () => ({ resolvedAt: null }));
   }
 
   /** A comment on the timeline, by anyone who sees the ticket, until it is closed. */
-  async comment(ctx: RequestContext, input: CommentOnTicketInput): Promise<ServiceTicket> {
+  comment(ctx: RequestContext, input: CommentOnTicketInput): Promise<ServiceTicket> {
+    return idempotent(ctx, "commentOnTicket", ServiceTicket, input, (tx) => this.commentOnce(tx, input));
+  }
+
+  private async commentOnce(ctx: RequestContext, input: CommentOnTicketInput): Promise<ServiceTicket> {
     return ctx.transaction(async (tx) => {
       const ticket = await findVisibleTicket(tx, input.ticketId);
       await policyService.authorize(tx, "commentOnTicket", ticketFacts(ticket));
@@ -171,7 +168,7 @@ export class TicketService {
       const ticket = await findVisibleTicket(tx, input.ticketId);
       await policyService.authorize(tx, "reassignTicket", ticketFacts(ticket));
       assertAction(ticket, "REASSIGNED");
-      if (ticket.assigneeId === input.assigneeId) throw badInput("assigneeId", "The ticket is already assigned to this cadre");
+      if (ticket.assigneeId === input.assigneeId) throw badInput("assigneeId", "The ticket is already assigned to this cadre", "该工单已由这名干部承办");
       await this.checkAssignee(tx, ticket.projectId, input.assigneeId);
       const result = await tx.repo(ServiceTicket).update({ id: ticket.id, status: ticket.status }, { assigneeId: input.assigneeId });
       if (!result.affected) throw invalidTransition("ServiceTicket", (await tx.repo(ServiceTicket).findOneByOrFail({ id: ticket.id })).status, "REASSIGNED");
@@ -199,7 +196,7 @@ export class TicketService {
       const existing = await tx.repo(TicketDepartment).findBy({ ticketId: ticket.id });
       const toAdd = newDepartments.filter((id) => !existing.some((d) => d.departmentId === id));
       if (input.toStage === "CONSULTATION" && existing.length + toAdd.length === 0) {
-        throw badInput("departmentIds", "A consultation (会诊) needs at least one department");
+        throw badInput("departmentIds", "A consultation (会诊) needs at least one department", "升级为会诊须至少指定一个参与部门");
       }
       const now = tx.clock.now();
       const sla = tx.app.config.ticketSla[input.toStage];

@@ -1,6 +1,7 @@
 import { registerEnumType } from "type-graphql";
 import { TICKET_SLA_STAGES } from "../../config";
 import { enumOf } from "../../core/enums";
+import { labelEnum } from "../../core/labels";
 
 /** The four service modes, least to most urgent. */
 export const TICKET_STAGES = TICKET_SLA_STAGES;
@@ -9,12 +10,12 @@ export const TicketStageEnum = enumOf(TICKET_STAGES);
 registerEnumType(TicketStageEnum, {
   name: "TicketStage",
   description: "服务模式: the four ways a project's team serves the enterprise, least to most urgent.",
-  valuesConfig: {
-    PRE_DIAGNOSIS: { description: "预诊: before the project lands." },
-    GUIDANCE: { description: "导诊: alongside the project through its approvals." },
-    CONSULTATION: { description: "会诊: several departments together on a hard problem." },
-    EMERGENCY: { description: "急诊: a precise, fast answer to an urgent need." },
-  },
+  valuesConfig: labelEnum<TicketStage>("TicketStage", {
+    PRE_DIAGNOSIS: { zh: "预诊", en: "Pre-diagnosis", description: "Service before the project lands (前置服务)." },
+    GUIDANCE: { zh: "导诊", en: "Guidance", description: "Alongside the project through its approvals, the whole way (全程陪跑)." },
+    CONSULTATION: { zh: "会诊", en: "Consultation", description: "Several departments together on a hard problem (难点攻坚)." },
+    EMERGENCY: { zh: "急诊", en: "Emergency", description: "A precise, fast answer to an urgent need (精准响应)." },
+  }),
 });
 
 /** How urgent a stage is: a ticket may only be escalated to a higher rank. */
@@ -26,13 +27,13 @@ export const TicketStatusEnum = enumOf(TICKET_STATUSES);
 registerEnumType(TicketStatusEnum, {
   name: "TicketStatus",
   description: "工单状态: where a service ticket is.",
-  valuesConfig: {
-    OPEN: { description: "已提出: raised, waiting to be acknowledged." },
-    ACKNOWLEDGED: { description: "已受理: the assignee has taken it up." },
-    IN_PROGRESS: { description: "办理中: being worked on." },
-    RESOLVED: { description: "已解决: answered; waits for the raiser to confirm (or closes itself)." },
-    CLOSED: { description: "已办结: confirmed by the raiser or closed after the confirmation period." },
-  },
+  valuesConfig: labelEnum<TicketStatus>("TicketStatus", {
+    OPEN: { zh: "已提出", en: "Open", description: "Raised, waiting to be acknowledged." },
+    ACKNOWLEDGED: { zh: "已受理", en: "Acknowledged", description: "The assignee has taken it up." },
+    IN_PROGRESS: { zh: "办理中", en: "In progress", description: "Being worked on." },
+    RESOLVED: { zh: "已解决", en: "Resolved", description: "Answered; waits for the raiser to confirm (or closes itself)." },
+    CLOSED: { zh: "已办结", en: "Closed", description: "Confirmed by the raiser or closed after the confirmation period." },
+  }),
 });
 
 /** Allowed status changes: the only table the service consults. RESOLVED -> IN_PROGRESS is the raiser's reopen. */
@@ -60,20 +61,20 @@ export const TicketEventTypeEnum = enumOf(TICKET_EVENT_TYPES);
 registerEnumType(TicketEventTypeEnum, {
   name: "TicketEventType",
   description: "What happened to a ticket (one entry of its timeline).",
-  valuesConfig: {
-    OPENED: { description: "提出" },
-    ACKNOWLEDGED: { description: "受理" },
-    STARTED: { description: "开始办理" },
-    COMMENTED: { description: "留言" },
-    RESOLVED: { description: "解决" },
-    CLOSED: { description: "提出人确认办结" },
-    AUTO_CLOSED: { description: "确认期满自动办结" },
-    REOPENED: { description: "提出人重新打开" },
-    REASSIGNED: { description: "转派" },
-    ESCALATED: { description: "升级服务模式" },
-    ACK_SLA_BREACHED: { description: "超时未受理" },
-    RESOLVE_SLA_BREACHED: { description: "超时未解决" },
-  },
+  valuesConfig: labelEnum<TicketEventType>("TicketEventType", {
+    OPENED: { zh: "提出", en: "Opened", description: "The ticket was raised." },
+    ACKNOWLEDGED: { zh: "受理", en: "Acknowledged", description: "The assignee took it up." },
+    STARTED: { zh: "开始办理", en: "Started", description: "Work on it started." },
+    COMMENTED: { zh: "留言", en: "Commented", description: "Someone commented." },
+    RESOLVED: { zh: "解决", en: "Resolved", description: "The assignee answered it." },
+    CLOSED: { zh: "确认办结", en: "Closed", description: "The raiser confirmed it done." },
+    AUTO_CLOSED: { zh: "自动办结", en: "Closed automatically", description: "Closed by itself once the confirmation period passed." },
+    REOPENED: { zh: "重新打开", en: "Reopened", description: "The raiser reopened it." },
+    REASSIGNED: { zh: "转派", en: "Reassigned", description: "Given to another cadre." },
+    ESCALATED: { zh: "升级服务模式", en: "Escalated", description: "Moved up to a more urgent service mode." },
+    ACK_SLA_BREACHED: { zh: "超时未受理", en: "Acknowledgement overdue", description: "Not acknowledged by its acknowledge deadline." },
+    RESOLVE_SLA_BREACHED: { zh: "超时未解决", en: "Resolution overdue", description: "Not resolved by its resolve deadline." },
+  }),
 });
 
 export const URGENT_EVENT_TYPES = ["CREATED", "STATUS_CHANGED", "COMMENTED", "REASSIGNED", "ESCALATED", "SLA_BREACHED", "CIRCUIT_BREAKER"] as const;
@@ -82,15 +83,15 @@ export const UrgentEventTypeEnum = enumOf(URGENT_EVENT_TYPES);
 registerEnumType(UrgentEventTypeEnum, {
   name: "UrgentRequestEventType",
   description: "What happened on a project's urgent channel: to an EMERGENCY (急诊) ticket, or to the project's circuit breaker (熔断).",
-  valuesConfig: {
-    CREATED: { description: "An urgent request was raised." },
-    STATUS_CHANGED: { description: "Acknowledged, started, resolved, closed or reopened." },
-    COMMENTED: { description: "Someone commented." },
-    REASSIGNED: { description: "Given to another cadre." },
-    ESCALATED: { description: "Escalated into EMERGENCY." },
-    SLA_BREACHED: { description: "Its acknowledge or resolve deadline passed." },
-    CIRCUIT_BREAKER: { description: "熔断: the project's circuit breaker moved (suspended, rectified, awaiting decision, exited, reapply); `ticket` is null." },
-  },
+  valuesConfig: labelEnum<UrgentEventType>("UrgentRequestEventType", {
+    CREATED: { zh: "提出急诊", en: "Raised", description: "An urgent request was raised." },
+    STATUS_CHANGED: { zh: "状态变更", en: "Status changed", description: "Acknowledged, started, resolved, closed or reopened." },
+    COMMENTED: { zh: "留言", en: "Commented", description: "Someone commented." },
+    REASSIGNED: { zh: "转派", en: "Reassigned", description: "Given to another cadre." },
+    ESCALATED: { zh: "升级为急诊", en: "Escalated", description: "Escalated into EMERGENCY." },
+    SLA_BREACHED: { zh: "超时", en: "Deadline missed", description: "Its acknowledge or resolve deadline passed." },
+    CIRCUIT_BREAKER: { zh: "熔断", en: "Circuit breaker", description: "The project's circuit breaker moved (suspended, rectified, awaiting decision, exited, reapply); `ticket` is null." },
+  }),
 });
 
 /** Timeline entries that announce an urgent-request event, and as which type. */

@@ -93,7 +93,7 @@ export const commitmentCases: RemitCases = {
   updateCommitmentClause: {
     async prepare(world) {
       const letter = await draft(world);
-      return { query: UPDATE_CLAUSE, variables: { input: { clauseId: letter.clauses[0].id, text: "企业承诺按期补齐材料（矩阵修订）。" } } };
+      return { query: UPDATE_CLAUSE, variables: { input: { id: letter.clauses[0].id, text: "企业承诺按期补齐材料（矩阵修订）。" } } };
     },
   },
   recordClauseFulfilment: {

@@ -102,13 +102,13 @@ export const supervisionCases: RemitCases = {
       const id = (await world.must(CREATE_STANDARD, { input: { code: `U${++n}`, title: "矩阵标准", phase: "DURING" } }, world.admin)).createSupervisionStandard.id;
       return {
         query: `mutation($input: UpdateSupervisionStandardInput!) { updateSupervisionStandard(input: $input) { id title } }`,
-        variables: { input: { standardId: id, title: "矩阵标准（修订）" } },
+        variables: { input: { id, title: "矩阵标准（修订）" } },
       };
     },
   },
   setProjectRiskLevel: {
     async prepare(world) {
-      return { query: `mutation($input: SetRiskLevelInput!) { setProjectRiskLevel(input: $input) { id riskLevel } }`, variables: { input: { projectId: world.project.id, riskLevel: "HIGH" } } };
+      return { query: `mutation($input: SetRiskLevelInput!) { setProjectRiskLevel(input: $input) { id riskLevel } }`, variables: { input: { id: world.project.id, riskLevel: "HIGH" } } };
     },
   },
   scheduleJointInspection: {

@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import Negotiator from "negotiator";
+
+// defined with the settings (config imports no core module); re-exported for the rest of core
+export { LOCALES, parseLocale, type Locale } from "../../config";
+import type { Locale } from "../../config";
+
+/**
+ * The locale an Accept-Language header asks for (RFC 9110 language ranges with q-values, through
+ * negotiator): `en`, `en-US` give English; `zh`, `zh-CN`, `zh-TW`, `zh-Hans` give 简体中文 (the one
+ * Chinese we write); a header naming neither, or none, gives the fallback. `*` means the fallback.
+ */
+export function negotiateLocale(acceptLanguage: string | string[] | undefined | null, fallback: Locale): Locale {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(", ") : acceptLanguage;
+  if (!header || !header.trim()) return fallback;
+  // offered in this order so that `*` (and ties negotiator cannot break) go to the fallback;
+  // plain "zh" is offered so that any Chinese range (zh-TW, zh-Hans) matches it by prefix
+  const offered = fallback === "en" ? ["en", "zh-CN", "zh"] : ["zh-CN", "zh", "en"];
+  const chosen = new Negotiator({ headers: { "accept-language": header } }).language(offered);
+  if (!chosen) return fallback;
+  return chosen.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+const storage = new AsyncLocalStorage<Locale>();
+
+/** Runs work (one HTTP request) in a locale: error shaping inside it answers in that language. */
+export const runInLocale = <T>(locale: Locale, work: () => T): T => storage.run(locale, work);
+
+/** The locale of the request being served, or the fallback outside one. */
+export const currentLocale = (fallback: Locale = "zh-CN"): Locale => storage.getStore() ?? fallback;
