@@ -1,3 +1,5 @@
+import crypto from "node:crypto";
+import { ApprovalItem } from "../../src/modules/instep/approval.entity";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { deferredItem, makeEnterprise, makeProject } from "../support/fixtures";
 import { codeOf, startTestServer, type GraphQLResponse, type TestServer } from "../support/server";
@@ -221,4 +223,49 @@ test("projects(filter: { fastTrackStatusIn }) pages through the projects in thos
   expect(await pageAll(query, { filter: { enterpriseId: enterprise.id, fastTrackStatusIn: ["ADMITTED", "APPLIED"] } }, admin)).toMatchObject({ ids: wanted, total: 4 });
   expect((await pageAll(query, { filter: { enterpriseId: enterprise.id, fastTrackStatus: "EXITED", fastTrackStatusIn: ["EXITED", "SUSPENDED"] } }, admin)).ids).toEqual([made[5].id]);
   expect(codeOf(await server.gql(query, { filter: { fastTrackStatusIn: [] } }, admin))).toBe("BAD_USER_INPUT");
+});
+
+test("myTasks(filter: { statusIn }) pages through the caller's tasks in those states, soonest due first", async () => {
+  const { user: cadre, token } = await server.user("CADRE");
+  const plan = ["CLAIMED", "SUBMITTED", "FULFILLED", "CLAIMED", "FAILED", "SUBMITTED"];
+  const mine: Array<{ id: string; status: string; dueAt: string }> = [];
+  for (let i = 0; i < plan.length; i++) {
+    server.clock.advance(1000);
+    const dueAt = new Date(server.clock.now().getTime() + ((i * 5) % 4) * 86_400_000 + 86_400_000).toISOString();
+    const task = await publishTask(server, admin, { dueAt });
+    await rows(server, "UPDATE board_task SET status = ?, claimant_id = ? WHERE id = ?", [plan[i], cadre.id, task.id]);
+    mine.push({ id: task.id, status: plan[i], dueAt });
+  }
+  const query = `query($first: Int, $after: String, $filter: MyTasksFilter) {
+    myTasks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }`;
+  const byDue = (list: typeof mine) => [...list].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id)).map((t) => t.id);
+  const unfinished = await pageAll(query, { filter: { statusIn: ["CLAIMED", "SUBMITTED"] } }, token);
+  expect(unfinished).toMatchObject({ ids: byDue(mine.filter((t) => ["CLAIMED", "SUBMITTED"].includes(t.status))), total: 4 });
+  expect((await pageAll(query, {}, token)).ids).toEqual(byDue(mine));
+  expect(codeOf(await server.gql(query, { filter: { statusIn: [] } }, token))).toBe("BAD_USER_INPUT");
+});
+
+test("approvalItems(filter: { statusIn }) pages through a project's items in those states, oldest first", async () => {
+  const enterprise = await makeEnterprise(server);
+  const project = await makeProject(server, enterprise.id);
+  const department = (await server.department("HOUSING_CONSTRUCTION")).id;
+  const kinds = ["LAND_USE_PLANNING_PERMIT", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT", "COMPLETION_FILING"];
+  const plan = ["NOT_STARTED", "SUBMITTED", "APPROVED", "SUBMITTED"];
+  const ids: string[] = [];
+  for (let i = 0; i < kinds.length; i++) {
+    server.clock.advance(1000);
+    const repo = server.app.services.dataSource.getRepository(ApprovalItem);
+    const item = repo.create({
+      id: crypto.randomUUID(), createdAt: server.clock.now(), projectId: project.id, kind: kinds[i] as ApprovalItem["kind"], departmentId: department, status: plan[i] as ApprovalItem["status"],
+      promisedWorkingDays: 5, submittedOn: null, approvedOn: null, rejectedOn: null, note: null, handledById: null, surveyResultId: null,
+    });
+    await repo.insert(item);
+    ids.push(item.id);
+  }
+  const query = `query($projectId: ID!, $first: Int, $after: String, $filter: ApprovalItemFilter) {
+    approvalItems(projectId: $projectId, first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }`;
+  const pending = await pageAll(query, { projectId: project.id, filter: { statusIn: ["SUBMITTED", "NOT_STARTED"] } }, admin, 1);
+  expect(pending).toMatchObject({ ids: ids.filter((_, i) => plan[i] !== "APPROVED"), total: 3, pages: 3 });
+  expect((await pageAll(query, { projectId: project.id }, admin)).ids).toEqual(ids);
+  expect(codeOf(await server.gql(query, { projectId: project.id, filter: { statusIn: ["APPROVED", "APPROVED"] } }, admin))).toBe("BAD_USER_INPUT");
 });

@@ -80,9 +80,13 @@ describe.each(LIMITS)("$rule", ({ config, max, guess, counted }) => {
     const right = await signIn(server, owner, TEST_PASSWORD);
     expect(right.data?.login).toBeUndefined();
     expect(codeOf(right)).toBe("TOO_MANY_REQUESTS");
-    expect(tally(await first)).toEqual({ checked: max, refused: 0 });
+    // a guess of the first batch still counting when the rest arrive may be refused too (below the
+    // limit, never above it): the rule under test is that nothing past the limit is checked
+    const firstTally = tally(await first);
+    expect(firstTally.checked + firstTally.refused).toBe(max);
+    expect(firstTally.checked).toBeGreaterThan(0);
     expect(tally(await rest)).toEqual({ checked: 0, refused: BURST - max - 1 });
-    expect(await counted(server, owner)).toBe(max);
+    expect(await counted(server, owner)).toBe(firstTally.checked);
   });
 });
 

@@ -6,7 +6,7 @@ import { paginate, type Connection, type ConnectionArgs, type KeysetOrder } from
 import { User } from "../accounts/user.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { BoardTask, BoardTaskEvent, TASK_CATEGORIES, UNFINISHED_STATUSES, type TaskCategory } from "./board-task.entity";
-import type { BoardStatsFilter, TaskBoardFilter, TaskBoardOrder } from "./board.inputs";
+import type { BoardStatsFilter, MyTasksFilter, TaskBoardFilter, TaskBoardOrder } from "./board.inputs";
 import type { SelectQueryBuilder } from "typeorm";
 import type { BoardFigures, BoardStats, CadreRecord } from "./board.types";
 import { FaultToleranceReview } from "./fault-tolerance.entity";
@@ -63,9 +63,9 @@ export class BoardQueryService {
   }
 
   /** The caller's own tasks (those they claimed and still hold or finished), soonest due first. */
-  async myTasks(ctx: RequestContext, args: ConnectionArgs): Promise<Connection<BoardTask>> {
+  async myTasks(ctx: RequestContext, args: ConnectionArgs, filter: MyTasksFilter = {}): Promise<Connection<BoardTask>> {
     const user = ctx.requireUser();
-    const query = pageQuery(ctx).where("task.claimantId = :claimantId", { claimantId: user.id });
+    const query = whereStatus(pageQuery(ctx).where("task.claimantId = :claimantId", { claimantId: user.id }), "task.status", filter);
     return paginate(query, args, ORDERS.DUE_AT_ASC);
   }
 

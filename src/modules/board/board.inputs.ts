@@ -24,6 +24,11 @@ registerEnumType(TaskBoardOrderEnum, {
 
 const TASK_ID = { description: "The task's id." };
 
+@InputType({ description: "Narrows the caller's own tasks; all given conditions must hold." })
+export class MyTasksFilter {
+  @StatusInField(TaskStatusEnum, TASK_STATUSES) statusIn?: TaskStatus[];
+}
+
 @InputType({ description: "Narrows the board; all given conditions must hold." })
 export class TaskBoardFilter {
   @Field(() => TaskStatusEnum, { nullable: true, description: "Tasks in this state." }) @IsOptional() @IsIn(TASK_STATUSES) status?: TaskStatus;

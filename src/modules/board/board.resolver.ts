@@ -8,7 +8,7 @@ import { Project } from "../projects/project.entity";
 import { BoardTask, BoardTaskEvent } from "./board-task.entity";
 import { boardEvents, type BoardEventPayload } from "./board.events";
 import {
-  BoardStatsFilter, ClaimTaskInput, PublishTaskInput, ReleaseTaskInput, ReportTaskProgressInput, ReviewFaultToleranceInput,
+  BoardStatsFilter, ClaimTaskInput, MyTasksFilter, PublishTaskInput, ReleaseTaskInput, ReportTaskProgressInput, ReviewFaultToleranceInput,
   SendBackTaskInput, SubmitTaskInput, TaskBoardChangedFilter, TaskBoardFilter, TaskBoardOrderEnum, VerifyTaskInput, WithdrawTaskInput,
   type TaskBoardOrder,
 } from "./board.inputs";
@@ -50,8 +50,12 @@ export class BoardResolver {
 
   @Authorized()
   @Query(() => BoardTaskConnection, { description: "Tasks the caller claimed (held now or finished), soonest due first." })
-  myTasks(@Ctx() ctx: RequestContext, @Args() args: ConnectionArgs) {
-    return boardQueryService.myTasks(ctx, args);
+  myTasks(
+    @Ctx() ctx: RequestContext,
+    @Args() args: ConnectionArgs,
+    @Arg("filter", () => MyTasksFilter, { nullable: true, description: "Which of the caller's tasks; all of them when omitted." }) filter?: MyTasksFilter,
+  ) {
+    return boardQueryService.myTasks(ctx, args, filter ?? {});
   }
 
   @Authorized()

@@ -8,7 +8,7 @@ import { Project } from "../projects/project.entity";
 import { ApprovalDependency, ApprovalItem, ApprovalPhaseEnum, type ApprovalPhase } from "./approval.entity";
 import { approvalService } from "./approval.service";
 import { inStepFieldService } from "./instep.loaders";
-import { AddApprovalItemInput, CiteSurveyResultInput, DecideApprovalItemInput, RecordProjectMilestoneInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
+import { AddApprovalItemInput, ApprovalItemFilter, CiteSurveyResultInput, DecideApprovalItemInput, RecordProjectMilestoneInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
 import { milestoneService } from "./milestone.service";
 import { SurveyResult } from "./survey.entity";
 import { Department } from "../departments/department.entity";
@@ -23,8 +23,9 @@ export const ApprovalItemConnection = ConnectionType(ApprovalItem);
 export class ApprovalResolver {
   @Authorized()
   @Query(() => ApprovalItemConnection, { description: "A project's approval items, oldest first (ENTERPRISE: own projects only)." })
-  approvalItems(@Ctx() ctx: RequestContext, @IdArg("projectId", { description: "The project whose approval items to list." }) projectId: string, @Args() args: ConnectionArgs) {
-    return approvalService.list(ctx, projectId, args);
+  approvalItems(@Ctx() ctx: RequestContext, @IdArg("projectId", { description: "The project whose approval items to list." }) projectId: string, @Args() args: ConnectionArgs,
+    @Arg("filter", () => ApprovalItemFilter, { nullable: true, description: "Which of its items; all of them when omitted." }) filter?: ApprovalItemFilter) {
+    return approvalService.list(ctx, projectId, args, filter ?? {});
   }
 
   @Authorized()

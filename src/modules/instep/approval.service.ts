@@ -10,7 +10,8 @@ import { APPROVAL_KINDS, APPROVAL_TRANSITIONS, ApprovalDependency, ApprovalItem,
 import { buildingService } from "./building.service";
 import { insertUnique } from "../../core/unique";
 import { resolveOn } from "./instep-common";
-import type { AddApprovalItemInput, ApprovalDecision, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
+import type { AddApprovalItemInput, ApprovalDecision, ApprovalItemFilter, CiteSurveyResultInput, DecideApprovalItemInput, SetApprovalDependencyInput, SubmitApprovalItemInput } from "./instep.inputs";
+import { whereStatus } from "../../core/status-filter";
 import { assertDecidable } from "./path-gates";
 import type { Project } from "../projects/project.entity";
 import { SurveyResult } from "./survey.entity";
@@ -157,9 +158,9 @@ export class ApprovalService {
   }
 
   /** A project's items, oldest first. */
-  async list(ctx: RequestContext, projectId: string, args: ConnectionArgs): Promise<Connection<ApprovalItem>> {
+  async list(ctx: RequestContext, projectId: string, args: ConnectionArgs, filter: ApprovalItemFilter = {}): Promise<Connection<ApprovalItem>> {
     await findVisibleProject(ctx, projectId);
-    const query = ctx.repo(ApprovalItem).createQueryBuilder("item").where("item.project_id = :projectId", { projectId });
+    const query = whereStatus(ctx.repo(ApprovalItem).createQueryBuilder("item").where("item.project_id = :projectId", { projectId }), "item.status", filter);
     return paginate(query, args, {
       name: "created",
       direction: "ASC",

@@ -1,8 +1,9 @@
 import { IdempotencyKeyField } from "../../core/idempotency";
 import { IsBoolean, IsIn, IsOptional, MaxLength } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
+import { StatusInField } from "../../core/status-filter";
 import { GraphQLLocalDate } from "graphql-scalars";
-import { APPROVAL_KINDS, ApprovalKindEnum, type ApprovalKind } from "./approval.entity";
+import { APPROVAL_KINDS, APPROVAL_STATUSES, ApprovalKindEnum, ApprovalStatusEnum, type ApprovalKind, type ApprovalStatus } from "./approval.entity";
 import { BUILDING_PART_KINDS, BuildingPartKindEnum, type BuildingPartKind } from "./building.entity";
 import { SURVEY_STAGES, SurveyStageEnum } from "./survey.entity";
 import { enumOf } from "../../core/enums";
@@ -231,4 +232,9 @@ export class SetApprovalDependencyInput {
   @Field({ description: "true adds the dependency, false removes it." })
   @IsBoolean()
   required: boolean;
+}
+
+@InputType({ description: "Narrows a project's approval items; all given conditions must hold." })
+export class ApprovalItemFilter {
+  @StatusInField(ApprovalStatusEnum, APPROVAL_STATUSES) statusIn?: ApprovalStatus[];
 }
