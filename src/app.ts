@@ -16,7 +16,7 @@ import { createSerializer, runDirectly } from "./core/mutex";
 import { createLogger, Metrics } from "./core/observability";
 import { createAppPubSub } from "./core/pubsub";
 import { migrations } from "../migrations";
-import { allEntities } from "./modules";
+import { allEntities, allHttpRoutes } from "./modules";
 import { seedDemo, isEmptyDatabase } from "./demo/seed";
 import { checkSla } from "./modules/tickets/sla.service";
 import { buildAppSchema } from "./schema";
@@ -82,7 +82,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     schema,
     async listen(port = config.port, host = config.host) {
       await tokens.ready();
-      server = await createHttpServer(services, schema);
+      server = await createHttpServer(services, schema, allHttpRoutes);
       await new Promise<void>((resolve, reject) => {
         server!.http.once("error", reject);
         server!.http.listen(port, host, () => resolve());

@@ -24,6 +24,8 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   /** SESSION_MAX_AGE_HOURS: how long a sign-in lasts at most; renewToken extends a session up to this, counted from the sign-in with a password. */
   sessionMaxAgeHours: number;
+  /** LINK_TTL_SECONDS: how long a signed download link (downloadUrl, pdfUrl) works; never past the session token's expiry. */
+  linkTtlSeconds: number;
   migrateOnStart: boolean;
   /** Seed the demo set into a fresh embedded database; a DATABASE_URL deployment never seeds by itself. */
   seedDemo: boolean;
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwtSecret: env.JWT_SECRET || undefined,
     jwtTtlSeconds: int(env, "JWT_TTL_SECONDS", 8 * 3600, 60),
     sessionMaxAgeHours: int(env, "SESSION_MAX_AGE_HOURS", 24, 1),
+    linkTtlSeconds: int(env, "LINK_TTL_SECONDS", 600, 10),
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),
     // production never loads the demo (its ADMIN password is public) unless asked in so many words
     seedDemo: !databaseUrl && bool(env, "SEED_DEMO", !isProduction),

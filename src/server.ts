@@ -15,6 +15,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { bearerToken, REFUSAL_REASONS, refusalReason, TOKEN_EXPIRED, type AuthUser } from "./core/auth";
 import { RequestContext, type AppServices } from "./core/context";
 import { AppError, formatError, isDatabaseUnavailable, serviceUnavailable } from "./core/errors";
+import { HTTP_STATUS_OF_CODE, matchRoute, routesPath, type HttpRoute } from "./core/http-routes";
 import { currentLocale, negotiateLocale, parseLocale, runInLocale, type Locale } from "./core/i18n/locale";
 import { observabilityPlugin, ThrottledLog } from "./core/observability";
 import { CLOSE_REFUSED, CLOSE_TOKEN_EXPIRED, WsSessions } from "./core/ws-sessions";
@@ -241,12 +242,12 @@ const throttledLogOf = (app: AppServices) => throttledLogs.get(app) ?? throttled
  * Every outcome is counted; refusals and failures are logged (throttled), and a database that
  * cannot be reached answers SERVICE_UNAVAILABLE instead of an internal error.
  */
-async function authenticate(signIns: RequestContext, header: string | undefined | null): Promise<AuthUser | null> {
+async function authenticate(signIns: RequestContext, header: string | undefined | null, link?: { token: string; path: string }): Promise<AuthUser | null> {
   const { metrics, logger } = signIns.app;
   const throttledLog = throttledLogOf(signIns.app);
   try {
-    const token = bearerToken(header);
-    const user = token ? await accountService.authenticate(signIns, token) : null;
+    const token = link?.token ?? bearerToken(header);
+    const user = token ? await accountService.authenticate(signIns, token, link?.path) : null;
     metrics.callerIdentification.inc({ outcome: user ? "signed_in" : "anonymous" });
     return user;
   } catch (error) {
@@ -295,7 +296,7 @@ export function metricsRefusal(token: string | undefined, authorization: string 
 }
 
 /** One node:http server: GraphQL over HTTP and WebSocket on /graphql, plus /healthz and /readyz. */
-export async function createHttpServer(services: AppServices, schema: GraphQLSchema): Promise<RunningServer> {
+export async function createHttpServer(services: AppServices, schema: GraphQLSchema, routes: readonly HttpRoute[] = []): Promise<RunningServer> {
   const { config } = services;
   // One context for every sign-in: concurrent requests share its loader's batches.
   const signIns = RequestContext.system(services);
@@ -399,12 +400,34 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     }
   }
 
+  /**
+   * A plain route (http-routes.ts): the caller from `Authorization: Bearer`, or on GET from a
+   * signed link's `access` parameter for exactly this path; a route refuses anonymous callers
+   * itself where it must (a route may serve everyone, e.g. a public ledger).
+   */
+  async function handleRoute(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const method = (req.method ?? "GET").toUpperCase();
+    const matched = matchRoute(routes, method, url.pathname);
+    if (!matched) {
+      res.setHeader("allow", [...new Set(routes.filter((route) => route.path.test(url.pathname)).map((route) => route.method))].join(", "));
+      return sendJson(res, 405, errorBody("BAD_REQUEST", `${method} is not served at ${url.pathname}`, `地址 ${url.pathname} 不支持 ${method} 请求`));
+    }
+    const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const access = url.searchParams.get("access");
+    const link = access && method === "GET" && !req.headers.authorization ? { token: access, path: url.pathname } : undefined;
+    const user = await authenticate(signIns, req.headers.authorization, link);
+    const ctx = RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null, currentLocale(config.defaultLocale));
+    await matched.route.handle(ctx, { req, res, url, params: matched.params });
+  }
+
   // every answer of a request, GraphQL's (formatError) and the HTTP layer's, in the locale it asks for
   const server = http.createServer((req, res) => runInLocale(negotiateLocale(req.headers["accept-language"], config.defaultLocale), () => serve(req, res)));
   async function serve(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
     try {
-      if (url.pathname === GRAPHQL_PATH) {
+      const isGraphQL = url.pathname === GRAPHQL_PATH;
+      if (isGraphQL || routesPath(routes, url.pathname)) {
         const origin = req.headers.origin;
         if (req.method === "OPTIONS" && origin && req.headers["access-control-request-method"] && !config.corsOrigins.includes(origin)) {
           res.setHeader("vary", "Origin");
@@ -419,6 +442,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
           res.setHeader("retry-after", "1");
           return sendJson(res, 503, errorBody("SERVICE_UNAVAILABLE", "The server is stopping; send the request again", "服务正在停止，请重新发送请求"));
         }
+        if (!isGraphQL) return await handleRoute(req, res, url);
         if (config.graphiql && req.method === "GET" && wantsHtml(req.headers.accept)) {
           return await sendIdePage(req, res, ideDocument);
         }
@@ -447,6 +471,12 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       if (error instanceof HttpError) {
         if (error.status === 413) res.setHeader("connection", "close");
         return sendJson(res, error.status, errorBody(error.code, error.message, error.zh));
+      }
+      if (error instanceof AppError) {
+        const status = HTTP_STATUS_OF_CODE[error.code] ?? 400;
+        // a refused upload is not read to its end: the connection closes with the answer
+        if (status === 413 || !req.complete) res.setHeader("connection", "close");
+        return sendJson(res, status, errorBody(error.code, error.message, error.zh ?? error.message));
       }
       if (exposeInternals) return sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", String(error), "服务器内部错误"));
       sendJson(res, 500, { errors: [{ message: currentLocale() === "zh-CN" ? "服务器内部错误，请稍后重试；如持续出现请联系管理员" : "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });

@@ -182,13 +182,39 @@ export class TokenService {
   }
 
   /**
+   * A signed link to one path for the caller's session: what a browser's <a href> or <img src>
+   * sends, since it cannot send an Authorization header. It is good for that path only, for
+   * LINK_TTL_SECONDS (never past the session token's own expiry), and is revoked with the session
+   * (the same sid and version are checked on use). It is not a bearer token: `verify` refuses it.
+   */
+  async signLink(session: TokenClaims, role: Role, path: string, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
+    const expiresAt = Math.min(issuedAt + ttlSeconds, Math.floor(session.expiresAt.getTime() / 1000));
+    const token = await new SignJWT({ role, sid: session.sessionId, ver: session.version, auth_time: Math.floor(session.signedInAt.getTime() / 1000), pth: path })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(session.userId)
+      .setJti(session.tokenId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(await this.secret);
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  }
+
+  /** What a signed link for `path` says; UNAUTHENTICATED as `verify`, and TOKEN_INVALID for another path or a bearer token. */
+  async verifyLink(token: string, path: string): Promise<TokenClaims> {
+    const claims = await this.verifyClaims(token);
+    if (claims.path !== path) throw refused("TOKEN_INVALID", "This link is for another address", "该链接不适用于此地址，请重新获取下载链接");
+    return claims;
+  }
+
+  /**
    * Tokens whose signature was already checked, with what they say. Keyed by the whole token, so
    * only the very same bytes skip the check; expiry is still checked on every use, and revocation
    * is read from the database on every use (accountService.authenticate), never from here. The
    * check (WebCrypto HMAC through a job and a promise) was about a tenth of the CPU of a signed-in
    * request, and a client sends the same token with every request until it expires.
    */
-  private readonly verified = new LRUCache<string, TokenClaims>({ max: 10_000 });
+  private readonly verified = new LRUCache<string, TokenClaims & { path?: string }>({ max: 10_000 });
 
   /**
    * What a valid token says; UNAUTHENTICATED for anything else (reason TOKEN_EXPIRED once the
@@ -196,6 +222,12 @@ export class TokenService {
    * session, as those made before sessions were).
    */
   async verify(token: string): Promise<TokenClaims> {
+    const claims = await this.verifyClaims(token);
+    if (claims.path !== undefined) throw refused("TOKEN_INVALID", "A signed link is not a sign-in token", "下载链接不能作为登录凭证使用，请重新登录");
+    return claims;
+  }
+
+  private async verifyClaims(token: string): Promise<TokenClaims & { path?: string }> {
     const known = this.verified.get(token);
     if (known) {
       // jose's rule: expired once the clock reaches exp
@@ -209,11 +241,12 @@ export class TokenService {
       if (error instanceof joseErrors.JWTExpired) throw refused("TOKEN_EXPIRED");
       throw refused("TOKEN_INVALID");
     }
-    const { sub, exp, jti, sid, ver, auth_time: authTime } = payload;
+    const { sub, exp, jti, sid, ver, auth_time: authTime, pth } = payload;
     if (!sub || exp === undefined || !jti || typeof sid !== "string" || !Number.isInteger(ver) || !Number.isInteger(authTime)) {
       throw refused("TOKEN_INVALID", "Token has no subject, expiry or session: sign in again", "登录凭证缺少用户、有效期或会话信息，请重新登录");
     }
-    const claims: TokenClaims = { userId: sub, tokenId: jti, sessionId: sid, version: ver as number, signedInAt: new Date((authTime as number) * 1000), expiresAt: new Date(exp * 1000) };
+    const claims: TokenClaims & { path?: string } = { userId: sub, tokenId: jti, sessionId: sid, version: ver as number, signedInAt: new Date((authTime as number) * 1000), expiresAt: new Date(exp * 1000) };
+    if (pth !== undefined) claims.path = String(pth);
     this.verified.set(token, claims);
     return claims;
   }

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from "type-graphql";
+import type { HttpRoute } from "../core/http-routes";
 import { AuditEntry } from "../core/audit";
 import { IdempotencyKey } from "../core/idempotency";
 import { AccountResolver } from "./accounts/account.resolver";
@@ -70,3 +71,6 @@ export const allResolvers: NonEmptyArray<Function> = [
   CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver, ProjectTimelineResolver, ApprovalFaultReviewResolver,
   DictionaryResolver,
 ];
+
+/** Plain HTTP routes beside /graphql (uploads, downloads, printed letters, ledgers); a module adds its own here. */
+export const allHttpRoutes: HttpRoute[] = [];

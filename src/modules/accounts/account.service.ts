@@ -64,8 +64,8 @@ export class AccountService {
    * with one statement per turn (nothing is cached: each request reads the user and its session
    * state afresh).
    */
-  async authenticate(ctx: RequestContext, token: string): Promise<AuthUser> {
-    const claims = await ctx.app.tokens.verify(token);
+  async authenticate(ctx: RequestContext, token: string, linkPath?: string): Promise<AuthUser> {
+    const claims = linkPath === undefined ? await ctx.app.tokens.verify(token) : await ctx.app.tokens.verifyLink(token, linkPath);
     const { state, user } = await sessionLoader(ctx, this).load(claims);
     if (state === "DEACTIVATED") throw refused("ACCOUNT_DEACTIVATED");
     if (state === "REVOKED") throw refused("TOKEN_REVOKED");
