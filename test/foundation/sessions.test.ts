@@ -4,7 +4,8 @@ import type { Client } from "graphql-ws";
 import { AuditEntry } from "../../src/core/audit";
 import { TokenService } from "../../src/core/auth";
 import { LoginFailure, SessionRevocation, User } from "../../src/modules/accounts/user.entity";
-import { codeOf, startTestServer, subscribe, TEST_PASSWORD, type GraphQLResponse, type TestServer } from "../support/server";
+import { BOARD_SUBSCRIPTION, liveSocket, receivesEvents } from "../support/live-board";
+import { codeOf, startTestServer, TEST_PASSWORD, type GraphQLResponse, type TestServer } from "../support/server";
 import { countStatements } from "../support/sql-count";
 
 // Accounts and sessions over HTTP and WebSocket: passwords, activation, logout, revoking every
@@ -24,8 +25,7 @@ const SET_ACTIVE = `mutation($input: SetUserActiveInput!) { setUserActive(input:
 const LOGOUT = `mutation { logout }`;
 const RENEW = `mutation { renewToken { token expiresAt signedInAt user { id } } }`;
 const REVOKE_ALL = `mutation($input: RevokeAllSessionsInput) { revokeAllSessions(input: $input) { id } }`;
-const BOARD = `subscription { taskBoardChanged { type task { id } } }`;
-const PUBLISH = `mutation($input: PublishTaskInput!) { publishTask(input: $input) { id } }`;
+const BOARD = BOARD_SUBSCRIPTION;
 
 let server: TestServer;
 let admin: { user: User; token: string };
@@ -403,18 +403,6 @@ describe("tokens", () => {
   });
 });
 
-/** A signed-in socket with a live board subscription, and how the server closed it (if it did). */
-async function liveSocket(on: TestServer, token: string) {
-  const client = on.ws(token);
-  let closedWith: { code: number; reason: string } | undefined;
-  client.on("closed", (event) => {
-    const { code, reason } = event as { code: number; reason: string };
-    closedWith = { code, reason };
-  });
-  const board = subscribe(client, BOARD);
-  await board.started;
-  return { client, board, closed: () => closedWith };
-}
 
 /** How a connect with this token ends: the close code and reason (a refused connect). */
 function refusedConnect(on: TestServer, token: string): Promise<{ code: number; reason: string }> {
@@ -435,21 +423,6 @@ async function twoChecks(on: TestServer) {
   await expect.poll(() => checksRun(on), { timeout: 5_000, interval: 25 }).toBeGreaterThan(runs + 1);
 }
 
-/** Publishes tasks until the subscriber has seen one more: its subscription is then known to be live. */
-async function receivesEvents(on: TestServer, adminToken: string, board: ReturnType<typeof subscribe>) {
-  const seen = board.events.length;
-  await expect
-    .poll(
-      async () => {
-        const due = new Date(on.clock.now().getTime() + 30 * 86_400_000).toISOString();
-        const published = await on.gql(PUBLISH, { input: { title: "probe", description: "probe", category: "KEY_WORK", dueAt: due } }, adminToken);
-        expect(published.errors).toBeUndefined();
-        return board.events.length;
-      },
-      { timeout: 5_000, interval: 100 },
-    )
-    .toBeGreaterThan(seen);
-}
 
 describe("open sockets follow their session", () => {
   const REVOKED = { code: 4403, reason: expect.stringMatching(/revoked/i) };

@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vit
 import type { Client } from "graphql-ws";
 import { AuditEntry } from "../../src/core/audit";
 import { User } from "../../src/modules/accounts/user.entity";
-import { codeOf, startTestServer, subscribe, type TestServer } from "../support/server";
+import { liveSocket, receivesEvents } from "../support/live-board";
+import { codeOf, startTestServer, type TestServer } from "../support/server";
 
-const BOARD = `subscription { taskBoardChanged { type task { id } } }`;
 const SET_ACTIVE = `mutation($input: SetUserActiveInput!) { setUserActive(input: $input) { id username active } }`;
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { token } }`;
-const PUBLISH = `mutation($input: PublishTaskInput!) { publishTask(input: $input) { id } }`;
 const TTL_SECONDS = 3600;
 
 let server: TestServer;
@@ -20,34 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-/** A signed-in socket with a live board subscription, and how the server closed it (if it did). */
-async function liveSocket(on: TestServer, token: string) {
-  const client = on.ws(token);
-  let closedWith: { code: number; reason: string } | undefined;
-  client.on("closed", (event) => {
-    const { code, reason } = event as { code: number; reason: string };
-    closedWith = { code, reason };
-  });
-  const board = subscribe(client, BOARD);
-  await board.started;
-  return { client, board, closed: () => closedWith };
-}
 
-/** Publishes tasks until the subscriber has seen one: its subscription is then known to be live. */
-async function receivesEvents(on: TestServer, adminToken: string, board: ReturnType<typeof subscribe>) {
-  const seen = board.events.length;
-  await expect
-    .poll(
-      async () => {
-        const due = new Date(on.clock.now().getTime() + 30 * 86_400_000).toISOString();
-        const published = await on.gql(PUBLISH, { input: { title: "probe", description: "probe", category: "KEY_WORK", dueAt: due } }, adminToken);
-        expect(published.errors).toBeUndefined();
-        return board.events.length;
-      },
-      { timeout: 5_000, interval: 100 },
-    )
-    .toBeGreaterThan(seen);
-}
 
 /** Runs one new operation on this client: the errors it got, or [] once it answered with data. */
 function operationErrors(client: Client): Promise<Array<{ message: string; extensions?: Record<string, unknown> }>> {

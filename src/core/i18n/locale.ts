@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { LRUCache } from "lru-cache";
 import Negotiator from "negotiator";
 
 // defined with the settings (config imports no core module); re-exported for the rest of core
@@ -13,6 +14,18 @@ import type { Locale } from "../../config";
 export function negotiateLocale(acceptLanguage: string | string[] | undefined | null, fallback: Locale): Locale {
   const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(", ") : acceptLanguage;
   if (!header || !header.trim()) return fallback;
+  // a browser sends the same header with every request: parse each (header, fallback) once
+  const key = `${fallback}|${header}`;
+  const known = negotiated.get(key);
+  if (known) return known;
+  const locale = negotiate(header, fallback);
+  if (header.length <= 256) negotiated.set(key, locale); // real browsers' headers; a crafted long one is not kept
+  return locale;
+}
+
+const negotiated = new LRUCache<string, Locale>({ max: 1_000 });
+
+function negotiate(header: string, fallback: Locale): Locale {
   // offered in this order so that `*` (and ties negotiator cannot break) go to the fallback;
   // plain "zh" is offered so that any Chinese range (zh-TW, zh-Hans) matches it by prefix
   const offered = fallback === "en" ? ["en", "zh-CN", "zh"] : ["zh-CN", "zh", "en"];
