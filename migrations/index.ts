@@ -14,6 +14,7 @@ import { FaultToleranceReviews1764200013000 } from "./1764200013000-FaultToleran
 import { Sessions1764200014000 } from "./1764200014000-Sessions";
 import { IdempotencyKeys1764200015000 } from "./1764200015000-IdempotencyKeys";
 import { BoardChanges1764200016000 } from "./1764200016000-BoardChanges";
+import { Attachments1764200017000 } from "./1764200017000-Attachments";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -33,4 +34,5 @@ export const migrations: Function[] = [
   Sessions1764200014000,
   IdempotencyKeys1764200015000,
   BoardChanges1764200016000,
+  Attachments1764200017000,
 ];

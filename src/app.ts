@@ -19,6 +19,7 @@ import { migrations } from "../migrations";
 import { allEntities, allHttpRoutes } from "./modules";
 import { seedDemo, isEmptyDatabase } from "./demo/seed";
 import { checkSla } from "./modules/tickets/sla.service";
+import { attachmentService } from "./modules/files/attachment.service";
 import { buildAppSchema } from "./schema";
 import { createHttpServer, type RunningServer } from "./server";
 
@@ -98,6 +99,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         startPeriodic(services, "idempotency-key-retention", config.sweepIntervalMs, () => pruneIdempotencyKeys(RequestContext.system(services))),
         // the board's change feed past BOARD_CHANGES_RETENTION_HOURS: a range delete at the start of the key
         startPeriodic(services, "board-changes-retention", config.sweepIntervalMs, () => boardChangesService.prune(RequestContext.system(services))),
+        // uploads never attached within a day, and their blobs once no row names them (files/attachment.service)
+        startPeriodic(services, "unattached-uploads", config.sweepIntervalMs, () => attachmentService.sweep(RequestContext.system(services))),
       );
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;

@@ -26,6 +26,8 @@ export interface AppConfig {
   sessionMaxAgeHours: number;
   /** LINK_TTL_SECONDS: how long a signed download link (downloadUrl, pdfUrl) works; never past the session token's expiry. */
   linkTtlSeconds: number;
+  /** EXPORT_MAX_ROWS: the most rows one Excel ledger (GET /exports/*.xlsx) lists; past it the ledger says so and stops. */
+  exportMaxRows: number;
   migrateOnStart: boolean;
   /** Seed the demo set into a fresh embedded database; a DATABASE_URL deployment never seeds by itself. */
   seedDemo: boolean;
@@ -107,6 +109,28 @@ export interface AppConfig {
   ticketSla: Record<TicketSlaStage, { ackHours: number; resolveHours: number }>;
   /** The language of messages (errors) for a request whose Accept-Language (or connectionParams.locale) names neither: zh-CN or en. */
   defaultLocale: Locale;
+  /** FILE_STORE: where uploaded files live: `local` (under DATA_DIR/files) or `s3` (S3-compatible object storage, shared by every instance). */
+  fileStore: FileStoreKind;
+  /** S3_*: the bucket of FILE_STORE=s3 (endpoint and bucket required then). The secret is never logged or answered. */
+  s3: S3Config;
+  /** FILE_MAX_BYTES: the largest file one upload may carry. */
+  fileMaxBytes: number;
+  /** UPLOADS_PER_HOUR: uploads one user may make in an hour (counted in the database, across instances). */
+  uploadsPerHour: number;
+  /** UNATTACHED_UPLOAD_BYTES_PER_USER: bytes one user may hold in uploads not yet attached to a record. */
+  unattachedUploadBytesPerUser: number;
+}
+
+export type FileStoreKind = "local" | "s3";
+
+export interface S3Config {
+  endpoint?: string;
+  bucket?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** S3_FORCE_PATH_STYLE: bucket in the path (http://host/bucket/key), as most self-hosted stores want; default true. */
+  forcePathStyle: boolean;
 }
 
 export const TICKET_SLA_STAGES = ["PRE_DIAGNOSIS", "GUIDANCE", "CONSULTATION", "EMERGENCY"] as const;
@@ -214,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwtTtlSeconds: int(env, "JWT_TTL_SECONDS", 8 * 3600, 60),
     sessionMaxAgeHours: int(env, "SESSION_MAX_AGE_HOURS", 24, 1),
     linkTtlSeconds: int(env, "LINK_TTL_SECONDS", 600, 10),
+    exportMaxRows: int(env, "EXPORT_MAX_ROWS", 50_000, 1),
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),
     // production never loads the demo (its ADMIN password is public) unless asked in so many words
     seedDemo: !databaseUrl && bool(env, "SEED_DEMO", !isProduction),
@@ -271,7 +296,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       ]),
     ) as AppConfig["ticketSla"],
     defaultLocale: locale(env, "DEFAULT_LOCALE", "zh-CN"),
+    fileStore: fileStoreKind(env, "FILE_STORE"),
+    s3: {
+      endpoint: env.S3_ENDPOINT || undefined,
+      bucket: env.S3_BUCKET || undefined,
+      region: env.S3_REGION || "us-east-1",
+      accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+      forcePathStyle: bool(env, "S3_FORCE_PATH_STYLE", true),
+    },
+    // sizes are stored in an INTEGER column: at most 2 GiB - 1
+    fileMaxBytes: Math.min(int(env, "FILE_MAX_BYTES", 50 * 1024 * 1024, 1), 2 ** 31 - 1),
+    uploadsPerHour: int(env, "UPLOADS_PER_HOUR", 120, 1),
+    unattachedUploadBytesPerUser: int(env, "UNATTACHED_UPLOAD_BYTES_PER_USER", 500 * 1024 * 1024, 1),
     ...overrides,
   };
+  if (config.fileStore === "s3") {
+    if (!config.s3.endpoint) throw new ConfigError("FILE_STORE=s3 needs S3_ENDPOINT (e.g. https://obs.example.gov.cn)");
+    if (!/^https?:\/\/[^/]/.test(config.s3.endpoint)) throw new ConfigError(`S3_ENDPOINT must be an http(s) URL, got "${config.s3.endpoint}"`);
+    if (!config.s3.bucket) throw new ConfigError("FILE_STORE=s3 needs S3_BUCKET");
+  }
   return config;
+}
+
+function fileStoreKind(env: NodeJS.ProcessEnv, name: string): FileStoreKind {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return "local";
+  if (raw === "local" || raw === "s3") return raw;
+  throw new ConfigError(`${name} must be local or s3, got "${raw}"`);
 }

@@ -229,8 +229,11 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 /** An error answer of the HTTP layer, in the request's locale (runInLocale): the Chinese, then the English for the developer. */
-function errorBody(code: string, message: string, zh: string) {
-  return { errors: [{ message: currentLocale() === "zh-CN" ? `${zh}（${message}）` : message, extensions: { code } }] };
+/** An AppError's extensions (field, reason, …) for a plain route's answer; `http` is the server's, not the client's. */
+const withoutHttp = ({ http: _http, ...extensions }: Record<string, unknown>) => extensions;
+
+function errorBody(code: string, message: string, zh: string, extensions: Record<string, unknown> = {}) {
+  return { errors: [{ message: currentLocale() === "zh-CN" ? `${zh}（${message}）` : message, extensions: { ...extensions, code } }] };
 }
 
 /** Failures that repeat with every request (an outage, a client retrying a dead token) log once a minute, per app. */
@@ -476,7 +479,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
         const status = HTTP_STATUS_OF_CODE[error.code] ?? 400;
         // a refused upload is not read to its end: the connection closes with the answer
         if (status === 413 || !req.complete) res.setHeader("connection", "close");
-        return sendJson(res, status, errorBody(error.code, error.message, error.zh ?? error.message));
+        return sendJson(res, status, errorBody(error.code, error.message, error.zh ?? error.message, withoutHttp(error.extensions)));
       }
       if (exposeInternals) return sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", String(error), "服务器内部错误"));
       sendJson(res, 500, { errors: [{ message: currentLocale() === "zh-CN" ? "服务器内部错误，请稍后重试；如持续出现请联系管理员" : "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   "TASK_ALREADY_CLAIMED", "TASK_LIMIT_REACHED", "NEGATIVE_LIST", "CREDIT_RESTRICTED", "NOT_YET_DUE", "CALENDAR_YEAR_UNKNOWN",
   "DEPENDENCY_NOT_MET", "START_NOT_PERMITTED", "DEFERRED_ITEMS_OUTSTANDING", "STOP_WORK_ORDER", "DECIDED_BY_APPLICATION",
   "SERVICE_UNAVAILABLE", "REQUEST_TIMEOUT", "INTERNAL_SERVER_ERROR",
+  // uploads (POST /files): a file larger than FILE_MAX_BYTES (also the HTTP layer's own code), a type not accepted
+  "PAYLOAD_TOO_LARGE", "UNSUPPORTED_FILE_TYPE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -21,7 +23,7 @@ export const PROTOCOL_CODES = [
 ] as const;
 
 /** The codes the HTTP layer (server.ts) answers with before GraphQL runs. */
-export const HTTP_CODES = ["PAYLOAD_TOO_LARGE", "BATCH_TOO_LARGE"] as const;
+export const HTTP_CODES = ["BATCH_TOO_LARGE"] as const; // and PAYLOAD_TOO_LARGE, which uploads answer too (ERROR_CODES)
 
 /** Every `extensions.code` a client can receive: the schema's `enum ErrorCode`. */
 export const ANSWERED_CODES = [...ERROR_CODES, ...PROTOCOL_CODES, ...HTTP_CODES] as const;

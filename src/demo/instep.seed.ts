@@ -5,6 +5,7 @@ import { addDays, districtDate } from "../core/dates";
 import { Project } from "../modules/projects/project.entity";
 import { projectService } from "../modules/projects/project.service";
 import type { DemoRefs } from "./seed";
+import { demoUpload } from "./documents.seed";
 import { APPROVAL_KINDS, ApprovalItem, type ApprovalKind } from "../modules/instep/approval.entity";
 import { approvalService } from "../modules/instep/approval.service";
 import { Building } from "../modules/instep/building.entity";
@@ -237,7 +238,9 @@ async function seedItem(
   await approvalService.submit(as(official, planned.submittedOn), { itemId: item.id, on: planned.submittedOn, surveyResultId });
   const on = await decisionDay(tx, projectId, planned);
   if (!on || on > today) return;
-  await approvalService.decide(as(official, on), { itemId: item.id, decision: "APPROVED", on });
+  // an approval issues its document (the permit, certificate or filing notice)
+  const issued = await demoUpload(as(official, on), `${planned.kind}.pdf`, `Issued ${planned.kind}`);
+  await approvalService.decide(as(official, on), { itemId: item.id, decision: "APPROVED", on, attachmentIds: [issued] });
 }
 
 /** The day the item can be decided on: its planned day, or the day the last material it waits for was supplied; null while one is owed or a required item is not approved by then. */

@@ -10,6 +10,7 @@ import { fastTrackService } from "../modules/fast-track/fast-track.service";
 import { BACK_OFFICE_BY_CLASS, type ApplicationClass } from "../modules/intake/application.entity";
 import { intakeService } from "../modules/intake/intake.service";
 import type { DemoRefs } from "./seed";
+import { demoUpload } from "./documents.seed";
 import type { FastTrackStatus, ProjectStage } from "../modules/projects/project.entity";
 import { projectService } from "../modules/projects/project.service";
 import { planInStep, runInStep, type InStepOptions, type WorkingDays } from "./instep.seed";
@@ -228,7 +229,10 @@ export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<
       for (const d of demo.fastTrack.deferrals) {
         const item = byCode.get(d.code)!;
         // the reform office receives materials before the project's team is formed
-        if (d.supplied) await deferredItemService.recordSupplied(as("admin", d.supplied), { deferredItemId: item.id, suppliedOn: d.supplied });
+        if (d.supplied) {
+          const material = await demoUpload(as("admin", d.supplied), `${d.code}.pdf`, `Material ${d.code}`);
+          await deferredItemService.recordSupplied(as("admin", d.supplied), { deferredItemId: item.id, suppliedOn: d.supplied, attachmentIds: [material] });
+        }
         if (d.overdueSeenOn) await deferredItemService.markOverdue(as("admin", d.overdueSeenOn), item.id);
       }
     }
@@ -238,7 +242,11 @@ export async function seedProjects(tx: RequestContext, refs: DemoRefs): Promise<
       if (a.upTo === "RECEIVED") continue;
       await intakeService.route(as(FRONT_DESK_CADRE, a.on), application.id);
       if (a.upTo === "ROUTED") continue;
-      await intakeService.decide(as(refs.cadreOf(BACK_OFFICE_BY_CLASS[a.cls]), a.on), { applicationId: application.id, approved: a.upTo !== "REJECTED", note: a.note });
+      const backOffice = as(refs.cadreOf(BACK_OFFICE_BY_CLASS[a.cls]), a.on);
+      const approved = a.upTo !== "REJECTED";
+      // an approval issues its document (the permit, certificate or filing notice)
+      const issued = approved ? [await demoUpload(backOffice, `${a.cls}.pdf`, `Issued ${a.cls}`)] : [];
+      await intakeService.decide(backOffice, { applicationId: application.id, approved, note: a.note, attachmentIds: issued });
       if (a.upTo !== "ISSUED") continue;
       await intakeService.issue(as(FRONT_DESK_CADRE, a.on), application.id);
     }

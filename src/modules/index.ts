@@ -48,6 +48,13 @@ import { BuildingResolver, SurveyResolver } from "./instep/acceptance.resolver";
 import { ProjectTimelineResolver, TimelineResolver } from "./instep/timeline.resolver";
 import { ApprovalFaultReviewResolver } from "./instep/approval-review.resolver";
 import { DictionaryResolver } from "./dictionary/dictionary.resolver";
+import { Attachment, fileRoutes } from "./files";
+import { attachmentVisibility } from "./documents/attachment-visibility";
+import { AttachmentResolver } from "./files/attachment.resolver";
+import { ExportsResolver } from "./exports/exports.resolver";
+import { exportRoutes } from "./exports/exports.routes";
+import { letterPdfRoute } from "./commitments/letter-pdf.route";
+import { LetterScanResolver } from "./commitments/letter-scan.resolver";
 
 /** Every stored entity; a module adds its own here. */
 export const allEntities: Function[] = [
@@ -57,6 +64,7 @@ export const allEntities: Function[] = [
   Department, DepartmentDutyRow, ProjectManagerAssignment, TeamMember, ServiceTicket, TicketDepartment, TicketEvent,
   CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, JointInspectionDepartment, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
   CalendarDay, CalendarYear, ApprovalItem, ApprovalDependency, SurveyCommission, SurveyResult, Building, BuildingAcceptance,
+  Attachment,
 ];
 
 /** Every resolver; a module adds its own here. */
@@ -69,8 +77,8 @@ export const allResolvers: NonEmptyArray<Function> = [
   DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver, ProjectTicketsResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver, UrgentRequestBreakerResolver,
   CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver, ProjectTimelineResolver, ApprovalFaultReviewResolver,
-  DictionaryResolver,
+  DictionaryResolver, LetterScanResolver, ExportsResolver, AttachmentResolver,
 ];
 
 /** Plain HTTP routes beside /graphql (uploads, downloads, printed letters, ledgers); a module adds its own here. */
-export const allHttpRoutes: HttpRoute[] = [];
+export const allHttpRoutes: HttpRoute[] = [letterPdfRoute, ...exportRoutes, ...fileRoutes(attachmentVisibility)];

@@ -6,6 +6,7 @@ import { cadreOf, type Caller } from "../instep/callers";
 import { deferredItem, makeEnterprise, makeProject, signedLetter } from "../support/fixtures";
 import { codeOf, startTestServer, type GraphQLResponse, type TestServer } from "../support/server";
 import { ALL_SIX, SUBMIT, VERIFY, claim, publishTask, rows } from "./board-helpers";
+import { upload } from "../support/uploads";
 
 /**
  * 容错 as the seed describes it (issue 16, item 4): reviews of a FAILED board task and of an
@@ -144,7 +145,7 @@ describe("an approval decision made under 容缺 that the enterprise broke", () 
   async function approvedFiling(projectId: string, on: string, by = devReform.token): Promise<string> {
     const itemId = ok(await server.gql(ADD_ITEM, { input: { projectId, kind: "FILING" } }, admin.token)).id;
     ok(await server.gql(SUBMIT_ITEM, { input: { itemId, on } }, admin.token));
-    expect(ok(await server.gql(DECIDE_ITEM, { input: { itemId, decision: "APPROVED", on } }, by))).toMatchObject({ status: "APPROVED", approvedOn: on });
+    expect(ok(await server.gql(DECIDE_ITEM, { input: { itemId, decision: "APPROVED", on, attachmentIds: [await upload(server, by)] } }, by))).toMatchObject({ status: "APPROVED", approvedOn: on });
     return itemId;
   }
 
@@ -189,8 +190,8 @@ describe("an approval decision made under 容缺 that the enterprise broke", () 
     ok(await server.gql(SUBMIT_ITEM, { input: { itemId: pending, on: "2026-03-02" } }, admin.token));
 
     server.clock.set("2026-03-10T02:00:00.000Z");
-    ok(await server.gql(SUPPLY, { input: { deferredItemId: eia2.id, suppliedOn: "2026-03-10" } }, admin.token));
-    ok(await server.gql(SUPPLY, { input: { deferredItemId: eia3.id, suppliedOn: "2026-03-10" } }, admin.token));
+    ok(await server.gql(SUPPLY, { input: { deferredItemId: eia2.id, suppliedOn: "2026-03-10", attachmentIds: [await upload(server, admin.token)] } }, admin.token));
+    ok(await server.gql(SUPPLY, { input: { deferredItemId: eia3.id, suppliedOn: "2026-03-10", attachmentIds: [await upload(server, admin.token)] } }, admin.token));
   });
 
   test("before the enterprise breaks its word the decision is not reviewed: CONFLICT, missing COMMITMENT_BROKEN", async () => {

@@ -7,6 +7,7 @@ import { Project } from "../../src/modules/projects/project.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { makeEnterprise, makeProject, signedLetter } from "../support/fixtures";
 import { cadreOf, teamOf, type Caller } from "./callers";
+import { upload } from "../support/uploads";
 
 let server: TestServer;
 /** A cadre of a department that handles none of these items, on no team: may look, not act. */
@@ -93,9 +94,9 @@ async function projectAt(upTo: Step | null): Promise<{ projectId: string; ids: R
     }
     if (step === "submitted") for (const kind of ["FILING", "PLANNING_PERMIT", "CONSTRUCTION_PERMIT"]) await ok(SUBMIT, { itemId: ids[kind], on: "2026-01-06" }, manager.token);
     if (step === "started") {
-      await ok(DECIDE, { itemId: ids.FILING, decision: "APPROVED", on: "2026-01-08" }, devReform.token);
-      await ok(DECIDE, { itemId: ids.PLANNING_PERMIT, decision: "APPROVED", on: "2026-01-14" }, natural.token);
-      await ok(DECIDE, { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-15" }, housing.token);
+      await ok(DECIDE, { itemId: ids.FILING, decision: "APPROVED", on: "2026-01-08", attachmentIds: [await upload(server, devReform.token)] }, devReform.token);
+      await ok(DECIDE, { itemId: ids.PLANNING_PERMIT, decision: "APPROVED", on: "2026-01-14", attachmentIds: [await upload(server, natural.token)] }, natural.token);
+      await ok(DECIDE, { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-15", attachmentIds: [await upload(server, housing.token)] }, housing.token);
     }
     if (step === "completed") {
       const commission = await ok(COMMISSION, { projectId, stage: "COMPLETION", surveyor: "河源市测绘院", on: "2026-02-02" }, manager.token);
@@ -103,12 +104,12 @@ async function projectAt(upTo: Step | null): Promise<{ projectId: string; ids: R
       await ok(SUBMIT, { itemId: ids.JOINT_ACCEPTANCE, on: "2026-02-09", surveyResultId }, housing.token);
       await ok(SUBMIT, { itemId: ids.COMPLETION_FILING, on: "2026-02-09" }, manager.token);
       await ok(CITE, { itemId: ids.COMPLETION_FILING, surveyResultId }, manager.token);
-      await ok(DECIDE, { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED", on: "2026-02-13" }, housing.token);
-      await ok(DECIDE, { itemId: ids.COMPLETION_FILING, decision: "APPROVED", on: "2026-02-24" }, housing.token);
+      await ok(DECIDE, { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED", on: "2026-02-13", attachmentIds: [await upload(server, housing.token)] }, housing.token);
+      await ok(DECIDE, { itemId: ids.COMPLETION_FILING, decision: "APPROVED", on: "2026-02-24", attachmentIds: [await upload(server, housing.token)] }, housing.token);
       await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-12" }, realEstate.token);
       await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "REJECTED", on: "2026-02-13", note: "缺少测绘成果" }, realEstate.token);
       await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-24", surveyResultId }, realEstate.token);
-      await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "APPROVED", on: "2026-02-27" }, realEstate.token);
+      await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "APPROVED", on: "2026-02-27", attachmentIds: [await upload(server, realEstate.token)] }, realEstate.token);
     }
     if (step === "milestones") {
       await ok(MILESTONE, { projectId, milestone: "LAND_CONTRACT", on: "2026-01-05" }, manager.token);
@@ -178,16 +179,16 @@ describe("approvals side by side", () => {
 
   test("a real dependency is data: the construction permit is approved only on or after the planning permit", async () => {
     const { ids } = await projectAt("submitted");
-    const filing = await ok(DECIDE, { itemId: ids.FILING, decision: "APPROVED", on: "2026-01-08" }, devReform.token);
+    const filing = await ok(DECIDE, { itemId: ids.FILING, decision: "APPROVED", on: "2026-01-08", attachmentIds: [await upload(server, devReform.token)] }, devReform.token);
     expect(filing).toMatchObject({ status: "APPROVED", approvedOn: "2026-01-08", workingDays: 2, handledBy: { id: devReform.user.id } });
-    const early = await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-12" } }, housing.token);
+    const early = await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-12", attachmentIds: [await upload(server, housing.token)] } }, housing.token);
     expect(codeOf(early)).toBe("DEPENDENCY_NOT_MET");
     expect(early.errors![0].extensions!.requires).toEqual(["PLANNING_PERMIT"]);
-    await ok(DECIDE, { itemId: ids.PLANNING_PERMIT, decision: "APPROVED", on: "2026-01-14" }, natural.token);
+    await ok(DECIDE, { itemId: ids.PLANNING_PERMIT, decision: "APPROVED", on: "2026-01-14", attachmentIds: [await upload(server, natural.token)] }, natural.token);
     // Approved by then? Not on the 13th: the planning permit came on the 14th.
-    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-13" } }, housing.token))).toBe("DEPENDENCY_NOT_MET");
-    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-05" } }, housing.token))).toBe("BAD_USER_INPUT");
-    const permit = await ok(DECIDE, { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-15" }, housing.token);
+    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-13", attachmentIds: [await upload(server, housing.token)] } }, housing.token))).toBe("DEPENDENCY_NOT_MET");
+    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-05", attachmentIds: [await upload(server, housing.token)] } }, housing.token))).toBe("BAD_USER_INPUT");
+    const permit = await ok(DECIDE, { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-15", attachmentIds: [await upload(server, housing.token)] }, housing.token);
     expect(permit).toMatchObject({ status: "APPROVED", workingDays: 7, handledBy: { id: housing.user.id } });
     expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "REJECTED" } }, housing.token))).toBe("INVALID_TRANSITION");
     const audit = await audits().findBy({ entityId: ids.CONSTRUCTION_PERMIT });
@@ -197,30 +198,30 @@ describe("approvals side by side", () => {
   test("only a cadre of the handling department, or ADMIN, decides an item: another department is FORBIDDEN, named, and writes nothing", async () => {
     const { projectId, ids, manager } = await projectAt("submitted");
     // The construction permit submitted, not yet decided; the planning permit it waits on approved.
-    await ok(DECIDE, { itemId: ids.PLANNING_PERMIT, decision: "APPROVED", on: "2026-01-14" }, natural.token);
+    await ok(DECIDE, { itemId: ids.PLANNING_PERMIT, decision: "APPROVED", on: "2026-01-14", attachmentIds: [await upload(server, natural.token)] }, natural.token);
     const before = await repo().findOneByOrFail({ id: ids.CONSTRUCTION_PERMIT });
     const auditsBefore = await audits().countBy({ entityId: ids.CONSTRUCTION_PERMIT });
     for (const caller of [natural, devReform, manager, cadre]) {
-      const refused = await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-16" } }, caller.token);
+      const refused = await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-16", attachmentIds: [await upload(server, caller.token)] } }, caller.token);
       expect(codeOf(refused)).toBe("FORBIDDEN");
       expect(refused.errors![0].message).toContain("区住房和城乡建设局");
       expect(refused.errors![0].message).toMatch(/may decide this item/);
     }
     // Whatever the state: a NOT_STARTED item is refused too, before its transition is looked at.
-    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED" } }, natural.token))).toBe("FORBIDDEN");
-    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED" } }, housing.token))).toBe("INVALID_TRANSITION");
+    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED", attachmentIds: [await upload(server, natural.token)] } }, natural.token))).toBe("FORBIDDEN");
+    expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED", attachmentIds: [await upload(server, housing.token)] } }, housing.token))).toBe("INVALID_TRANSITION");
     expect(await repo().findOneByOrFail({ id: ids.CONSTRUCTION_PERMIT })).toEqual(before);
     expect(await audits().countBy({ entityId: ids.CONSTRUCTION_PERMIT })).toBe(auditsBefore);
     // No enterprise decides (refused by role before the item is looked up).
-    for (const token of [owner, stranger]) expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-16" } }, token))).toBe("FORBIDDEN");
-    expect(await ok(DECIDE, { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-16" }, housing.token)).toMatchObject({ status: "APPROVED", handledBy: { id: housing.user.id } });
+    for (const token of [owner, stranger]) expect(codeOf(await server.gql(DECIDE, { input: { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-16", attachmentIds: [await upload(server, token)] } }, token))).toBe("FORBIDDEN");
+    expect(await ok(DECIDE, { itemId: ids.CONSTRUCTION_PERMIT, decision: "APPROVED", on: "2026-01-16", attachmentIds: [await upload(server, housing.token)] }, housing.token)).toMatchObject({ status: "APPROVED", handledBy: { id: housing.user.id } });
 
     // The item's own department decides, not the kind's usual one: an environmental review handed to 住建局.
     const housingDept = await server.department("HOUSING_CONSTRUCTION");
     const review = await ok(ADD, { projectId, kind: "ENVIRONMENTAL_IMPACT", departmentId: housingDept.id }, manager.token);
     await ok(SUBMIT, { itemId: review.id, on: "2026-01-06" }, manager.token);
     const environment = await cadreOf(server, "ECOLOGY_ENVIRONMENT");
-    expect(codeOf(await server.gql(DECIDE, { input: { itemId: review.id, decision: "APPROVED", on: "2026-01-07" } }, environment.token))).toBe("FORBIDDEN");
+    expect(codeOf(await server.gql(DECIDE, { input: { itemId: review.id, decision: "APPROVED", on: "2026-01-07", attachmentIds: [await upload(server, environment.token)] } }, environment.token))).toBe("FORBIDDEN");
     expect(await ok(DECIDE, { itemId: review.id, decision: "REJECTED", on: "2026-01-07", note: "补充材料" }, housing.token)).toMatchObject({ status: "REJECTED" });
     // ADMIN (the reform office) may decide any department's item.
     await ok(SUBMIT, { itemId: ids.JOINT_ACCEPTANCE, on: "2026-02-09" }, housing.token);
@@ -260,8 +261,8 @@ describe("approvals side by side", () => {
     // Citing is the handling department's or the manager's: not a team member's, not another department's.
     for (const token of [member.token, realEstate.token]) expect(codeOf(await server.gql(CITE, { input: { itemId: ids.COMPLETION_FILING, surveyResultId: result.id } }, token))).toBe("FORBIDDEN");
     expect((await ok(CITE, { itemId: ids.COMPLETION_FILING, surveyResultId: result.id }, housing.token)).surveyResult).toEqual({ id: result.id, stage: "COMPLETION" });
-    await ok(DECIDE, { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED", on: "2026-02-13" }, housing.token);
-    await ok(DECIDE, { itemId: ids.COMPLETION_FILING, decision: "APPROVED", on: "2026-02-24" }, admin);
+    await ok(DECIDE, { itemId: ids.JOINT_ACCEPTANCE, decision: "APPROVED", on: "2026-02-13", attachmentIds: [await upload(server, housing.token)] }, housing.token);
+    await ok(DECIDE, { itemId: ids.COMPLETION_FILING, decision: "APPROVED", on: "2026-02-24", attachmentIds: [await upload(server, admin)] }, admin);
     // Rejected once, submitted again citing the shared result, approved.
     await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-12" }, realEstate.token);
     expect(await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "REJECTED", on: "2026-02-13", note: "缺少测绘成果" }, realEstate.token)).toMatchObject({ status: "REJECTED", rejectedOn: "2026-02-13" });
@@ -269,7 +270,7 @@ describe("approvals side by side", () => {
     expect(codeOf(early)).toBe("BAD_USER_INPUT"); // a resubmission before the rejection it answers
     expect(early.errors![0].extensions!.field).toBe("on");
     await ok(SUBMIT, { itemId: ids.PROPERTY_REGISTRATION, on: "2026-02-24", surveyResultId: result.id }, manager.token);
-    await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "APPROVED", on: "2026-02-27" }, realEstate.token);
+    await ok(DECIDE, { itemId: ids.PROPERTY_REGISTRATION, decision: "APPROVED", on: "2026-02-27", attachmentIds: [await upload(server, realEstate.token)] }, realEstate.token);
     const rows = await repo().findBy({ projectId, surveyResultId: result.id });
     expect(rows.map((r) => r.kind).sort()).toEqual(["COMPLETION_FILING", "JOINT_ACCEPTANCE", "PROPERTY_REGISTRATION"]);
   });

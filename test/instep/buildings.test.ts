@@ -6,6 +6,7 @@ import { Project } from "../../src/modules/projects/project.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { makeEnterprise, makeProject } from "../support/fixtures";
 import { cadreOf, teamOf } from "./callers";
+import { upload } from "../support/uploads";
 
 let server: TestServer;
 let admin: string;
@@ -67,7 +68,7 @@ async function addParts(projectId: string) {
 test("trial production with no parts to accept yet is refused", async () => {
   const { projectId } = await newProject();
   const trialItem = await submittedTrialItem(projectId);
-  const res = await server.gql(DECIDE, { input: { itemId: trialItem, decision: "APPROVED", on: "2026-02-03" } }, industry);
+  const res = await server.gql(DECIDE, { input: { itemId: trialItem, decision: "APPROVED", on: "2026-02-03", attachmentIds: [await upload(server, industry)] } }, industry);
   expect(codeOf(res)).toBe("DEPENDENCY_NOT_MET");
 });
 
@@ -94,7 +95,7 @@ test("parts are accepted one by one; trial production waits only for the parts i
   const failed = await ok(ACCEPT, { buildingId: parts.floors, passed: false, on: "2026-02-04", note: "消防通道未完工" });
   expect(failed).toMatchObject({ acceptedOn: null, acceptances: [{ inspectedOn: "2026-02-04", passed: false, note: "消防通道未完工" }] });
 
-  const early = await server.gql(DECIDE, { input: { itemId: trialItem, decision: "APPROVED", on: "2026-02-05" } }, industry);
+  const early = await server.gql(DECIDE, { input: { itemId: trialItem, decision: "APPROVED", on: "2026-02-05", attachmentIds: [await upload(server, industry)] } }, industry);
   expect(codeOf(early)).toBe("DEPENDENCY_NOT_MET");
   expect(early.errors![0].extensions!.missingParts).toEqual(["2号楼 1-3层"]);
   const milestoneEarly = await server.gql(MILESTONE, { input: { projectId, milestone: "TRIAL_PRODUCTION", on: "2026-02-05" } }, manager);
@@ -104,9 +105,9 @@ test("parts are accepted one by one; trial production waits only for the parts i
   expect(passed.acceptances.map((a: any) => a.passed)).toEqual([false, true]);
   expect(codeOf(await server.gql(ACCEPT, { input: { buildingId: parts.floors, passed: true, on: "2026-02-11" } }, cadre))).toBe("CONFLICT");
   // Accepted on the 10th, so not yet on the 9th.
-  expect(codeOf(await server.gql(DECIDE, { input: { itemId: trialItem, decision: "APPROVED", on: "2026-02-09" } }, industry))).toBe("DEPENDENCY_NOT_MET");
+  expect(codeOf(await server.gql(DECIDE, { input: { itemId: trialItem, decision: "APPROVED", on: "2026-02-09", attachmentIds: [await upload(server, industry)] } }, industry))).toBe("DEPENDENCY_NOT_MET");
   // The office building is still not accepted, and the project is not completed: trial production goes ahead.
-  expect(await ok(DECIDE, { itemId: trialItem, decision: "APPROVED", on: "2026-02-10" }, industry)).toMatchObject({ status: "APPROVED", approvedOn: "2026-02-10" });
+  expect(await ok(DECIDE, { itemId: trialItem, decision: "APPROVED", on: "2026-02-10", attachmentIds: [await upload(server, industry)] }, industry)).toMatchObject({ status: "APPROVED", approvedOn: "2026-02-10" });
   await ok(MILESTONE, { projectId, milestone: "PRE_ACCEPTANCE", on: "2026-02-10" }, manager);
   expect(codeOf(await server.gql(MILESTONE, { input: { projectId, milestone: "TRIAL_PRODUCTION", on: "2026-02-09" } }, manager))).toBe("BAD_USER_INPUT");
   expect(await ok(MILESTONE, { projectId, milestone: "TRIAL_PRODUCTION", on: "2026-02-12" }, manager)).toMatchObject({ preAcceptanceOn: "2026-02-10", trialProductionOn: "2026-02-12", completionOn: null });
@@ -126,7 +127,7 @@ test("the trial production check: within target, and working days ahead of compl
   await ok(ACCEPT, { buildingId: parts.workshop, passed: true, on: "2026-02-03" });
   await ok(ACCEPT, { buildingId: parts.floors, passed: false, on: "2026-02-04" });
   await ok(ACCEPT, { buildingId: parts.floors, passed: true, on: "2026-02-10" }, admin);
-  await ok(DECIDE, { itemId: trialItem, decision: "APPROVED", on: "2026-02-10" }, industry);
+  await ok(DECIDE, { itemId: trialItem, decision: "APPROVED", on: "2026-02-10", attachmentIds: [await upload(server, industry)] }, industry);
   await ok(MILESTONE, { projectId, milestone: "PRE_ACCEPTANCE", on: "2026-02-10" }, manager);
   await ok(MILESTONE, { projectId, milestone: "TRIAL_PRODUCTION", on: "2026-02-12" }, member);
 

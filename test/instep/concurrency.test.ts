@@ -4,6 +4,7 @@ import { Building, BuildingAcceptance } from "../../src/modules/instep/building.
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { makeEnterprise, makeProject } from "../support/fixtures";
 import { cadreOf, teamOf } from "./callers";
+import { upload } from "../support/uploads";
 
 let server: TestServer;
 let admin: string;
@@ -38,8 +39,9 @@ test("two decisions on one submitted item at once: exactly one applies", async (
   const item = { id: added.data.addApprovalItem.id as string };
   await server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { id } }`, { input: { itemId: item.id, on: "2026-02-02" } }, filingOfficers[0]);
   const decisions = ["APPROVED", "REJECTED"];
+  const documents = await Promise.all(filingOfficers.map((token) => upload(server, token)));
   const results = await Promise.all(
-    filingOfficers.map((token, i) => server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: decisions[i], on: "2026-02-03" } }, token)),
+    filingOfficers.map((token, i) => server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: decisions[i], on: "2026-02-03", attachmentIds: [documents[i]] } }, token)),
   );
   const applied = results.filter((r) => !r.errors);
   expect(applied).toHaveLength(1);

@@ -3,6 +3,7 @@ import { AuditEntry } from "../../src/core/audit";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { makeEnterprise, makeProject } from "../support/fixtures";
 import { cadreOf } from "./callers";
+import { upload } from "../support/uploads";
 
 let server: TestServer;
 let admin: string;
@@ -48,13 +49,13 @@ test("ADMIN changes a dependency as data and approvals follow it; cycles and sel
     await server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { id } }`, { input: { itemId: ids[kind], on: "2026-02-02" } }, admin);
   }
   const DECIDE = `mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`;
-  const blocked = await server.gql(DECIDE, { input: { itemId: ids.FILING, decision: "APPROVED", on: "2026-02-03" } }, filingOfficer);
+  const blocked = await server.gql(DECIDE, { input: { itemId: ids.FILING, decision: "APPROVED", on: "2026-02-03", attachmentIds: [await upload(server, filingOfficer)] } }, filingOfficer);
   expect(codeOf(blocked)).toBe("DEPENDENCY_NOT_MET");
   expect(blocked.errors![0].extensions!.requires).toEqual(["ENVIRONMENTAL_IMPACT"]);
 
   expect((await server.gql(SET, { input: { kind: "FILING", requiresKind: "ENVIRONMENTAL_IMPACT", required: false } }, admin)).data.setApprovalDependency).toEqual({ kind: "FILING", requiresKind: "ENVIRONMENTAL_IMPACT" });
   expect(codeOf(await server.gql(SET, { input: { kind: "FILING", requiresKind: "ENVIRONMENTAL_IMPACT", required: false } }, admin))).toBe("NOT_FOUND");
-  expect((await server.gql(DECIDE, { input: { itemId: ids.FILING, decision: "APPROVED", on: "2026-02-03" } }, filingOfficer)).data.decideApprovalItem.status).toBe("APPROVED");
+  expect((await server.gql(DECIDE, { input: { itemId: ids.FILING, decision: "APPROVED", on: "2026-02-03", attachmentIds: [await upload(server, filingOfficer)] } }, filingOfficer)).data.decideApprovalItem.status).toBe("APPROVED");
   const audit = await server.app.services.dataSource.getRepository(AuditEntry).findBy({ entityType: "ApprovalDependency" });
   expect(audit.map((a) => a.action).sort()).toEqual(["approval.dependency.add", "approval.dependency.remove"]);
 });

@@ -7,6 +7,7 @@ import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject } from "../projects/fixtures";
 import { teamOf, type Caller } from "../instep/callers";
 import { claim, PROGRESS, publishTask } from "../board/board-helpers";
+import { upload } from "../support/uploads";
 
 /**
  * 熔断 on the governed path, through GraphQL with the service clock: a project admitted on a letter
@@ -173,7 +174,7 @@ test("a real government cause (an approval pending past its promised working day
 
   // the government's delay ends when the item is decided: from then on the overdue material trips it
   at("2026-08-03");
-  expect((await ok(DECIDE_ITEM, { input: { itemId: filing.id, decision: "APPROVED", on: "2026-08-03" } }, admin)).status).toBe("APPROVED");
+  expect((await ok(DECIDE_ITEM, { input: { itemId: filing.id, decision: "APPROVED", on: "2026-08-03", attachmentIds: [await upload(server, admin)] } }, admin)).status).toBe("APPROVED");
   await sweep();
   expect((await project(protectedByFact.projectId)).fastTrackStatus).toBe("SUSPENDED");
 });

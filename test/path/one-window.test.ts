@@ -5,6 +5,7 @@ import { Application } from "../../src/modules/intake/application.entity";
 import { cadreOf, type Caller } from "../instep/callers";
 import { deferredItem, makeEnterprise, makeProject } from "../support/fixtures";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
+import { upload } from "../support/uploads";
 
 /**
  * One fact, recorded once: a one-window application is about the project's approval item of its
@@ -62,7 +63,7 @@ test("the application submits the item it is about and its decision approves it;
 
   // the item moves only through its application, even for its own department and ADMIN; nothing is written
   for (const token of [housing.token, admin]) {
-    const decided = await server.gql(DECIDE_ITEM, { input: { itemId, decision: "APPROVED" } }, token);
+    const decided = await server.gql(DECIDE_ITEM, { input: { itemId, decision: "APPROVED", attachmentIds: [await upload(server, token)] } }, token);
     expect(codeOf(decided)).toBe("DECIDED_BY_APPLICATION");
     expect(decided.errors![0].extensions).toMatchObject({ approvalItemId: itemId, applicationId: submitted.id, applicationStatus: "RECEIVED" });
   }
@@ -78,7 +79,7 @@ test("the application submits the item it is about and its decision approves it;
 
   await ok(ROUTE, { applicationId: submitted.id }, desk.token);
   server.clock.set("2026-03-03T02:00:00.000Z");
-  const decided = await ok(DECIDE, { applicationId: submitted.id, approved: true, note: "准予许可" }, housing.token);
+  const decided = await ok(DECIDE, { applicationId: submitted.id, approved: true, note: "准予许可", attachmentIds: [await upload(server, housing.token)] }, housing.token);
   expect(decided).toMatchObject({ status: "APPROVED", approvalItem: { id: itemId, status: "APPROVED", approvedOn: "2026-03-03", note: "准予许可", application: { id: submitted.id, status: "APPROVED" } } });
   const listed = (await server.gql(ITEMS, { id: projectId }, admin)).data.approvalItems.edges.map((e: any) => e.node);
   expect(listed).toEqual([expect.objectContaining({ id: itemId, status: "APPROVED", application: { id: submitted.id, status: "APPROVED" } })]);
@@ -103,7 +104,7 @@ test("an item the project already has is the one applied for; the decision passe
   const application = await ok(SUBMIT, { projectId, applicationClass: "CONSTRUCTION_PERMIT", title: "施工许可申请" }, desk.token);
   expect(application.approvalItem).toMatchObject({ id: added.id, status: "SUBMITTED", submittedOn: "2026-03-02" });
   await ok(ROUTE, { applicationId: application.id }, desk.token);
-  const decide = () => server.gql(DECIDE, { input: { applicationId: application.id, approved: true } }, housing.token);
+  const decide = async () => server.gql(DECIDE, { input: { applicationId: application.id, approved: true, attachmentIds: [await upload(server, housing.token)] } }, housing.token);
   const unchanged = async () => {
     expect(await applications().findOneByOrFail({ id: application.id })).toMatchObject({ status: "ROUTED", decidedAt: null, decidedById: null });
     expect(await items().findOneByOrFail({ id: added.id })).toMatchObject({ status: "SUBMITTED", approvedOn: null });
@@ -114,15 +115,15 @@ test("an item the project already has is the one applied for; the decision passe
   expect(codeOf(owed)).toBe("DEFERRED_ITEMS_OUTSTANDING");
   expect(owed.errors![0].extensions!.items).toEqual([expect.objectContaining({ itemCode: "CONSTRUCTION_PERMIT", status: "PENDING", promisedBy: "2026-03-31" })]);
   await unchanged();
-  await ok(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { deferredItemId: permit.id }, admin);
+  await ok(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { deferredItemId: permit.id , attachmentIds: [await upload(server, admin)]}, admin);
 
   const early = await decide();
   expect(codeOf(early)).toBe("DEPENDENCY_NOT_MET");
   expect(early.errors![0].extensions).toMatchObject({ requires: ["PLANNING_PERMIT"] });
   await unchanged();
 
-  expect((await ok(DECIDE_ITEM, { itemId: planningId, decision: "APPROVED" }, planning.token)).status).toBe("APPROVED");
-  expect(await ok(DECIDE, { applicationId: application.id, approved: true }, housing.token)).toMatchObject({ status: "APPROVED", approvalItem: { id: added.id, status: "APPROVED", approvedOn: "2026-03-02" } });
+  expect((await ok(DECIDE_ITEM, { itemId: planningId, decision: "APPROVED", attachmentIds: [await upload(server, planning.token)] }, planning.token)).status).toBe("APPROVED");
+  expect(await ok(DECIDE, { applicationId: application.id, approved: true, attachmentIds: [await upload(server, housing.token)] }, housing.token)).toMatchObject({ status: "APPROVED", approvalItem: { id: added.id, status: "APPROVED", approvedOn: "2026-03-02" } });
 });
 
 test("a rejected application rejects its item; a new application submits it again and is the item's application from then on", async () => {
@@ -140,7 +141,7 @@ test("a rejected application rejects its item; a new application submits it agai
   const second = await ok(SUBMIT, { projectId, applicationClass: "FIRE_DESIGN_REVIEW", title: "消防设计审查(修改后)" }, desk.token);
   expect(second.approvalItem).toMatchObject({ id: itemId, status: "SUBMITTED", submittedOn: "2026-03-04", application: { id: second.id, status: "RECEIVED" } });
   await ok(ROUTE, { applicationId: second.id }, desk.token);
-  expect((await ok(DECIDE, { applicationId: second.id, approved: true }, housing.token)).approvalItem).toMatchObject({ id: itemId, status: "APPROVED", approvedOn: "2026-03-04" });
+  expect((await ok(DECIDE, { applicationId: second.id, approved: true, attachmentIds: [await upload(server, housing.token)] }, housing.token)).approvalItem).toMatchObject({ id: itemId, status: "APPROVED", approvedOn: "2026-03-04" });
   expect(await items().countBy({ projectId, kind: "FIRE_DESIGN_REVIEW" })).toBe(1);
 });
 

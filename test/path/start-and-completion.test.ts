@@ -7,6 +7,7 @@ import { Project } from "../../src/modules/projects/project.entity";
 import { cadreOf, teamOf, type Caller } from "../instep/callers";
 import { deferredItem, makeEnterprise, makeProject, signedLetter } from "../support/fixtures";
 import { codeOf, startTestServer, type GraphQLResponse, type TestServer } from "../support/server";
+import { upload } from "../support/uploads";
 
 /**
  * The gates of the path that guard a project's milestones and approvals, through GraphQL: 承诺即开工
@@ -89,7 +90,7 @@ describe("承诺即开工: construction starts on an approved permit or on a sig
     // a permit under review is no ground; nor is one approved after the start day
     const permitId = await submittedItem(projectId, "CONSTRUCTION_PERMIT");
     expect(expectRefused(await start("2026-01-16"), "START_NOT_PERMITTED").extensions).toMatchObject({ permitStatus: "SUBMITTED" });
-    await ok(DECIDE_ITEM, { itemId: permitId, decision: "APPROVED", on: "2026-01-15" }, housing.token);
+    await ok(DECIDE_ITEM, { itemId: permitId, decision: "APPROVED", on: "2026-01-15", attachmentIds: [await upload(server, housing.token)] }, housing.token);
     expect(expectRefused(await start("2026-01-14"), "START_NOT_PERMITTED").extensions).toMatchObject({ permitStatus: "APPROVED", missing: ["CONSTRUCTION_PERMIT", "FAST_TRACK_ADMISSION", "SIGNED_COMMITMENT_LETTER"] });
     expect(await milestoneAudits(projectId)).toBe(0);
 
@@ -170,10 +171,10 @@ describe("容而不缺: an approval waits for the material deferred for it; comp
     expect(await audits().countBy({ entityId: eiaItem, action: "approval.approve" })).toBe(0);
     expect(await audits().countBy({ entityId: eiaItem, action: "approval.reject" })).toBe(0);
     // FILING stands for no material owed (the overdue fire review gates only its own kind)
-    expect((await ok(DECIDE_ITEM, { itemId: filing, decision: "APPROVED", on: "2026-02-02" }, admin)).status).toBe("APPROVED");
+    expect((await ok(DECIDE_ITEM, { itemId: filing, decision: "APPROVED", on: "2026-02-02", attachmentIds: [await upload(server, admin)] }, admin)).status).toBe("APPROVED");
 
-    await ok(SUPPLY, { deferredItemId: eia.id, suppliedOn: "2026-02-03" }, admin);
-    expect(await ok(DECIDE_ITEM, { itemId: eiaItem, decision: "APPROVED", on: "2026-02-04" }, ecology.token)).toMatchObject({ status: "APPROVED", approvedOn: "2026-02-04" });
+    await ok(SUPPLY, { deferredItemId: eia.id, suppliedOn: "2026-02-03", attachmentIds: [await upload(server, admin)] }, admin);
+    expect(await ok(DECIDE_ITEM, { itemId: eiaItem, decision: "APPROVED", on: "2026-02-04", attachmentIds: [await upload(server, ecology.token)] }, ecology.token)).toMatchObject({ status: "APPROVED", approvedOn: "2026-02-04" });
   });
 
   test("COMPLETION and every completion-phase approval wait while any deferred material of the project is owed, and are recorded once all are supplied", async () => {
@@ -190,7 +191,7 @@ describe("容而不缺: an approval waits for the material deferred for it; comp
     const completion = expectRefused(await server.gql(MILESTONE, { input: { projectId, milestone: "COMPLETION", on: "2026-02-10" } }, manager.token), "DEFERRED_ITEMS_OUTSTANDING");
     expect(completion.extensions).toMatchObject({ projectId, items: owed });
     for (const itemId of [joint, filing]) {
-      const refused = expectRefused(await server.gql(DECIDE_ITEM, { input: { itemId, decision: "APPROVED", on: "2026-02-13" } }, housing.token), "DEFERRED_ITEMS_OUTSTANDING");
+      const refused = expectRefused(await server.gql(DECIDE_ITEM, { input: { itemId, decision: "APPROVED", on: "2026-02-13", attachmentIds: [await upload(server, housing.token)] } }, housing.token), "DEFERRED_ITEMS_OUTSTANDING");
       expect(refused.extensions!.items).toEqual(owed);
     }
     expect(await projects().findOneByOrFail({ id: projectId })).toMatchObject({ completionOn: null, stage: "UNDER_CONSTRUCTION" });
@@ -198,14 +199,14 @@ describe("容而不缺: an approval waits for the material deferred for it; comp
     expect((await server.app.services.dataSource.getRepository(ApprovalItem).findOneByOrFail({ id: joint })).status).toBe("SUBMITTED");
 
     // one supplied, one still owed: still refused, listing only what is owed
-    await ok(SUPPLY, { deferredItemId: fire.id, suppliedOn: "2026-02-11" }, admin);
-    const still = expectRefused(await server.gql(DECIDE_ITEM, { input: { itemId: joint, decision: "APPROVED", on: "2026-02-13" } }, housing.token), "DEFERRED_ITEMS_OUTSTANDING");
+    await ok(SUPPLY, { deferredItemId: fire.id, suppliedOn: "2026-02-11", attachmentIds: [await upload(server, admin)] }, admin);
+    const still = expectRefused(await server.gql(DECIDE_ITEM, { input: { itemId: joint, decision: "APPROVED", on: "2026-02-13", attachmentIds: [await upload(server, housing.token)] } }, housing.token), "DEFERRED_ITEMS_OUTSTANDING");
     expect(still.extensions!.items).toEqual([owed[0]]);
 
-    await ok(SUPPLY, { deferredItemId: energy.id, suppliedOn: "2026-02-12" }, admin);
+    await ok(SUPPLY, { deferredItemId: energy.id, suppliedOn: "2026-02-12", attachmentIds: [await upload(server, admin)] }, admin);
     expect(await ok(MILESTONE, { projectId, milestone: "COMPLETION", on: "2026-02-12" }, manager.token)).toMatchObject({ completionOn: "2026-02-12", stage: "COMPLETED" });
-    expect((await ok(DECIDE_ITEM, { itemId: joint, decision: "APPROVED", on: "2026-02-13" }, housing.token)).status).toBe("APPROVED");
-    expect((await ok(DECIDE_ITEM, { itemId: filing, decision: "APPROVED", on: "2026-02-16" }, housing.token)).status).toBe("APPROVED");
+    expect((await ok(DECIDE_ITEM, { itemId: joint, decision: "APPROVED", on: "2026-02-13", attachmentIds: [await upload(server, housing.token)] }, housing.token)).status).toBe("APPROVED");
+    expect((await ok(DECIDE_ITEM, { itemId: filing, decision: "APPROVED", on: "2026-02-16", attachmentIds: [await upload(server, housing.token)] }, housing.token)).status).toBe("APPROVED");
   });
 });
 

@@ -7,6 +7,7 @@ import { ServiceTicket } from "../../src/modules/tickets/service-ticket.entity";
 import type { Caller } from "../instep/callers";
 import { makeEnterprise, makeProject } from "../support/fixtures";
 import { countStatements } from "../support/sql-count";
+import { upload } from "../support/uploads";
 import { startTestServer, type GraphQLResponse, type TestServer } from "../support/server";
 import { boardCases } from "./cases/board";
 import { commitmentCases } from "./cases/commitments";
@@ -126,7 +127,7 @@ describe("every capability agrees with its mutation, for every kind of caller", 
         const seen = await server.gql(read.query, read.variables, token);
         const capable = read.has(seen.data);
         outcomes[kind] = capable;
-        const res: GraphQLResponse = await server.gql(prepared.query, prepared.variables ?? {}, token);
+        const res: GraphQLResponse = await server.gql(prepared.query, prepared.variablesOf?.[kind] ?? prepared.variables ?? {}, token);
         if (capable) {
           expect({ kind, errors: res.errors }).toEqual({ kind, errors: undefined });
           ({ world, prepared } = await fresh()); // the call changed the record: the next caller gets a world of its own
@@ -330,7 +331,7 @@ describe("the other records' states", () => {
     const actions = async (token: string): Promise<string[]> =>
       (await server.gql(ITEMS, { projectId: world.project.id }, token)).data.approvalItems.edges.find((e: any) => e.node.id === itemId).node.viewerActions;
     const department = world.callers.CADRE_DEPARTMENT.token;
-    const decide = (decision: string) => server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { id status } }`, { input: { itemId, decision } }, department);
+    const decide = async (decision: string) => server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { id status } }`, { input: { itemId, decision, attachmentIds: [await upload(server, department)] } }, department);
     const submit = () => server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { id status } }`, { input: { itemId } }, department);
     // FILING uses no survey: nothing to cite, ever
     expect(await actions(department)).toEqual(["SUBMIT"]);

@@ -106,8 +106,8 @@ describe("every remit, as every kind of caller", () => {
     test(`${name}: ${REMITS[name].allowed.join(", ")}`, async () => {
       const department = remitCase.department ?? NEUTRAL_DEPARTMENT;
       const fresh = () => makeWorld(server, admin, department);
-      const call = (world: World, kind: CallerKind, prepared: { query: string; variables?: Record<string, unknown> }): Promise<GraphQLResponse> =>
-        server.gql(prepared.query, prepared.variables ?? {}, kind === "ANONYMOUS" ? undefined : world.callers[kind].token);
+      const call = (world: World, kind: CallerKind, prepared: PreparedCall): Promise<GraphQLResponse> =>
+        server.gql(prepared.query, prepared.variablesOf?.[kind] ?? prepared.variables ?? {}, kind === "ANONYMOUS" ? undefined : world.callers[kind].token);
 
       // the refusals all go to one world, which they must leave as it was
       let world = await fresh();

@@ -5,6 +5,7 @@ import type { Relation, RemitName } from "../../src/modules/policy/remits";
 import { teamOf, type Caller } from "../instep/callers";
 import { makeEnterprise, makeProject } from "../support/fixtures";
 import type { TestServer } from "../support/server";
+import { upload } from "../support/uploads";
 
 /**
  * The kinds of caller the remit matrix calls every mutation as. CADRE_DEPARTMENT is a cadre of the
@@ -47,6 +48,20 @@ export interface PreparedCall {
   holders?: Partial<Record<Relation, CallerKind[]>>;
   /** Who does not see the record at all (tickets are seen by their project's people only): told NOT_FOUND where their role could otherwise hold the remit. */
   hiddenFrom?: CallerKind[];
+  /** Variables per caller, where the call names something of the caller's own (their uploads: attachmentIds); `variables` for the others. */
+  variablesOf?: Partial<Record<CallerKind, Record<string, unknown>>>;
+}
+
+/**
+ * The call's variables for every caller, each naming an upload of that caller's own (POST /files),
+ * made before the refusals' snapshot: `make` gets the upload id. ANONYMOUS gets ADMIN's.
+ */
+export async function withOwnUploads(world: World, make: (uploadId: string) => Record<string, unknown>): Promise<Pick<PreparedCall, "variables" | "variablesOf">> {
+  const variablesOf: Partial<Record<CallerKind, Record<string, unknown>>> = {};
+  for (const [kind, caller] of Object.entries(world.callers) as Array<[Exclude<CallerKind, "ANONYMOUS">, Caller]>) {
+    variablesOf[kind] = make(await upload(world.server, caller.token));
+  }
+  return { variables: variablesOf.ADMIN, variablesOf };
 }
 
 export interface RemitCase {

@@ -5,6 +5,7 @@ import { Project } from "../../src/modules/projects/project.entity";
 import { makeProject } from "../support/fixtures";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject } from "./fixtures";
+import { upload } from "../support/uploads";
 
 let server: TestServer;
 let admin: string;
@@ -247,7 +248,7 @@ describe("two-way commitment letter", () => {
     expect(ruled.errors![0].extensions).toMatchObject({ code: "CONFLICT", rule: "SERVICE_TEAM_IN_PLACE" });
 
     const eia = deferred.find((d) => d.item.code === "ENVIRONMENTAL_IMPACT")!;
-    await server.gql(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { input: { deferredItemId: eia.id } }, admin);
+    await server.gql(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { input: { deferredItemId: eia.id , attachmentIds: [await upload(server, admin)]} }, admin);
     server.clock.set("2026-06-01T02:00:00.000Z"); // the fire design (due 2026-05-31) has passed unsupplied
     const fire = deferred.find((d) => d.item.code === "FIRE_DESIGN_REVIEW")!;
     await server.gql(`mutation($input: MarkDeferredItemOverdueInput!) { markDeferredItemOverdue(input: $input) { id } }`, { input: { deferredItemId: fire.id } }, admin);

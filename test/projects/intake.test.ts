@@ -3,6 +3,7 @@ import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { auditOf, createEnterprise, createProject } from "./fixtures";
 import { Application } from "../../src/modules/intake/application.entity";
 import type { DepartmentCode } from "../../src/modules/departments/department.entity";
+import { upload } from "../support/uploads";
 
 /** A CADRE of the department with this code. */
 const cadreOf = async (code: DepartmentCode) => server.user("CADRE", { departmentId: (await server.department(code)).id });
@@ -33,8 +34,8 @@ test("one window: front desk intake -> routed by class -> back-office decision -
   const submitted = (await server.gql(SUBMIT, { input: { projectId: project.id, applicationClass: "CONSTRUCTION_PERMIT", title: "施工许可申请" } }, desk.token)).data.submitApplication;
   expect(submitted).toMatchObject({ status: "RECEIVED", department: null, receivedBy: { id: desk.user.id }, receivedAt: "2026-03-02T01:00:00.000Z", routedBy: null });
   // Not yet routed: no department handles it, so its back office has no say yet; ADMIN learns it is not its step.
-  expect(codeOf(await server.gql(DECIDE, { input: { applicationId: submitted.id, approved: true } }, back.token))).toBe("FORBIDDEN");
-  expect(codeOf(await server.gql(DECIDE, { input: { applicationId: submitted.id, approved: true } }, admin))).toBe("INVALID_TRANSITION");
+  expect(codeOf(await server.gql(DECIDE, { input: { applicationId: submitted.id, approved: true, attachmentIds: [await upload(server, back.token)] } }, back.token))).toBe("FORBIDDEN");
+  expect(codeOf(await server.gql(DECIDE, { input: { applicationId: submitted.id, approved: true, attachmentIds: [await upload(server, admin)] } }, admin))).toBe("INVALID_TRANSITION");
   expect(codeOf(await server.gql(ISSUE, { input: { applicationId: submitted.id } }, desk.token))).toBe("INVALID_TRANSITION");
 
   server.clock.set("2026-03-02T02:00:00.000Z");
@@ -44,7 +45,7 @@ test("one window: front desk intake -> routed by class -> back-office decision -
   expect(codeOf(await server.gql(ROUTE, { input: { applicationId: submitted.id } }, desk.token))).toBe("INVALID_TRANSITION");
 
   server.clock.set("2026-03-03T02:00:00.000Z");
-  const decided = (await server.gql(DECIDE, { input: { applicationId: submitted.id, approved: true, note: "材料齐全，准予许可" } }, back.token)).data.decideApplication;
+  const decided = (await server.gql(DECIDE, { input: { applicationId: submitted.id, approved: true, note: "材料齐全，准予许可", attachmentIds: [await upload(server, back.token)] } }, back.token)).data.decideApplication;
   expect(decided).toMatchObject({ status: "APPROVED", decidedBy: { id: back.user.id }, decisionNote: "材料齐全，准予许可" });
 
   server.clock.set("2026-03-03T06:00:00.000Z");
@@ -134,12 +135,12 @@ test("who may act at each step: the front desk routes, the routed department dec
 
   // Deciding: a cadre of the routed department; another department, even the front desk, is refused by name.
   for (const caller of [planning, desk, elsewhere]) {
-    const refused = await server.gql(DECIDE, { input: { applicationId: a.id, approved: true } }, caller.token);
+    const refused = await server.gql(DECIDE, { input: { applicationId: a.id, approved: true, attachmentIds: [await upload(server, caller.token)] } }, caller.token);
     expect(codeOf(refused)).toBe("FORBIDDEN");
     expect(refused.errors![0].message).toContain("区住房和城乡建设局");
   }
   expect(await repo.findOneByOrFail({ id: a.id })).toMatchObject({ status: "ROUTED", decidedById: null });
-  expect((await server.gql(DECIDE, { input: { applicationId: a.id, approved: true, note: "准予许可" } }, housing.token)).data.decideApplication).toMatchObject({ status: "APPROVED", decidedBy: { id: housing.user.id } });
+  expect((await server.gql(DECIDE, { input: { applicationId: a.id, approved: true, note: "准予许可", attachmentIds: [await upload(server, housing.token)] } }, housing.token)).data.decideApplication).toMatchObject({ status: "APPROVED", decidedBy: { id: housing.user.id } });
 
   // Issuing (统一出件): the front desk or the handling department, not another department.
   expect(codeOf(await server.gql(ISSUE, { input: { applicationId: a.id } }, planning.token))).toBe("FORBIDDEN");

@@ -8,6 +8,7 @@ import { nextReal, realEvents, warmUp } from "../tickets/fixtures";
 import { enterpriseWithProject } from "./fixtures";
 import { teamOf } from "../instep/callers";
 import { auditOf } from "../projects/fixtures";
+import { upload } from "../support/uploads";
 
 let server: TestServer;
 let admin: string;
@@ -142,7 +143,7 @@ test("watched from the letter: a project that started construction trips too, a 
   const item = (await server.gql(`mutation($input: AddApprovalItemInput!) { addApprovalItem(input: $input) { id } }`, { input: { projectId: permitted.project.id, kind: "CONSTRUCTION_PERMIT" } }, admin)).data.addApprovalItem;
   expect((await server.gql(`mutation($input: SubmitApprovalItemInput!) { submitApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, on: "2026-06-01" } }, admin)).errors).toBeUndefined();
   server.clock.set(new Date("2026-06-05T02:00:00.000Z"));
-  expect((await server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: "APPROVED", on: "2026-06-05" } }, admin)).data.decideApprovalItem.status).toBe("APPROVED");
+  expect((await server.gql(`mutation($input: DecideApprovalItemInput!) { decideApprovalItem(input: $input) { status } }`, { input: { itemId: item.id, decision: "APPROVED", on: "2026-06-05", attachmentIds: [await upload(server, admin)] } }, admin)).data.decideApprovalItem.status).toBe("APPROVED");
   at("2026-08-01");
   await sweep();
   expect(await breakerOf(government.project.id)).toMatchObject({ events: ["ACTIVE->SUSPENDED"], fastTrackStatus: "SUSPENDED" });

@@ -170,6 +170,11 @@ export const CODE_TEXTS = {
     description: "HTTP 413: the request body is larger than the server accepts.",
     message: "请求内容过大",
   },
+  UNSUPPORTED_FILE_TYPE: {
+    zh: "不支持的文件类型", en: "Unsupported file type",
+    description: "HTTP 415: the uploaded file's content (not its name) is none of the accepted types: PDF, OFD, images (JPEG, PNG, GIF, WebP, TIFF, BMP), Office documents, zip.",
+    message: "不支持该文件类型：仅接受 PDF、OFD、图片（JPEG、PNG、GIF、WebP、TIFF、BMP）、Office 文档和 zip 压缩包",
+  },
   BATCH_TOO_LARGE: {
     zh: "批量请求过多", en: "Batch too large",
     description: "A batched HTTP request holds more operations than MAX_BATCH_OPERATIONS.",

@@ -16,6 +16,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   aspect: "评估方面",
   assessments: "“六看”评估",
   assigneeId: "承办人",
+  attachmentIds: "附件",
   attributedTo: "责任方",
   before: "分页游标",
   body: "条款正文",

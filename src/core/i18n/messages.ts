@@ -11,6 +11,7 @@ import type { Locale } from "./locale";
 export const ENTITY_NAMES: Readonly<Record<string, { zh: string; states?: readonly string[] }>> = {
   Application: { zh: "一窗受理申请", states: ["ApplicationStatus"] },
   ApprovalDependency: { zh: "审批事项前置关系" },
+  Attachment: { zh: "附件" },
   ApprovalItem: { zh: "审批事项", states: ["ApprovalStatus", "ApprovalItemAction"] },
   BoardTask: { zh: "任务榜任务", states: ["TaskStatus"] },
   Building: { zh: "验收部位（楼栋或楼层）" },
@@ -36,6 +37,7 @@ export const ENTITY_NAMES: Readonly<Record<string, { zh: string; states?: readon
   SurveyCommission: { zh: "测绘委托" },
   SurveyResult: { zh: "测绘成果" },
   TeamMember: { zh: "专班成员" },
+  TicketEvent: { zh: "工单记录" },
   User: { zh: "用户" },
 };
 

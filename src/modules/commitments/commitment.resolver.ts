@@ -16,6 +16,7 @@ import { commitmentService } from "./commitment.service";
 import { loaderById } from "../../core/loaders";
 import { LetterActionEnum, letterViewerActions, type LetterAction } from "./letter-actions";
 import { IdArg } from "../../core/validation";
+import { letterPdfUrl } from "./letter-pdf";
 
 @Resolver(() => CommitmentLetter)
 export class CommitmentLetterResolver {
@@ -87,6 +88,14 @@ export class CommitmentLetterResolver {
   })
   viewerActions(@Root() letter: CommitmentLetter, @Ctx() ctx: RequestContext): Promise<LetterAction[]> {
     return letterViewerActions(ctx, letter, (projectId) => commitmentService.forProject(ctx, projectId));
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "打印: the printed letter (A4 PDF, GET /letters/:id.pdf) as a signed link for the caller, good for LINK_TTL_SECONDS; a DRAFT prints marked 草稿 and a TERMINATED one 已终止; null for a WITHDRAWN letter (never binding, not printed).",
+  })
+  pdfUrl(@Root() letter: CommitmentLetter, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return letterPdfUrl(ctx, letter);
   }
 
   @FieldResolver(() => [CommitmentClause])

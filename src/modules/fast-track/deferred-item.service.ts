@@ -11,6 +11,7 @@ import { paginate, type Connection, type ConnectionArgs } from "../../core/pagin
 import { enterpriseScope, findVisibleProject } from "../projects/project-access";
 import { Project } from "../projects/project.entity";
 import { policyService } from "../policy/policy.service";
+import { attachmentService } from "../files/attachment.service";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DEFERRED_ITEM_TRANSITIONS, DeferredItem } from "./deferred-item.entity";
 import type { DeferredItemFilter, RecordDeferredItemSuppliedInput } from "./fast-track.inputs";
@@ -35,8 +36,9 @@ export class DeferredItemService {
 
   /**
    * Records the material as supplied (by the project's team, who received it, or ADMIN): PENDING or OVERDUE ->
-   * SUPPLIED with the date (today when omitted, never in the future) and the recorder. Linked
-   * letter clauses become FULFILLED.
+   * SUPPLIED with the date (today when omitted, never in the future) and the recorder. 先办后补 means
+   * the material exists: the caller's uploads (at least one) are attached to the item in the same
+   * transaction, so a refused supply leaves them unattached. Linked letter clauses become FULFILLED.
    */
   async recordSupplied(ctx: RequestContext, input: RecordDeferredItemSuppliedInput): Promise<DeferredItem> {
     const user = ctx.requireUser();
@@ -51,6 +53,7 @@ export class DeferredItemService {
         { status: "SUPPLIED", suppliedOn, suppliedById: user.id },
       );
       if (!result.affected) throw invalidTransition("DeferredItem", "SUPPLIED", "SUPPLIED");
+      await attachmentService.attach(tx, input.attachmentIds, { type: "DEFERRED_ITEM", id: before.id });
       const after = await tx.repo(DeferredItem).findOneByOrFail({ id: before.id });
       await recordAudit(tx, { action: "deferredItem.supplied", entityType: "DeferredItem", entityId: before.id, before, after });
       await raise(tx, "deferredItem.changed", { item: after });

@@ -1,6 +1,6 @@
 import { IdempotencyKeyField } from "../../core/idempotency";
 import { StatusInField } from "../../core/status-filter";
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { DEFERRED_ITEM_STATUSES, DeferredItemStatusEnum, type DeferredItemStatus } from "./deferred-item.entity";
@@ -161,6 +161,12 @@ export class RecordDeferredItemSuppliedInput {
   @Field(() => GraphQLLocalDate, { nullable: true, description: "The supply date; today when omitted; never in the future." })
   @IsOptional()
   suppliedOn?: string;
+
+  @Field(() => [ID], { description: "先办后补: the material itself, 1-20 uploads of the caller (POST /files) attached to the item; BAD_USER_INPUT when none, or one is unknown, another user's or already attached." })
+  @IsId({ each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  attachmentIds: string[];
 }
 
 @InputType({ description: "Mark a deferred material overdue once its promised date passed (the deadline sweep does this too)." })

@@ -19,6 +19,8 @@ import { fastTrackService } from "./fast-track.service";
 import { NegativeListEntry } from "./negative-list.entity";
 import { loaderById } from "../../core/loaders";
 import { IdArg } from "../../core/validation";
+import { Attachment } from "../files/attachment.entity";
+import { attachmentService } from "../files/attachment.service";
 
 const NegativeListConnection = ConnectionType(NegativeListEntry);
 const DeferredItemConnection = ConnectionType(DeferredItem);
@@ -133,6 +135,11 @@ export class DeferredItemResolver {
   @FieldResolver(() => User, { nullable: true, description: "Who recorded the supply." })
   suppliedBy(@Root() deferred: DeferredItem, @Ctx() ctx: RequestContext) {
     return loadUser(ctx, deferred.suppliedById);
+  }
+
+  @FieldResolver(() => [Attachment], { description: "先办后补: the material supplied, the files attached when the supply was recorded (oldest first)." })
+  attachments(@Root() deferred: DeferredItem, @Ctx() ctx: RequestContext): Promise<Attachment[]> {
+    return attachmentService.listFor(ctx, "DEFERRED_ITEM", deferred.id);
   }
 }
 

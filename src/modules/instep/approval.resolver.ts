@@ -15,6 +15,8 @@ import { Department } from "../departments/department.entity";
 import { loaderById } from "../../core/loaders";
 import { ApprovalItemActionEnum, approvalViewerActions, type ApprovalItemAction } from "./approval-actions";
 import { IdArg } from "../../core/validation";
+import { Attachment } from "../files/attachment.entity";
+import { attachmentService } from "../files/attachment.service";
 
 export const ApprovalItemConnection = ConnectionType(ApprovalItem);
 
@@ -106,6 +108,11 @@ export class ApprovalResolver {
   }
 
 
+
+  @FieldResolver(() => [Attachment], { description: "The documents its decisions issued (the permit, certificate or filing notice; a refusal's papers), oldest first." })
+  attachments(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<Attachment[]> {
+    return attachmentService.listFor(ctx, "APPROVAL_ITEM", item.id);
+  }
 
   @FieldResolver(() => SurveyResult, { nullable: true, description: "The shared survey result it cites." })
   surveyResult(@Ctx() ctx: RequestContext, @Root() item: ApprovalItem): Promise<SurveyResult | null> {

@@ -17,6 +17,7 @@ import type { Project } from "../projects/project.entity";
 import { SurveyResult } from "./survey.entity";
 import { Department } from "../departments/department.entity";
 import { policyService } from "../policy/policy.service";
+import { attachmentService } from "../files/attachment.service";
 
 declare module "../../core/domain-events" {
   interface DomainEventMap {
@@ -82,7 +83,7 @@ export class ApprovalService {
     return ctx.transaction(async (tx) => {
       const item = await this.load(tx, input.itemId, "decideApprovalItem");
       await this.assertNotAppliedThroughWindow(tx, item);
-      return this.decideItem(tx, item, input.decision, on, input.note);
+      return this.decideItem(tx, item, input.decision, on, input.note, undefined, input.attachmentIds ?? []);
     });
   }
 
@@ -92,8 +93,11 @@ export class ApprovalService {
    * REJECTED on `on`, never before the submission; 容而不缺: not while a deferred material it waits
    * on is owed (DEFERRED_ITEMS_OUTSTANDING); approving also needs the items it really depends on
    * approved by then (DEPENDENCY_NOT_MET) and, for trial production, the parts it uses accepted.
+   * An approval issues a document (the permit, certificate or filing notice): approving needs the
+   * caller's uploads of it (`attachmentIds`, BAD_USER_INPUT without), a rejection may carry some;
+   * they are attached to the item in the same transaction.
    */
-  async decideItem(tx: RequestContext, item: ApprovalItem, decision: ApprovalDecision, on: string, note?: string | null, applicationId?: string): Promise<ApprovalItem> {
+  async decideItem(tx: RequestContext, item: ApprovalItem, decision: ApprovalDecision, on: string, note?: string | null, applicationId?: string, attachmentIds: readonly string[] = []): Promise<ApprovalItem> {
     assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, decision);
     if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`, `审批决定日期不能早于报送日期（${item.submittedOn}）`);
     await assertDecidable(tx, item);
@@ -101,9 +105,22 @@ export class ApprovalService {
       await this.assertDependenciesMet(tx, item, on);
       if (item.kind === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, item.projectId, on);
     }
+    if (decision === "APPROVED" && !attachmentIds.length) {
+      throw badInput("attachmentIds", "Approving issues a document: attach the permit, certificate or filing notice (upload it to POST /files first)", "批准须附上所出具的文书（许可证、证书或备案回执）：请先上传文件（POST /files）");
+    }
     const dates = decision === "APPROVED" ? { approvedOn: on } : { rejectedOn: on };
     const action = decision === "APPROVED" ? "approval.approve" : "approval.reject";
-    return this.change(tx, item, decision, { ...dates, note: note ?? item.note, handledById: tx.user?.id ?? null }, action, applicationId);
+    const decided = await this.change(tx, item, decision, { ...dates, note: note ?? item.note, handledById: tx.user?.id ?? null }, action, applicationId);
+    if (attachmentIds.length) await attachmentService.attach(tx, attachmentIds, { type: "APPROVAL_ITEM", id: item.id });
+    return decided;
+  }
+
+  /** An approval item whose project the caller may see, or NOT_FOUND (its files follow it). */
+  async findVisible(ctx: RequestContext, id: string): Promise<ApprovalItem> {
+    const item = await ctx.repo(ApprovalItem).findOneBy({ id });
+    if (!item) throw notFound("ApprovalItem", id);
+    await findVisibleProject(ctx, item.projectId, { entity: "ApprovalItem", id });
+    return item;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { IdempotencyKeyField } from "../../core/idempotency";
-import { IsBoolean, IsIn, IsOptional, MaxLength } from "class-validator";
+import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, MaxLength } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { StatusInField } from "../../core/status-filter";
 import { GraphQLLocalDate } from "graphql-scalars";
@@ -83,6 +83,12 @@ export class DecideApprovalItemInput {
   @IsOptional()
   @MaxLength(500)
   note?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: "The document the decision issues (the permit, certificate or filing notice): 1-20 uploads of the caller (POST /files), attached to the item. Required to approve (BAD_USER_INPUT without); optional with a rejection (e.g. the written refusal)." })
+  @IsOptional()
+  @IsId({ each: true })
+  @ArrayMaxSize(20)
+  attachmentIds?: string[] | null;
 }
 
 @InputType({ description: "多测合一: an approval item cites its stage's shared survey result instead of a survey of its own." })

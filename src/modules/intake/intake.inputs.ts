@@ -1,6 +1,6 @@
 import { IdempotencyKeyField } from "../../core/idempotency";
 import { StatusInField } from "../../core/status-filter";
-import { IsBoolean, IsIn, IsOptional } from "class-validator";
+import { ArrayMaxSize, IsBoolean, IsIn, IsOptional } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { APPLICATION_CLASSES, APPLICATION_STATUSES, ApplicationClassEnum, ApplicationStatusEnum, type ApplicationClass, type ApplicationStatus } from "./application.entity";
 import { RequiredText, IsId } from "../../core/validation";
@@ -44,6 +44,12 @@ export class DecideApplicationInput {
   @IsOptional()
   @RequiredText(500)
   note?: string;
+
+  @Field(() => [ID], { nullable: true, description: "The document the decision issues (the permit, certificate or filing notice), attached to the approval item the application is about: 1-20 uploads of the caller (POST /files). Required to approve (BAD_USER_INPUT without); optional otherwise." })
+  @IsOptional()
+  @IsId({ each: true })
+  @ArrayMaxSize(20)
+  attachmentIds?: string[] | null;
 }
 
 @InputType({ description: "Narrows the applications; all given conditions must hold." })

@@ -86,6 +86,7 @@ export const REMITS = {
   signCommitmentLetterForEnterprise: remit("signCommitmentLetter", "sign this letter for the enterprise", ["OWN_ENTERPRISE"]),
   signCommitmentLetterForGovernment: remit("signCommitmentLetter", "sign this letter for the government", ["PROJECT_MANAGER", "ADMIN"], "The government side binds the district: the reform office or the project's manager (项目经理人) signs."),
   amendCommitmentLetter: remit("amendCommitmentLetter", "amend commitment letters", ADMIN_ONLY),
+  attachLetterScan: remit("attachLetterScan", "attach the scan of this letter's paper original", ["OWN_ENTERPRISE", "PROJECT_MANAGER", "ADMIN"], "The parties who sign the letter hold its paper original: the enterprise, or for the government the project's manager or the reform office."),
   updateCommitmentClause: remit("updateCommitmentClause", "edit a draft's clauses", ADMIN_ONLY),
   recordClauseFulfilment: remit("recordClauseFulfilment", "judge a clause kept or breached", ADMIN_ONLY),
 

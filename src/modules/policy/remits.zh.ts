@@ -57,6 +57,7 @@ export const REMIT_VERBS_ZH: Record<RemitName, string> = {
   draftCommitmentLetter: "起草双向承诺书",
   signCommitmentLetterForEnterprise: "代表企业签署该承诺书",
   signCommitmentLetterForGovernment: "代表政府签署该承诺书",
+  attachLetterScan: "上传该承诺书纸质原件的扫描件",
   amendCommitmentLetter: "变更双向承诺书",
   updateCommitmentClause: "修改承诺书草稿的条款",
   recordClauseFulfilment: "判定承诺条款履约或违约",

@@ -75,6 +75,12 @@ export class StandardResultInput {
   @IsOptional()
   @IsISO8601({ strict: true })
   followUpDueOn?: string;
+
+  @Field(() => [ID], { nullable: true, description: "Photos taken on the visit: up to 20 uploads of the caller (POST /files), images only (BAD_USER_INPUT for any other type), attached to this result." })
+  @IsOptional()
+  @IsId({ each: true })
+  @ArrayMaxSize(20)
+  attachmentIds?: string[] | null;
 }
 
 @InputType({ description: "综合查一次: the findings of a joint inspection, one per standard checked." })

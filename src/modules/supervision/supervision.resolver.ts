@@ -1,5 +1,7 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Remit } from "../policy/policy.service";
+import { Attachment } from "../files/attachment.entity";
+import { attachmentService } from "../files/attachment.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
 import { loaderById } from "../../core/loaders";
@@ -141,6 +143,11 @@ export class InspectionFindingResolver {
   @FieldResolver(() => JointInspection, { description: "The inspection that found it, and through it the project (a dashboard's overdue finding links here)." })
   inspection(@Root() finding: InspectionFinding, @Ctx() ctx: RequestContext) {
     return loaderById(ctx, JointInspection).load(finding.inspectionId);
+  }
+
+  @FieldResolver(() => [Attachment], { description: "Photos taken on the visit, oldest first." })
+  attachments(@Root() finding: InspectionFinding, @Ctx() ctx: RequestContext): Promise<Attachment[]> {
+    return attachmentService.listFor(ctx, "INSPECTION_FINDING", finding.id);
   }
 }
 

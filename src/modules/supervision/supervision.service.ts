@@ -12,6 +12,8 @@ import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { Department } from "../departments/department.entity";
 import { policyService } from "../policy/policy.service";
+import { attachmentService } from "../files/attachment.service";
+import { isImage } from "../files/content-type";
 import { InspectionDue } from "./supervision.types";
 import { RISK_LEVELS, InspectionFinding, JointInspection, JointInspectionDepartment, ProjectSupervision, SupervisionStandard, type RiskLevel } from "./supervision.entity";
 import type {
@@ -157,7 +159,8 @@ export class SupervisionService {
 
   /**
    * Records the outcome per standard and completes the inspection (once: a conditional update
-   * on SCHEDULED). A finding needs a follow-up deadline after today; a pass has none.
+   * on SCHEDULED). A finding needs a follow-up deadline after today; a pass has none. Each result
+   * may carry photos (the caller's uploads, images only), attached in the same transaction.
    */
   recordFindings(ctx: RequestContext, input: RecordInspectionFindingsInput): Promise<JointInspection> {
     return idempotent(ctx, "recordInspectionFindings", JointInspection, input, (tx) => this.recordFindingsOnce(tx, input));
@@ -193,6 +196,13 @@ export class SupervisionService {
         }),
       );
       await tx.repo(InspectionFinding).insert(findings);
+      // each result's photos go to its finding, found by its standard (once per inspection) as stored
+      if (input.results.some((r) => r.attachmentIds?.length)) {
+        const stored = new Map((await tx.repo(InspectionFinding).findBy({ inspectionId: inspection.id })).map((f) => [f.standardId, f.id]));
+        for (const [i, result] of input.results.entries()) {
+          if (result.attachmentIds?.length) await attachmentService.attach(tx, result.attachmentIds, { type: "INSPECTION_FINDING", id: stored.get(result.standardId)! }, `results.${i}.attachmentIds`, isImage);
+        }
+      }
       const after = { ...inspection, status: "COMPLETED" as const, completedAt };
       await recordAudit(tx, { action: "inspection.findings", entityType: "JointInspection", entityId: inspection.id, before: inspection, after: { ...after, findings } });
       return tx.repo(JointInspection).create(after);
@@ -219,6 +229,19 @@ export class SupervisionService {
       await recordAudit(tx, { action: "finding.resolve", entityType: "InspectionFinding", entityId: before.id, before, after });
       return after;
     });
+  }
+
+  /**
+   * A finding as its files follow it: inspections are the government's (ADMIN and CADRE read them,
+   * as Project.inspections), of a project the caller may see; anyone else is told NOT_FOUND.
+   */
+  async findVisibleFinding(ctx: RequestContext, id: string): Promise<InspectionFinding> {
+    const user = ctx.requireUser();
+    const finding = await ctx.repo(InspectionFinding).findOneBy({ id });
+    if (!finding || (user.role !== "ADMIN" && user.role !== "CADRE")) throw notFound("InspectionFinding", id);
+    const inspection = await ctx.repo(JointInspection).findOneByOrFail({ id: finding.inspectionId });
+    await findVisibleProject(ctx, inspection.projectId, { entity: "InspectionFinding", id });
+    return finding;
   }
 
   findings(ctx: RequestContext, inspectionId: string): Promise<InspectionFinding[]> {

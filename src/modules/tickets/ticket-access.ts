@@ -4,6 +4,7 @@ import type { RequestContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { servedBy } from "../policy/policy.service";
 import { ServiceTicket } from "./service-ticket.entity";
+import { TicketEvent } from "./ticket-event.entity";
 
 /**
  * Who sees a ticket: ADMIN all; an ENTERPRISE user the tickets of its enterprise's projects;
@@ -32,4 +33,13 @@ export async function findVisibleTicket(ctx: RequestContext, ticketId: string): 
 export async function canSeeTicket(ctx: RequestContext, user: AuthUser, ticketId: string): Promise<boolean> {
   const query = ctx.repo(ServiceTicket).createQueryBuilder("ticket").where("ticket.id = :ticketId", { ticketId });
   return scopeTickets(query, user).getExists();
+}
+
+/** A timeline entry of a ticket the caller may see, or NOT_FOUND (its files follow the ticket). */
+export async function findVisibleTicketEvent(ctx: RequestContext, eventId: string): Promise<TicketEvent> {
+  const event = await ctx.repo(TicketEvent).findOneBy({ id: eventId });
+  if (!event) throw notFound("TicketEvent", eventId);
+  const query = ctx.repo(ServiceTicket).createQueryBuilder("ticket").where("ticket.id = :ticketId", { ticketId: event.ticketId });
+  if (!(await scopeTickets(query, ctx.requireUser()).getExists())) throw notFound("TicketEvent", eventId);
+  return event;
 }

@@ -37,6 +37,12 @@ export class OpenServiceTicketInput {
   @IsOptional()
   @IsId()
   assigneeId?: string;
+
+  @Field(() => [ID], { nullable: true, description: "Files for the ticket (a site plan, a photo, a letter): up to 20 uploads of the caller (POST /files), attached to the ticket." })
+  @IsOptional()
+  @IsId({ each: true })
+  @ArrayMaxSize(20)
+  attachmentIds?: string[];
 }
 
 @InputType({ description: "A status change of a ticket, with an optional note for its timeline." })
@@ -63,6 +69,12 @@ export class CommentOnTicketInput {
   @Field({ description: "1-5000 characters." })
   @RequiredText(5000)
   body: string;
+
+  @Field(() => [ID], { nullable: true, description: "Files for the comment: up to 20 uploads of the caller (POST /files), attached to the comment's timeline entry." })
+  @IsOptional()
+  @IsId({ each: true })
+  @ArrayMaxSize(20)
+  attachmentIds?: string[];
 }
 
 @InputType({ description: "Give a ticket to another cadre." })

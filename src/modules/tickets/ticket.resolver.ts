@@ -17,6 +17,8 @@ import { urgentService } from "./urgent.service";
 import { loaderById } from "../../core/loaders";
 import { TicketActionEnum, ticketViewerActions, type TicketAction } from "./ticket-actions";
 import { assertIdArgument, IdArg } from "../../core/validation";
+import { Attachment } from "../files/attachment.entity";
+import { attachmentService } from "../files/attachment.service";
 
 const ServiceTicketConnection = ConnectionType(ServiceTicket);
 const TicketEventConnection = ConnectionType(TicketEvent);
@@ -147,6 +149,11 @@ export class TicketResolver {
     return ticketViewerActions(ctx, ticket);
   }
 
+  @FieldResolver(() => [Attachment], { description: "The ticket's own files, given when it was raised (a comment's files are on its timeline entry), oldest first." })
+  attachments(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext): Promise<Attachment[]> {
+    return attachmentService.listFor(ctx, "SERVICE_TICKET", ticket.id);
+  }
+
   @FieldResolver(() => Boolean, { description: "The resolve deadline was missed." })
   resolveBreached(@Root() ticket: ServiceTicket, @Ctx() ctx: RequestContext): boolean {
     return ticketQueryService.resolveBreached(ctx, ticket);
@@ -163,6 +170,11 @@ export class TicketEventResolver {
   @FieldResolver(() => User, { nullable: true, description: "The new assignee of a REASSIGNED entry (or the first one of OPENED)." })
   assignee(@Root() event: TicketEvent, @Ctx() ctx: RequestContext) {
     return loadUser(ctx, event.assigneeId);
+  }
+
+  @FieldResolver(() => [Attachment], { description: "A comment's files (empty for other entries), oldest first." })
+  attachments(@Root() event: TicketEvent, @Ctx() ctx: RequestContext): Promise<Attachment[]> {
+    return attachmentService.listFor(ctx, "TICKET_EVENT", event.id);
   }
 }
 

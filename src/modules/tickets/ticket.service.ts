@@ -13,6 +13,7 @@ import { ServiceTicket, TicketDepartment } from "./service-ticket.entity";
 import { stageRank, type TicketStage, type TicketStatus } from "./ticket.states";
 import { TICKET_MOVES, TICKET_OTHER_ACTIONS, ticketSubject } from "./ticket-actions";
 import { appendTimeline } from "./ticket-timeline";
+import { attachmentService } from "../files/attachment.service";
 
 type VisibleTicket = Awaited<ReturnType<typeof findVisibleTicket>>;
 
@@ -56,7 +57,8 @@ export class TicketService {
   /**
    * Raises a ticket: by an enterprise user of the project, its manager or a team member. The
    * assignee defaults to the manager (none yet: unassigned); CONSULTATION needs departments;
-   * the SLA deadlines come from the stage and the clock.
+   * the SLA deadlines come from the stage and the clock. Files (the caller's uploads) are attached
+   * to the ticket in the same transaction; a keyed retry replays the first result and attaches nothing.
    */
   open(ctx: RequestContext, input: OpenServiceTicketInput): Promise<ServiceTicket> {
     return idempotent(ctx, "openServiceTicket", ServiceTicket, input, (tx) => this.openOnce(tx, input));
@@ -95,6 +97,7 @@ export class TicketService {
       await tx.repo(ServiceTicket).insert(ticket);
       for (const departmentId of departmentIds) await tx.repo(TicketDepartment).insert(tx.repo(TicketDepartment).create({ ticketId: ticket.id, departmentId }));
       const { ticket: opened } = await appendTimeline(tx, ticket, project.enterpriseId, { type: "OPENED", toStatus: "OPEN", toStage: ticket.stage, assigneeId, body: null });
+      if (input.attachmentIds?.length) await attachmentService.attach(tx, input.attachmentIds, { type: "SERVICE_TICKET", id: ticket.id });
       await recordAudit(tx, { action: "ticket.open", entityType: "ServiceTicket", entityId: ticket.id, after: { ...ticket, departmentIds } });
       return opened;
     });
@@ -146,7 +149,7 @@ export class TicketService {
     return this.move(ctx, input, "REOPEN", () => ({ resolvedAt: null }));
   }
 
-  /** A comment on the timeline, by anyone who sees the ticket, until it is closed. */
+  /** A comment on the timeline, by anyone who sees the ticket, until it is closed; its files (the caller's uploads) are attached to the entry in the same transaction. */
   comment(ctx: RequestContext, input: CommentOnTicketInput): Promise<ServiceTicket> {
     return idempotent(ctx, "commentOnTicket", ServiceTicket, input, (tx) => this.commentOnce(tx, input));
   }
@@ -157,6 +160,7 @@ export class TicketService {
       await policyService.authorize(tx, "commentOnTicket", ticketFacts(ticket));
       assertAction(ticket, "COMMENTED");
       const { event: entry, ticket: after } = await appendTimeline(tx, ticket, ticket.project.enterpriseId, { type: "COMMENTED", body: input.body });
+      if (input.attachmentIds?.length) await attachmentService.attach(tx, input.attachmentIds, { type: "TICKET_EVENT", id: entry.id });
       await recordAudit(tx, { action: "ticket.comment", entityType: "ServiceTicket", entityId: ticket.id, after: { ticketEventId: entry.id, body: input.body } });
       return after;
     });

@@ -1,5 +1,5 @@
 import { Project } from "../../../src/modules/projects/project.entity";
-import type { RemitCases, World } from "../world";
+import { withOwnUploads, type RemitCases, type World } from "../world";
 
 let n = 0;
 
@@ -10,6 +10,7 @@ const DRAFT = `mutation($input: DraftCommitmentLetterInput!) { draftCommitmentLe
 const SIGN = `mutation($input: SignCommitmentLetterInput!) { signCommitmentLetter(input: $input) { id status } }`;
 const AMEND = `mutation($input: AmendCommitmentLetterInput!) { amendCommitmentLetter(input: $input) { id version } }`;
 const UPDATE_CLAUSE = `mutation($input: UpdateCommitmentClauseInput!) { updateCommitmentClause(input: $input) { id text } }`;
+const SCAN = `mutation($input: AttachLetterScanInput!) { attachLetterScan(input: $input) { id scans { id } } }`;
 const FULFIL = `mutation($input: RecordClauseFulfilmentInput!) { recordClauseFulfilment(input: $input) { id fulfilmentStatus } }`;
 
 /**
@@ -51,6 +52,12 @@ async function signed(world: World) {
  * is drafted from (a catalog, not a project's record).
  */
 export const commitmentCases: RemitCases = {
+  attachLetterScan: {
+    async prepare(world) {
+      const letter = await signed(world);
+      return { query: SCAN, ...(await withOwnUploads(world, (scan) => ({ input: { letterId: letter.id, attachmentIds: [scan] } }))) };
+    },
+  },
   createClauseTemplate: {
     projectScoped: false,
     async prepare(world) {

@@ -1,6 +1,7 @@
 import type { ApprovalKind } from "../../../src/modules/instep/approval.entity";
 import type { ApplicationClass } from "../../../src/modules/intake/application.entity";
-import type { RemitCases, World } from "../world";
+import { withOwnUploads, type RemitCases, type World } from "../world";
+import { upload } from "../../support/uploads";
 import { signedLetter } from "../../support/fixtures";
 
 let n = 0;
@@ -36,7 +37,7 @@ async function application(world: World, applicationClass: ApplicationClass, to:
   if (to === "RECEIVED") return id;
   await world.must(ROUTE, { input: { applicationId: id } }, world.admin);
   if (to === "ROUTED") return id;
-  await world.must(DECIDE_APPLICATION, { input: { applicationId: id, approved: true } }, world.admin);
+  await world.must(DECIDE_APPLICATION, { input: { applicationId: id, approved: true, attachmentIds: [await upload(world.server, world.admin)] } }, world.admin);
   return id;
 }
 
@@ -94,7 +95,7 @@ export const instepCases: RemitCases = {
     async prepare(world) {
       const itemId = await item(world, "FILING");
       await world.must(SUBMIT_ITEM, { input: { itemId } }, world.admin);
-      return { query: DECIDE_ITEM, variables: { input: { itemId, decision: "APPROVED" } } };
+      return { query: DECIDE_ITEM, ...(await withOwnUploads(world, (permit) => ({ input: { itemId, decision: "APPROVED", attachmentIds: [permit] } }))) };
     },
   },
   citeSurveyResult: {
@@ -156,7 +157,8 @@ export const instepCases: RemitCases = {
   decideApplication: {
     department: "DEVELOPMENT_REFORM",
     async prepare(world) {
-      return { query: DECIDE_APPLICATION, variables: { input: { applicationId: await application(world, "FILING", "ROUTED"), approved: true } } };
+      const applicationId = await application(world, "FILING", "ROUTED");
+      return { query: DECIDE_APPLICATION, ...(await withOwnUploads(world, (notice) => ({ input: { applicationId, approved: true, attachmentIds: [notice] } }))) };
     },
   },
   issueApplicationResult: {

@@ -3,7 +3,7 @@ import { creditCodeCheckCharacter } from "../../../src/modules/enterprises/credi
 import { DeferrableItem } from "../../../src/modules/fast-track/deferrable-item.entity";
 import { DeferredItem } from "../../../src/modules/fast-track/deferred-item.entity";
 import { makeProject } from "../../support/fixtures";
-import type { RemitCases, World } from "../world";
+import { withOwnUploads, type RemitCases, type World } from "../world";
 
 let n = 0;
 const base = 100000 + Math.floor(Math.random() * 800000);
@@ -164,7 +164,8 @@ export const projectCases: RemitCases = {
   },
   recordDeferredItemSupplied: {
     async prepare(world) {
-      return { query: SUPPLIED, variables: { input: { deferredItemId: await deferredItem(world, 10) } } };
+      const deferredItemId = await deferredItem(world, 10);
+      return { query: SUPPLIED, ...(await withOwnUploads(world, (material) => ({ input: { deferredItemId, attachmentIds: [material] } }))) };
     },
   },
   markDeferredItemOverdue: {
