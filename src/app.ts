@@ -38,6 +38,30 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
 }
 
+/**
+ * The jobs a server runs on a timer (core/periodic), and `npm run sweep` runs once each, so the
+ * two never drift apart. Each one's effects are decided by the database: safe on any number of
+ * instances at once.
+ */
+export function periodicJobs(services: AppServices): Array<{ name: string; intervalMs: number; run: () => Promise<unknown> }> {
+  const { config } = services;
+  const system = () => RequestContext.system(services);
+  return [
+    { name: "deadline", intervalMs: config.sweepIntervalMs, run: () => sweepService.run(system()) },
+    { name: "sla", intervalMs: config.slaCheckIntervalMs, run: () => checkSla(system()) },
+    // on the sweep's interval: an index range delete, usually of nothing
+    { name: "login-failure-retention", intervalMs: config.sweepIntervalMs, run: () => accountService.pruneLoginFailures(system()) },
+    // signed-out sessions whose tokens have all expired: a range delete, usually of nothing
+    { name: "session-revocation-retention", intervalMs: config.sweepIntervalMs, run: () => accountService.pruneSessionRevocations(system()) },
+    // idempotency keys past their 24 hours: an index range delete
+    { name: "idempotency-key-retention", intervalMs: config.sweepIntervalMs, run: () => pruneIdempotencyKeys(system()) },
+    // the board's change feed past BOARD_CHANGES_RETENTION_HOURS: a range delete at the start of the key
+    { name: "board-changes-retention", intervalMs: config.sweepIntervalMs, run: () => boardChangesService.prune(system()) },
+    // uploads never attached within a day, and their blobs once no row names them (files/attachment.service)
+    { name: "unattached-uploads", intervalMs: config.sweepIntervalMs, run: () => attachmentService.sweep(system()) },
+  ];
+}
+
 /** config -> database (migrated, maybe seeded) -> schema -> server. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? (() => {});
@@ -88,20 +112,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         server!.http.once("error", reject);
         server!.http.listen(port, host, () => resolve());
       });
-      stopJobs.push(
-        startPeriodic(services, "deadline", config.sweepIntervalMs, () => sweepService.run(RequestContext.system(services))),
-        startPeriodic(services, "sla", config.slaCheckIntervalMs, () => checkSla(RequestContext.system(services))),
-        // on the sweep's interval: an index range delete, usually of nothing
-        startPeriodic(services, "login-failure-retention", config.sweepIntervalMs, () => accountService.pruneLoginFailures(RequestContext.system(services))),
-        // signed-out sessions whose tokens have all expired: a range delete, usually of nothing
-        startPeriodic(services, "session-revocation-retention", config.sweepIntervalMs, () => accountService.pruneSessionRevocations(RequestContext.system(services))),
-        // idempotency keys past their 24 hours: an index range delete
-        startPeriodic(services, "idempotency-key-retention", config.sweepIntervalMs, () => pruneIdempotencyKeys(RequestContext.system(services))),
-        // the board's change feed past BOARD_CHANGES_RETENTION_HOURS: a range delete at the start of the key
-        startPeriodic(services, "board-changes-retention", config.sweepIntervalMs, () => boardChangesService.prune(RequestContext.system(services))),
-        // uploads never attached within a day, and their blobs once no row names them (files/attachment.service)
-        startPeriodic(services, "unattached-uploads", config.sweepIntervalMs, () => attachmentService.sweep(RequestContext.system(services))),
-      );
+      stopJobs.push(...periodicJobs(services).map((job) => startPeriodic(services, job.name, job.intervalMs, job.run)));
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return `http://${shownHost}:${address.port}/graphql`;

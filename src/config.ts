@@ -28,6 +28,8 @@ export interface AppConfig {
   linkTtlSeconds: number;
   /** EXPORT_MAX_ROWS: the most rows one Excel ledger (GET /exports/*.xlsx) lists; past it the ledger says so and stops. */
   exportMaxRows: number;
+  /** EXPORT_PAGE_SIZE: rows one ledger reads per keyset page (one SELECT) while it streams. */
+  exportPageSize: number;
   migrateOnStart: boolean;
   /** Seed the demo set into a fresh embedded database; a DATABASE_URL deployment never seeds by itself. */
   seedDemo: boolean;
@@ -239,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionMaxAgeHours: int(env, "SESSION_MAX_AGE_HOURS", 24, 1),
     linkTtlSeconds: int(env, "LINK_TTL_SECONDS", 600, 10),
     exportMaxRows: int(env, "EXPORT_MAX_ROWS", 50_000, 1),
+    exportPageSize: int(env, "EXPORT_PAGE_SIZE", 500, 1),
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),
     // production never loads the demo (its ADMIN password is public) unless asked in so many words
     seedDemo: !databaseUrl && bool(env, "SEED_DEMO", !isProduction),

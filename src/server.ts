@@ -228,10 +228,10 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-/** An error answer of the HTTP layer, in the request's locale (runInLocale): the Chinese, then the English for the developer. */
 /** An AppError's extensions (field, reason, …) for a plain route's answer; `http` is the server's, not the client's. */
 const withoutHttp = ({ http: _http, ...extensions }: Record<string, unknown>) => extensions;
 
+/** An error answer of the HTTP layer, in the request's locale (runInLocale): the Chinese, then the English for the developer. */
 function errorBody(code: string, message: string, zh: string, extensions: Record<string, unknown> = {}) {
   return { errors: [{ message: currentLocale() === "zh-CN" ? `${zh}（${message}）` : message, extensions: { ...extensions, code } }] };
 }
@@ -476,7 +476,8 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
         return sendJson(res, error.status, errorBody(error.code, error.message, error.zh));
       }
       if (error instanceof AppError) {
-        const status = HTTP_STATUS_OF_CODE[error.code] ?? 400;
+        // the status an error names itself (SERVICE_UNAVAILABLE's 503, as over GraphQL), else its code's
+        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? HTTP_STATUS_OF_CODE[error.code] ?? 400;
         // a refused upload is not read to its end: the connection closes with the answer
         if (status === 413 || !req.complete) res.setHeader("connection", "close");
         return sendJson(res, status, errorBody(error.code, error.message, error.zh ?? error.message, withoutHttp(error.extensions)));

@@ -1,11 +1,9 @@
-import { RequestContext } from "../core/context";
-import { sweepService } from "../modules/supervision/sweep.service";
-import { attachmentService } from "../modules/files/attachment.service";
+import { periodicJobs } from "../app";
 import { fail, withApp } from "./cli-app";
 
-/** npm run sweep: one deadline sweep and one sweep of day-old unattached uploads on the configured database (for cron); safe beside running servers. */
+/** npm run sweep: every job a server runs on a timer, once each, in order, on the configured database (for cron); safe beside running servers. */
 withApp(async (app) => {
-  const report = await sweepService.run(RequestContext.system(app.services));
-  const uploads = await attachmentService.sweep(RequestContext.system(app.services));
-  console.log(JSON.stringify({ ...report, uploads }));
+  const report: Record<string, unknown> = {};
+  for (const job of periodicJobs(app.services)) report[job.name] = (await job.run()) ?? null;
+  console.log(JSON.stringify(report));
 }).catch(fail);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { BeforeInsert, Column, CreateDateColumn, EventSubscriber, PrimaryColumn, UpdateDateColumn, type ColumnOptions, type EntitySubscriberInterface, type ObjectLiteral, type UpdateEvent } from "typeorm";
+import { BeforeInsert, Column, CreateDateColumn, EventSubscriber, PrimaryColumn, UpdateDateColumn, type ColumnOptions, type EntitySubscriberInterface, type ObjectLiteral, type Repository, type UpdateEvent } from "typeorm";
+import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { Clock } from "./clock";
 
 /** A UTC timestamp, stored the same way on SQLite and MariaDB (precision 6: what TypeORM's date columns default to on MariaDB). */
@@ -26,6 +27,17 @@ export abstract class BaseEntity {
     this.createdAt ??= new Date();
     this.updatedAt ??= this.createdAt;
   }
+}
+
+/**
+ * Inserts several rows in one statement and leaves each object as it was given, with the id and
+ * timestamps assignId gave it, so that the caller may use `rows[i].id`. repository.insert(rows)
+ * does not where the database has no INSERT ... RETURNING (SQLite, MySQL; MariaDB from 10.5 has
+ * it): there it re-selects the rows by id, in no set order, and merges the answers into the
+ * objects by position, so that the objects' ids can come back swapped (and costs a statement).
+ */
+export async function insertRows<T extends BaseEntity>(repo: Repository<T>, rows: T[]): Promise<void> {
+  if (rows.length) await repo.createQueryBuilder().insert().values(rows as QueryDeepPartialEntity<T>[]).updateEntity(false).execute();
 }
 
 /** A nullable timestamp column. */

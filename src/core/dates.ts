@@ -1,9 +1,14 @@
 /** The district keeps China Standard Time (UTC+8, no daylight saving): date-only rules use its calendar day. */
-const DISTRICT_OFFSET_MS = 8 * 60 * 60 * 1000;
+export const DISTRICT_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** The district's calendar day of an instant, as 'YYYY-MM-DD'. */
 export function districtDate(instant: Date): string {
   return new Date(instant.getTime() + DISTRICT_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The district's wall-clock minute of an instant, as 'YYYY-MM-DD HH:mm' (printed letters, ledger notes). */
+export function districtMinute(instant: Date): string {
+  return new Date(instant.getTime() + DISTRICT_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
 }
 
 /** A 'YYYY-MM-DD' date moved by whole days. */

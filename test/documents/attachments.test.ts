@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { AuditEntry } from "../../src/core/audit";
 import { Attachment } from "../../src/modules/files/attachment.entity";
 import { Project } from "../../src/modules/projects/project.entity";
 import { deferredItem, makeEnterprise, makeProject, signedLetter } from "../support/fixtures";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { countStatements } from "../support/sql-count";
+import { ofd, zip } from "../support/file-store";
 import { originOf, pdfBytes, pngBytes, upload } from "../support/uploads";
 import { departmentId, makeProjectWithTeam } from "../tickets/fixtures";
 
@@ -29,7 +31,7 @@ const SUBMIT_APPLICATION = `mutation($input: SubmitApplicationInput!) { submitAp
 const ROUTE = `mutation($input: ApplicationStepInput!) { routeApplication(input: $input) { id status } }`;
 const DECIDE_APPLICATION = `mutation($input: DecideApplicationInput!) { decideApplication(input: $input) { id status approvalItem { id status attachments { id } } } }`;
 const SCHEDULE = `mutation($input: ScheduleJointInspectionInput!) { scheduleJointInspection(input: $input) { id status } }`;
-const FINDINGS = `mutation($input: RecordInspectionFindingsInput!) { recordInspectionFindings(input: $input) { id status findings { id passed attachments { id contentType } } } }`;
+const FINDINGS = `mutation($input: RecordInspectionFindingsInput!) { recordInspectionFindings(input: $input) { id status findings { id standardId passed attachments { id contentType } } } }`;
 const OPEN = `mutation($input: OpenServiceTicketInput!) { openServiceTicket(input: $input) { id attachments { id name } timeline { edges { node { type attachments { id } } } } } }`;
 const COMMENT = `mutation($input: CommentOnTicketInput!) { commentOnTicket(input: $input) { id timeline { edges { node { id type body attachments { id } } } } } }`;
 const TICKET = `query($id: ID!) { ticket(id: $id) { id attachments { id } timeline { edges { node { id type attachments { id } } } } } }`;
@@ -181,18 +183,28 @@ describe("inspection findings carry photos", () => {
     const inspectionId = (await must(SCHEDULE, { input: { projectId: team.project.id, scheduledOn: "2026-03-02", leadDepartmentId: housing, departmentIds: [fire] } }, admin.token)).scheduleJointInspection.id;
     const photo = pngBytes(40);
     const photoId = await upload(server, inspector.token, { name: "现场照片.png", content: photo });
+    const passPhoto = await upload(server, inspector.token, { name: "合格照片.png", content: pngBytes(41) });
     const report = await upload(server, inspector.token, { name: "报告.pdf" });
-    const results = (ids: string[]) => [
-      { standardId: standards[0].id, passed: true },
-      { standardId: standards[1].id, passed: false, note: "脚手架未设防护网", followUpDueOn: "2026-03-20", attachmentIds: ids },
-    ];
+    // six results, so that rows mixed up on insert (see insertRows) would show
+    const results = (ids: string[]) => standards.slice(0, 6).map((s: { id: string }, i: number) =>
+      i === 1 ? { standardId: s.id, passed: false, note: "脚手架未设防护网", followUpDueOn: "2026-03-20", attachmentIds: ids }
+        : i === 4 ? { standardId: s.id, passed: true, attachmentIds: [passPhoto] }
+          : { standardId: s.id, passed: true });
     const refused = await server.gql(FINDINGS, { input: { inspectionId, results: results([photoId, report]) } }, inspector.token);
     expect(refused.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "results.1.attachmentIds" });
     expect(await ownerOf(photoId)).toEqual(UNATTACHED);
+    expect(await ownerOf(passPhoto)).toEqual(UNATTACHED);
     const recorded = (await must(FINDINGS, { input: { inspectionId, results: results([photoId]) } }, inspector.token)).recordInspectionFindings;
     expect(recorded.status).toBe("COMPLETED");
-    const byOutcome = (passed: boolean) => recorded.findings.find((f: any) => f.passed === passed).attachments;
-    expect([byOutcome(true), byOutcome(false)]).toEqual([[], [{ id: photoId, contentType: "image/png" }]]);
+    // each result's photos are on its own finding
+    const photosByStandard = Object.fromEntries(recorded.findings.map((f: any) => [f.standardId, f.attachments]));
+    expect(photosByStandard).toEqual(Object.fromEntries(standards.slice(0, 6).map((s: { id: string }, i: number) =>
+      [s.id, i === 1 ? [{ id: photoId, contentType: "image/png" }] : i === 4 ? [{ id: passPhoto, contentType: "image/png" }] : []])));
+    expect(recorded.findings.find((f: any) => f.standardId === standards[1].id).passed).toBe(false);
+    // the audit entry names the findings as stored: each standard's finding by its id
+    const audit = await server.app.services.dataSource.getRepository(AuditEntry).findOneByOrFail({ entityId: inspectionId, action: "inspection.findings" });
+    const idsByStandard = (findings: Array<{ id: string; standardId: string }>) => Object.fromEntries(findings.map((f) => [f.standardId, f.id]));
+    expect(idsByStandard(JSON.parse(audit.after!).findings)).toEqual(idsByStandard(recorded.findings));
     // inspections are the government's: the project's own enterprise does not download their photos either
     await expectVisibleTo(photoId, photo, [inspector.token, admin.token, team.manager.token], [team.owner.token, other.owner.token]);
   });
@@ -271,58 +283,35 @@ describe("a signed letter carries the scan of its paper original", () => {
     const outsider = await server.user("CADRE");
     expect(codeOf(await server.gql(SCAN, { input: { letterId: letter.id, attachmentIds: [await upload(server, outsider.token)] } }, outsider.token))).toBe("FORBIDDEN");
     // a scan is a PDF, OFD or image
-    const docx = await upload(server, team.manager.token, { name: "scan.png", content: pngBytes(1) });
-    const zipId = await uploadZip(team.manager.token);
-    const wrongType = await server.gql(SCAN, { input: { letterId: letter.id, attachmentIds: [docx, zipId] } }, team.manager.token);
+    const png = await upload(server, team.manager.token, { name: "scan.png", content: pngBytes(1) });
+    const zipId = await upload(server, team.manager.token, { name: "扫描.zip", content: zip({ "a.txt": "hello" }) });
+    const wrongType = await server.gql(SCAN, { input: { letterId: letter.id, attachmentIds: [png, zipId] } }, team.manager.token);
     expect(wrongType.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "attachmentIds" });
-    expect(await ownerOf(docx)).toEqual(UNATTACHED);
+    expect(await ownerOf(png)).toEqual(UNATTACHED);
+    expect(await ownerOf(zipId)).toEqual(UNATTACHED);
 
     // amended: v2 is a new DRAFT without a scan, and a draft has no paper original to scan
     const v2 = (await must(AMEND, { input: { letterId: letter.id } }, admin.token)).amendCommitmentLetter;
     expect(v2).toMatchObject({ version: 2, status: "DRAFT", scans: [] });
-    const early = await server.gql(SCAN, { input: { letterId: v2.id, attachmentIds: [docx] } }, team.manager.token);
+    const early = await server.gql(SCAN, { input: { letterId: v2.id, attachmentIds: [png] } }, team.manager.token);
     expect(codeOf(early)).toBe("CONFLICT");
-    expect(await ownerOf(docx)).toEqual(UNATTACHED);
+    expect(await ownerOf(png)).toEqual(UNATTACHED);
     await must(SIGN, { input: { letterId: v2.id, party: "ENTERPRISE" } }, team.owner.token);
     await must(SIGN, { input: { letterId: v2.id, party: "GOVERNMENT" } }, admin.token);
+    // an image and an OFD (the national format for e-documents) are scans too
     const v2Scan = await upload(server, admin.token, { name: "第二版扫描件.png", content: pngBytes(99) });
-    expect((await must(SCAN, { input: { letterId: v2.id, attachmentIds: [v2Scan] } }, admin.token)).attachLetterScan.scans).toEqual([expect.objectContaining({ id: v2Scan })]);
+    server.clock.advance(1000); // uploaded a second later: listed after the image
+    const v2Ofd = await upload(server, admin.token, { name: "第二版扫描件.ofd", content: ofd("第二版") });
+    expect((await must(SCAN, { input: { letterId: v2.id, attachmentIds: [v2Scan, v2Ofd] } }, admin.token)).attachLetterScan.scans).toEqual([
+      expect.objectContaining({ id: v2Scan, contentType: "image/png" }),
+      expect.objectContaining({ id: v2Ofd, contentType: "application/ofd" }),
+    ]);
     // v1 still lists (and serves) its own scan
     expect((await must(LETTER, { id: letter.id }, team.owner.token)).commitmentLetter).toEqual({ id: letter.id, version: 1, status: "SIGNED", scans: [{ id: scanId }] });
-    expect((await must(LETTER, { id: v2.id }, team.owner.token)).commitmentLetter.scans).toEqual([{ id: v2Scan }]);
+    expect((await must(LETTER, { id: v2.id }, team.owner.token)).commitmentLetter.scans).toEqual([{ id: v2Scan }, { id: v2Ofd }]);
     await expectVisibleTo(scanId, scan, [team.owner.token], [other.owner.token]);
   });
 });
-
-/** A zip (one stored entry): an upload of an allowed type that is not a scan. */
-async function uploadZip(token: string): Promise<string> {
-  const name = Buffer.from("a.txt");
-  const data = Buffer.from("hello");
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt32LE(0x3610a686, 14); // crc32("hello")
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(0x3610a686, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const localSize = local.length + name.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + name.length, 12);
-  end.writeUInt32LE(localSize, 16);
-  const zip = Buffer.concat([local, name, data, central, name, end]);
-  return upload(server, token, { name: "扫描.zip", content: zip });
-}
 
 describe("downloads follow the record, for every owner type", () => {
   test("an enterprise never downloads another enterprise's file; an unknown id is 404 too", async () => {

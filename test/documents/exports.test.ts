@@ -1,10 +1,11 @@
 import ExcelJS from "exceljs";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import type { AppConfig } from "../../src/config";
 import { valueLabel } from "../../src/core/labels";
-import { exportsService } from "../../src/modules/exports/exports.service";
 import { createProject } from "../projects/fixtures";
 import { claim, publishTask } from "../board/board-helpers";
 import { startTestServer, TEST_PASSWORD, type TestServer } from "../support/server";
+import { countStatements } from "../support/sql-count";
 
 let server: TestServer;
 let admin: string;
@@ -13,7 +14,7 @@ let cadre: string;
 let owner: string;
 let ownEnterpriseId: string;
 let othersProjectId: string;
-const origin = () => server.url.replace(/\/graphql$/, "");
+const origin = (on: TestServer) => on.url.replace(/\/graphql$/, "");
 
 beforeAll(async () => {
   // the demo through its services (board stories, the breaker tripped, a follow-up overdue, figures), plus records made here through the API
@@ -33,23 +34,34 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const DEFAULT_PAGE_SIZE = exportsService.pageSize;
-const DEFAULT_CAP = () => server.config.exportMaxRows;
-let cap = 0;
-afterEach(() => {
-  exportsService.pageSize = DEFAULT_PAGE_SIZE;
-  if (cap) server.app.services.config.exportMaxRows = cap;
-  cap = 0;
-});
+/** A second server on this file's database with its own config (EXPORT_PAGE_SIZE, EXPORT_MAX_ROWS), stopped after the test. */
+async function serverWith(config: Partial<AppConfig>): Promise<TestServer> {
+  const other = await startTestServer({ share: server, config });
+  onTestFinished(() => other.stop());
+  return other;
+}
 
-async function download(path: string, token?: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${origin()}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+async function download(path: string, token?: string, headers: Record<string, string> = {}, on = server) {
+  const response = await fetch(`${origin(on)}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
   return response;
 }
 
+/** Each query answers 400 BAD_USER_INPUT, its message (in Chinese) matching and naming the parameter. */
+async function expectBadInput(path: string, token: string, cases: Array<[query: string, field: string, message: RegExp]>) {
+  for (const [query, field, message] of cases) {
+    const response = await download(`${path}?${query}`, token, { "accept-language": "zh-CN" });
+    expect(response.status, query).toBe(400);
+    const { errors } = (await response.json()) as any;
+    // the plain routes' JSON error (server.ts) carries the code and the parameter; the message names it too, in Chinese first
+    expect(errors[0].extensions, query).toMatchObject({ code: "BAD_USER_INPUT", field });
+    expect(errors[0].message, query).toMatch(message);
+    expect(errors[0].message, query).toContain(field);
+  }
+}
+
 /** A ledger read back with exceljs: each sheet's title, notes, header and rows (cell values). */
-async function ledger(path: string, token?: string) {
-  const response = await download(path, token);
+async function ledger(path: string, token?: string, on = server) {
+  const response = await download(path, token, {}, on);
   if (response.status !== 200) throw new Error(`${response.status} ${await response.text()}`);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as never);
@@ -99,6 +111,9 @@ const taskRow = (t: any, i: number) => [
   i + 1, t.title, zh("TaskCategory", t.category), zh("TaskStatus", t.status), t.overdue ? "是" : "否", t.dueAt, t.publishedAt, t.claimant?.name ?? null, t.claimedAt,
   t.pledge, t.project?.name ?? null, t.project?.code ?? null, t.submittedAt, t.verifiedAt, t.verificationComment, t.id,
 ];
+/** The LIMIT of each task-board page the server read (a page's first + 1: one more row tells whether another page follows). */
+const boardPages = (statements: string[]) =>
+  statements.filter((q) => /\bboard_task\b/.test(q) && /\bORDER BY\b/.test(q)).map((q) => /\bLIMIT (\d+)\s*$/.exec(q)?.[1]);
 const DATETIME_COLUMNS = [5, 6, 8, 12, 13];
 const readTaskRow = (row: unknown[]) => row.map((cell, i) => (DATETIME_COLUMNS.includes(i) ? instant(cell) : cell));
 
@@ -134,9 +149,11 @@ describe("task-board.xlsx", () => {
     const filter = { statusIn: ["OPEN", "CLAIMED"], category: "KEY_WORK" };
     const expected = await boardAnswer(cadre, filter, "PUBLISHED_AT_DESC");
     expect(expected.length).toBeGreaterThan(1);
-    exportsService.pageSize = 1; // a page per row: every row reached through the cursor
-    const { sheets } = await ledger("/exports/task-board.xlsx?statusIn=OPEN&statusIn=CLAIMED&category=KEY_WORK&orderBy=PUBLISHED_AT_DESC", cadre);
+    const pagePerRow = await serverWith({ exportPageSize: 1 }); // a page per row: every row reached through the cursor
+    const { result: { sheets }, statements } = await countStatements(pagePerRow, () =>
+      ledger("/exports/task-board.xlsx?statusIn=OPEN&statusIn=CLAIMED&category=KEY_WORK&orderBy=PUBLISHED_AT_DESC", cadre, pagePerRow));
     expect(sheets[0].rows.map(readTaskRow)).toEqual(expected.map(taskRow));
+    expect(boardPages(statements)).toEqual(expected.map(() => "2"));
     expect(new Set(sheets[0].rows.map((r) => r[3]))).toEqual(new Set(["待揭榜", "已揭榜"]));
     expect(sheets[0].notes[0]).toBe("筛选条件：状态：待揭榜、已揭榜；类别：重点工作；排序方式：按发布时间");
     // comma-separated is the same list; status with statusIn keeps their intersection, as the query
@@ -150,15 +167,21 @@ describe("task-board.xlsx", () => {
   });
 
   test("past EXPORT_MAX_ROWS the ledger lists the first rows and says so (a note and x-ledger-truncated)", async () => {
-    cap = DEFAULT_CAP();
-    server.app.services.config.exportMaxRows = 5;
-    exportsService.pageSize = 2;
-    const { response, sheets } = await ledger("/exports/task-board.xlsx", cadre);
+    const capped = await serverWith({ exportMaxRows: 5, exportPageSize: 2 });
+    const { result: { response, sheets }, statements } = await countStatements(capped, () => ledger("/exports/task-board.xlsx", cadre, capped));
+    // pages of EXPORT_PAGE_SIZE by the keyset cursor, the last asking only for the row left under the cap (LIMIT is first + 1)
+    expect(boardPages(statements)).toEqual(["3", "3", "2"]);
     const expected = await boardAnswer(cadre);
     expect(response.headers.get("x-ledger-truncated")).toBe("true");
     expect(response.headers.get("x-ledger-rows")).toBe("5");
     expect(sheets[0].rows.map(readTaskRow)).toEqual(expected.slice(0, 5).map(taskRow));
     expect(sheets[0].notes[2]).toBe(`共 ${expected.length} 条，超过导出上限 5 条：本表只列前 5 条，请缩小筛选范围后分批导出`);
+    // a cap under the page size: one page of the cap's rows
+    const small = await serverWith({ exportMaxRows: 3 });
+    const one = await countStatements(small, () => ledger("/exports/task-board.xlsx", cadre, small));
+    expect(boardPages(one.statements)).toEqual(["4"]);
+    expect(one.result.response.headers.get("x-ledger-rows")).toBe("3");
+    expect(one.result.sheets[0].rows.map(readTaskRow)).toEqual(expected.slice(0, 3).map(taskRow));
   });
 
   test("an ENTERPRISE user: another enterprise's project stays blank as in the query; filtering by it answers 404 NOT_FOUND like the query", async () => {
@@ -175,7 +198,7 @@ describe("task-board.xlsx", () => {
   });
 
   test("bad parameters answer 400 BAD_USER_INPUT naming the parameter, in Chinese", async () => {
-    const cases: Array<[string, string, RegExp]> = [
+    await expectBadInput("/exports/task-board.xlsx", cadre, [
       ["statusIn=OPEN,BOGUS", "statusIn", /^状态不是允许的值/],
       ["statusIn=OPEN,OPEN", "statusIn", /^状态不能有重复的项/],
       ["status=NOPE", "status", /^状态不是允许的值/],
@@ -186,16 +209,7 @@ describe("task-board.xlsx", () => {
       ["status=OPEN&status=CLAIMED", "status", /只能给一个值/],
       ["search=" + "长".repeat(101), "search", /^搜索关键词不能超过 100 个字符/],
       ["colour=red", "colour", /^不支持的参数「colour」/],
-    ];
-    for (const [query, field, message] of cases) {
-      const response = await download(`/exports/task-board.xlsx?${query}`, cadre, { "accept-language": "zh-CN" });
-      expect(response.status, query).toBe(400);
-      const { errors } = (await response.json()) as any;
-      // the plain routes' JSON error (server.ts) carries the code; the message names the parameter, in Chinese first
-      expect(errors[0].extensions, query).toMatchObject({ code: "BAD_USER_INPUT" });
-      expect(errors[0].message, query).toMatch(message);
-      expect(errors[0].message, query).toContain(field);
-    }
+    ]);
   });
 });
 
@@ -354,21 +368,13 @@ describe("district-figures.xlsx", () => {
   });
 
   test("from and to are required and checked like the query's; cohort like its enum; ENTERPRISE 403", async () => {
-    const cases: Array<[string, string, RegExp]> = [
+    await expectBadInput("/exports/district-figures.xlsx", admin, [
       ["to=2026-03-02", "from", /^缺少开始日期（from）/],
       ["from=2026-01-01", "to", /^缺少结束日期（to）/],
       ["from=2026-13-01&to=2026-12-31", "from", /^开始日期不是有效的日期/],
       ["from=2026-03-02&to=2026-03-01", "to", /^结束日期不能早于开始日期/],
       ["from=2026-01-01&to=2026-03-01&cohort=SOME", "cohort", /^项目分组（cohort）不是允许的值/],
-    ];
-    for (const [query, field, message] of cases) {
-      const response = await download(`/exports/district-figures.xlsx?${query}`, admin, { "accept-language": "zh-CN" });
-      expect(response.status, query).toBe(400);
-      const { errors } = (await response.json()) as any;
-      expect(errors[0].extensions, query).toMatchObject({ code: "BAD_USER_INPUT" });
-      expect(errors[0].message, query).toMatch(message);
-      expect(errors[0].message, query).toContain(field);
-    }
+    ]);
     expect((await download("/exports/district-figures.xlsx?from=2026-01-01&to=2026-03-01", owner)).status).toBe(403);
   });
 });

@@ -2,7 +2,7 @@ import net from "node:net";
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config";
 import { startTestServer } from "../support/server";
-import { png, uploadFile } from "../support/file-store";
+import { pngBytes, uploadFile } from "../support/uploads";
 
 describe("file storage settings", () => {
   test("FILE_STORE defaults to local; s3 needs S3_ENDPOINT and S3_BUCKET, checked at start", () => {
@@ -41,7 +41,7 @@ describe("file storage settings", () => {
     });
     try {
       const { token } = await server.user("ENTERPRISE");
-      const answer = await uploadFile(server, token, png("x"), "a.png");
+      const answer = await uploadFile(server, token, pngBytes(), "a.png");
       expect(answer.status).toBe(500);
       expect(JSON.stringify(answer.body)).not.toContain(secret);
       expect(logLines.join("\n")).not.toContain(secret);

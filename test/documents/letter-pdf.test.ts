@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CommitmentLetter } from "../../src/modules/commitments/commitment.entity";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { CommitmentClause, CommitmentLetter } from "../../src/modules/commitments/commitment.entity";
 import { TeamMember } from "../../src/modules/teams/team-member.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { createEnterprise, createProject } from "../projects/fixtures";
@@ -12,7 +12,11 @@ let server: TestServer;
 let admin: string;
 let origin: string;
 let work: string;
+/** How many times the letter fonts (about 15 MB each) were read from disk since this file began. */
+let fontReads: () => number;
 beforeAll(async () => {
+  const readFile = vi.spyOn(fs.promises, "readFile");
+  fontReads = () => readFile.mock.calls.filter(([file]) => /NotoSerifSC_\d+\w+\.ttf$/.test(String(file))).length;
   server = await startTestServer();
   admin = (await server.user("ADMIN", { name: "赵改革", departmentId: (await server.department("REFORM_OFFICE")).id })).token;
   origin = new URL(server.url).origin;
@@ -88,6 +92,16 @@ const textOf = (file: string) => run("pdftotext", ["-raw", "-enc", "UTF-8", file
 const squeeze = (s: string) => s.replace(/\s+/g, "");
 
 describe("the printed commitment letter (GET /letters/:id.pdf)", () => {
+  test("the fonts are read from disk on the first letter printed, once per process: not at start-up, not per request", async () => {
+    expect(fontReads()).toBe(0);
+    const { letter, staff } = await signed("字体示例有限公司");
+    expect((await download(letter.pdfUrl)).status).toBe(200);
+    expect(fontReads()).toBe(2); // the regular and the bold weight
+    expect((await download(`/letters/${letter.id}.pdf`, staff.token)).status).toBe(200);
+    expect((await download(`/letters/${letter.id}.pdf`, admin)).status).toBe(200);
+    expect(fontReads()).toBe(2);
+  });
+
   test("a signed letter prints every clause, both parties, its version and signers, on A4 pages numbered of the total, in an embedded CJK subset", async () => {
     const { letter, enterprise } = await signed();
     expect(letter.pdfUrl).toMatch(new RegExp(`^/letters/${letter.id}\\.pdf\\?access=`));
@@ -224,5 +238,34 @@ describe("the printed commitment letter (GET /letters/:id.pdf)", () => {
     const refused = await download(`/letters/${gone.id}.pdf`, admin);
     expect(refused.status).toBe(409);
     expect(refused.json().errors[0].extensions.code).toBe("CONFLICT");
+  });
+
+  test("a clause that runs over a page break goes on in its own type on the next page, under the draft's watermark", async () => {
+    const { letter } = await drafted("跨页示例有限公司");
+    const long = "本条跨页排版测试：企业方承诺在约定期限内补齐全部容缺材料并对所提交材料的真实性负责；".repeat(40);
+    const clauses = server.app.services.dataSource.getRepository(CommitmentClause);
+    const [first] = await clauses.find({ where: { letterId: letter.id }, order: { sortOrder: "ASC" } });
+    await clauses.update({ id: first.id }, { text: long });
+    const file = save((await download(`/letters/${letter.id}.pdf`, admin)).body);
+    // poppler's words with their boxes, page by page: the clause's lines are the words that are pieces of it
+    const bbox = run("pdftotext", ["-bbox", "-enc", "UTF-8", file, "-"]);
+    const lines = bbox.split("<page ").slice(1).flatMap((page, i) =>
+      [...page.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<\/word>/g)]
+        .filter(([, , , word]) => word.length > 8 && long.includes(word))
+        .map(([, yMin, yMax]) => ({ page: i + 1, top: Number(yMin), bottom: Number(yMax), height: Math.round((Number(yMax) - Number(yMin)) * 10) / 10 })));
+    expect(new Set(lines.map((l) => l.page)).size).toBeGreaterThan(1);
+    expect(lines.length).toBeGreaterThan(20);
+    expect(new Set(lines.map((l) => l.height))).toEqual(new Set([lines[0].height]));
+    // and in its ink: the first line on the next page, rendered at 72 dpi (a pixel a point), is dark, not the watermark's grey
+    const next = lines.find((l) => l.page > lines[0].page)!;
+    const prefix = path.join(work, `continued-${fileSerial}`);
+    execFileSync("pdftoppm", ["-r", "72", "-gray", "-f", String(next.page), "-l", String(next.page), file, prefix]);
+    const pgm = fs.readFileSync(fs.readdirSync(work).map((f) => path.join(work, f)).find((f) => f.startsWith(prefix) && f.endsWith(".pgm"))!);
+    const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 32).toString("latin1"))!;
+    const width = Number(header[1]);
+    const band = pgm.subarray(header[0].length + Math.floor(next.top) * width, header[0].length + Math.ceil(next.bottom) * width);
+    let dark = 0;
+    for (const value of band) if (value < 128) dark += 1;
+    expect(dark / band.length).toBeGreaterThan(0.02);
   });
 });

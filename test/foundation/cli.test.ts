@@ -5,18 +5,29 @@ import { expect, test } from "vitest";
 import { createApp } from "../../src/app";
 import { withApp } from "../../src/cli/cli-app";
 import { loadConfig } from "../../src/config";
-import { RequestContext } from "../../src/core/context";
 import { User } from "../../src/modules/accounts/user.entity";
-import { sweepService } from "../../src/modules/supervision/sweep.service";
 import { freshDatabase } from "../support/server";
 
 test("one-off commands run without a signing secret; a server reads it before it listens, and refuses to listen without one where it is required", async () => {
   const database = await freshDatabase();
   try {
     const env = { NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: database.dataDir, ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) };
-    // what `npm run sweep` does: migrations applied, one sweep, nothing seeded
-    const report = await withApp((app) => sweepService.run(RequestContext.system(app.services)), env);
-    expect(report).toMatchObject({ overdueDeferredItems: 0, breachedClauses: 0, overdueFindings: 0, creditRecords: 0 });
+    // `npm run sweep` itself: migrations applied, every periodic job run once, nothing seeded
+    const sweep = spawnSync(process.execPath, ["--require", path.join(__dirname, "../support/ts-require.cjs"), path.join(__dirname, "../../src/cli/sweep.ts")], {
+      env: { PATH: process.env.PATH, ...env },
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    expect(sweep.stderr).toBe("");
+    expect(JSON.parse(sweep.stdout)).toEqual({
+      deadline: expect.objectContaining({ overdueDeferredItems: 0, breachedClauses: 0, overdueFindings: 0, creditRecords: 0 }),
+      sla: expect.anything(),
+      "login-failure-retention": 0,
+      "session-revocation-retention": 0,
+      "idempotency-key-retention": 0,
+      "board-changes-retention": 0,
+      "unattached-uploads": { uploadsDeleted: 0, blobsRemoved: 0 },
+    });
     // no secret was read, so none was made on the embedded database either
     expect(fs.existsSync(path.join(database.dataDir, "jwt-secret"))).toBe(false);
     const app = await createApp(loadConfig(env));

@@ -160,7 +160,7 @@ describe("承诺准入: admitted only when both parties have signed", () => {
     const applied = await apply(project.id, token);
     const eia = applied.deferredItems.find((d: any) => d.item.code === "ENVIRONMENTAL_IMPACT");
     const fire = applied.deferredItems.find((d: any) => d.item.code === "FIRE_DESIGN_REVIEW");
-    await must(SUPPLIED, { input: { deferredItemId: fire.id , attachmentIds: [await upload(server, admin)]} }, admin);
+    await must(SUPPLIED, { input: { deferredItemId: fire.id, attachmentIds: [await upload(server, admin)] } }, admin);
     const v1 = (await must(DRAFT, { input: { projectId: project.id } }, admin)).draftCommitmentLetter;
     await must(SIGN, { input: { letterId: v1.id } }, token);
 

@@ -115,7 +115,7 @@ test("an item the project already has is the one applied for; the decision passe
   expect(codeOf(owed)).toBe("DEFERRED_ITEMS_OUTSTANDING");
   expect(owed.errors![0].extensions!.items).toEqual([expect.objectContaining({ itemCode: "CONSTRUCTION_PERMIT", status: "PENDING", promisedBy: "2026-03-31" })]);
   await unchanged();
-  await ok(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { deferredItemId: permit.id , attachmentIds: [await upload(server, admin)]}, admin);
+  await ok(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { deferredItemId: permit.id, attachmentIds: [await upload(server, admin)] }, admin);
 
   const early = await decide();
   expect(codeOf(early)).toBe("DEPENDENCY_NOT_MET");

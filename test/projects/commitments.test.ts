@@ -76,6 +76,9 @@ describe("two-way commitment letter", () => {
     const audit = await auditOf(server, admin, "CommitmentLetter", letter.id);
     expect(audit.map((a) => a.action)).toEqual(["commitmentLetter.draft"]);
     expect(audit[0].after.clauses).toHaveLength(7);
+    // the entry names each clause by its stored id
+    const byId = (clauses: any[]) => clauses.map((c) => [c.id, c.templateCode]).sort();
+    expect(byId(audit[0].after.clauses)).toEqual(byId(letter.clauses));
   });
 
   test("a project that has not applied gets no letter, nor one already admitted; an override for a missing clause is BAD_USER_INPUT", async () => {
@@ -248,7 +251,7 @@ describe("two-way commitment letter", () => {
     expect(ruled.errors![0].extensions).toMatchObject({ code: "CONFLICT", rule: "SERVICE_TEAM_IN_PLACE" });
 
     const eia = deferred.find((d) => d.item.code === "ENVIRONMENTAL_IMPACT")!;
-    await server.gql(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { input: { deferredItemId: eia.id , attachmentIds: [await upload(server, admin)]} }, admin);
+    await server.gql(`mutation($input: RecordDeferredItemSuppliedInput!) { recordDeferredItemSupplied(input: $input) { id } }`, { input: { deferredItemId: eia.id, attachmentIds: [await upload(server, admin)] } }, admin);
     server.clock.set("2026-06-01T02:00:00.000Z"); // the fire design (due 2026-05-31) has passed unsupplied
     const fire = deferred.find((d) => d.item.code === "FIRE_DESIGN_REVIEW")!;
     await server.gql(`mutation($input: MarkDeferredItemOverdueInput!) { markDeferredItemOverdue(input: $input) { id } }`, { input: { deferredItemId: fire.id } }, admin);

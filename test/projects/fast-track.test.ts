@@ -224,9 +224,9 @@ describe("deferred-item lifecycle", () => {
     const { items, token, project } = await appliedProject([["ENVIRONMENTAL_IMPACT", "2026-04-01"]]);
     const { manager, member } = await teamOf(server, admin, project.id);
     const { user: officer, token: officerToken } = member;
-    expect(codeOf(await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id , attachmentIds: [await upload(server, token)]} }, token))).toBe("FORBIDDEN");
+    expect(codeOf(await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id, attachmentIds: [await upload(server, token)] } }, token))).toBe("FORBIDDEN");
     // a cadre off the project's team: FORBIDDEN, nothing written
-    const offTeam = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id , attachmentIds: [await upload(server, cadre)]} }, cadre);
+    const offTeam = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id, attachmentIds: [await upload(server, cadre)] } }, cadre);
     expect(codeOf(offTeam)).toBe("FORBIDDEN");
     expect(offTeam.errors![0].message).toContain("record this material as supplied");
     expect((await auditOf(server, admin, "DeferredItem", items[0].id)).map((a) => a.action)).toEqual(["deferredItem.create"]);
@@ -234,7 +234,7 @@ describe("deferred-item lifecycle", () => {
     server.clock.advance(1000);
     const res = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id, suppliedOn: "2026-03-01", attachmentIds: [await upload(server, officerToken)] } }, officerToken);
     expect(res.data.recordDeferredItemSupplied).toEqual({ id: items[0].id, status: "SUPPLIED", suppliedOn: "2026-03-01", suppliedBy: { id: officer.id } });
-    const again = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id , attachmentIds: [await upload(server, officerToken)]} }, officerToken);
+    const again = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id, attachmentIds: [await upload(server, officerToken)] } }, officerToken);
     expect(codeOf(again)).toBe("INVALID_TRANSITION");
     // marking overdue by hand is the manager's (or ADMIN's), not a team member's
     expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, officerToken))).toBe("FORBIDDEN");
@@ -257,7 +257,7 @@ describe("deferred-item lifecycle", () => {
     expect(res.data.markDeferredItemOverdue).toEqual({ id: items[0].id, status: "OVERDUE", overdueAt: "2026-03-10T16:30:00.000Z" });
     expect(codeOf(await server.gql(OVERDUE, { input: { deferredItemId: items[0].id } }, admin))).toBe("INVALID_TRANSITION");
     server.clock.advance(1000);
-    const late = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id , attachmentIds: [await upload(server, admin)]} }, admin);
+    const late = await server.gql(SUPPLIED, { input: { deferredItemId: items[0].id, attachmentIds: [await upload(server, admin)] } }, admin);
     expect(late.data.recordDeferredItemSupplied).toMatchObject({ status: "SUPPLIED", suppliedOn: "2026-03-11" });
     expect((await auditOf(server, admin, "DeferredItem", items[0].id)).map((a) => a.action)).toEqual(["deferredItem.create", "deferredItem.overdue", "deferredItem.supplied"]);
   });
@@ -266,7 +266,7 @@ describe("deferred-item lifecycle", () => {
     server.clock.set("2026-03-02T01:00:00.000Z");
     const { items } = await appliedProject([["ENERGY_REVIEW", "2026-03-05"], ["DESIGN_PLAN_REVIEW", "2026-03-20"], ["CIVIL_AIR_DEFENCE_REVIEW", "2026-03-06"]]);
     const supplied = items.find((i) => i.item.code === "CIVIL_AIR_DEFENCE_REVIEW")!;
-    await server.gql(SUPPLIED, { input: { deferredItemId: supplied.id , attachmentIds: [await upload(server, admin)]} }, admin);
+    await server.gql(SUPPLIED, { input: { deferredItemId: supplied.id, attachmentIds: [await upload(server, admin)] } }, admin);
     const now = new Date("2026-03-08T02:00:00.000Z");
     const ctx = RequestContext.system(server.app.services);
     const [first, second] = await Promise.all([markOverdueDeferredItems(ctx, now), markOverdueDeferredItems(ctx, now)]);
@@ -309,7 +309,7 @@ describe("deferred-item lifecycle", () => {
     const dates = [...first.data.deferredItems.edges, ...second.data.deferredItems.edges].map((e: any) => e.node.promisedBy);
     expect(dates).toEqual(["2026-05-01", "2026-05-02", "2026-05-03"]);
     expect(second.data.deferredItems.pageInfo.hasNextPage).toBe(false);
-    await server.gql(SUPPLIED, { input: { deferredItemId: items.find((i) => i.item.code === "ENERGY_REVIEW")!.id , attachmentIds: [await upload(server, admin)]} }, admin);
+    await server.gql(SUPPLIED, { input: { deferredItemId: items.find((i) => i.item.code === "ENERGY_REVIEW")!.id, attachmentIds: [await upload(server, admin)] } }, admin);
     const supplied = await server.gql(q, { f: { projectId: project.id, status: "SUPPLIED" } }, cadre);
     expect(supplied.data.deferredItems.edges.map((e: any) => e.node.item.code)).toEqual(["ENERGY_REVIEW"]);
   });

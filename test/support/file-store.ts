@@ -2,9 +2,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import type { AppConfig } from "../../src/config";
-import type { TestServer } from "./server";
 
 /**
  * Object storage for tests: S3_TEST_ENDPOINT when set (CI starts one, .ci/s3-server.cjs), else an
@@ -51,67 +51,46 @@ export async function s3TestConfig(): Promise<Partial<AppConfig>> {
     secretAccessKey: process.env.S3_TEST_SECRET_ACCESS_KEY ?? "S3RVER",
     forcePathStyle: true,
   };
-  const client = new S3Client({
-    endpoint: s3.endpoint, region: s3.region, forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId!, secretAccessKey: s3.secretAccessKey! },
-    requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  const client = s3Client(s3);
   await client.send(new CreateBucketCommand({ Bucket: s3.bucket }));
   client.destroy();
   return { fileStore: "s3", s3 };
 }
+
+/** A client of the test bucket's server, to look into the bucket (the caller destroys it). */
+export const s3Client = (s3: AppConfig["s3"]) =>
+  new S3Client({
+    endpoint: s3.endpoint, region: s3.region, forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId!, secretAccessKey: s3.secretAccessKey! },
+    requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED",
+  });
 
 /** The two stores a file test runs on. */
 export const STORES = ["local", "s3"] as const;
 export type StoreKind = (typeof STORES)[number];
 export const storeConfig = async (kind: StoreKind): Promise<Partial<AppConfig>> => (kind === "s3" ? s3TestConfig() : { fileStore: "local" });
 
-const PNG_1X1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
-
-/** A 1×1 PNG; `tag` (after IEND, ignored by readers) makes contents that differ. */
-export const png = (tag = "") => Buffer.concat([PNG_1X1, Buffer.from(tag)]);
-/** A minimal PDF; `tag` makes contents that differ. */
-export const pdf = (tag = "") => Buffer.from(`%PDF-1.4\n%${tag}\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (bytes: Buffer) => {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-};
-
 /** A zip (entries stored, not compressed) of the given names and contents. */
-export function zip(entries: Record<string, string>): Buffer {
+export function zip(entries: Record<string, string | Buffer>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, text] of Object.entries(entries)) {
+  for (const [name, content] of Object.entries(entries)) {
     const nameBytes = Buffer.from(name);
-    const data = Buffer.from(text);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
+    const data = Buffer.from(content);
+    // the fields both headers share: version needed, flags, method, time, date, CRC-32, sizes, name length
+    const shared = Buffer.alloc(26);
+    shared.writeUInt16LE(20, 0);
+    shared.writeUInt32LE(crc32(data), 10);
+    shared.writeUInt32LE(data.length, 14);
+    shared.writeUInt32LE(data.length, 18);
+    shared.writeUInt16LE(nameBytes.length, 22);
+    const local = Buffer.concat([u32(0x04034b50), shared]);
+    // central: made by, the shared fields, then comment length, disk, attributes (all 0) and the local header's offset
+    const central = Buffer.concat([u32(0x02014b50), Buffer.from([20, 0]), shared, Buffer.alloc(10), u32(offset)]);
     locals.push(local, nameBytes, data);
     centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
+    offset += local.length + nameBytes.length + data.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
@@ -123,33 +102,28 @@ export function zip(entries: Record<string, string>): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
+const u32 = (value: number) => {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32LE(value);
+  return bytes;
+};
+
 /** An OFD document (GB/T 33190): a zip whose entries hold OFD.xml. */
 export const ofd = (tag = "") =>
   zip({ "OFD.xml": `<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0"><!--${tag}--></ofd:OFD>`, "Doc_0/Document.xml": "<ofd:Document/>" });
 
-/** The server's root (http://127.0.0.1:port), from its /graphql URL. */
-export const rootOf = (server: TestServer) => server.url.replace(/\/graphql$/, "");
+/** The OOXML content type of each Office document kind, as [Content_Types].xml names its main part. */
+const OFFICE_MAIN = {
+  docx: ["word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"],
+  xlsx: ["xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"],
+  pptx: ["ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"],
+} as const;
 
-export interface UploadAnswer {
-  status: number;
-  body: any;
-}
-
-/** POST /files with one part named `file` (or the parts given), as a browser's FormData sends it. */
-export async function uploadFile(server: TestServer, token: string | null, bytes: Buffer, name = "file.bin", extra: { headers?: Record<string, string>; form?: FormData; type?: string } = {}): Promise<UploadAnswer> {
-  const form = extra.form ?? new FormData();
-  if (!extra.form) form.append("file", new Blob([bytes], { type: extra.type ?? "application/octet-stream" }), name);
-  const response = await fetch(`${rootOf(server)}/files`, {
-    method: "POST",
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra.headers },
-    body: form,
+/** A (minimal) Word, Excel or PowerPoint document: a zip of [Content_Types].xml and its main part. */
+export const officeDocument = (kind: keyof typeof OFFICE_MAIN, tag = "") => {
+  const [part, contentType] = OFFICE_MAIN[kind];
+  return zip({
+    "[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/${part}" ContentType="${contentType}"/></Types>`,
+    [part]: `<?xml version="1.0" encoding="UTF-8"?><root><!--${tag}--></root>`,
   });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: kept as text
-  }
-  return { status: response.status, body };
-}
+};

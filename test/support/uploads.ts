@@ -1,4 +1,4 @@
-import { deflateSync } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 import type { TestServer } from "./server";
 
 /** A minimal valid PDF; `text` makes its content (and so its sha256) differ from another's. */
@@ -6,16 +6,6 @@ export function pdfBytes(text = "material"): Buffer {
   return Buffer.from(`%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n% ${text}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`, "latin1");
 }
 
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (bytes: Buffer) => {
-  let c = 0xffffffff;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-};
 const chunk = (type: string, data: Buffer) => {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
@@ -40,10 +30,34 @@ export function pngBytes(grey = 128): Buffer {
   ]);
 }
 
-let uploads = 0;
-
 /** The server's origin (its url without /graphql). */
 export const originOf = (server: TestServer) => server.url.replace(/\/graphql$/, "");
+
+export interface UploadAnswer {
+  status: number;
+  body: any;
+}
+
+/** POST /files with one part named `file` (or the parts given), as a browser's FormData sends it; the answer as it came. */
+export async function uploadFile(server: TestServer, token: string | null, bytes: Buffer, name = "file.bin", extra: { headers?: Record<string, string>; form?: FormData; type?: string } = {}): Promise<UploadAnswer> {
+  const form = extra.form ?? new FormData();
+  if (!extra.form) form.append("file", new Blob([bytes], { type: extra.type ?? "application/octet-stream" }), name);
+  const response = await fetch(`${originOf(server)}/files`, {
+    method: "POST",
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra.headers },
+    body: form,
+  });
+  const text = await response.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: response.status, body };
+}
+
+let uploads = 0;
 
 /**
  * Uploads a file as the token's user (POST /files, multipart, one part named `file`) and returns
@@ -52,10 +66,7 @@ export const originOf = (server: TestServer) => server.url.replace(/\/graphql$/,
 export async function upload(server: TestServer, token: string, file: { name?: string; content?: Buffer } = {}): Promise<string> {
   const n = ++uploads;
   const content = file.content ?? pdfBytes(`upload ${n} ${Date.now()} ${Math.random()}`);
-  const form = new FormData();
-  form.append("file", new Blob([content]), file.name ?? `材料-${n}.pdf`);
-  const response = await fetch(`${originOf(server)}/files`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
-  const body = (await response.json()) as { id?: string };
-  if (response.status !== 201 || !body.id) throw new Error(`upload failed: ${response.status} ${JSON.stringify(body)}`);
+  const { status, body } = await uploadFile(server, token, content, file.name ?? `材料-${n}.pdf`);
+  if (status !== 201 || !body?.id) throw new Error(`upload failed: ${status} ${JSON.stringify(body)}`);
   return body.id;
 }

@@ -11,8 +11,8 @@ import type { Locale } from "./locale";
 export const ENTITY_NAMES: Readonly<Record<string, { zh: string; states?: readonly string[] }>> = {
   Application: { zh: "一窗受理申请", states: ["ApplicationStatus"] },
   ApprovalDependency: { zh: "审批事项前置关系" },
-  Attachment: { zh: "附件" },
   ApprovalItem: { zh: "审批事项", states: ["ApprovalStatus", "ApprovalItemAction"] },
+  Attachment: { zh: "附件" },
   BoardTask: { zh: "任务榜任务", states: ["TaskStatus"] },
   Building: { zh: "验收部位（楼栋或楼层）" },
   Cadre: { zh: "干部" },

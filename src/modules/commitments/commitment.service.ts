@@ -1,3 +1,4 @@
+import { insertRows } from "../../core/base.entity";
 import { idempotent } from "../../core/idempotency";
 import { In, IsNull, Not } from "typeorm";
 import { recordAudit } from "../../core/audit";
@@ -145,7 +146,7 @@ export class CommitmentService {
     });
     await insertUnique(() => tx.repo(CommitmentLetter).insert(letter), { en: `Version ${fields.version} of project ${project.code}'s letter was just drafted by someone else`, zh: `项目 ${project.code} 第 ${fields.version} 版承诺书刚刚已由他人起草` });
     const rows = clauses.map((c) => tx.repo(CommitmentClause).create({ ...c, letterId: letter.id }));
-    if (rows.length) await tx.repo(CommitmentClause).insert(rows);
+    await insertRows(tx.repo(CommitmentClause), rows); // the audit entry names each clause by its id
     await recordAudit(tx, { action, entityType: "CommitmentLetter", entityId: letter.id, after: { ...letter, clauses: rows } });
     return letter;
   }

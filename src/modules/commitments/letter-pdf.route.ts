@@ -1,12 +1,12 @@
 import { finished } from "node:stream/promises";
-import type { HttpRoute } from "../../core/http-routes";
+import { contentDisposition, type HttpRoute } from "../../core/http-routes";
 import { letterFileNames, letterFonts, letterPrintout, writeLetterPdf } from "./letter-pdf";
 
 /**
  * GET /letters/:id.pdf: the two-way commitment letter, printed (A4, Chinese set in Noto Serif SC,
  * embedded as a subset), for a caller signed in by bearer or by the pdfUrl link. The letter is
  * read and checked first (UNAUTHENTICATED, NOT_FOUND for another enterprise's, CONFLICT for a
- * withdrawn one), so any refusal is the usual JSON error; then the PDF streams out as it is made.
+ * withdrawn one), so any refusal is the usual JSON error; then the PDF is laid out and streams out.
  */
 export const letterPdfRoute: HttpRoute = {
   method: "GET",
@@ -17,7 +17,7 @@ export const letterPdfRoute: HttpRoute = {
     const names = letterFileNames(printout);
     res.writeHead(200, {
       "content-type": "application/pdf",
-      "content-disposition": `inline; filename="${names.ascii}"; filename*=UTF-8''${rfc5987(names.unicode)}`,
+      "content-disposition": contentDisposition("inline", names.unicode, names.ascii),
       // a signed link is the caller's own; a shared cache must not keep the letter, nor a shared desk's browser
       "cache-control": "private, no-store",
       "x-content-type-options": "nosniff",
@@ -26,6 +26,3 @@ export const letterPdfRoute: HttpRoute = {
     await finished(res).catch(() => undefined); // a client gone mid-letter: nothing more to send
   },
 };
-
-/** RFC 5987 ext-value characters: encodeURIComponent, and the few it leaves that attr-char excludes. */
-const rfc5987 = (value: string) => encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

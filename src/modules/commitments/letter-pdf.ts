@@ -2,7 +2,7 @@ import fs from "node:fs";
 import PDFDocument from "pdfkit";
 import { In, IsNull, LessThanOrEqual, MoreThan } from "typeorm";
 import type { RequestContext } from "../../core/context";
-import { districtDate } from "../../core/dates";
+import { districtDate, districtMinute } from "../../core/dates";
 import { conflict, unauthenticated, zhLabel } from "../../core/errors";
 import { signedLink } from "../../core/links";
 import { User } from "../accounts/user.entity";
@@ -31,10 +31,9 @@ export const PRINT_WATERMARK: Record<LetterStatus, string | null | undefined> = 
 };
 export const isPrintable = (letter: Pick<CommitmentLetter, "status">) => PRINT_WATERMARK[letter.status] !== undefined;
 
-/** CommitmentLetter.pdfUrl: a signed link to the printed letter for the caller, or null (not printable, or nobody signed in). */
+/** CommitmentLetter.pdfUrl: a signed link to the printed letter for the caller (as signedLink makes it for any download), or null for a letter that does not print. */
 export async function letterPdfUrl(ctx: RequestContext, letter: CommitmentLetter): Promise<string | null> {
-  if (!isPrintable(letter) || !ctx.user?.session) return null;
-  return signedLink(ctx, letterPdfPath(letter.id));
+  return isPrintable(letter) ? signedLink(ctx, letterPdfPath(letter.id)) : null;
 }
 
 /** A signer as printed: name, and the department for the government side. */
@@ -77,7 +76,7 @@ export async function letterPrintout(ctx: RequestContext, letterId: string): Pro
     }
     const project = await tx.repo(Project).findOneByOrFail({ id: letter.projectId });
     const enterprise = await tx.repo(Enterprise).findOneByOrFail({ id: project.enterpriseId });
-    const clauses = await tx.repo(CommitmentClause).find({ where: { letterId: letter.id }, order: { sortOrder: "ASC", id: "ASC" } });
+    const clauses = await commitmentService.clauses(tx, letter.id);
     const amends = letter.amendsId ? await tx.repo(CommitmentLetter).findOneBy({ id: letter.amendsId }) : null;
     const at = letter.signedAt ?? tx.clock.now();
     const manager = await tx.repo(ProjectManagerAssignment).findOne({
@@ -100,14 +99,15 @@ export async function letterPrintout(ctx: RequestContext, letterId: string): Pro
     const departmentName = new Map(departments.map((d) => [d.id, d.name]));
     const memberDepartments = new Set(members.map((m) => m.departmentId));
     const reformOffice = (await tx.repo(Department).findOneBy({ code: "REFORM_OFFICE" }))?.name ?? "区委改革办";
+    const departmentOf = (user: User) => (user.departmentId ? departmentName.get(user.departmentId) ?? null : null);
     const signer = (id: string | null, when: Date | null): PrintedSigner | null => {
       const user = id ? users.get(id) : undefined;
-      return user && when ? { name: user.name, department: user.departmentId ? departmentName.get(user.departmentId) ?? null : null, at: when } : null;
+      return user && when ? { name: user.name, department: departmentOf(user), at: when } : null;
     };
     const managerUser = manager ? users.get(manager.cadreId) : undefined;
     return {
       letter, project, enterprise, clauses, amends, reformOffice,
-      manager: managerUser ? { name: managerUser.name, department: managerUser.departmentId ? departmentName.get(managerUser.departmentId) ?? null : null } : null,
+      manager: managerUser ? { name: managerUser.name, department: departmentOf(managerUser) } : null,
       teamDepartments: departments.filter((d) => memberDepartments.has(d.id)).map((d) => d.name),
       enterpriseSigner: signer(letter.enterpriseSignedById, letter.enterpriseSignedAt),
       governmentSigner: signer(letter.governmentSignedById, letter.governmentSignedAt),
@@ -150,11 +150,6 @@ const CONTENT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
 const INK = "#111111";
 const MUTED = "#555555";
 
-/** A time as the district reads it (UTC+8): 2026-03-03 10:00. */
-function districtTime(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
-}
-
 /** 50000000.00 -> 50,000,000.00 (the DECIMAL string as stored, never through a float). */
 function groupDigits(amount: string): string {
   const [whole, fraction] = amount.split(".");
@@ -163,26 +158,19 @@ function groupDigits(amount: string): string {
 }
 
 /**
- * Writes the printed letter to `out` as pdfkit makes it (a stream: each page goes out once
- * drawn). The layout runs twice: once uncounted to learn the page count (第 X 页 共 Y 页 on every
- * page), then for real. The output is the same bytes for the same letter: the PDF's dates are
- * the letter's own (signed, else last changed) and pdfkit's file id is made from them.
+ * Writes the printed letter to `out`. The pages are laid out once and kept (a letter is a few
+ * pages); the footer (第 X 页 共 Y 页) goes on each when the count is known, then the PDF streams
+ * out. The output is the same bytes for the same letter: the PDF's dates are the letter's own
+ * (signed, else last changed) and pdfkit's file id is made from them.
  */
 export function writeLetterPdf(printout: LetterPrintout, fontData: Record<"regular" | "bold", Buffer>, out: NodeJS.WritableStream): PDFKit.PDFDocument {
-  const pages = layOut(printout, fontData, null).pages;
-  const { doc } = layOut(printout, fontData, pages, out);
-  doc.end();
-  return doc;
-}
-
-function layOut(printout: LetterPrintout, fontData: Record<"regular" | "bold", Buffer>, totalPages: number | null, out?: NodeJS.WritableStream): { doc: PDFKit.PDFDocument; pages: number } {
-  const { letter, project, enterprise } = printout;
+  const { letter, project } = printout;
   const dated = letter.signedAt ?? letter.updatedAt ?? letter.createdAt;
   const doc = new PDFDocument({
     size: "A4",
     margins: MARGIN,
     autoFirstPage: false,
-    bufferPages: false,
+    bufferPages: true,
     lang: "zh-CN",
     displayTitle: true,
     info: {
@@ -195,15 +183,23 @@ function layOut(printout: LetterPrintout, fontData: Record<"regular" | "bold", B
       ModDate: dated,
     },
   });
-  if (out) doc.pipe(out);
+  doc.pipe(out);
   doc.registerFont("regular", fontData.regular);
   doc.registerFont("bold", fontData.bold);
-  let page = 0;
   const watermark = PRINT_WATERMARK[letter.status] ?? null;
-  doc.on("pageAdded", () => {
-    page += 1;
-    decoratePage(doc, printout, watermark, page, totalPages);
-  });
+  if (watermark) doc.on("pageAdded", () => drawWatermark(doc, watermark));
+  layOut(doc, printout);
+  const { start, count } = doc.bufferedPageRange();
+  for (let i = 0; i < count; i++) {
+    doc.switchToPage(start + i);
+    drawFooter(doc, printout, i + 1, count);
+  }
+  doc.end();
+  return doc;
+}
+
+function layOut(doc: PDFKit.PDFDocument, printout: LetterPrintout): void {
+  const { letter, project, enterprise } = printout;
   doc.addPage();
 
   // title
@@ -267,28 +263,38 @@ function layOut(printout: LetterPrintout, fontData: Record<"regular" | "bold", B
   if (printout.amends) paragraph(doc, `本版生效后，第 ${printout.amends.version} 版不再作为履约依据。`);
   doc.moveDown(0.8);
   signatures(doc, printout);
-  return { doc, pages: page };
 }
 
-/** The watermark (under everything drawn after it) and the footer of one page. */
-function decoratePage(doc: PDFKit.PDFDocument, printout: LetterPrintout, watermark: string | null, page: number, totalPages: number | null) {
+/** pdfkit's text state (not part of the PDF graphics state that save/restore keep). */
+type TextState = { _font: unknown; _fontSize: number; _fillColor?: [PDFKit.Mixins.ColorValue, number] };
+
+/**
+ * The watermark, drawn as a page begins: under everything drawn after it. A page can begin inside
+ * a paragraph (pdfkit breaks it and goes on): the font, size, colour and position it had are put back.
+ */
+function drawWatermark(doc: PDFKit.PDFDocument, watermark: string) {
+  const state = doc as unknown as TextState;
+  const { _font, _fontSize, _fillColor: [color, opacity] = [INK, 1] } = state;
   const { x, y } = doc;
-  const bottom = doc.page.margins.bottom;
-  doc.page.margins.bottom = 0; // the footer sits in the margin: no page break for it
-  if (watermark) {
-    doc.save();
-    doc.rotate(-35, { origin: [A4.width / 2, A4.height / 2] });
-    doc.font("bold").fontSize(140).fillColor("#d9d9d9").fillOpacity(0.6)
-      .text(watermark, 0, A4.height / 2 - 90, { width: A4.width, align: "center", lineBreak: false });
-    doc.restore();
-  }
-  const pages = totalPages === null ? "" : ` 共 ${totalPages} 页`;
-  doc.font("regular").fontSize(9).fillColor(MUTED).fillOpacity(1)
-    .text(`${printout.project.code} · 双向承诺书第 ${printout.letter.version} 版 · 第 ${page} 页${pages}`, MARGIN.left, A4.height - 48, { width: CONTENT_WIDTH, align: "center", lineBreak: false });
-  doc.page.margins.bottom = bottom;
-  doc.fillColor(INK);
+  doc.save();
+  doc.rotate(-35, { origin: [A4.width / 2, A4.height / 2] });
+  doc.font("bold").fontSize(140).fillColor("#d9d9d9").fillOpacity(0.6)
+    .text(watermark, 0, A4.height / 2 - 90, { width: A4.width, align: "center", lineBreak: false });
+  doc.restore();
+  state._font = _font;
+  state._fontSize = _fontSize;
+  doc.fillColor(color, opacity);
   doc.x = x;
   doc.y = y;
+}
+
+/** The footer of one page, in the bottom margin. */
+function drawFooter(doc: PDFKit.PDFDocument, printout: LetterPrintout, page: number, pages: number) {
+  const bottom = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0; // the footer sits in the margin: no page break for it
+  doc.font("regular").fontSize(9).fillColor(MUTED).fillOpacity(1)
+    .text(`${printout.project.code} · 双向承诺书第 ${printout.letter.version} 版 · 第 ${page} 页 共 ${pages} 页`, MARGIN.left, A4.height - 48, { width: CONTENT_WIDTH, align: "center", lineBreak: false });
+  doc.page.margins.bottom = bottom;
 }
 
 function heading(doc: PDFKit.PDFDocument, text: string) {
@@ -336,7 +342,7 @@ function signatures(doc: PDFKit.PDFDocument, printout: LetterPrintout) {
     if (side.signer) {
       const who = side.signer.department ? `${side.signer.name}（${side.signer.department}）` : side.signer.name;
       doc.text(`系统签署人：${who}`, left, doc.y, { width: column });
-      doc.text(`签署时间：${districtTime(side.signer.at)}（北京时间）`, left, doc.y, { width: column });
+      doc.text(`签署时间：${districtMinute(side.signer.at)}（北京时间）`, left, doc.y, { width: column });
     } else {
       doc.text("系统签署人：尚未签署", left, doc.y, { width: column });
       doc.text("签署时间：—", left, doc.y, { width: column });

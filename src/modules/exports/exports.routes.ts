@@ -3,7 +3,7 @@ import { authChecker, type Role } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { badInput } from "../../core/errors";
 import { fieldLabel } from "../../core/i18n/fields";
-import type { HttpRoute } from "../../core/http-routes";
+import { contentDisposition, type HttpRoute } from "../../core/http-routes";
 import { valueLabel } from "../../core/labels";
 import { BoardResolver } from "../board/board.resolver";
 import { TASK_BOARD_ORDERS, TaskBoardFilter, type TaskBoardOrder } from "../board/board.inputs";
@@ -13,7 +13,7 @@ import { ProjectResolver } from "../projects/project.resolver";
 import { ProjectFilter } from "../projects/project.inputs";
 import { SupervisionResolver } from "../supervision/supervision.resolver";
 import { exportsService, ledgerFileNames, type Ledger } from "./exports.service";
-import { attachmentHeader, streamWorkbook, XLSX_CONTENT_TYPE } from "./ledger-workbook";
+import { streamWorkbook, XLSX_CONTENT_TYPE } from "./ledger-workbook";
 import { filterNote, readParams, validated, type ParamSpec } from "./ledger-params";
 import { LEDGER_PATHS, type LedgerExport } from "./exports.types";
 
@@ -74,10 +74,9 @@ function enumParam<T extends string>(name: string, value: unknown, allowed: read
   throw badInput(name, `${name} must be one of ${allowed.join(", ")}`, `${fieldLabel(name)}（${name}）不是允许的值，只能是：${allowed.map((v) => `${v}（${valueLabel(enumName, v, "zh-CN")}）`).join("、")}`);
 }
 
-/** Each ledger: checks the caller and reads the parameters before anything is sent, then gives the ledger to stream. */
+/** Each ledger: reads the parameters (after the caller's check, before anything is sent), then gives the ledger to stream. */
 const PREPARE: Record<LedgerExport, (ctx: RequestContext, url: URL) => Promise<Ledger>> = {
   async TASK_BOARD(ctx, url) {
-    authorizeLedger(ctx, "TASK_BOARD");
     const { orderBy, ...params } = readParams(url, TASK_BOARD_PARAMS);
     const order = enumParam<TaskBoardOrder>("orderBy", orderBy, TASK_BOARD_ORDERS, "TaskBoardOrder", "DUE_AT_ASC");
     const filter = await validated(TaskBoardFilter, params);
@@ -85,19 +84,16 @@ const PREPARE: Record<LedgerExport, (ctx: RequestContext, url: URL) => Promise<L
     return exportsService.taskBoard(ctx, filter, order, note);
   },
   async PROJECTS(ctx, url) {
-    authorizeLedger(ctx, "PROJECTS");
     const params = readParams(url, PROJECT_PARAMS);
     const filter = await validated(ProjectFilter, params);
     const scope = ctx.user?.role === "ENTERPRISE" ? ["范围：本企业的项目"] : [];
     return exportsService.projects(ctx, filter, filterNote(params, PROJECT_PARAMS, scope));
   },
   async SUPERVISION_DASHBOARD(ctx, url) {
-    authorizeLedger(ctx, "SUPERVISION_DASHBOARD");
     readParams(url, {});
     return exportsService.supervisionDashboard(ctx);
   },
   async DISTRICT_FIGURES(ctx, url) {
-    authorizeLedger(ctx, "DISTRICT_FIGURES");
     const params = readParams(url, FIGURE_PARAMS);
     for (const name of ["from", "to"]) {
       if (typeof params[name] !== "string") throw badInput(name, `${name} is required: a date YYYY-MM-DD`, `缺少${fieldLabel(name)}（${name}），格式为 YYYY-MM-DD，如 2026-03-02`);
@@ -113,11 +109,12 @@ function ledgerRoute(name: LedgerExport): HttpRoute {
     method: "GET",
     path: new RegExp(`^${path.replace(/[.]/g, "\\.")}$`),
     async handle(ctx, { res, url }) {
+      authorizeLedger(ctx, name);
       const ledger = await PREPARE[name](ctx, url);
-      const files = ledgerFileNames(ctx, ledger);
+      const files = ledgerFileNames(ctx, name);
       res.writeHead(200, {
         "content-type": XLSX_CONTENT_TYPE,
-        "content-disposition": attachmentHeader(files.ascii, files.name),
+        "content-disposition": contentDisposition("attachment", files.name, files.ascii),
         // the caller's own view of the records: never kept by a shared cache
         "cache-control": "private, no-store",
         "x-ledger-rows": String(ledger.rows),

@@ -19,13 +19,10 @@ import { projectService } from "../projects/project.service";
 import { dashboardService } from "../supervision/dashboard.service";
 import { JointInspection, SupervisionStandard } from "../supervision/supervision.entity";
 import { districtTimeText, Typed, type LedgerColumn, type LedgerSheet } from "./ledger-workbook";
+import { LEDGER_PATHS, type LedgerExport } from "./exports.types";
 
-/** A ledger ready to stream: its file names and sheets (rows may still be read page by page). */
+/** A ledger ready to stream: its sheets (rows may still be read page by page). */
 export interface Ledger {
-  /** The Chinese file name without the date, e.g. 任务看板台账. */
-  title: string;
-  /** The ASCII fallback file name without the date, e.g. task-board. */
-  slug: string;
   /** Rows the ledger lists (of the paged sheet), and whether EXPORT_MAX_ROWS cut it. */
   rows: number;
   truncated: boolean;
@@ -33,22 +30,21 @@ export interface Ledger {
 }
 
 /**
- * The query's connection, page after page by its keyset cursor, up to `cap` rows. The first page is
- * read before anything is sent, so that the query's own refusals (NOT_FOUND, a bad cursor) answer
- * as JSON; the count tells whether the cap cuts the ledger.
+ * The query's connection, page after page by its keyset cursor (EXPORT_PAGE_SIZE rows a page), up
+ * to EXPORT_MAX_ROWS rows: no page asks for more than the rows left under the cap. The first page
+ * is read before anything is sent, so that the query's own refusals (NOT_FOUND, a bad cursor)
+ * answer as JSON; the count tells whether the cap cuts the ledger.
  */
-async function pagedRows<T>(load: (after: string | undefined, first: number) => Promise<Connection<T>>, cap: number, pageSize: number) {
+async function pagedRows<T>(ctx: RequestContext, load: (after: string | undefined, first: number) => Promise<Connection<T>>) {
+  const { exportMaxRows: cap, exportPageSize: pageSize } = ctx.app.config;
   const first = await load(undefined, Math.min(pageSize, cap));
   const total = await first.totalCount;
   async function* rows(): AsyncGenerator<T> {
     let page = first;
     let n = 0;
     for (;;) {
-      for (const edge of page.edges) {
-        if (n >= cap) return;
-        n++;
-        yield edge.node;
-      }
+      for (const edge of page.edges) yield edge.node;
+      n += page.edges.length;
       if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor || n >= cap) return;
       page = await load(page.pageInfo.endCursor, Math.min(pageSize, cap - n));
     }
@@ -113,12 +109,9 @@ const PROJECT_COLUMNS: LedgerColumn[] = [
 
 /** Builds the Excel ledgers (台账) from what the queries answer: the same service calls, the same filters, the same visibility. */
 export class ExportsService {
-  /** Rows read per page while a ledger is written: keyset pages, as a client pages the query (a client's page is at most 100). */
-  pageSize = 500;
-
   /** 任务看板台账: taskBoard with its filter and order, every page. */
   async taskBoard(ctx: RequestContext, filter: TaskBoardFilter, orderBy: TaskBoardOrder, filterText: string): Promise<Ledger> {
-    const paged = await pagedRows((after, first) => boardQueryService.taskBoard(ctx, { first, after }, filter, orderBy), ctx.app.config.exportMaxRows, this.pageSize);
+    const paged = await pagedRows(ctx, (after, first) => boardQueryService.taskBoard(ctx, { first, after }, filter, orderBy));
     const rows = mapRows(paged.rows, async (task: BoardTask, i) => {
       const [claimant, project] = await Promise.all([boardLoaders.claimant(ctx, task), boardLoaders.project(ctx, task)]);
       return [
@@ -128,8 +121,6 @@ export class ExportsService {
       ];
     });
     return {
-      title: "任务看板台账",
-      slug: "task-board",
       rows: paged.listed,
       truncated: paged.truncated,
       sheets: [{ name: "任务榜", title: "一榜双令 任务榜台账", notes: notes(ctx, filterText, paged), columns: TASK_COLUMNS, rows }],
@@ -138,7 +129,7 @@ export class ExportsService {
 
   /** 项目台账: projects with its filter (an ENTERPRISE user's own enterprise's only, as the query), newest first, every page. */
   async projects(ctx: RequestContext, filter: ProjectFilter, filterText: string): Promise<Ledger> {
-    const paged = await pagedRows((after, first) => projectService.list(ctx, { first, after }, filter), ctx.app.config.exportMaxRows, this.pageSize);
+    const paged = await pagedRows(ctx, (after, first) => projectService.list(ctx, { first, after }, filter));
     const rows = mapRows(paged.rows, async (p: Project, i) => {
       const enterprise = await loaderById(ctx, Enterprise).load(p.enterpriseId);
       return [
@@ -148,8 +139,6 @@ export class ExportsService {
       ];
     });
     return {
-      title: "项目台账",
-      slug: "projects",
       rows: paged.listed,
       truncated: paged.truncated,
       sheets: [{ name: "项目", title: "产业投资项目台账", notes: notes(ctx, filterText, paged), columns: PROJECT_COLUMNS, rows }],
@@ -204,8 +193,6 @@ export class ExportsService {
     const seq: LedgerColumn = { header: "序号", width: 6, kind: "count" };
     const sheet = (name: string, title: string, columns: LedgerColumn[], rows: unknown[][]): LedgerSheet => ({ name, title, notes: note, columns, rows });
     return {
-      title: "监管看板台账",
-      slug: "supervision-dashboard",
       rows: deferred.length + clauses.length + findings.length + due.length + breakers.length + measures.length,
       truncated: false,
       sheets: [
@@ -226,8 +213,6 @@ export class ExportsService {
     const rows = figureRows(f);
     const byMode = f.tickets.byMode.map((m) => [label("TicketStage", m.mode), m.tickets, m.resolvedWithinSla]);
     return {
-      title: "区级指标台账",
-      slug: "district-figures",
       rows: rows.length,
       truncated: false,
       sheets: [
@@ -290,10 +275,14 @@ function figureRows(f: DistrictFigures): unknown[][] {
   return rows;
 }
 
-/** 任务看板台账-2026-03-02.xlsx: the file name of a ledger made on the district's date. */
-export function ledgerFileNames(ctx: RequestContext, ledger: Pick<Ledger, "title" | "slug">): { name: string; ascii: string } {
+/**
+ * 任务看板台账-2026-03-02.xlsx: the ledger's name (its LedgerExport label) on the district's date,
+ * and task-board-2026-03-02.xlsx (its path's) for old clients.
+ */
+export function ledgerFileNames(ctx: RequestContext, name: LedgerExport): { name: string; ascii: string } {
   const day = districtDate(ctx.clock.now());
-  return { name: `${ledger.title}-${day}.xlsx`, ascii: `${ledger.slug}-${day}.xlsx` };
+  const slug = LEDGER_PATHS[name].replace(/^.*\/|\.xlsx$/g, "");
+  return { name: `${valueLabel("LedgerExport", name, "zh-CN")}-${day}.xlsx`, ascii: `${slug}-${day}.xlsx` };
 }
 
 export const exportsService = new ExportsService();

@@ -1,8 +1,6 @@
 import type http from "node:http";
 import ExcelJS from "exceljs";
-
-/** China Standard Time (UTC+8, no daylight saving): the district's clock, as src/core/dates.ts keeps it. */
-const DISTRICT_OFFSET_MS = 8 * 60 * 60 * 1000;
+import { DISTRICT_OFFSET_MS, districtMinute } from "../../core/dates";
 
 /**
  * How a column shows its values: text as it is; `label` an enum value by its Chinese label; `count`
@@ -43,7 +41,7 @@ const districtCell = (instant: Date) => new Date(instant.getTime() + DISTRICT_OF
 
 /** 2026-03-02 09:00 (UTC+8): an instant as an official reads it in a note. */
 export function districtTimeText(instant: Date): string {
-  return `${districtCell(instant).toISOString().slice(0, 16).replace("T", " ")}（北京时间）`;
+  return `${districtMinute(instant)}（北京时间）`;
 }
 
 /** A value that brings its own kind, for a column whose rows differ (a figures sheet's 数值). */
@@ -124,12 +122,6 @@ export async function streamWorkbook(res: http.ServerResponse, sheets: LedgerShe
     worksheet.commit();
   }
   await workbook.commit();
-}
-
-/** RFC 6266/5987: an ASCII fallback and the Chinese name, for `content-disposition: attachment`. */
-export function attachmentHeader(asciiName: string, name: string): string {
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
 }
 
 export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -19,25 +19,9 @@ export const ACCEPTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
 /** Images (what a photo must be: inspection findings). */
 export const isImage = (contentType: string) => contentType.startsWith("image/");
 
-/** Bytes enough for file-type to tell the types above apart from the start of a file. */
-export const SNIFF_BYTES = 4100;
-
 // file-type is ESM-only: loaded once, on first use (Node 20.19+ could require() it as well).
 let fileType: Promise<typeof import("file-type")> | undefined;
 const loadFileType = () => (fileType ??= import("file-type"));
-
-/**
- * A first look at the opening bytes while the upload still streams: false when they are surely
- * none of the accepted types (an executable, HTML, text), so the upload stops at once. Office
- * documents and OFD are zips here; the whole file decides later (detectContentType).
- */
-export async function mayBeAccepted(head: Uint8Array): Promise<boolean> {
-  const { fileTypeFromBuffer } = await loadFileType();
-  const type = await fileTypeFromBuffer(head);
-  return !!type && (ACCEPTED_CONTENT_TYPES.has(type.mime) || type.mime === "application/zip" || isZipFamily(type.mime));
-}
-
-const isZipFamily = (mime: string) => mime.startsWith("application/vnd.openxmlformats-officedocument.");
 
 /**
  * The accepted media type of a whole (temp) file, read in pieces, or null when it is none of them.

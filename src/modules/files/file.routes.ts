@@ -1,17 +1,17 @@
 import fsp from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import type { RequestContext } from "../../core/context";
-import { notFound, unauthenticated } from "../../core/errors";
-import type { HttpRoute, HttpRouteRequest } from "../../core/http-routes";
+import { notFound } from "../../core/errors";
+import { contentDisposition, type HttpRoute, type HttpRouteRequest } from "../../core/http-routes";
 import { attachmentService, type AttachmentVisibility } from "./attachment.service";
 import { BlobMissing, fileStoreOf } from "./file-store";
 import { receiveUpload } from "./upload";
 
 /**
- * POST /files (upload) and GET /files/:id (download). Uploads need `Authorization: Bearer`: a
- * page on another site cannot send that header, so a cross-site form cannot upload in a user's
- * name (a signed link's `access` parameter is never enough, and the server reads it on GET
- * only). Downloads take the bearer header or a signed link (downloadUrl) for exactly that path.
+ * POST /files (upload) and GET /files/:id (download), both refusing anonymous callers. Uploads
+ * need `Authorization: Bearer`, which a page on another site cannot send, so a cross-site form
+ * cannot upload in a user's name: the server reads a signed link's `access` parameter on GET
+ * only. Downloads take the bearer header or a signed link (downloadUrl) for exactly that path.
  */
 export function fileRoutes(visibility: AttachmentVisibility): HttpRoute[] {
   return [
@@ -21,9 +21,8 @@ export function fileRoutes(visibility: AttachmentVisibility): HttpRoute[] {
 }
 
 async function upload(ctx: RequestContext, { req, res }: HttpRouteRequest): Promise<void> {
-  if (!ctx.user || !/^Bearer\s+\S/i.test(req.headers.authorization ?? "")) throw unauthenticated();
   // before reading the body: an allowance already used up refuses at once
-  await attachmentService.assertAllowance(ctx, ctx.user.id);
+  await attachmentService.assertAllowance(ctx, ctx.requireUser().id);
   const received = await receiveUpload(ctx, req);
   let row;
   try {
@@ -37,7 +36,6 @@ async function upload(ctx: RequestContext, { req, res }: HttpRouteRequest): Prom
 }
 
 async function download(ctx: RequestContext, { req, res, params }: HttpRouteRequest, visibility: AttachmentVisibility): Promise<void> {
-  if (!ctx.user) throw unauthenticated();
   const row = await attachmentService.forDownload(ctx, params[0], visibility);
   const etag = `"${row.sha256}"`;
   const common = { etag, "cache-control": "private, no-cache", "x-content-type-options": "nosniff" };
@@ -57,7 +55,7 @@ async function download(ctx: RequestContext, { req, res, params }: HttpRouteRequ
     ...common,
     "content-type": row.contentType,
     "content-length": String(row.size),
-    "content-disposition": contentDisposition(row.name),
+    "content-disposition": contentDisposition("attachment", row.name),
     "content-security-policy": "default-src 'none'; sandbox",
   });
   await pipeline(body, res);
@@ -72,12 +70,3 @@ function matchesEtag(header: string | undefined, sha256: string): boolean {
   });
 }
 
-/**
- * `attachment` with the name twice: an ASCII stand-in for old clients, and the real name as
- * RFC 5987 `filename*` (UTF-8, percent-encoded), which browsers prefer (Chinese names).
- */
-export function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\%]/g, "_");
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import { once } from "node:events";
 import fsp from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
@@ -9,7 +10,7 @@ import busboy from "busboy";
 import type { RequestContext } from "../../core/context";
 import { AppError, badInput } from "../../core/errors";
 import type { ReceivedUpload } from "./attachment.service";
-import { detectContentType, mayBeAccepted, SNIFF_BYTES } from "./content-type";
+import { detectContentType } from "./content-type";
 import { uploadTempDir } from "./file-store";
 
 /** Multipart framing (boundaries, part headers) a request may carry beside its one file. */
@@ -32,25 +33,24 @@ const onePartOnly = () =>
   badInput("file", "Send exactly one file, as the multipart part named file, and nothing else", "请只上传一个文件：表单中仅含一个名为 file 的文件部分，不含其他字段");
 
 /**
- * The file name to keep: the client's, without any path (before the last / or \), control and
- * bidirectional-override characters, trimmed and cut to 255 characters; Chinese kept. "file"
- * when nothing is left.
+ * The file name to keep: the client's (busboy has cut any path off: preservePath false), without
+ * control and bidirectional-override characters, trimmed and cut to 255 characters; Chinese kept.
+ * "file" when nothing is left.
  */
 export function cleanFileName(raw: string | undefined): string {
-  const base = (raw ?? "").split(/[/\\]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
-  const printable = base.normalize("NFC").replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  const printable = (raw ?? "").normalize("NFC").replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").trim();
   const cut = Array.from(printable).slice(0, MAX_NAME_LENGTH).join("").trim();
   return cut === "" || cut === "." || cut === ".." ? "file" : cut;
 }
 
 /**
  * Streams the one file of a multipart/form-data request to a temp file, hashing (SHA-256) and
- * counting it on the way, never holding it whole in memory: the opening bytes are sniffed as soon
- * as they arrive (a type surely not accepted stops the upload there), more than FILE_MAX_BYTES
- * stops it with PAYLOAD_TOO_LARGE, a second file or any other field with BAD_USER_INPUT; reading
- * stops at the refusal (the server then closes the connection). The type is decided from the
- * whole content. On any refusal the temp file is removed; on success the caller removes it.
+ * counting it on the way, never holding it whole in memory: more than FILE_MAX_BYTES stops it with
+ * PAYLOAD_TOO_LARGE, a second part (a second file or a field at its headers, anything else at its
+ * end) with BAD_USER_INPUT; reading stops at the refusal (the server then closes the connection).
+ * The type is then decided from the whole content. On any refusal the temp file is removed; on
+ * success the caller removes it.
  */
 export async function receiveUpload(ctx: RequestContext, req: http.IncomingMessage): Promise<ReceivedUpload> {
   const max = ctx.app.config.fileMaxBytes;
@@ -64,6 +64,7 @@ export async function receiveUpload(ctx: RequestContext, req: http.IncomingMessa
   const dir = uploadTempDir(ctx.app.config);
   await fsp.mkdir(dir, { recursive: true });
   const tempPath = path.join(dir, `${randomUUID()}.upload`);
+  let tempFile: fs.WriteStream | undefined;
   try {
     const received = await new Promise<{ name: string; size: number; sha256: string }>((resolve, reject) => {
       let settled = false;
@@ -73,6 +74,8 @@ export async function receiveUpload(ctx: RequestContext, req: http.IncomingMessa
           headers: req.headers,
           // file names are UTF-8 (Chinese), whatever busboy's latin1 default says
           defParamCharset: "utf8",
+          // the name without any path (before the last / or \; "." and ".." dropped)
+          preservePath: false,
           limits: { files: 1, fields: 0, parts: 2, fileSize: max + 1, fieldNameSize: 100, headerPairs: 20 },
         });
       } catch {
@@ -91,42 +94,29 @@ export async function receiveUpload(ctx: RequestContext, req: http.IncomingMessa
       };
       parser.on("file", (field, stream, info) => {
         if (settled) return void stream.resume();
-        fileStream = stream;
         if (field !== "file") return fail(onePartOnly());
+        fileStream = stream; // the one stream written to the temp file: a refusal destroys it
         const hash = createHash("sha256");
         let size = 0;
-        let head: Buffer[] | null = [];
-        let headLength = 0;
-        const sniff = async () => {
-          const bytes = Buffer.concat(head!);
-          head = null;
-          if (!(await mayBeAccepted(bytes))) throw unsupportedFileType();
-        };
         const inspect = new Transform({
           transform(chunk: Buffer, _encoding, done) {
             hash.update(chunk);
             size += chunk.length;
-            if (!head) return done(null, chunk);
-            head.push(chunk);
-            headLength += chunk.length;
-            if (headLength < SNIFF_BYTES) return done(null, chunk);
-            sniff().then(() => done(null, chunk), done);
+            done(null, chunk);
           },
           flush(done) {
-            if (size === 0) return done(badInput("file", "The file is empty", "上传的文件是空的"));
-            if (!head) return done();
-            sniff().then(() => done(), done);
+            done(size === 0 ? badInput("file", "The file is empty", "上传的文件是空的") : null);
           },
         });
         stream.on("limit", () => fail(fileTooLarge(max)));
-        fileDone = pipeline(stream, inspect, fs.createWriteStream(tempPath, { flags: "wx" })).then(() => ({
+        tempFile = fs.createWriteStream(tempPath, { flags: "wx" });
+        fileDone = pipeline(stream, inspect, tempFile).then(() => ({
           name: cleanFileName(info.filename),
           size,
           sha256: hash.digest("hex"),
         }));
         fileDone.catch(fail);
       });
-      parser.on("field", () => fail(onePartOnly()));
       parser.on("filesLimit", () => fail(onePartOnly()));
       parser.on("fieldsLimit", () => fail(onePartOnly()));
       parser.on("partsLimit", () => fail(onePartOnly()));
@@ -147,6 +137,13 @@ export async function receiveUpload(ctx: RequestContext, req: http.IncomingMessa
     if (!detected) throw unsupportedFileType();
     return { ...received, contentType: detected, tempPath };
   } catch (error) {
+    // a refusal can come while the temp file is still being opened or written: remove it once it is
+    // closed, or a write stream that opens it after the removal would leave it behind
+    if (tempFile && !tempFile.closed) {
+      const closed = once(tempFile, "close").catch(() => undefined); // an 'error' first is the refusal's, not ours
+      tempFile.destroy();
+      await closed;
+    }
     await fsp.rm(tempPath, { force: true });
     throw error;
   }

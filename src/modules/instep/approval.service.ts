@@ -83,7 +83,7 @@ export class ApprovalService {
     return ctx.transaction(async (tx) => {
       const item = await this.load(tx, input.itemId, "decideApprovalItem");
       await this.assertNotAppliedThroughWindow(tx, item);
-      return this.decideItem(tx, item, input.decision, on, input.note, undefined, input.attachmentIds ?? []);
+      return this.decideItem(tx, item, input.decision, on, { note: input.note, attachmentIds: input.attachmentIds });
     });
   }
 
@@ -97,7 +97,13 @@ export class ApprovalService {
    * caller's uploads of it (`attachmentIds`, BAD_USER_INPUT without), a rejection may carry some;
    * they are attached to the item in the same transaction.
    */
-  async decideItem(tx: RequestContext, item: ApprovalItem, decision: ApprovalDecision, on: string, note?: string | null, applicationId?: string, attachmentIds: readonly string[] = []): Promise<ApprovalItem> {
+  async decideItem(
+    tx: RequestContext,
+    item: ApprovalItem,
+    decision: ApprovalDecision,
+    on: string,
+    { note, applicationId, attachmentIds }: { note?: string | null; applicationId?: string; attachmentIds?: readonly string[] | null } = {},
+  ): Promise<ApprovalItem> {
     assertTransition(APPROVAL_TRANSITIONS, "ApprovalItem", item.status, decision);
     if (item.submittedOn && on < item.submittedOn) throw badInput("on", `A decision cannot come before the submission (${item.submittedOn})`, `审批决定日期不能早于报送日期（${item.submittedOn}）`);
     await assertDecidable(tx, item);
@@ -105,22 +111,26 @@ export class ApprovalService {
       await this.assertDependenciesMet(tx, item, on);
       if (item.kind === "TRIAL_PRODUCTION") await buildingService.assertTrialProductionReady(tx, item.projectId, on);
     }
-    if (decision === "APPROVED" && !attachmentIds.length) {
+    if (decision === "APPROVED" && !attachmentIds?.length) {
       throw badInput("attachmentIds", "Approving issues a document: attach the permit, certificate or filing notice (upload it to POST /files first)", "批准须附上所出具的文书（许可证、证书或备案回执）：请先上传文件（POST /files）");
     }
     const dates = decision === "APPROVED" ? { approvedOn: on } : { rejectedOn: on };
     const action = decision === "APPROVED" ? "approval.approve" : "approval.reject";
     const decided = await this.change(tx, item, decision, { ...dates, note: note ?? item.note, handledById: tx.user?.id ?? null }, action, applicationId);
-    if (attachmentIds.length) await attachmentService.attach(tx, attachmentIds, { type: "APPROVAL_ITEM", id: item.id });
+    await attachmentService.attach(tx, attachmentIds ?? [], { type: "APPROVAL_ITEM", id: item.id });
     return decided;
   }
 
   /** An approval item whose project the caller may see, or NOT_FOUND (its files follow it). */
   async findVisible(ctx: RequestContext, id: string): Promise<ApprovalItem> {
+    return (await this.visibleItem(ctx, id)).item;
+  }
+
+  /** An item and its project, or NOT_FOUND (naming the item) when either is missing or not the caller's. */
+  private async visibleItem(ctx: RequestContext, id: string): Promise<{ item: ApprovalItem; project: Project }> {
     const item = await ctx.repo(ApprovalItem).findOneBy({ id });
     if (!item) throw notFound("ApprovalItem", id);
-    await findVisibleProject(ctx, item.projectId, { entity: "ApprovalItem", id });
-    return item;
+    return { item, project: await findVisibleProject(ctx, item.projectId, { entity: "ApprovalItem", id }) };
   }
 
   /**
@@ -230,9 +240,7 @@ export class ApprovalService {
 
   /** The item, visible to the caller (NOT_FOUND) and within the caller's remit for `action` (FORBIDDEN). */
   private async load(tx: RequestContext, id: string, action: "submitApprovalItem" | "decideApprovalItem" | "citeSurveyResult"): Promise<ApprovalItem> {
-    const item = await tx.repo(ApprovalItem).findOneBy({ id });
-    if (!item) throw notFound("ApprovalItem", id);
-    const project = await findVisibleProject(tx, item.projectId, { entity: "ApprovalItem", id });
+    const { item, project } = await this.visibleItem(tx, id);
     const department = await tx.repo(Department).findOneByOrFail({ id: item.departmentId });
     await policyService.authorize(tx, action, { projectId: project.id, enterpriseId: project.enterpriseId, handlingDepartment: department });
     return item;

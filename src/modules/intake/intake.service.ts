@@ -85,7 +85,7 @@ export class IntakeService {
     return this.step(ctx, input.applicationId, input.approved ? "APPROVED" : "REJECTED", "application.decide", "decideApplication", async (tx, a) => {
       if (a.approvalItemId) {
         const item = await tx.repo(ApprovalItem).findOneByOrFail({ id: a.approvalItemId });
-        await approvalService.decideItem(tx, item, input.approved ? "APPROVED" : "REJECTED", districtDate(tx.clock.now()), input.note ?? null, a.id, input.attachmentIds ?? []);
+        await approvalService.decideItem(tx, item, input.approved ? "APPROVED" : "REJECTED", districtDate(tx.clock.now()), { note: input.note, applicationId: a.id, attachmentIds: input.attachmentIds });
       }
       return { decidedById: user.id, decidedAt: tx.clock.now(), decisionNote: input.note ?? null };
     });

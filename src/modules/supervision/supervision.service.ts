@@ -8,6 +8,7 @@ import { badInput, invalidTransition, notFound } from "../../core/errors";
 import { targetId } from "../../core/validation";
 import { changesOf } from "../../core/changes";
 import { insertUnique } from "../../core/unique";
+import { insertRows } from "../../core/base.entity";
 import { Project } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { Department } from "../departments/department.entity";
@@ -195,13 +196,9 @@ export class SupervisionService {
           followUpResolvedAt: null,
         }),
       );
-      await tx.repo(InspectionFinding).insert(findings);
-      // each result's photos go to its finding, found by its standard (once per inspection) as stored
-      if (input.results.some((r) => r.attachmentIds?.length)) {
-        const stored = new Map((await tx.repo(InspectionFinding).findBy({ inspectionId: inspection.id })).map((f) => [f.standardId, f.id]));
-        for (const [i, result] of input.results.entries()) {
-          if (result.attachmentIds?.length) await attachmentService.attach(tx, result.attachmentIds, { type: "INSPECTION_FINDING", id: stored.get(result.standardId)! }, `results.${i}.attachmentIds`, isImage);
-        }
+      await insertRows(tx.repo(InspectionFinding), findings);
+      for (const [i, result] of input.results.entries()) {
+        await attachmentService.attach(tx, result.attachmentIds ?? [], { type: "INSPECTION_FINDING", id: findings[i].id }, `results.${i}.attachmentIds`, isImage);
       }
       const after = { ...inspection, status: "COMPLETED" as const, completedAt };
       await recordAudit(tx, { action: "inspection.findings", entityType: "JointInspection", entityId: inspection.id, before: inspection, after: { ...after, findings } });
@@ -232,15 +229,13 @@ export class SupervisionService {
   }
 
   /**
-   * A finding as its files follow it: inspections are the government's (ADMIN and CADRE read them,
-   * as Project.inspections), of a project the caller may see; anyone else is told NOT_FOUND.
+   * A finding as its files follow it: inspections are the government's, read by ADMIN and CADRE
+   * (as Project.inspections), who see every project; anyone else is told NOT_FOUND.
    */
   async findVisibleFinding(ctx: RequestContext, id: string): Promise<InspectionFinding> {
-    const user = ctx.requireUser();
-    const finding = await ctx.repo(InspectionFinding).findOneBy({ id });
-    if (!finding || (user.role !== "ADMIN" && user.role !== "CADRE")) throw notFound("InspectionFinding", id);
-    const inspection = await ctx.repo(JointInspection).findOneByOrFail({ id: finding.inspectionId });
-    await findVisibleProject(ctx, inspection.projectId, { entity: "InspectionFinding", id });
+    const { role } = ctx.requireUser();
+    const finding = role === "ADMIN" || role === "CADRE" ? await ctx.repo(InspectionFinding).findOneBy({ id }) : null;
+    if (!finding) throw notFound("InspectionFinding", id);
     return finding;
   }
 

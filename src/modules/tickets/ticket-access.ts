@@ -38,8 +38,6 @@ export async function canSeeTicket(ctx: RequestContext, user: AuthUser, ticketId
 /** A timeline entry of a ticket the caller may see, or NOT_FOUND (its files follow the ticket). */
 export async function findVisibleTicketEvent(ctx: RequestContext, eventId: string): Promise<TicketEvent> {
   const event = await ctx.repo(TicketEvent).findOneBy({ id: eventId });
-  if (!event) throw notFound("TicketEvent", eventId);
-  const query = ctx.repo(ServiceTicket).createQueryBuilder("ticket").where("ticket.id = :ticketId", { ticketId: event.ticketId });
-  if (!(await scopeTickets(query, ctx.requireUser()).getExists())) throw notFound("TicketEvent", eventId);
+  if (!event || !(await canSeeTicket(ctx, ctx.requireUser(), event.ticketId))) throw notFound("TicketEvent", eventId);
   return event;
 }
