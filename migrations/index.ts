@@ -15,6 +15,7 @@ import { Sessions1764200014000 } from "./1764200014000-Sessions";
 import { IdempotencyKeys1764200015000 } from "./1764200015000-IdempotencyKeys";
 import { BoardChanges1764200016000 } from "./1764200016000-BoardChanges";
 import { Attachments1764200017000 } from "./1764200017000-Attachments";
+import { Notifications1764200018000 } from "./1764200018000-Notifications";
 
 /** Every migration in order; the only way the schema is made, on SQLite and MariaDB alike. */
 export const migrations: Function[] = [
@@ -35,4 +36,5 @@ export const migrations: Function[] = [
   IdempotencyKeys1764200015000,
   BoardChanges1764200016000,
   Attachments1764200017000,
+  Notifications1764200018000,
 ];

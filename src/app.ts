@@ -20,6 +20,9 @@ import { allEntities, allHttpRoutes } from "./modules";
 import { seedDemo, isEmptyDatabase } from "./demo/seed";
 import { checkSla } from "./modules/tickets/sla.service";
 import { attachmentService } from "./modules/files/attachment.service";
+import { runWebhooks } from "./modules/webhooks/webhook-relay";
+import type { Topic } from "./core/pubsub";
+import { reminderService } from "./modules/reminders/reminder.service";
 import { buildAppSchema } from "./schema";
 import { createHttpServer, type RunningServer } from "./server";
 
@@ -43,7 +46,7 @@ export interface AppOptions {
  * two never drift apart. Each one's effects are decided by the database: safe on any number of
  * instances at once.
  */
-export function periodicJobs(services: AppServices): Array<{ name: string; intervalMs: number; run: () => Promise<unknown> }> {
+export function periodicJobs(services: AppServices): Array<{ name: string; intervalMs: number; run: () => Promise<unknown>; kickOn?: Topic }> {
   const { config } = services;
   const system = () => RequestContext.system(services);
   return [
@@ -59,6 +62,10 @@ export function periodicJobs(services: AppServices): Array<{ name: string; inter
     { name: "board-changes-retention", intervalMs: config.sweepIntervalMs, run: () => boardChangesService.prune(system()) },
     // uploads never attached within a day, and their blobs once no row names them (files/attachment.service)
     { name: "unattached-uploads", intervalMs: config.sweepIntervalMs, run: () => attachmentService.sweep(system()) },
+    // webhooks out: the outbox relay, then the deliverer; woken by every new event (on any instance) besides its interval
+    { name: "webhooks", intervalMs: config.webhookPollIntervalMs, run: () => runWebhooks(system()), kickOn: "OUTBOX_WRITTEN" },
+    // reminders found by time (ticket SLA at 80 %, tasks due within 24 h, deferred items within 3 working days), each once (reminders/)
+    { name: "reminders", intervalMs: config.sweepIntervalMs, run: () => reminderService.run(system()) },
   ];
 }
 
@@ -112,7 +119,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         server!.http.once("error", reject);
         server!.http.listen(port, host, () => resolve());
       });
-      stopJobs.push(...periodicJobs(services).map((job) => startPeriodic(services, job.name, job.intervalMs, job.run)));
+      stopJobs.push(...periodicJobs(services).map((job) => startPeriodic(services, job.name, job.intervalMs, job.run, job.kickOn)));
       const address = server.http.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return `http://${shownHost}:${address.port}/graphql`;

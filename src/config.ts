@@ -121,6 +121,20 @@ export interface AppConfig {
   uploadsPerHour: number;
   /** UNATTACHED_UPLOAD_BYTES_PER_USER: bytes one user may hold in uploads not yet attached to a record. */
   unattachedUploadBytesPerUser: number;
+  /**
+   * WEBHOOK_ALLOWED_HOSTS: the hosts webhooks may be sent to, lower-case: `host`, `*.suffix` (any
+   * name under the suffix, not the suffix itself), each optionally `:port` (without one, any port).
+   * Empty: no webhook can be created, and none is sent.
+   */
+  webhookAllowedHosts: string[];
+  /** WEBHOOK_TIMEOUT_MS: how long one webhook request may take before it counts as failed. */
+  webhookTimeoutMs: number;
+  /** WEBHOOK_RETRY_HOURS: how long after its event a delivery is retried before it is FAILED. */
+  webhookRetryHours: number;
+  /** WEBHOOK_RETRY_BASE_MS: the wait after a delivery's first failed attempt, doubling with each further one (at most an hour). */
+  webhookRetryBaseMs: number;
+  /** WEBHOOK_POLL_INTERVAL_MS: how often the relay and deliverer run inside the server (besides being woken by each new event); 0 turns both off. */
+  webhookPollIntervalMs: number;
 }
 
 export type FileStoreKind = "local" | "s3";
@@ -312,6 +326,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     fileMaxBytes: Math.min(int(env, "FILE_MAX_BYTES", 50 * 1024 * 1024, 1), 2 ** 31 - 1),
     uploadsPerHour: int(env, "UPLOADS_PER_HOUR", 120, 1),
     unattachedUploadBytesPerUser: int(env, "UNATTACHED_UPLOAD_BYTES_PER_USER", 500 * 1024 * 1024, 1),
+    webhookAllowedHosts: hostPatterns(env, "WEBHOOK_ALLOWED_HOSTS"),
+    webhookTimeoutMs: int(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100),
+    webhookRetryHours: int(env, "WEBHOOK_RETRY_HOURS", 24, 1),
+    webhookRetryBaseMs: int(env, "WEBHOOK_RETRY_BASE_MS", 30_000, 100),
+    webhookPollIntervalMs: int(env, "WEBHOOK_POLL_INTERVAL_MS", 5_000),
     ...overrides,
   };
   if (config.fileStore === "s3") {
@@ -320,6 +339,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!config.s3.bucket) throw new ConfigError("FILE_STORE=s3 needs S3_BUCKET");
   }
   return config;
+}
+
+/** A comma-separated list of host patterns: `host`, `*.suffix`, `[ipv6]`, each optionally `:port`; lower-cased. */
+function hostPatterns(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return [];
+  const pattern = /^(?:(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/;
+  return raw
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean)
+    .map((entry) => {
+      const match = pattern.exec(entry);
+      const port = match?.[1] === undefined ? undefined : Number(match[1]);
+      if (!match || (port !== undefined && (port < 1 || port > 65535))) {
+        throw new ConfigError(`${name} must be comma-separated host names such as hooks.example.gov.cn, *.example.gov.cn or 10.0.0.5:8443 (no scheme, no path), got "${entry}"`);
+      }
+      return entry;
+    });
 }
 
 function fileStoreKind(env: NodeJS.ProcessEnv, name: string): FileStoreKind {

@@ -1,14 +1,24 @@
 import type { AppServices } from "./context";
+import type { Topic } from "./pubsub";
 
 /**
  * Runs a job as soon as the server starts (deadlines may have passed while it was down), then
  * every intervalMs (never overlapping itself); safe with several instances only because each
  * job's effects are decided by the database. 0 turns it off.
+ *
+ * With `kickOn`, every event of that topic (from any instance, through Redis when REDIS_URL is
+ * set) also starts a run soon: at once when none is running, else once more right after the
+ * running one ends (a run that began before the event was committed may not have seen it). A
+ * burst of events makes one run (and at most one more), never overlapping runs.
  */
-export function startPeriodic(services: AppServices, name: string, intervalMs: number, job: () => Promise<unknown>): () => Promise<void> {
+export function startPeriodic(services: AppServices, name: string, intervalMs: number, job: () => Promise<unknown>, kickOn?: Topic): () => Promise<void> {
   if (intervalMs <= 0) return async () => {};
   let running: Promise<unknown> | undefined;
+  let again = false;
+  let stopped = false;
+  let kicked: NodeJS.Timeout | undefined;
   const run = () => {
+    if (stopped) return;
     if (running) return;
     running = job()
       .then(() => services.metrics.sweepRuns.inc({ sweep: name, outcome: "ok" }))
@@ -16,15 +26,45 @@ export function startPeriodic(services: AppServices, name: string, intervalMs: n
         services.metrics.sweepRuns.inc({ sweep: name, outcome: "error" });
         services.logger.error({ err: error, job: name }, "periodic job failed");
       })
-      .finally(() => (running = undefined));
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  };
+  const kick = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    if (kicked) return;
+    kicked = setTimeout(() => {
+      kicked = undefined;
+      run();
+    }, 0);
+    kicked.unref();
   };
   const first = setTimeout(run, 0);
   const timer = setInterval(run, intervalMs);
   first.unref();
   timer.unref();
+  let events: AsyncIterator<unknown> | undefined;
+  if (kickOn) {
+    events = services.pubSub.subscribe(kickOn)[Symbol.asyncIterator]();
+    const source = events;
+    void (async () => {
+      for (let next = await source.next(); !next.done; next = await source.next()) kick();
+    })().catch((error) => services.logger.error({ err: error, job: name }, "periodic job stopped listening for kicks"));
+  }
   return async () => {
+    stopped = true;
     clearTimeout(first);
     clearInterval(timer);
+    if (kicked) clearTimeout(kicked);
+    await events?.return?.();
     await running;
   };
 }

@@ -22,7 +22,9 @@ export function createAppPubSub(redisUrl?: string, channelPrefix = ""): { pubSub
     return { pubSub: createPubSub<{ [K in Topic]: [TopicMap[K]] }>(), close: async () => {} };
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  // disableClientInfo: ioredis 5.8.2+ can send CLIENT SETINFO/INFO after a SUBSCRIBE made while connecting
+  // ("Connection in subscriber mode", redis/ioredis#2037); the webhook relay subscribes at start.
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3, disableClientInfo: true });
   const redisTarget = createRedisEventTarget<any>({ publishClient, subscribeClient });
   const eventTarget = channelPrefix ? prefixedEventTarget(redisTarget, channelPrefix) : redisTarget;
   return {

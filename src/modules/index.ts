@@ -55,6 +55,11 @@ import { ExportsResolver } from "./exports/exports.resolver";
 import { exportRoutes } from "./exports/exports.routes";
 import { letterPdfRoute } from "./commitments/letter-pdf.route";
 import { LetterScanResolver } from "./commitments/letter-scan.resolver";
+import { TodoResolver } from "./todos/todo.resolver";
+import { Notification, NotificationMute, OutboxEvent } from "./notifications/notification.entity";
+import { NotificationResolver } from "./notifications/notification.resolver";
+import { Webhook, WebhookAttempt, WebhookDelivery } from "./webhooks/webhook.entity";
+import { WebhookDeliveryResolver, WebhookResolver } from "./webhooks/webhook.resolver";
 
 /** Every stored entity; a module adds its own here. */
 export const allEntities: Function[] = [
@@ -65,6 +70,8 @@ export const allEntities: Function[] = [
   CreditRecord, SupervisionStandard, ProjectSupervision, JointInspection, JointInspectionDepartment, InspectionFinding, CircuitBreaker, CircuitBreakerEvent, DelayCause,
   CalendarDay, CalendarYear, ApprovalItem, ApprovalDependency, SurveyCommission, SurveyResult, Building, BuildingAcceptance,
   Attachment,
+  OutboxEvent, Notification, NotificationMute,
+  Webhook, WebhookDelivery, WebhookAttempt,
 ];
 
 /** Every resolver; a module adds its own here. */
@@ -77,7 +84,8 @@ export const allResolvers: NonEmptyArray<Function> = [
   DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver, ProjectTicketsResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver, UrgentRequestBreakerResolver,
   CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver, ProjectTimelineResolver, ApprovalFaultReviewResolver,
-  DictionaryResolver, LetterScanResolver, ExportsResolver, AttachmentResolver,
+  DictionaryResolver, LetterScanResolver, ExportsResolver, AttachmentResolver, NotificationResolver, TodoResolver,
+  WebhookResolver, WebhookDeliveryResolver,
 ];
 
 /** Plain HTTP routes beside /graphql (uploads, downloads, printed letters, ledgers); a module adds its own here. */

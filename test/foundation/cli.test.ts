@@ -27,6 +27,8 @@ test("one-off commands run without a signing secret; a server reads it before it
       "idempotency-key-retention": 0,
       "board-changes-retention": 0,
       "unattached-uploads": { uploadsDeleted: 0, blobsRemoved: 0 },
+      reminders: { TICKET_SLA_WARNING: 0, TASK_DUE_SOON: 0, DEFERRED_ITEM_DUE_SOON: 0 },
+      webhooks: { eventsFannedOut: 0, deliveriesCreated: 0, attempts: 0, delivered: 0, failed: 0, retrying: 0 },
     });
     // no secret was read, so none was made on the embedded database either
     expect(fs.existsSync(path.join(database.dataDir, "jwt-secret"))).toBe(false);

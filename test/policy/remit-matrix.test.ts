@@ -8,9 +8,11 @@ import { accountCases } from "./cases/accounts";
 import { boardCases } from "./cases/board";
 import { commitmentCases } from "./cases/commitments";
 import { instepCases } from "./cases/instep";
+import { notificationCases } from "./cases/notifications";
 import { projectCases } from "./cases/projects";
 import { supervisionCases } from "./cases/supervision";
 import { ticketCases } from "./cases/tickets";
+import { MATRIX_WEBHOOK_HOST, webhookCases } from "./cases/webhooks";
 import { CALLER_KINDS, makeWorld, NEUTRAL_DEPARTMENT, type CallerKind, type PreparedCall, type RemitCase, type RemitCases, type World } from "./world";
 
 /**
@@ -19,7 +21,7 @@ import { CALLER_KINDS, makeWorld, NEUTRAL_DEPARTMENT, type CallerKind, type Prep
  * NOT_FOUND for another enterprise's user where the record is hidden from them, FORBIDDEN naming
  * who may otherwise), and a refusal writes nothing, audits nothing and publishes nothing.
  */
-const CASES: RemitCases = { ...accountCases, ...projectCases, ...commitmentCases, ...boardCases, ...ticketCases, ...instepCases, ...supervisionCases };
+const CASES: RemitCases = { ...accountCases, ...projectCases, ...commitmentCases, ...boardCases, ...ticketCases, ...instepCases, ...supervisionCases, ...notificationCases, ...webhookCases };
 
 /** The relations whose refusal names the case's department (the front desk is named by config, not by the record). */
 const DEPARTMENT_RELATIONS: Relation[] = ["HANDLING_DEPARTMENT", "RESPONSIBLE_DEPARTMENT", "LEAD_DEPARTMENT", "PARTICIPATING_DEPARTMENT"];
@@ -85,7 +87,7 @@ async function snapshot(): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ config: { webhookAllowedHosts: [MATRIX_WEBHOOK_HOST] } });
   admin = await server.user("ADMIN");
 });
 afterAll(() => server?.stop());

@@ -16,7 +16,7 @@ import { Department, type DepartmentCode } from "../../src/modules/departments/d
 export const TEST_PASSWORD = "correct-horse-battery";
 
 /** Tests move the clock by days and months: fixture tokens must outlive that, and no background job may run. */
-const TEST_DEFAULTS: Partial<AppConfig> = { jwtTtlSeconds: 10 * 365 * 86_400, sweepIntervalMs: 0 };
+const TEST_DEFAULTS: Partial<AppConfig> = { jwtTtlSeconds: 10 * 365 * 86_400, sweepIntervalMs: 0, webhookPollIntervalMs: 0 };
 let sharedHash: Promise<string> | undefined;
 
 export interface GraphQLResponse<T = any> {

@@ -30,6 +30,8 @@ export const ENTITY_NAMES: Readonly<Record<string, { zh: string; states?: readon
   InspectionFinding: { zh: "检查发现的问题", states: ["FollowUpStatus"] },
   JointInspection: { zh: "综合检查（综合查一次）", states: ["InspectionStatus"] },
   NegativeListEntry: { zh: "负面清单条目" },
+  Notification: { zh: "通知" },
+  OutboxEvent: { zh: "事件" },
   Project: { zh: "项目", states: ["ProjectStage", "FastTrackStatus", "ProjectAction"] },
   ServiceTicket: { zh: "服务工单", states: ["TicketStatus", "TicketAction"] },
   "ServiceTicket stage": { zh: "服务工单的服务模式", states: ["TicketStage"] },
@@ -39,6 +41,8 @@ export const ENTITY_NAMES: Readonly<Record<string, { zh: string; states?: readon
   TeamMember: { zh: "专班成员" },
   TicketEvent: { zh: "工单记录" },
   User: { zh: "用户" },
+  Webhook: { zh: "外发回调" },
+  WebhookDelivery: { zh: "回调发送记录", states: ["WebhookDeliveryStatus"] },
 };
 
 export const entityName = (entity: string): string => ENTITY_NAMES[entity]?.zh ?? entity;

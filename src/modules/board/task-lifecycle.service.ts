@@ -10,6 +10,7 @@ import { Project } from "../projects/project.entity";
 import { assertNoStopWorkOrder } from "../projects/stop-work";
 import { BoardTask, BoardTaskEvent, CadreWorkload, TASK_TRANSITIONS, UNFINISHED_STATUSES, type TaskEventType, type TaskStatus } from "./board-task.entity";
 import { announce } from "./board.events";
+import { notify } from "../notifications/notify";
 import { CLAIMABLE_STATUS } from "./board-capabilities";
 import type {
   ClaimTaskInput, PublishTaskInput, ReleaseTaskInput, ReportTaskProgressInput, SendBackTaskInput, SubmitTaskInput, VerifyTaskInput, WithdrawTaskInput,
@@ -337,6 +338,10 @@ export class TaskLifecycleService {
         verificationComment: input.comment ?? null,
       });
       await releaseWorkload(tx, task.claimantId);
+      await notify(tx, {
+        kind: "TASK_VERIFIED", subject: { type: "BOARD_TASK", id: task.id }, projectId: task.projectId, recipientIds: [task.claimantId], dueAt: task.dueAt,
+        params: { subject: task.title, detail: input.fulfilled ? "已兑现" : "未兑现", detailEn: input.fulfilled ? "fulfilled" : "failed" },
+      });
       await recordTaskEvent(tx, task, after, to, input.comment ?? null);
       return after;
     });
@@ -349,6 +354,7 @@ export class TaskLifecycleService {
       // The table also allows OPEN -> CLAIMED (a claim); sending back starts from SUBMITTED only.
       if (task.status !== "SUBMITTED") throw invalidTransition("BoardTask", task.status, "CLAIMED");
       const after = await conditionalUpdate(tx, task, "CLAIMED", { submittedAt: null, verificationComment: input.comment });
+      await notify(tx, { kind: "TASK_SENT_BACK", subject: { type: "BOARD_TASK", id: task.id }, projectId: task.projectId, recipientIds: [task.claimantId], dueAt: task.dueAt, params: { subject: task.title } });
       await recordTaskEvent(tx, task, after, "SENT_BACK", input.comment);
       return after;
     });

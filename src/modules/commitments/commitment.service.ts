@@ -16,6 +16,10 @@ import { policyService } from "../policy/policy.service";
 import { rolesOf } from "../policy/remits";
 import { Project } from "../projects/project.entity";
 import { recordClauseBreach } from "./clause-sync";
+import { notify } from "../notifications/notify";
+import { noticeProject, projectPeople } from "../teams/project-people";
+import { User } from "../accounts/user.entity";
+import { valueLabel } from "../../core/labels";
 import { renderClauseText } from "./clause-text";
 // the letters follow the fast track they rest on: registered with the service, which every path loads
 import "./commitment.reactions";
@@ -148,7 +152,28 @@ export class CommitmentService {
     const rows = clauses.map((c) => tx.repo(CommitmentClause).create({ ...c, letterId: letter.id }));
     await insertRows(tx.repo(CommitmentClause), rows); // the audit entry names each clause by its id
     await recordAudit(tx, { action, entityType: "CommitmentLetter", entityId: letter.id, after: { ...letter, clauses: rows } });
+    await this.noticeAwaitingSignature(tx, project, letter);
     return letter;
+  }
+
+  /**
+   * A new draft (or amendment) waits for both signatures: one notice per side, to the enterprise's
+   * active users and to the government's signer, the project's manager (every active ADMIN while
+   * the project has none; notify drops inactive accounts and the drafter).
+   */
+  private async noticeAwaitingSignature(tx: RequestContext, project: Project, letter: CommitmentLetter): Promise<void> {
+    const people = await projectPeople(tx, project, { members: false });
+    const admins = people.managerId ? [] : (await tx.repo(User).find({ select: { id: true }, where: { role: "ADMIN" }, order: { id: "ASC" } })).map((u) => u.id);
+    const sides: Array<{ party: Party; recipientIds: Array<string | null> }> = [
+      { party: "ENTERPRISE", recipientIds: people.enterpriseUserIds },
+      { party: "GOVERNMENT", recipientIds: people.managerId ? [people.managerId] : admins },
+    ];
+    for (const { party, recipientIds } of sides) {
+      await notify(tx, {
+        kind: "LETTER_AWAITING_SIGNATURE", subject: { type: "COMMITMENT_LETTER", id: letter.id }, projectId: project.id, recipientIds,
+        params: { project: noticeProject(project), detail: valueLabel("Party", party, "zh-CN"), detailEn: valueLabel("Party", party, "en") },
+      });
+    }
   }
 
   /**

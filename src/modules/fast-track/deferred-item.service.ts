@@ -4,7 +4,7 @@ import { recordAudit } from "../../core/audit";
 import { creditService } from "../credit/credit.service";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
-import { districtDate } from "../../core/dates";
+import { addDays, districtDate, DISTRICT_OFFSET_MS } from "../../core/dates";
 import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
 import { raise } from "../../core/domain-events";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
@@ -12,6 +12,8 @@ import { enterpriseScope, findVisibleProject } from "../projects/project-access"
 import { Project } from "../projects/project.entity";
 import { policyService } from "../policy/policy.service";
 import { attachmentService } from "../files/attachment.service";
+import { notify } from "../notifications/notify";
+import { noticeProject, projectPeople } from "../teams/project-people";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DEFERRED_ITEM_TRANSITIONS, DeferredItem } from "./deferred-item.entity";
 import type { DeferredItemFilter, RecordDeferredItemSuppliedInput } from "./fast-track.inputs";
@@ -113,7 +115,10 @@ export class DeferredItemService {
   }
 }
 
-/** PENDING -> OVERDUE by a conditional UPDATE, so each item flips (and is audited) exactly once. */
+/**
+ * PENDING -> OVERDUE by a conditional UPDATE, so each item flips (and is audited, and its people
+ * told: the enterprise's users, the manager and the team) exactly once.
+ */
 async function flipOverdue(tx: RequestContext, before: DeferredItem, now: Date, today: string): Promise<DeferredItem | null> {
   const result = await tx.repo(DeferredItem).update(
     { id: before.id, status: "PENDING", promisedBy: LessThan(today) },
@@ -132,8 +137,18 @@ async function flipOverdue(tx: RequestContext, before: DeferredItem, now: Date, 
     sourceType: "DEFERRED_ITEM",
     sourceId: before.id,
   });
+  const people = await projectPeople(tx, project);
+  const catalog = await tx.repo(DeferrableItem).findOneByOrFail({ id: before.deferrableItemId });
+  await notify(tx, {
+    kind: "DEFERRED_ITEM_OVERDUE", subject: { type: "DEFERRED_ITEM", id: before.id }, projectId: project.id,
+    recipientIds: [...people.enterpriseUserIds, people.managerId, ...people.memberIds],
+    params: { subject: catalog.name, project: noticeProject(project) }, dueAt: promisedDeadline(before.promisedBy),
+  });
   return after;
 }
+
+/** The instant a promised date runs out: the end of that day in the district (the next day it is overdue). */
+export const promisedDeadline = (promisedBy: string): Date => new Date(Date.parse(`${addDays(promisedBy, 1)}T00:00:00.000Z`) - DISTRICT_OFFSET_MS);
 
 /**
  * For the supervision sweep: every PENDING item whose promised date is before `now`'s district day

@@ -62,6 +62,15 @@ export const REMITS = {
   revokeAllSessions: remit("revokeAllSessions", "revoke their own sessions", ["SIGNED_IN"], "Every token of the caller, on every device."),
   revokeUserSessions: remit("revokeAllSessions", "revoke another user's sessions", ADMIN_ONLY, "The reform office signs a user out everywhere (a lost phone, a staff change)."),
 
+  markNotificationsRead: remit("markNotificationsRead", "mark their own notifications read", ["SIGNED_IN"], "Only the caller's own notifications: another user's answer NOT_FOUND."),
+  setMutedNotificationKinds: remit("setMutedNotificationKinds", "mute kinds of their own notifications", ["SIGNED_IN"], "Only for the caller; urgent kinds cannot be muted."),
+
+  createWebhook: remit("createWebhook", "register webhooks", ADMIN_ONLY, "A webhook sends the district's events outside the system: only the reform office, and only to hosts WEBHOOK_ALLOWED_HOSTS allows."),
+  updateWebhook: remit("updateWebhook", "edit webhooks", ADMIN_ONLY),
+  disableWebhook: remit("disableWebhook", "disable webhooks", ADMIN_ONLY),
+  enableWebhook: remit("enableWebhook", "enable webhooks", ADMIN_ONLY),
+  redeliverWebhookDelivery: remit("redeliverWebhookDelivery", "redeliver webhook deliveries", ADMIN_ONLY),
+
   createDepartment: remit("createDepartment", "add departments", ADMIN_ONLY),
   updateDepartment: remit("updateDepartment", "edit departments and their duties", ADMIN_ONLY),
 

@@ -27,6 +27,13 @@ export const departmentCadresZh = (names: readonly string[]): string => `${names
 
 export const REMIT_VERBS_ZH: Record<RemitName, string> = {
   login: "登录",
+  markNotificationsRead: "将本人的通知标为已读",
+  setMutedNotificationKinds: "屏蔽本人的某类通知",
+  createWebhook: "登记外发回调",
+  updateWebhook: "修改外发回调",
+  disableWebhook: "停用外发回调",
+  enableWebhook: "启用外发回调",
+  redeliverWebhookDelivery: "重新发送回调",
   createUser: "创建用户",
   setUserActive: "停用或启用用户",
   deactivateUser: "停用用户",

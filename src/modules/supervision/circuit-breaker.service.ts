@@ -9,11 +9,14 @@ import { assertTransition, badInput, invalidTransition } from "../../core/errors
 import { commitmentService } from "../commitments/commitment.service";
 import { CommitmentClause, CommitmentLetter } from "../commitments/commitment.entity";
 import { fastTrackService } from "../fast-track/fast-track.service";
+import { promisedDeadline } from "../fast-track/deferred-item.service";
 import { Project, type FastTrackStatus } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { creditService } from "../credit/credit.service";
 import type { Severity } from "../credit/credit-record.entity";
 import { policyService } from "../policy/policy.service";
+import { notify } from "../notifications/notify";
+import { noticeProject, projectPeople } from "../teams/project-people";
 import type { UrgentRequestPayload } from "../tickets/urgent.events";
 import { BREAKER_TRANSITIONS, CircuitBreaker, CircuitBreakerEvent, DelayCause, type BreakerState } from "./circuit-breaker.entity";
 import type { ConfirmRectificationInput, DecideAfterRectificationInput, RecordDelayCauseInput } from "./circuit-breaker.inputs";
@@ -83,7 +86,7 @@ export class CircuitBreakerService {
         throw badInput("projectId", `The rectification deadline ${breaker.rectificationDueOn} has passed; the reform office decides now`, `整改期限（${breaker.rectificationDueOn}）已过，现由区委改革办作出决定`);
       }
       const { breaker: after } = await this.move(tx, input.projectId, breaker.state, "ACTIVE", { rectifiedAt: tx.clock.now() }, input.note);
-      await setFastTrackStatus(tx, input.projectId, ["SUSPENDED"], "ADMITTED", "project.stopWorkLifted", input.note);
+      if (await setFastTrackStatus(tx, input.projectId, ["SUSPENDED"], "ADMITTED", "project.stopWorkLifted", input.note)) await noticeOfStopWork(tx, project, "STOP_WORK_LIFTED");
       return after;
     });
   }
@@ -176,6 +179,7 @@ export class CircuitBreakerService {
           const moved = await this.tryMove(tx, project.id, from, "SUSPENDED", changes, order, from === "ACTIVE" ? (breaker?.rectifiedAt ?? null) : undefined);
           // another writer moved the breaker first: the project's change is rolled back with it
           if (!moved) throw new ProjectMoved();
+          await noticeOfStopWork(tx, project, "STOP_WORK_ISSUED", dueOn);
           report.suspendedProjects += 1;
         });
       } catch (error) {
@@ -246,6 +250,20 @@ async function setFastTrackStatus(tx: RequestContext, projectId: string, from: F
   if (!moved.affected) return false;
   await recordAudit(tx, { action, entityType: "Project", entityId: projectId, before: { fastTrackStatus: before.fastTrackStatus }, after: { fastTrackStatus: to, reason } });
   return true;
+}
+
+/**
+ * 责令停工整改 issued (due: the end of the rectification deadline) or lifted: the enterprise's users,
+ * the manager and the team are told, in the transaction of the move (a trip another sweep won is
+ * rolled back with its notice).
+ */
+async function noticeOfStopWork(tx: RequestContext, project: Pick<Project, "id" | "code" | "name" | "enterpriseId">, kind: "STOP_WORK_ISSUED" | "STOP_WORK_LIFTED", rectifyBy?: string): Promise<void> {
+  const people = await projectPeople(tx, project);
+  await notify(tx, {
+    kind, subject: { type: "PROJECT", id: project.id }, projectId: project.id,
+    recipientIds: [...people.enterpriseUserIds, people.managerId, ...people.memberIds],
+    params: { project: noticeProject(project) }, dueAt: rectifyBy ? promisedDeadline(rectifyBy) : null,
+  });
 }
 
 /** 停工整改通知: why the breaker tripped, from the facts it tripped on. */
