@@ -37,7 +37,7 @@ export class Notifications1764200018000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "notification",
-        columns: [id(), varchar("recipient_id", 36), varchar("event_id", 36), varchar("kind", 40), timestamp("created_at"), timestamp("read_at", { isNullable: true })],
+        columns: [id(), varchar("recipient_id", 36), varchar("event_id", 36), timestamp("created_at"), timestamp("read_at", { isNullable: true })],
         indices: [
           { name: "IDX_notification_inbox", columnNames: ["recipient_id", "created_at", "id"] },
           { name: "IDX_notification_unread", columnNames: ["recipient_id", "read_at"] },

@@ -341,19 +341,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return config;
 }
 
-/** A comma-separated list of host patterns: `host`, `*.suffix`, `[ipv6]`, each optionally `:port`; lower-cased. */
+const HOST_PATTERN = /^(?<host>(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(?<port>\d{1,5}))?$/;
+
+/** One lower-case host pattern (`host`, `*.suffix`, `[ipv6]`, each optionally `:port`) as its host and port ("" for any port), or null if it is none. */
+export function parseHostPattern(entry: string): { host: string; port: string } | null {
+  const groups = HOST_PATTERN.exec(entry)?.groups;
+  if (!groups) return null;
+  const port = groups.port ?? "";
+  return port && (Number(port) < 1 || Number(port) > 65535) ? null : { host: groups.host, port };
+}
+
+/** A comma-separated list of host patterns (parseHostPattern); lower-cased. */
 function hostPatterns(env: NodeJS.ProcessEnv, name: string): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return [];
-  const pattern = /^(?:(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/;
   return raw
     .split(",")
     .map((entry) => entry.trim().toLowerCase())
     .filter(Boolean)
     .map((entry) => {
-      const match = pattern.exec(entry);
-      const port = match?.[1] === undefined ? undefined : Number(match[1]);
-      if (!match || (port !== undefined && (port < 1 || port > 65535))) {
+      if (!parseHostPattern(entry)) {
         throw new ConfigError(`${name} must be comma-separated host names such as hooks.example.gov.cn, *.example.gov.cn or 10.0.0.5:8443 (no scheme, no path), got "${entry}"`);
       }
       return entry;

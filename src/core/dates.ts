@@ -11,6 +11,11 @@ export function districtMinute(instant: Date): string {
   return new Date(instant.getTime() + DISTRICT_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
 }
 
+/** The instant a district day runs out (the next day's midnight in the district): a date-only deadline as a time. */
+export function endOfDistrictDay(date: string): Date {
+  return new Date(Date.parse(`${addDays(date, 1)}T00:00:00.000Z`) - DISTRICT_OFFSET_MS);
+}
+
 /** A 'YYYY-MM-DD' date moved by whole days. */
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00.000Z`);

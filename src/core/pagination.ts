@@ -67,7 +67,14 @@ export interface KeysetOrder<T> {
   idColumn: string;
 }
 
-function encodeCursor(name: string, values: unknown[]): string {
+/** A thenable that runs `make` only when a client selects the field (GraphQL awaits it), at most once. */
+export function lazy<T>(make: () => Promise<T>): PromiseLike<T> {
+  let promise: Promise<T> | undefined;
+  return { then: (onFulfilled, onRejected) => (promise ??= make()).then(onFulfilled, onRejected) };
+}
+
+/** An opaque cursor: the ordering's name and the values of its keys. */
+export function encodeCursor(name: string, values: unknown[]): string {
   return Buffer.from(JSON.stringify([name, ...values])).toString("base64url");
 }
 
@@ -78,17 +85,22 @@ function fitsKey(value: unknown, kind: "date" | "string" | "number" | undefined)
   return kind !== "date" || !Number.isNaN(Date.parse(value));
 }
 
-function decodeCursor(cursor: string, order: KeysetOrder<unknown>): unknown[] {
+/**
+ * The values of a cursor encodeCursor made for the ordering `name`, or BAD_USER_INPUT on `after`
+ * when it is another list's, garbled, or holds values `fits` refuses (a client can forge one).
+ */
+export function decodeCursorValues(cursor: string, name: string, fits: (values: unknown[]) => boolean): unknown[] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed[0] === order.name && parsed.length === order.keys.length + 2) {
-      const values = parsed.slice(1);
-      if (values.every((value, i) => fitsKey(value, order.keys[i]?.kind ?? "string"))) return values;
-    }
+    if (Array.isArray(parsed) && parsed[0] === name && fits(parsed.slice(1))) return parsed.slice(1);
   } catch {
     // fall through to the error below
   }
   throw badInput("after", "Cursor is not valid for this list and ordering", "分页游标对当前列表和排序方式无效，请从第一页重新查询");
+}
+
+function decodeCursor(cursor: string, order: KeysetOrder<unknown>): unknown[] {
+  return decodeCursorValues(cursor, order.name, (values) => values.length === order.keys.length + 1 && values.every((value, i) => fitsKey(value, order.keys[i]?.kind ?? "string")));
 }
 
 /**
@@ -133,10 +145,7 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
       node.id,
     ]),
   }));
-  let total: Promise<number> | undefined;
-  const totalCount: PromiseLike<number> = {
-    then: (onFulfilled, onRejected) => (total ??= countQuery.getCount()).then(onFulfilled, onRejected),
-  };
+  const totalCount = lazy(() => countQuery.getCount());
   return {
     edges,
     pageInfo: {

@@ -7,7 +7,7 @@ import type { Topic } from "./pubsub";
  * job's effects are decided by the database. 0 turns it off.
  *
  * With `kickOn`, every event of that topic (from any instance, through Redis when REDIS_URL is
- * set) also starts a run soon: at once when none is running, else once more right after the
+ * set) also starts a run: at once when none is running, else once more right after the
  * running one ends (a run that began before the event was committed may not have seen it). A
  * burst of events makes one run (and at most one more), never overlapping runs.
  */
@@ -16,10 +16,8 @@ export function startPeriodic(services: AppServices, name: string, intervalMs: n
   let running: Promise<unknown> | undefined;
   let again = false;
   let stopped = false;
-  let kicked: NodeJS.Timeout | undefined;
   const run = () => {
-    if (stopped) return;
-    if (running) return;
+    if (stopped || running) return;
     running = job()
       .then(() => services.metrics.sweepRuns.inc({ sweep: name, outcome: "ok" }))
       .catch((error) => {
@@ -30,41 +28,29 @@ export function startPeriodic(services: AppServices, name: string, intervalMs: n
         running = undefined;
         if (again) {
           again = false;
-          kick();
+          run();
         }
       });
   };
   const kick = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    if (kicked) return;
-    kicked = setTimeout(() => {
-      kicked = undefined;
-      run();
-    }, 0);
-    kicked.unref();
+    if (running) again = true;
+    else run();
   };
   const first = setTimeout(run, 0);
   const timer = setInterval(run, intervalMs);
   first.unref();
   timer.unref();
-  let events: AsyncIterator<unknown> | undefined;
-  if (kickOn) {
-    events = services.pubSub.subscribe(kickOn)[Symbol.asyncIterator]();
-    const source = events;
+  const kicks = kickOn ? services.pubSub.subscribe(kickOn)[Symbol.asyncIterator]() : undefined;
+  if (kicks) {
     void (async () => {
-      for (let next = await source.next(); !next.done; next = await source.next()) kick();
+      for (let next = await kicks.next(); !next.done; next = await kicks.next()) kick();
     })().catch((error) => services.logger.error({ err: error, job: name }, "periodic job stopped listening for kicks"));
   }
   return async () => {
     stopped = true;
     clearTimeout(first);
     clearInterval(timer);
-    if (kicked) clearTimeout(kicked);
-    await events?.return?.();
+    await kicks?.return?.();
     await running;
   };
 }

@@ -57,7 +57,7 @@ import { letterPdfRoute } from "./commitments/letter-pdf.route";
 import { LetterScanResolver } from "./commitments/letter-scan.resolver";
 import { TodoResolver } from "./todos/todo.resolver";
 import { Notification, NotificationMute, OutboxEvent } from "./notifications/notification.entity";
-import { NotificationResolver } from "./notifications/notification.resolver";
+import { MarkNotificationsReadPayloadResolver, NotificationConnectionResolver, NotificationResolver } from "./notifications/notification.resolver";
 import { Webhook, WebhookAttempt, WebhookDelivery } from "./webhooks/webhook.entity";
 import { WebhookDeliveryResolver, WebhookResolver } from "./webhooks/webhook.resolver";
 
@@ -84,7 +84,7 @@ export const allResolvers: NonEmptyArray<Function> = [
   DepartmentResolver, TeamResolver, ProjectTeamResolver, ProjectManagerAssignmentResolver, TeamMemberResolver, TicketResolver, TicketEventResolver, ProjectTicketsResolver,
   CreditResolver, SupervisionResolver, JointInspectionResolver, InspectionFindingResolver, ProjectSupervisionResolver, CircuitBreakerResolver, UrgentRequestBreakerResolver,
   CalendarResolver, ApprovalResolver, BuildingResolver, SurveyResolver, TimelineResolver, ProjectTimelineResolver, ApprovalFaultReviewResolver,
-  DictionaryResolver, LetterScanResolver, ExportsResolver, AttachmentResolver, NotificationResolver, TodoResolver,
+  DictionaryResolver, LetterScanResolver, ExportsResolver, AttachmentResolver, NotificationResolver, NotificationConnectionResolver, MarkNotificationsReadPayloadResolver, TodoResolver,
   WebhookResolver, WebhookDeliveryResolver,
 ];
 

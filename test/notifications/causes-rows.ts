@@ -43,13 +43,6 @@ export async function noticesAbout(server: TestServer, subjectId: string, kind?:
   }));
 }
 
-/** Every inbox row of a kind, as "recipient subject" pairs: a recipient told twice shows twice. */
-export async function inboxRows(server: TestServer, kind: NotificationKind): Promise<string[]> {
-  const { dataSource } = server.app.services;
-  const rows = await dataSource.getRepository(Notification).find({ where: { kind }, relations: { event: true } });
-  return rows.map((r) => `${r.recipientId} ${r.event!.subjectId}`).sort();
-}
-
 export const sorted = (...ids: Array<string | null | undefined>) => [...new Set(ids.filter((id): id is string => Boolean(id)))].sort();
 
 /** Deactivates a user straight in the database (a fixture: an account the district closed). */

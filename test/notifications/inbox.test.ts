@@ -162,6 +162,7 @@ describe("the inbox", () => {
     const task = await submittedTask(cadre.token);
     await must(SEND_BACK, { input: { taskId: task.id, comment: "再补充" } }, admin);
     await must(SUBMIT, { input: { taskId: task.id } }, cadre.token);
+    server.clock.advance(1000);
     await must(VERIFY, { input: { taskId: task.id, fulfilled: true } }, admin);
     expect((await inbox(cadre.token)).edges.map((e: any) => e.node.kind)).toEqual(["TASK_VERIFIED"]);
     expect((await rows(server, "SELECT kind FROM outbox_event WHERE subject_id = ? ORDER BY occurred_at", [task.id])).map((r) => r.kind)).toEqual(["TASK_SENT_BACK", "TASK_VERIFIED"]);

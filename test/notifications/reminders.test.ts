@@ -187,6 +187,22 @@ describe("DEFERRED_ITEM_DUE_SOON", () => {
     expect(await sweep()).toEqual({ ...NOTHING, DEFERRED_ITEM_DUE_SOON: 1 });
     expect((await noticesAbout(server, third.id)).map((n) => n.dueAt)).toEqual(["2026-04-08T16:00:00.000Z", "2026-04-09T16:00:00.000Z"]);
   });
+
+  test("while the calendar does not know the days ahead (2027 not declared yet) nothing is reminded of; once ADMIN declares the year, it is", async () => {
+    server.clock.set(new Date("2026-12-30T02:00:00.000Z")); // Wednesday: the 3rd working day ahead falls in 2027
+    await sweep();
+    const enterprise = await makeEnterprise(server);
+    const project = await makeProject(server, enterprise.id);
+    const owner = await server.user("ENTERPRISE", { enterpriseId: enterprise.id });
+    const tomorrow = await deferredItem(server, project.id, "ENVIRONMENTAL_IMPACT", "2026-12-31");
+    expect(await sweep()).toEqual(NOTHING);
+    expect(await noticesAbout(server, tomorrow.id)).toEqual([]);
+
+    const declared = await server.gql(`mutation($input: DeclareCalendarYearInput!) { declareCalendarYear(input: $input) { year } }`, { input: { year: 2027, note: "国办发明电" } }, admin);
+    expect(declared.errors).toBeUndefined();
+    expect(await sweep()).toEqual({ ...NOTHING, DEFERRED_ITEM_DUE_SOON: 1 });
+    expect((await noticesAbout(server, tomorrow.id)).map((n) => [n.kind, n.inboxes])).toEqual([["DEFERRED_ITEM_DUE_SOON", [owner.user.id]]]);
+  });
 });
 
 describe("a cause that stops being due while a run is under way", () => {

@@ -59,6 +59,8 @@ export async function todoWorld(server: TestServer) {
   const members = await ticket({ title: "成员的", assigneeId: member.user.id, ackDueAt: at(3) });
   const toConfirm = await ticket({ title: "待确认", status: "RESOLVED", acknowledgedAt: at(-20), resolvedAt: at(-10) });
   const otherToConfirm = await ticket({ projectId: q.id, title: "乙待确认", raisedById: otherOwner.user.id, assigneeId: null, status: "RESOLVED", acknowledgedAt: at(-20), resolvedAt: at(-30) });
+  // raised by P's enterprise user on Q's ticket (the API lets nobody do so): Q's record, which P's user never sees
+  await ticket({ projectId: q.id, title: "乙的工单", assigneeId: null, status: "RESOLVED", acknowledgedAt: at(-20), resolvedAt: at(-10) });
 
   // board tasks
   const task = (fields: DeepPartial<BoardTask>) =>
@@ -78,6 +80,8 @@ export async function todoWorld(server: TestServer) {
   // deferred materials (容缺) of P and Q
   const deferredLater = await deferredItem(server, p.id, "ENERGY_REVIEW", "2026-03-10");
   const deferredOverdue = await deferredItem(server, p.id, "SOIL_WATER_CONSERVATION", "2026-02-20", "OVERDUE");
+  // due after the ticket to confirm was resolved and before it closes by itself: a page after it must still find the ticket
+  const deferredSoon = await deferredItem(server, p.id, "DESIGN_PLAN_REVIEW", "2026-03-03");
   await deferredItem(server, p.id, "CIVIL_AIR_DEFENCE_REVIEW", "2026-03-01", "SUPPLIED");
   const otherDeferred = await deferredItem(server, q.id, "ENERGY_REVIEW", "2026-03-12");
 
@@ -145,7 +149,7 @@ export async function todoWorld(server: TestServer) {
     transport: [],
     member: [["TICKET_TO_ACKNOWLEDGE", members.id]],
     owner: [
-      ["DEFERRED_ITEM_DUE", deferredOverdue.id], ["TICKET_TO_CONFIRM", toConfirm.id], ["DEFERRED_ITEM_DUE", deferredLater.id],
+      ["DEFERRED_ITEM_DUE", deferredOverdue.id], ["DEFERRED_ITEM_DUE", deferredSoon.id], ["TICKET_TO_CONFIRM", toConfirm.id], ["DEFERRED_ITEM_DUE", deferredLater.id],
       ...([["LETTER_TO_SIGN", draft.id], ["LETTER_TO_SIGN", governmentSigned.id]] as Row[]).sort(byId),
     ],
     otherOwner: [["TICKET_TO_CONFIRM", otherToConfirm.id], ["DEFERRED_ITEM_DUE", otherDeferred.id]],
@@ -153,6 +157,6 @@ export async function todoWorld(server: TestServer) {
   const callers = { admin, manager, member, claimant, housing, natural, transport, owner, otherOwner };
   return {
     callers, expected, p, q, enterprise, otherEnterprise,
-    records: { ackSoon, ackLate, inProgress, toConfirm, otherToConfirm, heldSooner, heldLater, submitted, deferredLater, deferredOverdue, otherDeferred, permit, otherFire, fire, application, scheduled, findingOpen, findingOverdue, draft, otherDraft, governmentSigned },
+    records: { ackSoon, ackLate, inProgress, toConfirm, otherToConfirm, heldSooner, heldLater, submitted, deferredSoon, deferredLater, deferredOverdue, otherDeferred, permit, otherFire, fire, application, scheduled, findingOpen, findingOverdue, draft, otherDraft, governmentSigned },
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
 import { rows } from "../board/board-helpers";
 import { CREATE, DISABLE, ENABLE, SECRET, UPDATE, WEBHOOK_FIELDS, createWebhook } from "./helpers";
@@ -7,7 +8,7 @@ let server: TestServer;
 let admin: { token: string; user: { id: string } };
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { webhookAllowedHosts: ["hooks.example.gov.cn", "*.bridge.example.gov.cn:8443", "127.0.0.1"] } });
+  server = await startTestServer({ config: { webhookAllowedHosts: ["hooks.example.gov.cn", "*.bridge.example.gov.cn:8443", "127.0.0.1", "[::1]:9000"] } });
   admin = await server.user("ADMIN");
 });
 afterAll(() => server?.stop());
@@ -26,6 +27,7 @@ test("createWebhook refuses a host WEBHOOK_ALLOWED_HOSTS does not allow, a bad s
     // the suffix itself is not under the wildcard, and the wildcard's port is the only one allowed
     [{ url: "https://bridge.example.gov.cn:8443/in" }, "url", /not one WEBHOOK_ALLOWED_HOSTS allows/],
     [{ url: "https://wecom.bridge.example.gov.cn/in" }, "url", /not one WEBHOOK_ALLOWED_HOSTS allows/],
+    [{ url: "http://[::1]:9001/in" }, "url", /not one WEBHOOK_ALLOWED_HOSTS allows/],
     // an allowed name as a user name before another host
     [{ url: "https://hooks.example.gov.cn@evil.example.com/in" }, "url", /user name or password|not one WEBHOOK_ALLOWED_HOSTS allows/],
     [{ url: "ftp://hooks.example.gov.cn/in" }, "url", /http or https/],
@@ -52,9 +54,19 @@ test("createWebhook refuses a host WEBHOOK_ALLOWED_HOSTS does not allow, a bad s
   expect(await tableCounts()).toEqual(before);
 
   // allowed: an exact host on any port, a name under the wildcard on its port
-  for (const url of ["https://hooks.example.gov.cn/in", "http://hooks.example.gov.cn:8080/in", "https://wecom.bridge.example.gov.cn:8443/in", "https://A.B.Bridge.Example.gov.cn:8443/x"]) {
+  for (const url of ["https://hooks.example.gov.cn/in", "http://hooks.example.gov.cn:8080/in", "https://wecom.bridge.example.gov.cn:8443/in", "https://A.B.Bridge.Example.gov.cn:8443/x", "http://[::1]:9000/in"]) {
     const response = await attempt({ url });
     expect({ url, errors: response.errors }).toEqual({ url, errors: undefined });
+  }
+});
+
+test("WEBHOOK_ALLOWED_HOSTS is read as comma-separated host patterns, lower-cased; anything else stops the start", () => {
+  expect(loadConfig({}).webhookAllowedHosts).toEqual([]);
+  expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: " Hooks.Example.gov.cn, *.bridge.example.gov.cn:8443 ,,[::1]:9000,10.0.0.5" }).webhookAllowedHosts).toEqual([
+    "hooks.example.gov.cn", "*.bridge.example.gov.cn:8443", "[::1]:9000", "10.0.0.5",
+  ]);
+  for (const bad of ["https://hooks.example.gov.cn", "hooks.example.gov.cn/in", "user@hooks.example.gov.cn", "*", "*.", "a..b", "hooks.example.gov.cn:0", "hooks.example.gov.cn:65536", "::1"]) {
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: `hooks.example.gov.cn,${bad}` }), bad).toThrow(ConfigError);
   }
 });
 

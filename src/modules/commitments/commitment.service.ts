@@ -163,10 +163,10 @@ export class CommitmentService {
    */
   private async noticeAwaitingSignature(tx: RequestContext, project: Project, letter: CommitmentLetter): Promise<void> {
     const people = await projectPeople(tx, project, { members: false });
-    const admins = people.managerId ? [] : (await tx.repo(User).find({ select: { id: true }, where: { role: "ADMIN" }, order: { id: "ASC" } })).map((u) => u.id);
-    const sides: Array<{ party: Party; recipientIds: Array<string | null> }> = [
+    const government = people.managerId ? [people.managerId] : (await tx.repo(User).find({ select: { id: true }, where: { role: "ADMIN" }, order: { id: "ASC" } })).map((u) => u.id);
+    const sides: Array<{ party: Party; recipientIds: string[] }> = [
       { party: "ENTERPRISE", recipientIds: people.enterpriseUserIds },
-      { party: "GOVERNMENT", recipientIds: people.managerId ? [people.managerId] : admins },
+      { party: "GOVERNMENT", recipientIds: government },
     ];
     for (const { party, recipientIds } of sides) {
       await notify(tx, {

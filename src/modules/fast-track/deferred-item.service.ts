@@ -4,7 +4,7 @@ import { recordAudit } from "../../core/audit";
 import { creditService } from "../credit/credit.service";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader } from "../../core/loaders";
-import { addDays, districtDate, DISTRICT_OFFSET_MS } from "../../core/dates";
+import { districtDate, endOfDistrictDay } from "../../core/dates";
 import { AppError, assertTransition, badInput, invalidTransition, notFound } from "../../core/errors";
 import { raise } from "../../core/domain-events";
 import { paginate, type Connection, type ConnectionArgs } from "../../core/pagination";
@@ -12,7 +12,7 @@ import { enterpriseScope, findVisibleProject } from "../projects/project-access"
 import { Project } from "../projects/project.entity";
 import { policyService } from "../policy/policy.service";
 import { attachmentService } from "../files/attachment.service";
-import { notify } from "../notifications/notify";
+import { notify, type Cause } from "../notifications/notify";
 import { noticeProject, projectPeople } from "../teams/project-people";
 import { DeferrableItem } from "./deferrable-item.entity";
 import { DEFERRED_ITEM_TRANSITIONS, DeferredItem } from "./deferred-item.entity";
@@ -137,18 +137,23 @@ async function flipOverdue(tx: RequestContext, before: DeferredItem, now: Date, 
     sourceType: "DEFERRED_ITEM",
     sourceId: before.id,
   });
-  const people = await projectPeople(tx, project);
-  const catalog = await tx.repo(DeferrableItem).findOneByOrFail({ id: before.deferrableItemId });
-  await notify(tx, {
-    kind: "DEFERRED_ITEM_OVERDUE", subject: { type: "DEFERRED_ITEM", id: before.id }, projectId: project.id,
-    recipientIds: [...people.enterpriseUserIds, people.managerId, ...people.memberIds],
-    params: { subject: catalog.name, project: noticeProject(project) }, dueAt: promisedDeadline(before.promisedBy),
-  });
+  await notify(tx, await deferredItemCause(tx, before, project, "DEFERRED_ITEM_OVERDUE"));
   return after;
 }
 
-/** The instant a promised date runs out: the end of that day in the district (the next day it is overdue). */
-export const promisedDeadline = (promisedBy: string): Date => new Date(Date.parse(`${addDays(promisedBy, 1)}T00:00:00.000Z`) - DISTRICT_OFFSET_MS);
+/**
+ * A notice of a deferred item (overdue, or due soon): its material's name and project, due at the
+ * end of the promised day in the district (the next day it is overdue), for the enterprise's users
+ * and the manager, and the team too once the item is overdue.
+ */
+export async function deferredItemCause(tx: RequestContext, item: DeferredItem, project: Project, kind: "DEFERRED_ITEM_OVERDUE" | "DEFERRED_ITEM_DUE_SOON"): Promise<Cause> {
+  const people = await projectPeople(tx, project, { members: kind === "DEFERRED_ITEM_OVERDUE" });
+  const catalog = await tx.repo(DeferrableItem).findOneByOrFail({ id: item.deferrableItemId });
+  return {
+    kind, subject: { type: "DEFERRED_ITEM", id: item.id }, projectId: project.id, recipientIds: [...people.enterpriseUserIds, people.managerId, ...people.memberIds],
+    params: { subject: catalog.name, project: noticeProject(project) }, dueAt: endOfDistrictDay(item.promisedBy),
+  };
+}
 
 /**
  * For the supervision sweep: every PENDING item whose promised date is before `now`'s district day

@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typ
 import { Field, ID, ObjectType } from "type-graphql";
 import { TimestampColumn } from "../../core/base.entity";
 import { User } from "../accounts/user.entity";
-import { NotificationKindEnum, type NotificationKind, type NotificationParams, type NotificationSubjectType } from "./notification.kinds";
+import type { NotificationKind, NotificationParams, NotificationSubjectType } from "./notification.kinds";
 
 /**
  * 事件 (the transactional outbox): one row per cause, written in the transaction of the change
@@ -83,10 +83,6 @@ export class Notification {
   @ManyToOne(() => OutboxEvent)
   @JoinColumn({ name: "event_id", foreignKeyConstraintName: "FK_notification_event" })
   event?: OutboxEvent;
-
-  @Field(() => NotificationKindEnum)
-  @Column({ type: "varchar", length: 40 })
-  kind: NotificationKind;
 
   @Field({ description: "When it was written: the moment of its cause (service clock)." })
   @TimestampColumn("created_at")

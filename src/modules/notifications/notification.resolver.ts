@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../../core/context";
-import { PageInfo } from "../../core/pagination";
+import { ConnectionType } from "../../core/pagination";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import { Notification } from "./notification.entity";
@@ -8,25 +8,13 @@ import { MarkNotificationsReadInput, NotificationArgs, SetMutedNotificationKinds
 import { NotificationKindEnum, NotificationSubjectTypeEnum, type NotificationKind, type NotificationSubjectType } from "./notification.kinds";
 import { notificationService } from "./notification.service";
 
-@ObjectType("NotificationEdge")
-class NotificationEdge {
-  @Field() cursor: string;
-  @Field(() => Notification) node: Notification;
-}
-
-@ObjectType({ description: "A page of the caller's notifications, newest first (Relay cursor connection), with the unread count for a badge." })
-class NotificationConnection {
-  @Field(() => [NotificationEdge]) edges: NotificationEdge[];
-  @Field(() => PageInfo) pageInfo: PageInfo;
-  @Field(() => Int, { description: "How many match the filter, over all pages." }) totalCount: number;
-  @Field(() => Int, { description: "How many of the caller's notifications are unread (whatever the filter)." }) unreadCount: number;
-}
+const NotificationConnection = ConnectionType(Notification);
+type NotificationPage = InstanceType<typeof NotificationConnection>;
 
 @ObjectType({ description: "What markNotificationsRead changed." })
 class MarkNotificationsReadPayload {
   @Field(() => [Notification], { description: "The notifications named, as they are now (empty for all: true)." }) notifications: Notification[];
   @Field(() => Int, { description: "How many were unread and are now read." }) markedCount: number;
-  @Field(() => Int, { description: "How many of the caller's notifications are still unread." }) unreadCount: number;
 }
 
 @ObjectType({ description: "The caller's notification settings." })
@@ -39,8 +27,8 @@ class NotificationSettings {
 export class NotificationResolver {
   @Authorized()
   @Query(() => NotificationConnection, { description: "消息中心: the caller's own notifications, newest first." })
-  async notifications(@Ctx() ctx: RequestContext, @Args() args: NotificationArgs) {
-    return { ...(await notificationService.list(ctx, args)), unreadCount: notificationService.unreadCount(ctx) };
+  notifications(@Ctx() ctx: RequestContext, @Args() args: NotificationArgs) {
+    return notificationService.list(ctx, args);
   }
 
   @Authorized()
@@ -53,8 +41,8 @@ export class NotificationResolver {
   @Mutation(() => MarkNotificationsReadPayload, {
     description: described("markNotificationsRead", "Mark notifications read (标为已读): the ones named, or all: true for every unread one. A notification already read keeps the time it was first read."),
   })
-  async markNotificationsRead(@Ctx() ctx: RequestContext, @Arg("input") input: MarkNotificationsReadInput) {
-    return { ...(await notificationService.markRead(ctx, input)), unreadCount: notificationService.unreadCount(ctx) };
+  markNotificationsRead(@Ctx() ctx: RequestContext, @Arg("input") input: MarkNotificationsReadInput) {
+    return notificationService.markRead(ctx, input);
   }
 
   @Remit("setMutedNotificationKinds")
@@ -76,6 +64,11 @@ export class NotificationResolver {
   @FieldResolver(() => String, { description: "What it says, in the caller's language (Accept-Language; zh-CN by default)." })
   title(@Root() notification: Notification, @Ctx() ctx: RequestContext): string {
     return notificationService.title(ctx, notification);
+  }
+
+  @FieldResolver(() => NotificationKindEnum)
+  kind(@Root() notification: Notification): NotificationKind {
+    return notification.event!.kind;
   }
 
   @FieldResolver(() => Boolean, { description: "Urgent: its kind cannot be muted, or its cause was urgent (an EMERGENCY ticket)." })
@@ -106,5 +99,22 @@ export class NotificationResolver {
   @FieldResolver(() => Date, { nullable: true, description: "The deadline it is about (an SLA, a task's due time, a material's date), if any." })
   dueAt(@Root() notification: Notification): Date | null {
     return notification.event!.dueAt;
+  }
+}
+
+/** The unread count beside a page or a marking: read only when a client selects it. */
+@Resolver(() => NotificationConnection)
+export class NotificationConnectionResolver {
+  @FieldResolver(() => Int, { description: "How many of the caller's notifications are unread (whatever the filter)." })
+  unreadCount(@Root() _page: NotificationPage, @Ctx() ctx: RequestContext): Promise<number> {
+    return notificationService.unreadCount(ctx);
+  }
+}
+
+@Resolver(() => MarkNotificationsReadPayload)
+export class MarkNotificationsReadPayloadResolver {
+  @FieldResolver(() => Int, { description: "How many of the caller's notifications are still unread." })
+  unreadCount(@Root() _payload: MarkNotificationsReadPayload, @Ctx() ctx: RequestContext): Promise<number> {
+    return notificationService.unreadCount(ctx);
   }
 }

@@ -1,9 +1,8 @@
 import { filter, pipe } from "@graphql-yoga/subscription";
 import { In, IsNull } from "typeorm";
 import type { RequestContext } from "../../core/context";
-import { badInput, notFound } from "../../core/errors";
+import { badInput, notFound, zhLabel } from "../../core/errors";
 import { paginate, type Connection, type KeysetOrder } from "../../core/pagination";
-import { zhLabel } from "../../core/errors";
 import { Notification, NotificationMute } from "./notification.entity";
 import type { MarkNotificationsReadInput, NotificationArgs, SetMutedNotificationKindsInput } from "./notification.inputs";
 import { NOTIFICATION_KINDS, NOTIFICATION_TITLES, URGENT_KINDS, type NotificationKind } from "./notification.kinds";
@@ -35,7 +34,7 @@ export class NotificationService {
       .innerJoinAndSelect("notification.event", "event")
       .where("notification.recipientId = :recipientId", { recipientId: user.id });
     if (args.unreadOnly) query.andWhere("notification.readAt IS NULL");
-    if (args.kinds?.length) query.andWhere("notification.kind IN (:...kinds)", { kinds: args.kinds });
+    if (args.kinds?.length) query.andWhere("event.kind IN (:...kinds)", { kinds: args.kinds });
     return paginate(query, args, NEWEST_FIRST);
   }
 
@@ -102,7 +101,7 @@ export class NotificationService {
 
   /** What the notification says, in the caller's language. */
   title(ctx: RequestContext, notification: Notification): string {
-    const template = NOTIFICATION_TITLES[notification.kind];
+    const template = NOTIFICATION_TITLES[notification.event!.kind];
     const params = notification.event!.parsedParams();
     return ctx.locale === "zh-CN" ? template.zh(params) : template.en(params);
   }

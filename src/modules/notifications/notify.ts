@@ -63,7 +63,7 @@ export async function notify(tx: RequestContext, cause: Cause): Promise<boolean>
     await tx.repo(OutboxEvent).insert(event);
   }
   const muted = urgent || !active.length ? new Set<string>() : new Set((await tx.repo(NotificationMute).find({ where: { userId: In(active), kind: cause.kind } })).map((m) => m.userId));
-  const rows = active.filter((id) => !muted.has(id)).map((recipientId) => tx.repo(Notification).create({ id: randomUUID(), recipientId, eventId: event.id, kind: cause.kind, createdAt: now, readAt: null }));
+  const rows = active.filter((id) => !muted.has(id)).map((recipientId) => tx.repo(Notification).create({ id: randomUUID(), recipientId, eventId: event.id, createdAt: now, readAt: null }));
   if (rows.length) await tx.repo(Notification).createQueryBuilder().insert().values(rows).updateEntity(false).execute();
   for (const row of rows) tx.publishAfterCommit("NOTIFICATION_ADDED", { notificationId: row.id, recipientId: row.recipientId });
   tx.publishAfterCommit("OUTBOX_WRITTEN", { eventId: event.id });

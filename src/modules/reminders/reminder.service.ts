@@ -2,22 +2,21 @@ import { In, type SelectQueryBuilder } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
 import { districtDate } from "../../core/dates";
+import { paginate, type KeysetOrder } from "../../core/pagination";
 import { BoardTask } from "../board/board-task.entity";
 import { calendarService } from "../calendar/calendar.service";
-import { DeferrableItem } from "../fast-track/deferrable-item.entity";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
-import { promisedDeadline } from "../fast-track/deferred-item.service";
+import { deferredItemCause } from "../fast-track/deferred-item.service";
 import { OutboxEvent } from "../notifications/notification.entity";
 import type { NotificationKind } from "../notifications/notification.kinds";
 import { notify, type Cause } from "../notifications/notify";
 import { Project } from "../projects/project.entity";
-import { noticeProject, projectPeople } from "../teams/project-people";
 import { teamService } from "../teams/team.service";
 import { ServiceTicket } from "../tickets/service-ticket.entity";
 import { answerableFor, DEADLINE_WORDS, ticketParams, type TicketDeadline } from "../tickets/ticket-notices";
 import { ACTIVE_STATUSES } from "../tickets/ticket.states";
 
-/** Rows one query reads; a run reads page after page (keyset) until none is left. */
+/** Rows one query reads; a run reads page after page (keyset, as lists page) until none is left. */
 const BATCH = 200;
 const HOUR = 3_600_000;
 /** TASK_DUE_SOON: a claimed task due within this long. */
@@ -38,12 +37,10 @@ interface Reminder<T extends { id: string }> {
   kind: keyof ReminderReport & NotificationKind;
   /** What the query needs worked out once per run (the calendar's window). */
   prepare?(ctx: RequestContext, now: Date): Promise<unknown>;
-  /** The rows due now; `alias` is the row's alias. */
+  /** The rows due now. */
   due(ctx: RequestContext, now: Date, prepared: unknown): SelectQueryBuilder<T>;
-  alias: string;
-  /** The page order: a column of the row (then its id). */
-  orderColumn: string;
-  orderValue(row: T): string;
+  /** The order a run pages through them: one column, then the id. */
+  order: KeysetOrder<T>;
   dedupeKey(row: T): string;
   cause(tx: RequestContext, row: T): Promise<Cause>;
 }
@@ -55,9 +52,7 @@ function slaWarning(deadline: TicketDeadline): Reminder<ServiceTicket> {
   const statuses = deadline === "ACK" ? ["OPEN"] : [...ACTIVE_STATUSES];
   return {
     kind: "TICKET_SLA_WARNING",
-    alias: "ticket",
-    orderColumn: `ticket.${column}`,
-    orderValue: (t) => dbDate(t[column]),
+    order: { name: `reminder.${deadline}`, direction: "ASC", keys: [{ column: `ticket.${column}`, value: (t) => t[column], kind: "date" }], idColumn: "ticket.id" },
     due: (ctx, now) => {
       // elapsed * 5 >= span * 4, in whole units of each dialect (microseconds, milliseconds): exact on both
       const between = (from: string, to: string) =>
@@ -83,9 +78,7 @@ function slaWarning(deadline: TicketDeadline): Reminder<ServiceTicket> {
 /** A claimed task due within 24 hours, not yet past due: its claimant. */
 const taskDueSoon: Reminder<BoardTask> = {
   kind: "TASK_DUE_SOON",
-  alias: "task",
-  orderColumn: "task.dueAt",
-  orderValue: (t) => dbDate(t.dueAt),
+  order: { name: "reminder.task", direction: "ASC", keys: [{ column: "task.dueAt", value: (t) => t.dueAt, kind: "date" }], idColumn: "task.id" },
   due: (ctx, now) =>
     ctx.repo(BoardTask).createQueryBuilder("task")
       .where("task.status = 'CLAIMED' AND task.claimantId IS NOT NULL")
@@ -103,24 +96,14 @@ const taskDueSoon: Reminder<BoardTask> = {
  */
 const deferredDueSoon: Reminder<DeferredItem> = {
   kind: "DEFERRED_ITEM_DUE_SOON",
-  alias: "deferred",
-  orderColumn: "deferred.promisedBy",
-  orderValue: (d) => d.promisedBy,
+  order: { name: "reminder.deferred", direction: "ASC", keys: [{ column: "deferred.promisedBy", value: (d) => d.promisedBy }], idColumn: "deferred.id" },
   prepare: async (ctx, now) => (await calendarService.snapshot(ctx)).addWorkingDaysIfKnown(districtDate(now), DEFERRED_DUE_SOON_WORKING_DAYS),
   due: (ctx, now, last) =>
     ctx.repo(DeferredItem).createQueryBuilder("deferred")
       .where("deferred.status = 'PENDING'")
       .andWhere(last ? "deferred.promisedBy >= :today AND deferred.promisedBy <= :last" : "1 = 0", { today: districtDate(now), last }),
   dedupeKey: (d) => `DEFERRED_ITEM_DUE_SOON:${d.id}:${d.promisedBy}`,
-  cause: async (tx, item) => {
-    const project = await tx.repo(Project).findOneByOrFail({ id: item.projectId });
-    const catalog = await tx.repo(DeferrableItem).findOneByOrFail({ id: item.deferrableItemId });
-    const people = await projectPeople(tx, project, { members: false });
-    return {
-      kind: "DEFERRED_ITEM_DUE_SOON", subject: { type: "DEFERRED_ITEM", id: item.id }, projectId: project.id, recipientIds: [...people.enterpriseUserIds, people.managerId],
-      dueAt: promisedDeadline(item.promisedBy), params: { subject: catalog.name, project: noticeProject(project) },
-    };
-  },
+  cause: async (tx, item) => deferredItemCause(tx, item, await tx.repo(Project).findOneByOrFail({ id: item.projectId }), "DEFERRED_ITEM_DUE_SOON"),
 };
 
 const REMINDERS: ReadonlyArray<Reminder<any>> = [slaWarning("ACK"), slaWarning("RESOLVE"), taskDueSoon, deferredDueSoon];
@@ -145,14 +128,11 @@ export class ReminderService {
 
   private async sweep<T extends { id: string }>(ctx: RequestContext, reminder: Reminder<T>, now: Date): Promise<number> {
     let written = 0;
-    let after: T | null = null;
+    let after: string | undefined;
     const prepared = await reminder.prepare?.(ctx, now);
-    for (;;) {
-      const page = reminder.due(ctx, now, prepared);
-      if (after) {
-        page.andWhere(`(${reminder.orderColumn} > :afterValue OR (${reminder.orderColumn} = :afterValue AND ${reminder.alias}.id > :afterId))`, { afterValue: reminder.orderValue(after), afterId: after.id });
-      }
-      const rows = await page.orderBy(reminder.orderColumn, "ASC").addOrderBy(`${reminder.alias}.id`, "ASC").take(BATCH).getMany();
+    do {
+      const page = await paginate(reminder.due(ctx, now, prepared), { first: BATCH, after }, reminder.order);
+      const rows = page.edges.map((edge) => edge.node);
       if (!rows.length) break;
       const keys = rows.map((row) => reminder.dedupeKey(row));
       const done = new Set((await ctx.repo(OutboxEvent).find({ select: { dedupeKey: true }, where: { dedupeKey: In(keys) } })).map((e) => e.dedupeKey));
@@ -160,15 +140,14 @@ export class ReminderService {
         if (done.has(keys[i])) continue;
         const wrote = await ctx.transaction(async (tx) => {
           // still due as the cause is written (the ticket may have been acknowledged, the task released)
-          const current = await reminder.due(tx, now, prepared).andWhere(`${reminder.alias}.id = :rowId`, { rowId: row.id }).getOne();
+          const current = await reminder.due(tx, now, prepared).andWhere(`${reminder.order.idColumn} = :rowId`, { rowId: row.id }).getOne();
           if (!current || reminder.dedupeKey(current) !== keys[i]) return false;
           return notify(tx, { ...(await reminder.cause(tx, current)), dedupeKey: keys[i] });
         });
         if (wrote) written++;
       }
-      if (rows.length < BATCH) break;
-      after = rows[rows.length - 1];
-    }
+      after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined;
+    } while (after);
     return written;
   }
 }

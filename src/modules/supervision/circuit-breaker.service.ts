@@ -1,7 +1,7 @@
 import { idempotent } from "../../core/idempotency";
 import { In } from "typeorm";
 import { recordAudit } from "../../core/audit";
-import { addDays, districtDate } from "../../core/dates";
+import { addDays, districtDate, endOfDistrictDay } from "../../core/dates";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
 import { groupedLoader, keyedLoader } from "../../core/loaders";
@@ -9,7 +9,6 @@ import { assertTransition, badInput, invalidTransition } from "../../core/errors
 import { commitmentService } from "../commitments/commitment.service";
 import { CommitmentClause, CommitmentLetter } from "../commitments/commitment.entity";
 import { fastTrackService } from "../fast-track/fast-track.service";
-import { promisedDeadline } from "../fast-track/deferred-item.service";
 import { Project, type FastTrackStatus } from "../projects/project.entity";
 import { findVisibleProject } from "../projects/project-access";
 import { creditService } from "../credit/credit.service";
@@ -262,7 +261,7 @@ async function noticeOfStopWork(tx: RequestContext, project: Pick<Project, "id" 
   await notify(tx, {
     kind, subject: { type: "PROJECT", id: project.id }, projectId: project.id,
     recipientIds: [...people.enterpriseUserIds, people.managerId, ...people.memberIds],
-    params: { project: noticeProject(project) }, dueAt: rectifyBy ? promisedDeadline(rectifyBy) : null,
+    params: { project: noticeProject(project) }, dueAt: rectifyBy ? endOfDistrictDay(rectifyBy) : null,
   });
 }
 

@@ -1,9 +1,8 @@
-import { IsNull } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { User } from "../accounts/user.entity";
 import type { Project } from "../projects/project.entity";
 import { teamService } from "./team.service";
-import { TeamMember } from "./team-member.entity";
+import { activeMembersLoader } from "./team.loaders";
 
 /** Who a project's notices may go to: the users each side of it has now. */
 export interface ProjectPeople {
@@ -22,7 +21,7 @@ export interface ProjectPeople {
 export async function projectPeople(ctx: RequestContext, project: Pick<Project, "id" | "enterpriseId">, options: { members?: boolean } = {}): Promise<ProjectPeople> {
   const enterpriseUsers = await ctx.repo(User).find({ select: { id: true }, where: { enterpriseId: project.enterpriseId, role: "ENTERPRISE" }, order: { id: "ASC" } });
   const managerId = await teamService.activeManagerId(ctx, project.id);
-  const members = options.members === false ? [] : await ctx.repo(TeamMember).find({ select: { userId: true }, where: { projectId: project.id, removedAt: IsNull() } });
+  const members = options.members === false ? [] : await activeMembersLoader(ctx).load(project.id);
   return { enterpriseUserIds: enterpriseUsers.map((u) => u.id), managerId, memberIds: members.map((m) => m.userId) };
 }
 

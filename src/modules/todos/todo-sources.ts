@@ -1,17 +1,17 @@
 import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
-import { addDays, districtDate, DISTRICT_OFFSET_MS } from "../../core/dates";
+import { addDays, districtDate, endOfDistrictDay } from "../../core/dates";
 import { dbDate } from "../../core/db";
 import type { Locale } from "../../core/i18n/locale";
 import { valueLabel } from "../../core/labels";
 import { BoardTask } from "../board/board-task.entity";
-import { calendarService } from "../calendar/calendar.service";
+import { calendarService, type CalendarSnapshot } from "../calendar/calendar.service";
 import { CommitmentLetter } from "../commitments/commitment.entity";
+import { enterpriseScope } from "../enterprises/enterprise-access";
 import { DeferredItem } from "../fast-track/deferred-item.entity";
 import { ApprovalItem } from "../instep/approval.entity";
 import { Application } from "../intake/application.entity";
-import { isVisibleProject } from "../projects/project-access";
 import type { Project } from "../projects/project.entity";
 import { approvalDueOn } from "../supervision/breaker-facts";
 import { InspectionFinding, JointInspection } from "../supervision/supervision.entity";
@@ -62,47 +62,74 @@ export function compareTodos(a: TodoCursor, b: TodoCursor): number {
   return a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0;
 }
 
-/** A date-only deadline ends with its day in the district: the instant the next district day starts. */
-export const endOfDistrictDay = (date: string): Date => new Date(Date.parse(`${addDays(date, 1)}T00:00:00.000Z`) - DISTRICT_OFFSET_MS);
-
 /**
  * Overdue: the due time has passed. A record its module marks OVERDUE (a deferred material, a
  * finding) is marked only once its day has passed, so it is overdue here too.
  */
 const isOverdue = (ctx: RequestContext, dueAt: Date | null) => dueAt !== null && dueAt.getTime() < ctx.clock.now().getTime();
 
-/** How a source's deadline is read: an instant column (moved by offsetMs), or a date column ending with its day. */
-type Due<T> =
-  | { type: "instant"; column: string; value: (row: T) => Date; offsetMs?: number }
-  | { type: "date"; column: string; value: (row: T) => string };
-
-const dueOf = <T>(due: Due<T> | null, row: T): Date | null => {
-  if (!due) return null;
-  return due.type === "date" ? endOfDistrictDay(due.value(row)) : new Date(due.value(row).getTime() + (due.offsetMs ?? 0));
-};
-
-/** SQL for "the due time is after the instant" and "is exactly the instant" (false where it cannot be). */
-function dueComparisons<T>(due: Due<T>, at: Date): { after: string; equal: string; params: Record<string, unknown> } {
-  if (due.type === "instant") {
-    const value = dbDate(new Date(at.getTime() - (due.offsetMs ?? 0)));
-    return { after: `${due.column} > :todoAfterDue`, equal: `${due.column} = :todoAfterDue`, params: { todoAfterDue: value } };
-  }
-  // a day's deadline is the start of the next district day: later than `at` from at's own district day on
-  const day = districtDate(at);
-  const previous = addDays(day, -1);
-  const onBoundary = endOfDistrictDay(previous).getTime() === at.getTime();
-  return { after: `${due.column} >= :todoAfterDay`, equal: onBoundary ? `${due.column} = :todoAfterPrevious` : "1 = 0", params: { todoAfterDay: day, todoAfterPrevious: previous } };
+/** A source's deadline column: a row's due time, and SQL comparing the column with a cursor's instant and with now. */
+interface Due<T> {
+  column: string;
+  of(ctx: RequestContext, row: T): Date;
+  /** SQL for "due after the instant" and "due exactly at it" ("1 = 0" where no value of the column can be). */
+  compare(ctx: RequestContext, at: Date): { after: string; equal: string; params: Record<string, unknown> };
+  /** SQL for "the due time has passed", as isOverdue. */
+  overdue(ctx: RequestContext): { sql: string; params: Record<string, unknown> };
 }
 
-interface SqlSourceSpec<T extends ObjectLiteral & { id: string }> {
+/** An instant column, due `offsetMs` after it (0 unless the configuration sets it). */
+function instantDue<T>(column: string, value: (row: T) => Date, offsetMs: (ctx: RequestContext) => number = () => 0): Due<T> {
+  const columnValue = (ctx: RequestContext, at: Date) => dbDate(new Date(at.getTime() - offsetMs(ctx)));
+  return {
+    column,
+    of: (ctx, row) => new Date(value(row).getTime() + offsetMs(ctx)),
+    compare: (ctx, at) => ({ after: `${column} > :todoAfterDue`, equal: `${column} = :todoAfterDue`, params: { todoAfterDue: columnValue(ctx, at) } }),
+    overdue: (ctx) => ({ sql: `${column} < :todoNow`, params: { todoNow: columnValue(ctx, ctx.clock.now()) } }),
+  };
+}
+
+/** A date-only column ('YYYY-MM-DD'): due when its day ends in the district. */
+function dayDue<T>(column: string, value: (row: T) => string): Due<T> {
+  return {
+    column,
+    of: (_ctx, row) => endOfDistrictDay(value(row)),
+    compare(_ctx, at) {
+      // a day's deadline is the start of the next district day: later than `at` from at's own district day on
+      const day = districtDate(at);
+      const previous = addDays(day, -1);
+      const onBoundary = endOfDistrictDay(previous).getTime() === at.getTime();
+      return { after: `${column} >= :todoAfterDay`, equal: onBoundary ? `${column} = :todoAfterPrevious` : "1 = 0", params: { todoAfterDay: day, todoAfterPrevious: previous } };
+    },
+    // its day has passed: the district day after it began
+    overdue: (ctx) => ({ sql: `${column} < :todoToday`, params: { todoToday: districtDate(ctx.clock.now()) } }),
+  };
+}
+
+/** What every source says of its records. */
+interface Described<T> {
   kind: TodoKind;
   holds(user: AuthUser): boolean;
+  title(row: T, locale: Locale): string;
+  project(row: T): Project | null | undefined;
+}
+
+/** Every source's query holds what the caller may see (an enterprise user: its own enterprise's records), projects included. */
+const candidate = <T extends { id: string }>(ctx: RequestContext, spec: Described<T>, row: T, dueAt: Date | null): TodoCandidate => ({
+  kind: spec.kind,
+  subjectId: row.id,
+  dueAt,
+  overdue: isOverdue(ctx, dueAt),
+  title: spec.title(row, ctx.locale),
+  project: spec.project(row) ?? null,
+  subject: row as unknown as TodoSubjectValue,
+});
+
+interface SqlSourceSpec<T extends ObjectLiteral & { id: string }> extends Described<T> {
   /** The records waiting on the caller, limited to what the caller may see; `alias` is the record's alias. */
   query(ctx: RequestContext, user: AuthUser): SelectQueryBuilder<T>;
   alias: string;
   due: Due<T> | null;
-  title(row: T, locale: Locale): string;
-  project(row: T): Project | null | undefined;
 }
 
 /** A source read by one keyset statement per page (due column, id) and one COUNT. */
@@ -113,35 +140,20 @@ function sqlSource<T extends ObjectLiteral & { id: string }>(spec: SqlSourceSpec
     holds: spec.holds,
     async page(ctx, user, cursor, limit) {
       const query = spec.query(ctx, user);
-      if (cursor && !afterCursor(query, spec, idColumn, cursor)) return [];
+      if (cursor && !afterCursor(ctx, query, spec, idColumn, cursor)) return [];
       if (spec.due) query.orderBy(spec.due.column, "ASC").addOrderBy(idColumn, "ASC");
       else query.orderBy(idColumn, "ASC");
       // limit, not take: the joins are to-one, so rows never multiply
       const rows = await query.limit(limit).getMany();
-      return rows.map((row) => {
-        const dueAt = dueOf(spec.due, row);
-        const project = spec.project(row) ?? null;
-        return {
-          kind: spec.kind,
-          subjectId: row.id,
-          dueAt,
-          overdue: isOverdue(ctx, dueAt),
-          title: spec.title(row, ctx.locale),
-          project: project && isVisibleProject(ctx, project) ? project : null,
-          subject: row as unknown as TodoSubjectValue,
-        };
-      });
+      return rows.map((row) => candidate(ctx, spec, row, spec.due ? spec.due.of(ctx, row) : null));
     },
     async count(ctx, user) {
-      const now = ctx.clock.now();
-      // as isOverdue: the due time has passed (a day's deadline once the district day after it began)
-      const overdue = spec.due?.type === "instant" ? `${spec.due.column} < :todoNow` : spec.due?.type === "date" ? `${spec.due.column} < :todoToday` : "1 = 0";
-      const offset = spec.due?.type === "instant" ? (spec.due.offsetMs ?? 0) : 0;
+      const overdue = spec.due?.overdue(ctx) ?? { sql: "1 = 0", params: {} };
       const row = await spec
         .query(ctx, user)
         .select("COUNT(*)", "count")
-        .addSelect(`SUM(CASE WHEN ${overdue} THEN 1 ELSE 0 END)`, "overdue")
-        .setParameters({ todoNow: dbDate(new Date(now.getTime() - offset)), todoToday: districtDate(now) })
+        .addSelect(`SUM(CASE WHEN ${overdue.sql} THEN 1 ELSE 0 END)`, "overdue")
+        .setParameters(overdue.params)
         .getRawOne<{ count: string | number; overdue: string | number | null }>();
       return { count: Number(row?.count ?? 0), overdue: Number(row?.overdue ?? 0) };
     },
@@ -152,7 +164,7 @@ function sqlSource<T extends ObjectLiteral & { id: string }>(spec: SqlSourceSpec
  * Narrows the query to the records after the cursor in the list's order; false when none of this
  * kind can come after it (a dated source past a cursor among the undated ones, or an earlier kind there).
  */
-function afterCursor<T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>, spec: SqlSourceSpec<T>, idColumn: string, cursor: TodoCursor): boolean {
+function afterCursor<T extends ObjectLiteral & { id: string }>(ctx: RequestContext, query: SelectQueryBuilder<T>, spec: SqlSourceSpec<T>, idColumn: string, cursor: TodoCursor): boolean {
   const order = kindRank(spec.kind) - kindRank(cursor.kind);
   const afterId = { todoAfterId: cursor.subjectId };
   if (cursor.dueAt === null) {
@@ -163,7 +175,7 @@ function afterCursor<T extends ObjectLiteral & { id: string }>(query: SelectQuer
   }
   // to-dos without a due time come after every dated one
   if (spec.due === null) return true;
-  const { after, equal, params } = dueComparisons(spec.due, cursor.dueAt);
+  const { after, equal, params } = spec.due.compare(ctx, cursor.dueAt);
   if (order < 0) query.andWhere(`(${after})`, params);
   else if (order === 0) query.andWhere(`(${after} OR (${equal} AND ${idColumn} > :todoAfterId))`, { ...params, ...afterId });
   else query.andWhere(`(${after} OR ${equal})`, params);
@@ -176,15 +188,13 @@ function afterCursor<T extends ObjectLiteral & { id: string }>(query: SelectQuer
  * decided within its few promised working days), and the page is cut here. The rows are read once
  * per request, for the page and the counts together.
  */
-function calendarSource<T extends { id: string }>(spec: {
-  kind: TodoKind;
-  holds(user: AuthUser): boolean;
-  rows(ctx: RequestContext, user: AuthUser): Promise<T[]>;
-  /** The promised last day, or null when the record has none (or the calendar does not know its year). */
-  dueOn(row: T, calendar: Awaited<ReturnType<typeof calendarService.snapshot>>): string | null;
-  title(row: T, locale: Locale): string;
-  project(row: T): Project | null | undefined;
-}): TodoSource {
+function calendarSource<T extends { id: string }>(
+  spec: Described<T> & {
+    rows(ctx: RequestContext, user: AuthUser): Promise<T[]>;
+    /** The promised last day, or null when the record has none (or the calendar does not know its year). */
+    dueOn(row: T, calendar: CalendarSnapshot): string | null;
+  },
+): TodoSource {
   const all = (ctx: RequestContext, user: AuthUser) =>
     ctx.loader(`todos.${spec.kind}`, async (): Promise<TodoCandidate[]> => {
       const rows = await spec.rows(ctx, user);
@@ -192,18 +202,8 @@ function calendarSource<T extends { id: string }>(spec: {
       const calendar = await calendarService.snapshot(ctx);
       return rows
         .map((row) => {
-          const dueOn = spec.dueOn(row, calendar);
-          const dueAt = dueOn ? endOfDistrictDay(dueOn) : null;
-          const project = spec.project(row) ?? null;
-          return {
-            kind: spec.kind,
-            subjectId: row.id,
-            dueAt,
-            overdue: isOverdue(ctx, dueAt),
-            title: spec.title(row, ctx.locale),
-            project: project && isVisibleProject(ctx, project) ? project : null,
-            subject: row as unknown as TodoSubjectValue,
-          };
+          const day = spec.dueOn(row, calendar);
+          return candidate(ctx, spec, row, day ? endOfDistrictDay(day) : null);
         })
         .sort(compareTodos);
     });
@@ -221,6 +221,28 @@ function calendarSource<T extends { id: string }>(spec: {
   };
 }
 
+/** The caller's tickets in a state (`where`, with :todoUserId), among the tickets they may see (ticket-access), with their projects. */
+const ticketSource = (spec: Omit<SqlSourceSpec<ServiceTicket>, "query" | "alias" | "project"> & { where: string }) =>
+  sqlSource<ServiceTicket>({
+    ...spec,
+    query: (ctx, user) => scopeTickets(ctx.repo(ServiceTicket).createQueryBuilder("ticket").innerJoinAndSelect("ticket.project", "project"), user).andWhere(spec.where, { todoUserId: user.id }),
+    alias: "ticket",
+    project: (t) => t.project,
+  });
+
+/** Board tasks in a state (`where`, with :todoUserId), with the project each serves (if any). */
+const taskSource = (spec: Omit<SqlSourceSpec<BoardTask>, "query" | "alias" | "project"> & { where: string }) =>
+  sqlSource<BoardTask>({
+    ...spec,
+    query: (ctx, user) => ctx.repo(BoardTask).createQueryBuilder("task").leftJoinAndSelect("task.project", "project").where(spec.where, { todoUserId: user.id }),
+    alias: "task",
+    project: (t) => t.project,
+  });
+
+/** An approval item's promised last day (承诺办结时限, as the circuit breaker counts it); none before it is submitted. */
+const promisedLastDay = (item: ApprovalItem | null | undefined, calendar: CalendarSnapshot) =>
+  item?.submittedOn ? approvalDueOn(calendar, item.submittedOn, item.promisedWorkingDays) : null;
+
 const zh = (locale: Locale) => locale === "zh-CN";
 const isCadre = (user: AuthUser) => user.role === "CADRE";
 const inDepartment = (user: AuthUser) => user.role === "CADRE" && !!user.departmentId;
@@ -229,53 +251,45 @@ const ofEnterprise = (user: AuthUser) => user.role === "ENTERPRISE";
 const participates = (inspectionId: string) =>
   `EXISTS (SELECT 1 FROM joint_inspection_department jid WHERE jid.inspection_id = ${inspectionId} AND jid.department_id = :todoDepartmentId)`;
 
-const tickets = (ctx: RequestContext, user: AuthUser) => scopeTickets(ctx.repo(ServiceTicket).createQueryBuilder("ticket").innerJoinAndSelect("ticket.project", "project"), user);
-
 /** Every kind's source, in TODO_KINDS order. Who holds each is the remit of the mutation that settles it (src/modules/policy/remits.ts). */
 export const TODO_SOURCES: readonly TodoSource[] = [
   // acknowledgeTicket: the assignee (TICKET_ASSIGNEE) must; the manager and ADMIN only may
-  sqlSource<ServiceTicket>({
+  ticketSource({
     kind: "TICKET_TO_ACKNOWLEDGE",
     holds: isCadre,
-    query: (ctx, user) => tickets(ctx, user).andWhere("ticket.assigneeId = :todoUserId AND ticket.status = 'OPEN'", { todoUserId: user.id }),
-    alias: "ticket",
-    due: { type: "instant", column: "ticket.ackDueAt", value: (t) => t.ackDueAt },
+    where: "ticket.assigneeId = :todoUserId AND ticket.status = 'OPEN'",
+    due: instantDue("ticket.ackDueAt", (t) => t.ackDueAt),
     title: (t, locale) => (zh(locale) ? `受理工单：${t.title}` : `Acknowledge the ticket: ${t.title}`),
-    project: (t) => t.project,
   }),
   // startTicket, resolveTicket: the assignee
-  sqlSource<ServiceTicket>({
+  ticketSource({
     kind: "TICKET_TO_RESOLVE",
     holds: isCadre,
-    query: (ctx, user) => tickets(ctx, user).andWhere("ticket.assigneeId = :todoUserId AND ticket.status IN ('ACKNOWLEDGED', 'IN_PROGRESS')", { todoUserId: user.id }),
-    alias: "ticket",
-    due: { type: "instant", column: "ticket.resolveDueAt", value: (t) => t.resolveDueAt },
+    where: "ticket.assigneeId = :todoUserId AND ticket.status IN ('ACKNOWLEDGED', 'IN_PROGRESS')",
+    due: instantDue("ticket.resolveDueAt", (t) => t.resolveDueAt),
     title: (t, locale) => (zh(locale) ? `办理工单：${t.title}` : `Resolve the ticket: ${t.title}`),
-    project: (t) => t.project,
   }),
   // releaseTask, reportTaskProgress, submitTask: the claimant
-  sqlSource<BoardTask>({
+  taskSource({
     kind: "TASK_HELD",
     holds: isCadre,
-    query: (ctx, user) => ctx.repo(BoardTask).createQueryBuilder("task").leftJoinAndSelect("task.project", "project").where("task.claimantId = :todoUserId AND task.status = 'CLAIMED'", { todoUserId: user.id }),
-    alias: "task",
-    due: { type: "instant", column: "task.dueAt", value: (t) => t.dueAt },
+    where: "task.claimantId = :todoUserId AND task.status = 'CLAIMED'",
+    due: instantDue("task.dueAt", (t) => t.dueAt),
     title: (t, locale) => (zh(locale) ? `兑现揭榜任务：${t.title}` : `Deliver the board task: ${t.title}`),
-    project: (t) => t.project,
   }),
   // 先办后补: the enterprise supplies what it promised (its project's team records it received)
   sqlSource<DeferredItem>({
     kind: "DEFERRED_ITEM_DUE",
     holds: ofEnterprise,
-    query: (ctx, user) =>
+    query: (ctx) =>
       ctx
         .repo(DeferredItem)
         .createQueryBuilder("deferred")
         .innerJoinAndSelect("deferred.project", "project")
         .innerJoinAndSelect("deferred.item", "catalog")
-        .where("project.enterpriseId = :todoEnterpriseId AND deferred.status IN ('PENDING', 'OVERDUE')", { todoEnterpriseId: user.enterpriseId ?? "none" }),
+        .where("project.enterpriseId = :todoEnterpriseId AND deferred.status IN ('PENDING', 'OVERDUE')", { todoEnterpriseId: enterpriseScope(ctx) }),
     alias: "deferred",
-    due: { type: "date", column: "deferred.promisedBy", value: (d) => d.promisedBy },
+    due: dayDue("deferred.promisedBy", (d) => d.promisedBy),
     title: (d, locale) => (zh(locale) ? `补正容缺材料“${d.item?.name}”：${d.project?.name}` : `Supply the deferred material ${d.item?.name}: ${d.project?.name}`),
     project: (d) => d.project,
   }),
@@ -291,7 +305,7 @@ export const TODO_SOURCES: readonly TodoSource[] = [
         .where("item.departmentId = :todoDepartmentId AND item.status = 'SUBMITTED'", { todoDepartmentId: user.departmentId })
         .andWhere("NOT EXISTS (SELECT 1 FROM application a WHERE a.approval_item_id = item.id)")
         .getMany(),
-    dueOn: (item, calendar) => (item.submittedOn ? approvalDueOn(calendar, item.submittedOn, item.promisedWorkingDays) : null),
+    dueOn: (item, calendar) => promisedLastDay(item, calendar),
     title: (item, locale) =>
       zh(locale) ? `审批“${valueLabel("ApprovalKind", item.kind, locale)}”：${item.project?.name}` : `Decide ${valueLabel("ApprovalKind", item.kind, locale)}: ${item.project?.name}`,
     project: (item) => item.project,
@@ -308,7 +322,7 @@ export const TODO_SOURCES: readonly TodoSource[] = [
         .leftJoinAndSelect("application.approvalItem", "item")
         .where("application.departmentId = :todoDepartmentId AND application.status = 'ROUTED'", { todoDepartmentId: user.departmentId })
         .getMany(),
-    dueOn: (a, calendar) => (a.approvalItem?.submittedOn ? approvalDueOn(calendar, a.approvalItem.submittedOn, a.approvalItem.promisedWorkingDays) : null),
+    dueOn: (a, calendar) => promisedLastDay(a.approvalItem, calendar),
     title: (a, locale) => (zh(locale) ? `审批一窗受理申请：${a.title}` : `Decide the one-window application: ${a.title}`),
     project: (a) => a.project,
   }),
@@ -326,7 +340,7 @@ export const TODO_SOURCES: readonly TodoSource[] = [
         .where("finding.followUpStatus IN ('OPEN', 'OVERDUE') AND finding.followUpDueOn IS NOT NULL")
         .andWhere(participates("finding.inspectionId"), { todoDepartmentId: user.departmentId }),
     alias: "finding",
-    due: { type: "date", column: "finding.followUpDueOn", value: (f) => f.followUpDueOn! },
+    due: dayDue("finding.followUpDueOn", (f) => f.followUpDueOn!),
     title: (f, locale) => (zh(locale) ? `跟进整改“${f.standard?.title}”：${f.inspection?.project?.name}` : `Follow up the finding ${f.standard?.title}: ${f.inspection?.project?.name}`),
     project: (f) => f.inspection?.project,
   }),
@@ -342,7 +356,7 @@ export const TODO_SOURCES: readonly TodoSource[] = [
         .where("inspection.status = 'SCHEDULED'")
         .andWhere(participates("inspection.id"), { todoDepartmentId: user.departmentId }),
     alias: "inspection",
-    due: { type: "date", column: "inspection.scheduledOn", value: (i) => i.scheduledOn },
+    due: dayDue("inspection.scheduledOn", (i) => i.scheduledOn),
     title: (i, locale) => (zh(locale) ? `开展综合检查（${i.scheduledOn}）：${i.project?.name}` : `Carry out the joint inspection of ${i.scheduledOn}: ${i.project?.name}`),
     project: (i) => i.project,
   }),
@@ -352,7 +366,7 @@ export const TODO_SOURCES: readonly TodoSource[] = [
     holds: () => true,
     query: (ctx, user) => {
       const query = ctx.repo(CommitmentLetter).createQueryBuilder("letter").innerJoinAndSelect("letter.project", "project").where("letter.status = 'DRAFT'");
-      if (user.role === "ENTERPRISE") return query.andWhere("letter.enterpriseSignedAt IS NULL AND project.enterpriseId = :todoEnterpriseId", { todoEnterpriseId: user.enterpriseId ?? "none" });
+      if (user.role === "ENTERPRISE") return query.andWhere("letter.enterpriseSignedAt IS NULL AND project.enterpriseId = :todoEnterpriseId", { todoEnterpriseId: enterpriseScope(ctx) });
       query.andWhere("letter.governmentSignedAt IS NULL");
       if (user.role === "ADMIN") return query;
       return query.andWhere("letter.projectId IN (SELECT a.active_project_id FROM project_manager_assignment a WHERE a.cadre_id = :todoUserId AND a.active_project_id IS NOT NULL)", { todoUserId: user.id });
@@ -363,33 +377,19 @@ export const TODO_SOURCES: readonly TodoSource[] = [
     project: (l) => l.project,
   }),
   // closeTicket, reopenTicket: the raiser confirms, or the ticket closes by itself TICKET_AUTO_CLOSE_HOURS after it was resolved
-  {
+  ticketSource({
     kind: "TICKET_TO_CONFIRM",
     holds: (user) => user.role !== "ADMIN",
-    page: (ctx, user, cursor, limit) => ticketsToConfirm(ctx).page(ctx, user, cursor, limit),
-    count: (ctx, user) => ticketsToConfirm(ctx).count(ctx, user),
-  },
+    where: "ticket.raisedById = :todoUserId AND ticket.status = 'RESOLVED' AND ticket.resolvedAt IS NOT NULL",
+    due: instantDue("ticket.resolvedAt", (t) => t.resolvedAt!, (ctx) => ctx.app.config.ticketAutoCloseHours * 3_600_000),
+    title: (t, locale) => (zh(locale) ? `确认工单办结：${t.title}` : `Confirm the ticket resolved: ${t.title}`),
+  }),
   // verifyTask, sendBackTask: ADMIN
-  sqlSource<BoardTask>({
+  taskSource({
     kind: "TASK_TO_VERIFY",
     holds: (user) => user.role === "ADMIN",
-    query: (ctx) => ctx.repo(BoardTask).createQueryBuilder("task").leftJoinAndSelect("task.project", "project").where("task.status = 'SUBMITTED'"),
-    alias: "task",
+    where: "task.status = 'SUBMITTED'",
     due: null,
     title: (t, locale) => (zh(locale) ? `验收揭榜任务：${t.title}` : `Verify the board task: ${t.title}`),
-    project: (t) => t.project,
   }),
 ];
-
-/** The raiser's resolved tickets: due when they close by themselves, which the configuration sets. */
-function ticketsToConfirm(ctx: RequestContext): TodoSource {
-  return sqlSource<ServiceTicket>({
-    kind: "TICKET_TO_CONFIRM",
-    holds: (user) => user.role !== "ADMIN",
-    query: (c, user) => tickets(c, user).andWhere("ticket.raisedById = :todoUserId AND ticket.status = 'RESOLVED' AND ticket.resolvedAt IS NOT NULL", { todoUserId: user.id }),
-    alias: "ticket",
-    due: { type: "instant", column: "ticket.resolvedAt", value: (t) => t.resolvedAt!, offsetMs: ctx.app.config.ticketAutoCloseHours * 3_600_000 },
-    title: (t, locale) => (zh(locale) ? `确认工单办结：${t.title}` : `Confirm the ticket resolved: ${t.title}`),
-    project: (t) => t.project,
-  });
-}

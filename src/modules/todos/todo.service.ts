@@ -1,6 +1,5 @@
 import type { RequestContext } from "../../core/context";
-import { badInput } from "../../core/errors";
-import { DEFAULT_PAGE_SIZE } from "../../core/pagination";
+import { decodeCursorValues, DEFAULT_PAGE_SIZE, encodeCursor, lazy } from "../../core/pagination";
 import { compareTodos, TODO_SOURCES, type TodoCandidate, type TodoCounts, type TodoCursor } from "./todo-sources";
 import { TODO_KINDS, type TodoKind } from "./todo.kinds";
 import type { TodoArgs } from "./todo.inputs";
@@ -8,30 +7,20 @@ import type { Todo, TodoConnection, TodoCount } from "./todo.types";
 
 const CURSOR_NAME = "todos";
 
-function encodeCursor(todo: TodoCursor): string {
-  return Buffer.from(JSON.stringify([CURSOR_NAME, todo.dueAt?.toISOString() ?? null, todo.kind, todo.subjectId])).toString("base64url");
-}
+const cursorOf = (todo: TodoCursor): string => encodeCursor(CURSOR_NAME, [todo.dueAt?.toISOString() ?? null, todo.kind, todo.subjectId]);
 
 function decodeCursor(cursor: string): TodoCursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed.length === 4 && parsed[0] === CURSOR_NAME) {
-      const [, due, kind, subjectId] = parsed as unknown[];
-      const dueOk = due === null || (typeof due === "string" && !Number.isNaN(Date.parse(due)));
-      if (dueOk && TODO_KINDS.includes(kind as TodoKind) && typeof subjectId === "string" && subjectId.length <= 64) {
-        return { dueAt: due === null ? null : new Date(due as string), kind: kind as TodoKind, subjectId };
-      }
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput("after", "Cursor is not valid for this list and ordering", "分页游标对当前列表和排序方式无效，请从第一页重新查询");
-}
-
-/** A thenable run only when a client selects the field (GraphQL awaits it), at most once. */
-function lazy<T>(make: () => Promise<T>): PromiseLike<T> {
-  let promise: Promise<T> | undefined;
-  return { then: (onFulfilled, onRejected) => (promise ??= make()).then(onFulfilled, onRejected) };
+  const [due, kind, subjectId] = decodeCursorValues(
+    cursor,
+    CURSOR_NAME,
+    ([due, kind, subjectId, ...rest]) =>
+      rest.length === 0 &&
+      (due === null || (typeof due === "string" && !Number.isNaN(Date.parse(due)))) &&
+      TODO_KINDS.includes(kind as TodoKind) &&
+      typeof subjectId === "string" &&
+      subjectId.length <= 64,
+  );
+  return { dueAt: due === null ? null : new Date(due as string), kind: kind as TodoKind, subjectId: subjectId as string };
 }
 
 const toTodo = (candidate: TodoCandidate): Todo => ({
@@ -50,7 +39,8 @@ const toTodo = (candidate: TodoCandidate): Todo => ({
  * see (an enterprise user: its own enterprise's records only). Most urgent first: due time
  * ascending (none last), then TODO_KINDS order, then the record's id, with keyset cursors. A page
  * asks each kind the caller can hold for at most first + 1 records after the cursor (one statement
- * each) and merges them; the counts are one COUNT per kind, run only when selected.
+ * each) and merges them; the counts, run only when selected, are one COUNT per kind, except for a
+ * kind the first page holds whole.
  */
 export class TodoService {
   async myTodos(ctx: RequestContext, args: TodoArgs): Promise<Omit<TodoConnection, "totalCount" | "countsByKind"> & { totalCount: PromiseLike<number>; countsByKind: PromiseLike<TodoCount[]> }> {
@@ -59,13 +49,17 @@ export class TodoService {
     const cursor = args.after ? decodeCursor(args.after) : null;
     const asked = args.kinds ? TODO_KINDS.filter((kind) => args.kinds!.includes(kind)) : [...TODO_KINDS];
     const sources = TODO_SOURCES.filter((source) => asked.includes(source.kind) && source.holds(user));
-    const candidates = first === 0 ? [] : (await Promise.all(sources.map((source) => source.page(ctx, user, cursor, first + 1)))).flat().sort(compareTodos);
+    const pages = first === 0 ? [] : await Promise.all(sources.map((source) => source.page(ctx, user, cursor, first + 1)));
+    const candidates = pages.flat().sort(compareTodos);
     const page = candidates.slice(0, first);
-    const edges = page.map((candidate) => ({ cursor: encodeCursor(candidate), node: toTodo(candidate) }));
+    const edges = page.map((candidate) => ({ cursor: cursorOf(candidate), node: toTodo(candidate) }));
+    // a first page that holds all of a kind's to-dos (no more than first) has counted them already
+    const counted = (rows: TodoCandidate[] | undefined): TodoCounts | null =>
+      !cursor && rows && rows.length <= first ? { count: rows.length, overdue: rows.filter((row) => row.overdue).length } : null;
     const counts = lazy(async () => {
-      const bySource = new Map<TodoKind, TodoCounts>();
-      await Promise.all(sources.map(async (source) => bySource.set(source.kind, await source.count(ctx, user))));
-      return asked.map((kind) => ({ kind, ...(bySource.get(kind) ?? { count: 0, overdue: 0 }) }));
+      const bySource = await Promise.all(sources.map((source, i) => counted(pages[i]) ?? source.count(ctx, user)));
+      const byKind = new Map(sources.map((source, i) => [source.kind, bySource[i]]));
+      return asked.map((kind) => ({ kind, ...(byKind.get(kind) ?? { count: 0, overdue: 0 }) }));
     });
     return {
       edges,

@@ -1,3 +1,5 @@
+import { parseHostPattern } from "../../config";
+
 /**
  * Where webhooks may go: an http(s) URL without credentials whose host (and port) one of the
  * WEBHOOK_ALLOWED_HOSTS patterns allows, so that no one can make the server send requests to an
@@ -5,24 +7,13 @@
  * only; `*.suffix` allows every name under the suffix (not the suffix itself). Hosts are compared
  * as the URL parser normalises them (lower case, IDN as punycode, IPv4 in dotted form).
  */
-export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: "scheme" | "host"; en: string; zh: string };
+export type UrlVerdict = { ok: true; url: URL } | { ok: false; en: string; zh: string };
 
 const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };
 
-/** A pattern's host and port ("" for any port). */
-function parsePattern(pattern: string): { host: string; port: string } {
-  if (pattern.startsWith("[")) {
-    const close = pattern.indexOf("]") + 1;
-    const rest = pattern.slice(close);
-    return { host: pattern.slice(0, close), port: rest.startsWith(":") ? rest.slice(1) : "" };
-  }
-  const colon = pattern.lastIndexOf(":");
-  return colon < 0 ? { host: pattern, port: "" } : { host: pattern.slice(0, colon), port: pattern.slice(colon + 1) };
-}
-
 function matches(pattern: string, host: string, port: string): boolean {
-  const allowed = parsePattern(pattern);
-  if (allowed.port && allowed.port !== port) return false;
+  const allowed = parseHostPattern(pattern);
+  if (!allowed || (allowed.port && allowed.port !== port)) return false;
   if (allowed.host.startsWith("*.")) {
     const suffix = allowed.host.slice(1); // ".example.gov.cn"
     return host.endsWith(suffix) && host.length > suffix.length;
@@ -36,20 +27,19 @@ export function checkWebhookUrl(raw: string, allowedHosts: readonly string[]): U
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, reason: "scheme", en: "url must be an absolute http or https URL", zh: "回调地址必须是完整的 http 或 https 网址" };
+    return { ok: false, en: "url must be an absolute http or https URL", zh: "回调地址必须是完整的 http 或 https 网址" };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return { ok: false, reason: "scheme", en: `url must be an http or https URL, not ${url.protocol.replace(/:$/, "")}`, zh: "回调地址必须以 http:// 或 https:// 开头" };
+    return { ok: false, en: `url must be an http or https URL, not ${url.protocol.replace(/:$/, "")}`, zh: "回调地址必须以 http:// 或 https:// 开头" };
   }
   if (url.username || url.password) {
-    return { ok: false, reason: "scheme", en: "url must not carry a user name or password (the signature authenticates each request)", zh: "回调地址中不能包含用户名或密码（每次请求已带签名）" };
+    return { ok: false, en: "url must not carry a user name or password (the signature authenticates each request)", zh: "回调地址中不能包含用户名或密码（每次请求已带签名）" };
   }
-  const host = url.hostname.toLowerCase();
+  const host = url.hostname;
   const port = url.port || DEFAULT_PORTS[url.protocol];
   if (!allowedHosts.some((pattern) => matches(pattern, host, port))) {
     return {
       ok: false,
-      reason: "host",
       en: allowedHosts.length
         ? `The host ${url.host} is not one WEBHOOK_ALLOWED_HOSTS allows`
         : "No webhook host is allowed: the operator has not set WEBHOOK_ALLOWED_HOSTS",

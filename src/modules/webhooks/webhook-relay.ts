@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { IsNull, LessThan, LessThanOrEqual, Or } from "typeorm";
+import { In, IsNull, LessThan, LessThanOrEqual, Or } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
 import { OutboxEvent } from "../notifications/notification.entity";
@@ -56,31 +56,41 @@ export interface WebhookRunReport {
  * The relay of the transactional outbox: each event not yet fanned out is claimed by a
  * conditional UPDATE of fanned_out_at (only one relay's matches, on any number of instances), and
  * in that same transaction one PENDING delivery is written per active webhook subscribed to its
- * kind, due now and given up WEBHOOK_RETRY_HOURS after the event occurred. An event whose
- * transaction rolled back was never written, so it is never sent.
+ * kind, due now and given up WEBHOOK_RETRY_HOURS after the event occurred. Events no active
+ * webhook wants (all of them while none is registered) need nothing written with them: a batch
+ * of those is claimed by one UPDATE. An event whose transaction rolled back was never written,
+ * so it is never sent.
  */
-export async function relayOutbox(ctx: RequestContext, report: WebhookRunReport): Promise<void> {
+export async function relayOutbox(ctx: RequestContext, webhooks: readonly Webhook[], report: WebhookRunReport): Promise<void> {
+  const subscribers = (event: OutboxEvent) => webhooks.filter((w) => w.events.includes(event.kind));
   for (let done = 0; done < RUN_LIMIT; ) {
-    const events = await ctx.repo(OutboxEvent).find({ select: { id: true }, where: { fannedOutAt: IsNull() }, order: { occurredAt: "ASC", id: "ASC" }, take: BATCH });
+    const events = await ctx.repo(OutboxEvent).find({ where: { fannedOutAt: IsNull() }, order: { occurredAt: "ASC", id: "ASC" }, take: BATCH });
     if (!events.length) return;
+    done += events.length;
     let won = 0;
-    for (const { id } of events) {
-      done++;
+    const unwanted = events.filter((event) => !subscribers(event).length).map((event) => event.id);
+    if (unwanted.length) {
+      // in a transaction of its own: on SQLite a statement outside one would join whichever is open on the shared connection
+      const claimed = await ctx.transaction((tx) => tx.repo(OutboxEvent).update({ id: In(unwanted), fannedOutAt: IsNull() }, { fannedOutAt: tx.clock.now() }));
+      won += claimed.affected ?? 0;
+      report.eventsFannedOut += claimed.affected ?? 0;
+    }
+    for (const event of events) {
+      const wanting = subscribers(event);
+      if (!wanting.length) continue;
       try {
         const made = await ctx.transaction(async (tx) => {
           const now = tx.clock.now();
-          const claimed = await tx.repo(OutboxEvent).update({ id, fannedOutAt: IsNull() }, { fannedOutAt: now });
+          const claimed = await tx.repo(OutboxEvent).update({ id: event.id, fannedOutAt: IsNull() }, { fannedOutAt: now });
           if (claimed.affected !== 1) return null;
-          const event = await tx.repo(OutboxEvent).findOneByOrFail({ id });
-          const webhooks = (await tx.repo(Webhook).find({ where: { active: true } })).filter((w) => w.events.includes(event.kind));
           const giveUpAt = new Date(event.occurredAt.getTime() + tx.app.config.webhookRetryHours * 3_600_000);
-          const rows = webhooks.map((webhook) =>
+          const rows = wanting.map((webhook) =>
             tx.repo(WebhookDelivery).create({
               id: randomUUID(), webhookId: webhook.id, eventId: event.id, status: "PENDING", attemptCount: 0, createdAt: now, nextAttemptAt: now, giveUpAt,
               lockedUntil: null, deliveredAt: null, lastStatusCode: null, lastError: null,
             }),
           );
-          if (rows.length) await tx.repo(WebhookDelivery).createQueryBuilder().insert().values(rows).updateEntity(false).execute();
+          await tx.repo(WebhookDelivery).createQueryBuilder().insert().values(rows).updateEntity(false).execute();
           return rows.length;
         });
         if (made !== null) {
@@ -90,10 +100,11 @@ export async function relayOutbox(ctx: RequestContext, report: WebhookRunReport)
         }
       } catch (error) {
         // a deadlock or a lost connection: the event stays unclaimed and the next run takes it
-        ctx.app.logger.warn({ err: error, eventId: id }, "webhook relay could not fan an event out");
+        ctx.app.logger.warn({ err: error, eventId: event.id }, "webhook relay could not fan an event out");
       }
     }
-    if (!won && events.length < BATCH) return;
+    // an event committed after this batch was read wakes another run
+    if (!won || events.length < BATCH) return;
   }
 }
 
@@ -153,36 +164,33 @@ async function send(ctx: RequestContext, webhook: Webhook, delivery: WebhookDeli
  * Claims one due delivery with a conditional UPDATE setting its lease (only one deliverer's
  * matches), sends it, and records the attempt and where the delivery now stands: DELIVERED on a
  * 2xx; else PENDING again after retryDelayMs (the last wait cut to end at giveUpAt), or FAILED
- * once an attempt at or after giveUpAt failed. The record is written only while the lease is
- * still this deliverer's. Returns false when another deliverer had it.
+ * once an attempt at or after giveUpAt failed. The claim matches only the attempt count read
+ * with the row: every change to the row since then (an attempt recorded, then maybe a
+ * redelivery) counted an attempt, so the row read is the row claimed. The record is written only
+ * while the lease is still this deliverer's. Returns false when another deliverer had it.
  */
-async function attemptDelivery(ctx: RequestContext, deliveryId: string, webhooks: Map<string, Webhook>, report: WebhookRunReport): Promise<boolean> {
+async function attemptDelivery(ctx: RequestContext, delivery: WebhookDelivery & { event: OutboxEvent }, webhook: Webhook, report: WebhookRunReport): Promise<boolean> {
   const { config } = ctx.app;
   const claimedAt = ctx.clock.now();
   const lease = new Date(claimedAt.getTime() + config.webhookTimeoutMs + LEASE_MARGIN_MS);
   // in a transaction of its own: on SQLite every statement outside one would join whichever is open on the shared connection
-  const claim = await ctx.transaction(async (tx) => {
-    const claimed = await tx
-      .repo(WebhookDelivery)
-      .update({ id: deliveryId, status: "PENDING", nextAttemptAt: LessThanOrEqual(claimedAt), lockedUntil: Or(IsNull(), LessThan(claimedAt)) }, { lockedUntil: lease });
-    if (claimed.affected !== 1) return null;
-    const delivery = await tx.repo(WebhookDelivery).findOneByOrFail({ id: deliveryId });
-    const event = await tx.repo(OutboxEvent).findOneByOrFail({ id: delivery.eventId });
-    return { delivery, event };
-  });
-  if (!claim) return false;
-  const { delivery, event } = claim;
-  const webhook = webhooks.get(delivery.webhookId) ?? (await ctx.repo(Webhook).findOneByOrFail({ id: delivery.webhookId }));
+  const claimed = await ctx.transaction((tx) =>
+    tx.repo(WebhookDelivery).update(
+      { id: delivery.id, status: "PENDING", attemptCount: delivery.attemptCount, nextAttemptAt: LessThanOrEqual(claimedAt), lockedUntil: Or(IsNull(), LessThan(claimedAt)) },
+      { lockedUntil: lease },
+    ),
+  );
+  if (claimed.affected !== 1) return false;
   const attempt = delivery.attemptCount + 1;
   const startedAt = ctx.clock.now();
-  const outcome = await send(ctx, webhook, delivery, event, startedAt);
+  const outcome = await send(ctx, webhook, delivery, delivery.event, startedAt);
   const finishedAt = ctx.clock.now();
   const ok = outcome.error === null;
   const giveUp = !ok && finishedAt.getTime() >= delivery.giveUpAt.getTime();
   const next = new Date(Math.min(finishedAt.getTime() + retryDelayMs(config.webhookRetryBaseMs, attempt), delivery.giveUpAt.getTime()));
   const recorded = await ctx.transaction(async (tx) => {
     const settled = await tx.repo(WebhookDelivery).update(
-      { id: deliveryId, status: "PENDING", lockedUntil: lease },
+      { id: delivery.id, status: "PENDING", lockedUntil: lease },
       {
         attemptCount: attempt,
         lockedUntil: null,
@@ -192,7 +200,7 @@ async function attemptDelivery(ctx: RequestContext, deliveryId: string, webhooks
       },
     );
     if (settled.affected !== 1) return false;
-    await tx.repo(WebhookAttempt).insert({ id: randomUUID(), deliveryId, attempt, startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode, error: outcome.error });
+    await tx.repo(WebhookAttempt).insert({ id: randomUUID(), deliveryId: delivery.id, attempt, startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode, error: outcome.error });
     return true;
   });
   if (recorded) {
@@ -206,34 +214,34 @@ async function attemptDelivery(ctx: RequestContext, deliveryId: string, webhooks
 
 /**
  * The deliverer: sends every due delivery (PENDING, nextAttemptAt reached, no live lease) of an
- * active webhook, CONCURRENCY at a time. Deliveries of a disabled webhook wait.
+ * active webhook, CONCURRENCY at a time, read with its event. Deliveries of a disabled webhook wait.
  */
-export async function deliverDue(ctx: RequestContext, report: WebhookRunReport): Promise<void> {
+export async function deliverDue(ctx: RequestContext, webhooks: readonly Webhook[], report: WebhookRunReport): Promise<void> {
+  if (!webhooks.length) return;
+  const byId = new Map(webhooks.map((w) => [w.id, w]));
   for (let done = 0; done < RUN_LIMIT; ) {
-    const webhooks = new Map((await ctx.repo(Webhook).find({ where: { active: true } })).map((w) => [w.id, w]));
-    if (!webhooks.size) return;
     const now = ctx.clock.now();
-    const due = await ctx
+    const due = (await ctx
       .repo(WebhookDelivery)
       .createQueryBuilder("delivery")
-      .select(["delivery.id"])
+      .innerJoinAndSelect("delivery.event", "event")
       .where("delivery.status = :status AND delivery.nextAttemptAt <= :now AND (delivery.lockedUntil IS NULL OR delivery.lockedUntil < :now)", { status: "PENDING", now: dbDate(now) })
-      .andWhere("delivery.webhookId IN (:...ids)", { ids: [...webhooks.keys()] })
+      .andWhere("delivery.webhookId IN (:...ids)", { ids: [...byId.keys()] })
       .orderBy("delivery.nextAttemptAt", "ASC")
       .addOrderBy("delivery.id", "ASC")
       .limit(BATCH)
-      .getMany();
+      .getMany()) as Array<WebhookDelivery & { event: OutboxEvent }>;
     if (!due.length) return;
     done += due.length;
     let won = 0;
-    const queue = due.map((d) => d.id);
+    const queue = [...due];
     const worker = async () => {
-      for (let id = queue.shift(); id; id = queue.shift()) {
+      for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
         try {
-          if (await attemptDelivery(ctx, id, webhooks, report)) won++;
+          if (await attemptDelivery(ctx, delivery, byId.get(delivery.webhookId)!, report)) won++;
         } catch (error) {
           // the lease runs out and a later run tries again
-          ctx.app.logger.warn({ err: error, deliveryId: id }, "webhook delivery could not be recorded");
+          ctx.app.logger.warn({ err: error, deliveryId: delivery.id }, "webhook delivery could not be recorded");
         }
       }
     };
@@ -242,10 +250,11 @@ export async function deliverDue(ctx: RequestContext, report: WebhookRunReport):
   }
 }
 
-/** One run of the periodic "webhooks" job: the relay, then the deliverer. */
+/** One run of the periodic "webhooks" job: the relay, then the deliverer, both with the active webhooks as the run began. */
 export async function runWebhooks(ctx: RequestContext): Promise<WebhookRunReport> {
   const report: WebhookRunReport = { eventsFannedOut: 0, deliveriesCreated: 0, attempts: 0, delivered: 0, failed: 0, retrying: 0 };
-  await relayOutbox(ctx, report);
-  await deliverDue(ctx, report);
+  const webhooks = await ctx.repo(Webhook).find({ where: { active: true } });
+  await relayOutbox(ctx, webhooks, report);
+  await deliverDue(ctx, webhooks, report);
   return report;
 }
