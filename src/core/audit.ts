@@ -56,17 +56,27 @@ export async function recordAudit(ctx: RequestContext, change: AuditChange | Aud
   const changes = Array.isArray(change) ? change : [change];
   if (!ctx.inTransaction) throw new Error(`audit "${changes[0]?.action}" must be written inside the change's transaction`);
   if (!changes.length) return;
+  await auditInsert(ctx, changes).execute();
+}
+
+/** The INSERT of the audit entries for changes made by ctx's user now: run by recordAudit, or sent with a transaction of its own (one-trip.ts). */
+export function auditInsert(ctx: RequestContext, changes: AuditChange[]) {
   const at = ctx.clock.now();
-  await ctx.repo(AuditEntry).insert(
-    changes.map((c) => ({
-      id: randomUUID(),
-      actorId: ctx.user?.id ?? null,
-      action: c.action,
-      entityType: c.entityType,
-      entityId: c.entityId,
-      at,
-      before: snapshot(c.before),
-      after: snapshot(c.after),
-    })),
-  );
+  return ctx
+    .repo(AuditEntry)
+    .createQueryBuilder()
+    .insert()
+    .into(AuditEntry)
+    .values(
+      changes.map((c) => ({
+        id: randomUUID(),
+        actorId: ctx.user?.id ?? null,
+        action: c.action,
+        entityType: c.entityType,
+        entityId: c.entityId,
+        at,
+        before: snapshot(c.before),
+        after: snapshot(c.after),
+      })),
+    );
 }

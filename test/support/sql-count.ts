@@ -4,10 +4,13 @@ import type { TestServer } from "./server";
 /**
  * Counts the SQL statements the server runs while `work` runs (TypeORM hands every statement to
  * the DataSource's logger, whatever the logging setting). Not for work running in parallel.
+ * With `roundTrips`, every request to the database counts, transaction control included (START
+ * TRANSACTION, COMMIT, …), and a transaction sent whole (one-trip.ts) counts once.
  */
 export async function countStatements<T>(
   server: TestServer,
   work: () => Promise<T>,
+  { roundTrips = false } = {},
 ): Promise<{ result: T; statements: string[]; parameters: unknown[][] }> {
   const dataSource = server.app.services.dataSource as unknown as { logger: Logger };
   const original = dataSource.logger;
@@ -17,7 +20,7 @@ export async function countStatements<T>(
     get(target, property, receiver) {
       if (property === "logQuery") {
         return (query: string, queryParameters?: unknown[], queryRunner?: QueryRunner) => {
-          if (!/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(query)) {
+          if (roundTrips || !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(query)) {
             statements.push(query);
             parameters.push(queryParameters ?? []);
           }

@@ -1,5 +1,6 @@
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
+import type { Statement } from "../../core/one-trip";
 import { badInput } from "../../core/errors";
 import { loaderById } from "../../core/loaders";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/pagination";
@@ -37,6 +38,29 @@ export async function recordBoardChange(tx: RequestContext, task: BoardTask, eve
   };
   await tx.repo(BoardChange).insert(change);
   return payloadOf(change);
+}
+
+/**
+ * recordBoardChange's statements for a transaction sent in one round trip (one-trip.ts): the
+ * counter bumped (its row lock held to the commit, as there), the feed row written with the
+ * counter's value, and `sequence`, the read that answers the number taken.
+ */
+export function boardChangeStatements(tx: RequestContext, task: BoardTask, event: BoardTaskEvent): { statements: Statement[]; sequence: Statement; payload: (sequence: number) => BoardEventPayload } {
+  const q = (name: string) => tx.app.dataSource.driver.escape(name);
+  const columns = ["sequence", "task_id", "type", "actor_id", "at", "category", "project_id", "status"].map(q).join(", ");
+  const counter = `${q("board_sequence")} WHERE ${q("name")} = 'change'`;
+  return {
+    statements: [
+      { sql: `UPDATE ${counter.replace(" WHERE", ` SET ${q("value")} = ${q("value")} + 1 WHERE`)}`, parameters: [] },
+      {
+        sql: `INSERT INTO ${q("board_change")} (${columns}) SELECT ${q("value")}, ?, ?, ?, ?, ?, ?, ? FROM ${counter}`,
+        parameters: [task.id, event.type, event.actorId, dbDate(event.at), task.category, task.projectId, task.status],
+      },
+    ],
+    sequence: { sql: `SELECT ${q("value")} AS ${q("sequence")} FROM ${counter}`, parameters: [] },
+    payload: (sequence) =>
+      payloadOf({ sequence, taskId: task.id, type: event.type, actorId: event.actorId, at: event.at, category: task.category, projectId: task.projectId, status: task.status }),
+  };
 }
 
 async function nextSequence(tx: RequestContext): Promise<number> {

@@ -1,5 +1,9 @@
 import { idempotent } from "../../core/idempotency";
-import { recordAudit } from "../../core/audit";
+import { auditInsert, recordAudit } from "../../core/audit";
+import { statementOf, transactInOneTrip, type Statement } from "../../core/one-trip";
+import { randomUUID } from "node:crypto";
+import { User } from "../accounts/user.entity";
+import { boardChangeStatements } from "./board-changes.service";
 import type { AuthUser } from "../../core/auth";
 import type { RequestContext } from "../../core/context";
 import { dbDate } from "../../core/db";
@@ -128,6 +132,71 @@ async function releaseWorkload(tx: RequestContext, cadreId: string | null): Prom
     .execute();
 }
 
+/** What a claim sets on the task, besides first_claimed_at (kept once set) and the revision. */
+const claimChanges = (user: AuthUser, input: ClaimTaskInput, now: Date) =>
+  ({ status: "CLAIMED", claimantId: user.id, pledge: input.pledge, claimedAt: now, submittedAt: null, verificationComment: null }) as const;
+
+/**
+ * A claim of an OPEN task in one round trip (one-trip.ts), with the same guarantees as the
+ * transaction it stands for: the task taken only if still OPEN at the revision read (one
+ * winner), the cadre's workload counted only under the claim limit, in the same statement on
+ * MariaDB (a multi-table UPDATE takes both row locks) and in the same transaction on SQLite;
+ * then the timeline entry, the audit entry and the numbered board change, and the event once
+ * committed. Null when the guard did not hold (taken meanwhile, or at the limit): nothing was
+ * written, and the ordinary transaction finds out which.
+ */
+export async function claimInOneTrip(ctx: RequestContext, before: BoardTask, caller: User, input: ClaimTaskInput): Promise<BoardTask | null> {
+  const user = ctx.requireUser();
+  const now = ctx.clock.now();
+  const limit = ctx.app.config.taskClaimLimit;
+  const changes = claimChanges(user, input, now);
+  const after = Object.assign(new BoardTask(), before, changes, {
+    firstClaimedAt: before.firstClaimedAt ?? now,
+    revision: before.revision + 1,
+    updatedAt: now,
+    claimant: caller,
+  });
+  const event = Object.assign(new BoardTaskEvent(), {
+    id: randomUUID(), taskId: after.id, seq: after.revision, actorId: user.id, type: "CLAIMED", fromStatus: before.status, toStatus: after.status, note: input.pledge, at: now,
+  } satisfies Partial<BoardTaskEvent>);
+  const set = (t: string) =>
+    `${t}status = 'CLAIMED', ${t}claimant_id = ?, ${t}pledge = ?, ${t}claimed_at = ?, ${t}first_claimed_at = COALESCE(${t}first_claimed_at, ?), ` +
+    `${t}submitted_at = NULL, ${t}verification_comment = NULL, ${t}revision = ${t}revision + 1, ${t}updated_at = ?`;
+  const setParameters = [user.id, input.pledge, dbDate(now), dbDate(now), dbDate(now)];
+  const workload: Statement[] = [];
+  let guard: Statement;
+  if (ctx.app.dialect === "mariadb") {
+    guard = {
+      sql: `UPDATE board_task t JOIN cadre_workload w ON w.cadre_id = ? SET ${set("t.")}, w.open_tasks = w.open_tasks + 1 WHERE t.id = ? AND t.status = 'OPEN' AND t.revision = ? AND w.open_tasks < ?`,
+      parameters: [user.id, ...setParameters, before.id, before.revision, limit],
+    };
+  } else {
+    // SQLite: no multi-table UPDATE, and no other writer inside this transaction to race the workload check
+    guard = {
+      sql: `UPDATE board_task SET ${set("")} WHERE id = ? AND status = 'OPEN' AND revision = ? AND EXISTS (SELECT 1 FROM cadre_workload WHERE cadre_id = ? AND open_tasks < ?)`,
+      parameters: [...setParameters, before.id, before.revision, user.id, limit],
+    };
+    workload.push({ sql: "UPDATE cadre_workload SET open_tasks = open_tasks + 1 WHERE cadre_id = ?", parameters: [user.id] });
+  }
+  const change = boardChangeStatements(ctx, after, event);
+  const rows = await transactInOneTrip(ctx, {
+    // the cadre's workload row, made once (as ensureWorkloadRow does, committed before the claim's transaction)
+    prepare: [statementOf(ctx.repo(CadreWorkload).createQueryBuilder().insert().into(CadreWorkload).values({ cadreId: user.id, openTasks: 0 }).orIgnore())],
+    guard,
+    guardRows: ctx.app.dialect === "mariadb" ? 2 : 1,
+    then: [
+      ...workload,
+      statementOf(ctx.repo(BoardTaskEvent).createQueryBuilder().insert().into(BoardTaskEvent).values(event)),
+      statementOf(auditInsert(ctx, [{ action: "boardTask.claimed", entityType: "BoardTask", entityId: after.id, before, after }])),
+      ...change.statements,
+    ],
+    answer: change.sequence,
+  });
+  if (!rows) return null;
+  ctx.publishAfterCommit("TASK_BOARD", change.payload(Number(rows[0].sequence)));
+  return after;
+}
+
 const claimsByInstance = new WeakMap<object, Map<string, Promise<BoardTask>>>();
 /** This instance's claim attempts in flight, by task id. */
 const claimsInFlight = (ctx: RequestContext) => {
@@ -239,12 +308,28 @@ export class TaskLifecycleService {
 
   /**
    * One claim attempt: the task as it is afterwards, with its claimant. A plain read of the
-   * committed state first: a task already taken is answered with no transaction and no lock.
+   * committed state first (with the caller's user row, the claimant to answer with): a task
+   * already taken is answered with no transaction and no lock. An OPEN one is taken in one
+   * round trip (claimInOneTrip), else, when that finds the task or the cadre's workload not as
+   * read, in an ordinary transaction that names the reason.
    */
   private async attemptClaim(ctx: RequestContext, user: AuthUser, input: ClaimTaskInput): Promise<BoardTask> {
-    const seen = await ctx.repo(BoardTask).findOne({ where: { id: input.taskId }, relations: { claimant: true } });
+    const seen = await ctx
+      .repo(BoardTask)
+      .createQueryBuilder("task")
+      .leftJoinAndSelect("task.claimant", "claimant")
+      .leftJoinAndMapOne("task.caller", User, "caller", "caller.id = :callerId", { callerId: user.id })
+      .where("task.id = :taskId", { taskId: input.taskId })
+      .getOne() as (BoardTask & { caller?: User | null }) | null;
     if (!seen) throw notFound("BoardTask", input.taskId);
     if (seen.status !== CLAIMABLE_STATUS) return seen;
+    const { caller, claimant: _nobody, ...before } = seen;
+    // inside a transaction already (the demo seed acting through the services) the claim joins it
+    const oneTrip = caller && !ctx.inTransaction && (await claimInOneTrip(ctx, Object.assign(new BoardTask(), before), caller, input));
+    return oneTrip || this.claimInTransaction(ctx, user, input);
+  }
+
+  private async claimInTransaction(ctx: RequestContext, user: AuthUser, input: ClaimTaskInput): Promise<BoardTask> {
     await ensureWorkloadRow(ctx, user.id);
     return ctx.transaction(async (tx) => {
       const now = tx.clock.now();
@@ -253,16 +338,7 @@ export class TaskLifecycleService {
         .repo(BoardTask)
         .createQueryBuilder()
         .update(BoardTask)
-        .set({
-          status: "CLAIMED",
-          claimantId: user.id,
-          pledge: input.pledge,
-          claimedAt: now,
-          firstClaimedAt: () => "COALESCE(first_claimed_at, :claimedAt)",
-          submittedAt: null,
-          verificationComment: null,
-          revision: () => "revision + 1",
-        } as never)
+        .set({ ...claimChanges(user, input, now), firstClaimedAt: () => "COALESCE(first_claimed_at, :claimedAt)", revision: () => "revision + 1" } as never)
         .where("id = :id AND status = 'OPEN'", { id: input.taskId, claimedAt: dbDate(now) })
         .execute();
       if (!result.affected) {
