@@ -1,12 +1,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import mysql from "mysql2/promise";
-import { autocannon, boardQuery, gql, loadBoard, progress, run } from "./support";
+import { autocannon, boardQuery, gql, loadBoard, progress, run, startApp } from "./support";
 
 /**
  * bench:board — `taskBoard(first: 50)` with claimant, project (and project.manager when the
- * teams module is merged) through the real app, against a bare node:http + mysql2 handler that
- * runs the same keyset page query as one LEFT JOIN and writes the same JSON.
+ * teams module is merged) through the real app, once per GRAPHQL_ENGINE (two apps on the same
+ * database), against a bare node:http + mysql2 handler that runs the same keyset page query as
+ * one LEFT JOIN and writes the same JSON.
  */
 const TASKS = Number(process.env.BENCH_TASKS || 100_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 20);
@@ -59,34 +60,45 @@ function rawServer(databaseUrl: string, withManager: boolean) {
 }
 
 run(async (cleanup) => {
-  const { db, url, withManager, reader } = await loadBoard(cleanup, "board", TASKS);
+  const { db, app, url: jitUrl, withManager, reader } = await loadBoard(cleanup, "board", TASKS);
+  if (app.services.config.graphqlEngine !== "jit") throw new Error(`the loaded app runs ${app.services.config.graphqlEngine}, not jit`);
   const token = reader.token;
+  const interpreted = await startApp(db.url, { graphqlEngine: "graphql-js" });
+  cleanup.push(interpreted.stop);
 
   const raw = rawServer(db.url, withManager);
   const rawUrl = await raw.listen();
   cleanup.push(() => raw.stop());
 
+  const targets = [
+    { name: "graphql-js", url: interpreted.url, headers: { authorization: `Bearer ${token}` } },
+    { name: "jit", url: jitUrl, headers: { authorization: `Bearer ${token}` } },
+    { name: "raw", url: rawUrl, headers: {} },
+  ] as const;
   const body = JSON.stringify({ query: boardQuery(withManager), variables: { first: PAGE } });
-  const viaApp = await gql(url, boardQuery(withManager), { first: PAGE }, token);
   const viaRaw = await gql(rawUrl, boardQuery(withManager), { first: PAGE });
-  if (viaApp.errors || viaApp.data?.taskBoard?.edges?.length !== PAGE) throw new Error(`app answered ${JSON.stringify(viaApp).slice(0, 500)}`);
-  if (JSON.stringify(viaApp.data) !== JSON.stringify(viaRaw.data)) throw new Error("the raw baseline does not write the same JSON as the app");
-  progress("app and raw baseline answer the same JSON; warming up");
-
-  const headers = { authorization: `Bearer ${token}` };
-  await autocannon(url, body, headers, { connections: CONNECTIONS, seconds: 2 });
-  await autocannon(rawUrl, body, {}, { connections: CONNECTIONS, seconds: 2 });
-  progress(`measuring the app for ${SECONDS} s`);
-  const appResult = await autocannon(url, body, headers, { connections: CONNECTIONS, seconds: SECONDS });
-  progress(`measuring the raw baseline for ${SECONDS} s`);
-  const rawResult = await autocannon(rawUrl, body, {}, { connections: CONNECTIONS, seconds: SECONDS });
-  for (const [name, r] of [["app", appResult], ["raw", rawResult]] as const) {
-    if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  for (const target of targets.slice(0, 2)) {
+    const viaApp = await gql(target.url, boardQuery(withManager), { first: PAGE }, token);
+    if (viaApp.errors || viaApp.data?.taskBoard?.edges?.length !== PAGE) throw new Error(`${target.name} answered ${JSON.stringify(viaApp).slice(0, 500)}`);
+    if (JSON.stringify(viaApp.data) !== JSON.stringify(viaRaw.data)) throw new Error(`the raw baseline does not write the same JSON as the app on ${target.name}`);
   }
-  const ratio = appResult.requestsPerSecond / rawResult.requestsPerSecond;
+  progress("both engines and the raw baseline answer the same JSON; warming up");
+
+  for (const target of targets) await autocannon(target.url, body, target.headers, { connections: CONNECTIONS, seconds: 2 });
+  const results: Array<Awaited<ReturnType<typeof autocannon>>> = [];
+  for (const target of targets) {
+    progress(`measuring ${target.name} for ${SECONDS} s`);
+    const result = await autocannon(target.url, body, target.headers, { connections: CONNECTIONS, seconds: SECONDS });
+    if (result.non2xx || result.errors) throw new Error(`${target.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    results.push(result);
+  }
+  const [js, jit, bare] = results;
+  type Result = (typeof results)[number];
+  const figure = (r: Result) => `${r.requestsPerSecond.toFixed(0)} req/s (p99 ${r.p99} ms)`;
+  const ratio = (r: Result) => r.requestsPerSecond / bare.requestsPerSecond;
   return (
     `bench:board taskBoard(first:${PAGE}) claimant,project${withManager ? ",manager" : ""} on ${TASKS} tasks, ${CONNECTIONS} connections x ${SECONDS}s: ` +
-    `graphql ${appResult.requestsPerSecond.toFixed(0)} req/s (p99 ${appResult.p99} ms), raw mysql2 ${rawResult.requestsPerSecond.toFixed(0)} req/s (p99 ${rawResult.p99} ms), ` +
-    `ratio ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "MISSED"})`
+    `graphql-js ${figure(js)}, jit ${figure(jit)}, raw mysql2 ${figure(bare)}: ratios ${ratio(js).toFixed(2)} / ${ratio(jit).toFixed(2)} ` +
+    `(jit ÷ graphql-js ×${(jit.requestsPerSecond / js.requestsPerSecond).toFixed(2)}; target >= 0.5: ${ratio(jit) >= 0.5 ? "met" : "MISSED"})`
   );
 });

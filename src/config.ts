@@ -10,6 +10,9 @@ export function parseLocale(raw: unknown): Locale | undefined {
   return LOCALES.find((locale) => locale.toLowerCase() === raw.trim().toLowerCase());
 }
 
+export const GRAPHQL_ENGINES = ["jit", "graphql-js"] as const;
+export type GraphqlEngine = (typeof GRAPHQL_ENGINES)[number];
+
 /** Every environment variable the service reads, validated once at start. */
 export interface AppConfig {
   isProduction: boolean;
@@ -73,6 +76,8 @@ export interface AppConfig {
   maxBatchOperations: number;
   /** How long one HTTP request (a whole batch) may run resolvers before the rest are refused with REQUEST_TIMEOUT; 0 turns it off. */
   requestTimeoutMs: number;
+  /** GRAPHQL_ENGINE: how HTTP operations execute; `jit` compiles each document with graphql-jit (graphql-js where it cannot), `graphql-js` interprets every request. */
+  graphqlEngine: GraphqlEngine;
   metrics: boolean;
   /** When set, /metrics answers only `Authorization: Bearer <token>`; unset, only loopback clients. */
   metricsToken?: string;
@@ -284,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxQueryAliases: int(env, "MAX_QUERY_ALIASES", 30),
     maxBatchOperations: int(env, "MAX_BATCH_OPERATIONS", 10, 1),
     requestTimeoutMs: int(env, "REQUEST_TIMEOUT_MS", 10_000),
+    graphqlEngine: graphqlEngine(env, "GRAPHQL_ENGINE"),
     metrics: bool(env, "METRICS", true),
     metricsToken: env.METRICS_TOKEN || undefined,
     metricsMaxOperationNames: int(env, "METRICS_MAX_OPERATION_NAMES", 100, 1),
@@ -365,6 +371,14 @@ function hostPatterns(env: NodeJS.ProcessEnv, name: string): string[] {
       }
       return entry;
     });
+}
+
+function graphqlEngine(env: NodeJS.ProcessEnv, name: string): GraphqlEngine {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return "jit";
+  const engine = GRAPHQL_ENGINES.find((known) => known === raw);
+  if (!engine) throw new ConfigError(`${name} must be ${GRAPHQL_ENGINES.join(" or ")}, got "${raw}"`);
+  return engine;
 }
 
 function fileStoreKind(env: NodeJS.ProcessEnv, name: string): FileStoreKind {

@@ -14,6 +14,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { bearerToken, REFUSAL_REASONS, refusalReason, TOKEN_EXPIRED, type AuthUser } from "./core/auth";
 import { RequestContext, type AppServices } from "./core/context";
+import { compiledExecutionGateway } from "./core/compiled-execution";
 import { AppError, formatError, isDatabaseUnavailable, serviceUnavailable } from "./core/errors";
 import { HTTP_STATUS_OF_CODE, matchRoute, routesPath, type HttpRoute } from "./core/http-routes";
 import { currentLocale, negotiateLocale, parseLocale, runInLocale, type Locale } from "./core/i18n/locale";
@@ -320,7 +321,8 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       return result;
     });
   const apollo = new ApolloServer<RequestContext & BaseContext>({
-    schema,
+    // jit: HTTP operations run compiled (compiled-execution.ts); Apollo's only hook for that is `gateway`
+    ...(config.graphqlEngine === "jit" ? { gateway: compiledExecutionGateway(schema) } : { schema }),
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: exposeInternals,

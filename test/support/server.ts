@@ -81,7 +81,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ? { databaseUrl: options.share.databaseUrl, dataDir: options.share.config.dataDir, drop: async () => {} }
     : await freshDatabase();
   const config = loadConfig(
-    { NODE_ENV: "test", ...options.env },
+    // GRAPHQL_ENGINE=graphql-js npx vitest run: the whole suite on the other engine
+    { NODE_ENV: "test", ...(process.env.GRAPHQL_ENGINE ? { GRAPHQL_ENGINE: process.env.GRAPHQL_ENGINE } : {}), ...options.env },
     {
       databaseUrl: database.databaseUrl, dataDir: database.dataDir, jwtSecret: "test-secret-that-is-long-enough-0123456789", seedDemo: false, ...TEST_DEFAULTS,
       // the suite asserts English messages: English unless a test asks for a locale (config or DEFAULT_LOCALE)
