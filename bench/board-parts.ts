@@ -29,9 +29,14 @@ run(async (cleanup) => {
     const body = JSON.stringify({ query, variables: { first: PAGE } });
     progress(`${name}: warming up, then ${SECONDS} s`);
     await autocannon(url, body, headers, { connections: CONNECTIONS, seconds: 2 });
+    const cpuBefore = process.cpuUsage();
     const result = await autocannon(url, body, headers, { connections: CONNECTIONS, seconds: SECONDS });
+    const cpu = process.cpuUsage(cpuBefore);
     if (result.non2xx || result.errors) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    figures.push(`${name} ${result.requestsPerSecond.toFixed(0)} req/s (${(1000 / result.requestsPerSecond).toFixed(2)} ms)`);
+    // The app's CPU per request (this process serves it; autocannon runs in another): steadier than
+    // req/s on a machine shared with other work, which takes cores but not this process's CPU time.
+    const cpuMs = (cpu.user + cpu.system) / 1000 / (result.requestsPerSecond * SECONDS);
+    figures.push(`${name} ${result.requestsPerSecond.toFixed(0)} req/s (${(1000 / result.requestsPerSecond).toFixed(2)} ms, CPU ${cpuMs.toFixed(2)} ms)`);
   }
   return `bench:board-parts taskBoard(first:${PAGE}) on ${TASKS} tasks, ${CONNECTIONS} connections x ${SECONDS}s: ${figures.join("; ")}`;
 });

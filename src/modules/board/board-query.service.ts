@@ -1,6 +1,7 @@
 import type { RequestContext } from "../../core/context";
 import { containsPattern, dbDate } from "../../core/db";
 import { badInput, forbidden, notFound } from "../../core/errors";
+import { leanQuery } from "../../core/loaders";
 import { whereStatus } from "../../core/status-filter";
 import { paginate, type Connection, type ConnectionArgs, type KeysetOrder } from "../../core/pagination";
 import { User } from "../accounts/user.entity";
@@ -30,10 +31,11 @@ const ORDERS: Record<TaskBoardOrder, KeysetOrder<BoardTask>> = {
 /**
  * A page of tasks with their claimant and project in the same statement: every board screen
  * shows both, and one LEFT JOIN (which keeps the keyset index) costs less than two more
- * round trips. The field resolvers use what was joined.
+ * round trips. The field resolvers use what was joined. Read lean: each row is built as one
+ * object rather than by TypeORM's transformer (a quarter of a page's CPU).
  */
 const pageQuery = (ctx: RequestContext) =>
-  ctx.repo(BoardTask).createQueryBuilder("task").leftJoinAndSelect("task.claimant", "claimant").leftJoinAndSelect("task.project", "project");
+  leanQuery(ctx.repo(BoardTask).createQueryBuilder("task").leftJoinAndSelect("task.claimant", "claimant").leftJoinAndSelect("task.project", "project"));
 
 /** Reading the board: public to every signed-in user; a linked project only where the caller may see it. */
 export class BoardQueryService {
