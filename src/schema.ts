@@ -4,6 +4,7 @@ import { buildSchema } from "type-graphql";
 import { authChecker } from "./core/auth";
 import { withErrorCodes } from "./core/i18n/error-code-enum";
 import type { AppPubSub } from "./core/pubsub";
+import { checkDeadlineAtRootFields } from "./core/request-budget";
 import { describeInputArguments } from "./core/schema-docs";
 import { applyTextRule } from "./core/text-input";
 import { allResolvers } from "./modules";
@@ -18,7 +19,8 @@ export function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
   })
     .then(applyTextRule)
     .then(withErrorCodes)
-    .then(describeInputArguments);
+    .then(describeInputArguments)
+    .then(checkDeadlineAtRootFields);
 }
 
 /**

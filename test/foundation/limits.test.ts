@@ -119,10 +119,37 @@ describe("a mutation that outlasts the budget", () => {
 
   test("still answers what it wrote: its result fields resolve after the deadline (a refused answer would invite a retry that writes twice)", async () => {
     const { token } = await server.user("ADMIN");
+    const department = (await server.department("MARKET_REGULATION")).id;
     // hashing the password (scrypt, tens of ms) takes the mutation past the 5 ms budget before its fields resolve
-    const res = await server.gql(`mutation { createUser(input: { username: "budget.kept", password: "long-enough-pw", name: "x", role: ADMIN }) { id username } }`, {}, token);
+    const res = await server.gql(`mutation { createUser(input: { username: "budget.kept", password: "long-enough-pw", name: "x", role: ADMIN, departmentId: "${department}" }) { id username department { id } } }`, {}, token);
     expect(res.errors).toBeUndefined();
     expect(res.status).toBe(200);
     expect(res.data.createUser.username).toBe("budget.kept");
+    // a result field that loads (the department) resolves too
+    expect(res.data.createUser.department).toEqual({ id: department });
+  });
+});
+
+describe("a query that outlasts the budget", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { requestTimeoutMs: 2 } });
+  });
+  afterAll(() => server?.stop());
+
+  test("its root field started in time, but no database work starts past the deadline: the tasks' timelines are refused with REQUEST_TIMEOUT (504)", async () => {
+    const { token } = await server.user("ADMIN");
+    const { publishTask } = await import("../board/board-helpers");
+    const generous = await startTestServer({ share: server });
+    try {
+      for (let i = 0; i < 60; i++) await publishTask(generous, (await generous.user("ADMIN")).token);
+    } finally {
+      await generous.stop();
+    }
+    const res = await server.gql(`{ taskBoard(first: 60) { edges { node { id claimant { name } project { name manager { name } } timeline { seq actor { name } } } } } }`, {}, token);
+    expect(res.status).toBe(504);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].extensions).toMatchObject({ code: "REQUEST_TIMEOUT", timeoutMs: 2 });
+    expect(res.errors![0].path!.length).toBeGreaterThan(1);
   });
 });
