@@ -77,6 +77,7 @@ export class RequestContext {
   }
 
   repo<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
+    // the request's deadline (request-budget): a loader's batch reads through here too
     this.budget.checkWork();
     return this.manager.getRepository(entity);
   }
@@ -88,7 +89,6 @@ export class RequestContext {
 
   /** Per-request memo, used for DataLoaders. */
   loader<T>(name: string, make: () => T): T {
-    this.budget.checkWork();
     if (!this.loaders.has(name)) this.loaders.set(name, make());
     return this.loaders.get(name) as T;
   }

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import type { Logger } from "typeorm";
 import { CalendarDay } from "../../src/modules/calendar/calendar.entity";
 import { codeOf, startTestServer, type TestServer } from "../support/server";
+import { publishTask } from "../board/board-helpers";
 
 /** 2004-01-01 to 2026-12-31: every year the calendar package covers, 8400 days. */
 const LONG_SPAN_COST = 1 + Math.ceil(8400 / 30);
@@ -133,23 +135,39 @@ describe("a mutation that outlasts the budget", () => {
 describe("a query that outlasts the budget", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ config: { requestTimeoutMs: 2 } });
+    server = await startTestServer({ config: { requestTimeoutMs: 1_000 } });
   });
   afterAll(() => server?.stop());
 
   test("its root field started in time, but no database work starts past the deadline: the tasks' timelines are refused with REQUEST_TIMEOUT (504)", async () => {
     const { token } = await server.user("ADMIN");
-    const { publishTask } = await import("../board/board-helpers");
-    const generous = await startTestServer({ share: server });
+    for (let i = 0; i < 5; i++) await publishTask(server, token);
+    // the deadline passes while the page is read (the clock the budget reads jumps a minute when
+    // the page statement goes out): the root field has started, the nested loads come after
+    const dataSource = server.app.services.dataSource as unknown as { logger: Logger };
+    const original = dataSource.logger;
+    const realNow = Date.now;
+    let late = 0;
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + late);
+    dataSource.logger = new Proxy(original, {
+      get: (target, property, receiver) =>
+        property === "logQuery"
+          ? (query: string, ...rest: unknown[]) => {
+              if (/FROM [`"]board_task[`"]/.test(query)) late = 60_000;
+              return (target.logQuery as (...args: unknown[]) => void)(query, ...rest);
+            }
+          : Reflect.get(target, property, receiver),
+    });
     try {
-      for (let i = 0; i < 60; i++) await publishTask(generous, (await generous.user("ADMIN")).token);
+      const res = await server.gql(`{ taskBoard(first: 5) { edges { node { id timeline { seq actor { name } } } } } }`, {}, token);
+      expect(res.status).toBe(504);
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0].extensions).toMatchObject({ code: "REQUEST_TIMEOUT", timeoutMs: 1_000 });
+      // refused below the page (a task's timeline), not at the root field
+      expect(res.errors![0].path).toEqual(["taskBoard", "edges", expect.any(Number), "node", "timeline"]);
     } finally {
-      await generous.stop();
+      dataSource.logger = original;
+      clock.mockRestore();
     }
-    const res = await server.gql(`{ taskBoard(first: 60) { edges { node { id claimant { name } project { name manager { name } } timeline { seq actor { name } } } } } }`, {}, token);
-    expect(res.status).toBe(504);
-    expect(res.errors).toHaveLength(1);
-    expect(res.errors![0].extensions).toMatchObject({ code: "REQUEST_TIMEOUT", timeoutMs: 2 });
-    expect(res.errors![0].path!.length).toBeGreaterThan(1);
   });
 });

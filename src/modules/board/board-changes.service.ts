@@ -25,20 +25,22 @@ export const MAX_CHANGES_PAGE = MAX_PAGE_SIZE;
  * time (the lock is held for the feed insert and the COMMIT); claims that lose take no number.
  */
 export async function recordBoardChange(tx: RequestContext, task: BoardTask, event: BoardTaskEvent): Promise<BoardEventPayload> {
-  const sequence = await nextSequence(tx);
-  const change: BoardChange = {
-    sequence,
-    taskId: task.id,
-    type: event.type,
-    actorId: event.actorId,
-    at: event.at,
-    category: task.category,
-    projectId: task.projectId,
-    status: task.status,
-  };
+  const change = changeOf(task, event, await nextSequence(tx));
   await tx.repo(BoardChange).insert(change);
   return payloadOf(change);
 }
+
+/** The feed row of a task's change, numbered `sequence`. */
+const changeOf = (task: BoardTask, event: BoardTaskEvent, sequence: number): BoardChange => ({
+  sequence,
+  taskId: task.id,
+  type: event.type,
+  actorId: event.actorId,
+  at: event.at,
+  category: task.category,
+  projectId: task.projectId,
+  status: task.status,
+});
 
 /**
  * recordBoardChange's statements for a transaction sent in one round trip (one-trip.ts): the
@@ -58,8 +60,7 @@ export function boardChangeStatements(tx: RequestContext, task: BoardTask, event
       },
     ],
     sequence: { sql: `SELECT ${q("value")} AS ${q("sequence")} FROM ${counter}`, parameters: [] },
-    payload: (sequence) =>
-      payloadOf({ sequence, taskId: task.id, type: event.type, actorId: event.actorId, at: event.at, category: task.category, projectId: task.projectId, status: task.status }),
+    payload: (sequence) => payloadOf(changeOf(task, event, sequence)),
   };
 }
 

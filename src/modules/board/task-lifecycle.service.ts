@@ -1,5 +1,5 @@
 import { idempotent } from "../../core/idempotency";
-import { auditInsert, recordAudit } from "../../core/audit";
+import { auditInsert, recordAudit, type AuditChange } from "../../core/audit";
 import { statementOf, transactInOneTrip, type Statement } from "../../core/one-trip";
 import { randomUUID } from "node:crypto";
 import { User } from "../accounts/user.entity";
@@ -52,20 +52,26 @@ export async function recordTaskEvent(
   type: TaskEventType,
   note: string | null = null,
 ): Promise<void> {
-  const actor = tx.requireUser();
-  const event = tx.repo(BoardTaskEvent).create({
+  const { event, audit } = taskEventOf(tx, before, after, type, note);
+  await tx.repo(BoardTaskEvent).insert(event);
+  await recordAudit(tx, audit);
+  await announce(tx, after, event);
+}
+
+/** A change's timeline entry and audit entry, as recordTaskEvent writes them and claimInOneTrip sends them. */
+function taskEventOf(ctx: RequestContext, before: BoardTask | null, after: BoardTask, type: TaskEventType, note: string | null): { event: BoardTaskEvent; audit: AuditChange } {
+  const event = Object.assign(new BoardTaskEvent(), {
+    id: randomUUID(),
     taskId: after.id,
     seq: after.revision,
-    actorId: actor.id,
+    actorId: ctx.requireUser().id,
     type,
     fromStatus: before && before.status !== after.status ? before.status : null,
     toStatus: before === null || before.status !== after.status ? after.status : null,
     note,
-    at: tx.clock.now(),
+    at: ctx.clock.now(),
   });
-  await tx.repo(BoardTaskEvent).insert(event);
-  await recordAudit(tx, { action: `boardTask.${type.toLowerCase()}`, entityType: "BoardTask", entityId: after.id, before, after });
-  await announce(tx, after, event);
+  return { event, audit: { action: `boardTask.${type.toLowerCase()}`, entityType: "BoardTask", entityId: after.id, before, after } };
 }
 
 /**
@@ -156,9 +162,7 @@ export async function claimInOneTrip(ctx: RequestContext, before: BoardTask, cal
     updatedAt: now,
     claimant: caller,
   });
-  const event = Object.assign(new BoardTaskEvent(), {
-    id: randomUUID(), taskId: after.id, seq: after.revision, actorId: user.id, type: "CLAIMED", fromStatus: before.status, toStatus: after.status, note: input.pledge, at: now,
-  } satisfies Partial<BoardTaskEvent>);
+  const { event, audit } = taskEventOf(ctx, before, after, "CLAIMED", input.pledge);
   const set = (t: string) =>
     `${t}status = 'CLAIMED', ${t}claimant_id = ?, ${t}pledge = ?, ${t}claimed_at = ?, ${t}first_claimed_at = COALESCE(${t}first_claimed_at, ?), ` +
     `${t}submitted_at = NULL, ${t}verification_comment = NULL, ${t}revision = ${t}revision + 1, ${t}updated_at = ?`;
@@ -187,7 +191,7 @@ export async function claimInOneTrip(ctx: RequestContext, before: BoardTask, cal
     then: [
       ...workload,
       statementOf(ctx.repo(BoardTaskEvent).createQueryBuilder().insert().into(BoardTaskEvent).values(event)),
-      statementOf(auditInsert(ctx, [{ action: "boardTask.claimed", entityType: "BoardTask", entityId: after.id, before, after }])),
+      statementOf(auditInsert(ctx, [audit])),
       ...change.statements,
     ],
     answer: change.sequence,
