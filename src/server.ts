@@ -9,15 +9,16 @@ import { ApolloServer, HeaderMap, type BaseContext } from "@apollo/server";
 import cors from "cors";
 import Negotiator from "negotiator";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { bearerToken, REFUSAL_REASONS, refusalReason, TOKEN_EXPIRED, type AuthUser } from "./core/auth";
 import { RequestContext, type AppServices } from "./core/context";
 import { compiledExecutionGateway } from "./core/compiled-execution";
-import { AppError, formatError, isDatabaseUnavailable, serviceUnavailable } from "./core/errors";
+import { AppError, errorLocalePlugin, formatError, formatErrorInBothLocales, isDatabaseUnavailable, serviceUnavailable } from "./core/errors";
 import { HTTP_STATUS_OF_CODE, matchRoute, routesPath, type HttpRoute } from "./core/http-routes";
-import { currentLocale, negotiateLocale, parseLocale, runInLocale, type Locale } from "./core/i18n/locale";
+import { negotiateLocale, parseLocale, type Locale } from "./core/i18n/locale";
+import { protocolMessageZh } from "./core/i18n/messages";
 import { observabilityPlugin, ThrottledLog } from "./core/observability";
 import { CLOSE_REFUSED, CLOSE_TOKEN_EXPIRED, WsSessions } from "./core/ws-sessions";
 import { createOperationLimiter, queryLimitsPlugin } from "./core/query-limits";
@@ -232,9 +233,23 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 /** An AppError's extensions (field, reason, …) for a plain route's answer; `http` is the server's, not the client's. */
 const withoutHttp = ({ http: _http, ...extensions }: Record<string, unknown>) => extensions;
 
-/** An error answer of the HTTP layer, in the request's locale (runInLocale): the Chinese, then the English for the developer. */
-function errorBody(code: string, message: string, zh: string, extensions: Record<string, unknown> = {}) {
-  return { errors: [{ message: currentLocale() === "zh-CN" ? `${zh}（${message}）` : message, extensions: { ...extensions, code } }] };
+/** An error answer of the HTTP layer, in the request's locale: the Chinese, then the English for the developer. */
+function errorBody(locale: Locale, code: string, message: string, zh: string, extensions: Record<string, unknown> = {}) {
+  return { errors: [{ message: locale === "zh-CN" ? `${zh}（${message}）` : message, extensions: { ...extensions, code } }] };
+}
+
+/**
+ * An answer Apollo gave before any plugin ran, in Chinese: a failed sign-in as formatError shaped
+ * it in zh-CN (its Chinese message is the AppError's), any other error (Apollo's own refusals) by its code.
+ */
+function inChinese(body: string, signInRefusal: GraphQLFormattedError | undefined): string {
+  const answer = JSON.parse(body) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  if (signInRefusal) {
+    answer.errors = [signInRefusal as { message: string }];
+  } else {
+    for (const error of answer.errors ?? []) error.message = protocolMessageZh(String(error.extensions?.code ?? ""), error.message, error.extensions);
+  }
+  return `${JSON.stringify(answer)}\n`;
 }
 
 /** Failures that repeat with every request (an outage, a client retrying a dead token) log once a minute, per app. */
@@ -320,13 +335,15 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       shaped.add(result);
       return result;
     });
+  // the requests (their budgets) whose errors errorLocalePlugin put in their locale
+  const reachedPipeline = new WeakSet<object>();
   const apollo = new ApolloServer<RequestContext & BaseContext>({
     // jit: HTTP operations run compiled (compiled-execution.ts); Apollo's only hook for that is `gateway`
     ...(config.graphqlEngine === "jit" ? { gateway: compiledExecutionGateway(schema) } : { schema }),
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: exposeInternals,
-    formatError: (formatted, error) => formatError(formatted, error, exposeInternals, !config.introspection),
+    formatError: (formatted, error) => formatErrorInBothLocales(formatted, error, exposeInternals, !config.introspection),
     // the drain is ours (main.ts): Apollo's own handler stopped the server before it, answering 500s
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: true,
@@ -338,6 +355,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       queryLimitsPlugin(limitOperation),
       requestDeadlinePlugin(config.requestTimeoutMs),
       observabilityPlugin(services.logger, services.metrics),
+      errorLocalePlugin(reachedPipeline),
     ],
   });
   await apollo.start();
@@ -353,7 +371,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
   });
   const ideDocument = ideExample(config.seedDemo ? { username: "admin", password: DEMO_PASSWORD } : null);
 
-  async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+  async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, url: URL, locale: Locale) {
     const method = (req.method ?? "GET").toUpperCase();
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -377,22 +395,28 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
       }
     }
     const requestId = headers.get("x-request-id") ?? randomUUID();
+    let signInRefusal: GraphQLError | undefined;
+    let created: RequestContext | undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search: url.search, body },
       context: async () => {
         try {
           const user = await authenticate(signIns, headers.get("authorization"));
-          return RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null, currentLocale(config.defaultLocale)) as RequestContext & BaseContext;
+          return (created = RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null, locale)) as RequestContext & BaseContext;
         } catch (error) {
           if (error instanceof GraphQLError) {
             const http = (error.extensions.http as { status?: number } | undefined) ?? { status: 401 };
             // originalError: formatError answers with the AppError's code and its Chinese message
-            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http }, originalError: error });
+            throw (signInRefusal = new GraphQLError(error.message, { extensions: { ...error.extensions, http }, originalError: error }));
           }
           throw error;
         }
       },
     });
+    // Apollo refused the request before any plugin ran (CSRF, a malformed request, a failed sign-in): its errors are in English
+    if (locale === "zh-CN" && response.body.kind === "complete" && (response.status ?? 200) >= 400 && !(created && reachedPipeline.has(created.budget))) {
+      response.body.string = inChinese(response.body.string, signInRefusal && formatError(signInRefusal.toJSON(), signInRefusal, exposeInternals, !config.introspection, "zh-CN"));
+    }
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
     if (stopping) res.setHeader("connection", "close");
@@ -410,33 +434,34 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
    * signed link's `access` parameter for exactly this path; a route refuses anonymous callers
    * itself where it must (a route may serve everyone, e.g. a public ledger).
    */
-  async function handleRoute(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+  async function handleRoute(req: http.IncomingMessage, res: http.ServerResponse, url: URL, locale: Locale) {
     const method = (req.method ?? "GET").toUpperCase();
     const matched = matchRoute(routes, method, url.pathname);
     if (!matched) {
       res.setHeader("allow", [...new Set(routes.filter((route) => route.path.test(url.pathname)).map((route) => route.method))].join(", "));
-      return sendJson(res, 405, errorBody("BAD_REQUEST", `${method} is not served at ${url.pathname}`, `地址 ${url.pathname} 不支持 ${method} 请求`));
+      return sendJson(res, 405, errorBody(locale, "BAD_REQUEST", `${method} is not served at ${url.pathname}`, `地址 ${url.pathname} 不支持 ${method} 请求`));
     }
     const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
     res.setHeader("x-request-id", requestId);
     const access = url.searchParams.get("access");
     const link = access && method === "GET" && !req.headers.authorization ? { token: access, path: url.pathname } : undefined;
     const user = await authenticate(signIns, req.headers.authorization, link);
-    const ctx = RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null, currentLocale(config.defaultLocale));
+    const ctx = RequestContext.create(services, user, requestId, req.socket.remoteAddress ?? null, locale);
     await matched.route.handle(ctx, { req, res, url, params: matched.params });
   }
 
-  // every answer of a request, GraphQL's (formatError) and the HTTP layer's, in the locale it asks for
-  const server = http.createServer((req, res) => runInLocale(negotiateLocale(req.headers["accept-language"], config.defaultLocale), () => serve(req, res)));
+  const server = http.createServer((req, res) => serve(req, res));
   async function serve(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
+    // every answer of a request, GraphQL's and the HTTP layer's, in the locale it asks for
+    const locale = negotiateLocale(req.headers["accept-language"], config.defaultLocale);
     try {
       const isGraphQL = url.pathname === GRAPHQL_PATH;
       if (isGraphQL || routesPath(routes, url.pathname)) {
         const origin = req.headers.origin;
         if (req.method === "OPTIONS" && origin && req.headers["access-control-request-method"] && !config.corsOrigins.includes(origin)) {
           res.setHeader("vary", "Origin");
-          return sendJson(res, 403, errorBody("FORBIDDEN", `Origin ${origin} may not call this API from a browser; list it in CORS_ORIGINS`, `来源 ${origin} 不在允许的跨域来源（CORS_ORIGINS）之内，浏览器不能从该网页调用本接口`));
+          return sendJson(res, 403, errorBody(locale, "FORBIDDEN", `Origin ${origin} may not call this API from a browser; list it in CORS_ORIGINS`, `来源 ${origin} 不在允许的跨域来源（CORS_ORIGINS）之内，浏览器不能从该网页调用本接口`));
         }
         // an allowed preflight is answered here (204); anything else gets its CORS headers and goes on
         corsHeaders(req, res, () => {});
@@ -445,18 +470,18 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
           // draining: in-flight requests finish; a new one on a kept-alive connection goes elsewhere
           res.setHeader("connection", "close");
           res.setHeader("retry-after", "1");
-          return sendJson(res, 503, errorBody("SERVICE_UNAVAILABLE", "The server is stopping; send the request again", "服务正在停止，请重新发送请求"));
+          return sendJson(res, 503, errorBody(locale, "SERVICE_UNAVAILABLE", "The server is stopping; send the request again", "服务正在停止，请重新发送请求"));
         }
-        if (!isGraphQL) return await handleRoute(req, res, url);
+        if (!isGraphQL) return await handleRoute(req, res, url, locale);
         if (config.graphiql && req.method === "GET" && wantsHtml(req.headers.accept)) {
           return await sendIdePage(req, res, ideDocument);
         }
-        return await handleGraphQL(req, res, url);
+        return await handleGraphQL(req, res, url, locale);
       }
       if (url.pathname === "/metrics" && config.metrics) {
         const refusal = metricsRefusal(config.metricsToken, req.headers.authorization, req.socket.remoteAddress);
-        if (refusal === 401) return sendJson(res, 401, errorBody("UNAUTHENTICATED", "/metrics needs Authorization: Bearer <METRICS_TOKEN>", "访问监控指标（/metrics）须携带 Authorization: Bearer <METRICS_TOKEN>"));
-        if (refusal === 403) return sendJson(res, 403, errorBody("FORBIDDEN", "/metrics answers clients on this machine only; set METRICS_TOKEN to scrape it from elsewhere", "监控指标（/metrics）只对本机开放；如需从其他机器采集，请设置 METRICS_TOKEN"));
+        if (refusal === 401) return sendJson(res, 401, errorBody(locale, "UNAUTHENTICATED", "/metrics needs Authorization: Bearer <METRICS_TOKEN>", "访问监控指标（/metrics）须携带 Authorization: Bearer <METRICS_TOKEN>"));
+        if (refusal === 403) return sendJson(res, 403, errorBody(locale, "FORBIDDEN", "/metrics answers clients on this machine only; set METRICS_TOKEN to scrape it from elsewhere", "监控指标（/metrics）只对本机开放；如需从其他机器采集，请设置 METRICS_TOKEN"));
         res.writeHead(200, { "content-type": services.metrics.registry.contentType });
         return res.end(await services.metrics.registry.metrics());
       }
@@ -470,22 +495,22 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
           return sendJson(res, 503, { status: "unavailable", database: services.dialect });
         }
       }
-      sendJson(res, 404, errorBody("NOT_FOUND", `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`, `地址 ${url.pathname} 不存在；接口地址为 ${GRAPHQL_PATH}`));
+      sendJson(res, 404, errorBody(locale, "NOT_FOUND", `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`, `地址 ${url.pathname} 不存在；接口地址为 ${GRAPHQL_PATH}`));
     } catch (error) {
       if (res.headersSent) return res.destroy();
       if (error instanceof HttpError) {
         if (error.status === 413) res.setHeader("connection", "close");
-        return sendJson(res, error.status, errorBody(error.code, error.message, error.zh));
+        return sendJson(res, error.status, errorBody(locale, error.code, error.message, error.zh));
       }
       if (error instanceof AppError) {
         // the status an error names itself (SERVICE_UNAVAILABLE's 503, as over GraphQL), else its code's
         const status = (error.extensions.http as { status?: number } | undefined)?.status ?? HTTP_STATUS_OF_CODE[error.code] ?? 400;
         // a refused upload is not read to its end: the connection closes with the answer
         if (status === 413 || !req.complete) res.setHeader("connection", "close");
-        return sendJson(res, status, errorBody(error.code, error.message, error.zh ?? error.message, withoutHttp(error.extensions)));
+        return sendJson(res, status, errorBody(locale, error.code, error.message, error.zh ?? error.message, withoutHttp(error.extensions)));
       }
-      if (exposeInternals) return sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", String(error), "服务器内部错误"));
-      sendJson(res, 500, { errors: [{ message: currentLocale() === "zh-CN" ? "服务器内部错误，请稍后重试；如持续出现请联系管理员" : "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      if (exposeInternals) return sendJson(res, 500, errorBody(locale, "INTERNAL_SERVER_ERROR", String(error), "服务器内部错误"));
+      sendJson(res, 500, { errors: [{ message: locale === "zh-CN" ? "服务器内部错误，请稍后重试；如持续出现请联系管理员" : "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
     }
   }
 

@@ -1,7 +1,8 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { codeText } from "./i18n/codes";
 import { valueLabel } from "./labels";
-import { currentLocale, type Locale } from "./i18n/locale";
+import type { Locale } from "./i18n/locale";
 import { notFoundZh, protocolMessageZh, transitionZh, validationZh, type ConstraintFailure } from "./i18n/messages";
 
 /** The stable codes a client may switch on. Domain modules add theirs here so the list stays one. */
@@ -164,8 +165,8 @@ export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   exposeInternals: boolean,
-  hideSuggestions = false,
-  locale: Locale = currentLocale(),
+  hideSuggestions: boolean,
+  locale: Locale,
 ): GraphQLFormattedError {
   const zhCN = locale === "zh-CN";
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
@@ -216,3 +217,44 @@ export const zhLabel = (enumName: string, value: string): string => valueLabel(e
 
 /** The Chinese name of an input field path ("deferredItems.0.promisedBy" 容缺材料第 1 项的承诺补交日期), for a message's Chinese text. */
 export { fieldLabel } from "./i18n/fields";
+
+const IN_CHINESE = Symbol("the error shaped in zh-CN");
+type ShapedInBoth = GraphQLFormattedError & { [IN_CHINESE]?: GraphQLFormattedError };
+
+/**
+ * Apollo's formatError hook, which is not told whose request it shapes: the error in English,
+ * carrying its zh-CN shape (a symbol: never serialized) for errorLocalePlugin to choose from.
+ * Chosen after the fact so that no AsyncLocalStorage holds the request's locale: its promise
+ * hooks ran for every promise of the process (a third of a subscription event's fan-out time).
+ */
+export function formatErrorInBothLocales(formatted: GraphQLFormattedError, error: unknown, exposeInternals: boolean, hideSuggestions: boolean): GraphQLFormattedError {
+  const english: ShapedInBoth = formatError(formatted, error, exposeInternals, hideSuggestions, "en");
+  english[IN_CHINESE] = formatError(formatted, error, exposeInternals, hideSuggestions, "zh-CN");
+  return english;
+}
+
+/** The error formatErrorInBothLocales shaped, in `locale`. */
+export const inLocale = (error: GraphQLFormattedError, locale: Locale): GraphQLFormattedError => (locale === "zh-CN" && (error as ShapedInBoth)[IN_CHINESE]) || error;
+
+/**
+ * Answers each operation's errors in its caller's locale (RequestContext.locale), from the two
+ * shapes formatErrorInBothLocales made. `reached` learns each request it served, by its budget
+ * (Apollo passes plugins a shallow copy of the context, which shares it), for the answers Apollo
+ * gives before any plugin runs (refused requests, a failed sign-in): the HTTP layer puts those
+ * in the locale itself.
+ */
+export function errorLocalePlugin(reached: WeakSet<object>): ApolloServerPlugin<{ locale: Locale; budget: object }> {
+  return {
+    async requestDidStart({ contextValue }) {
+      reached.add(contextValue.budget);
+      if (contextValue.locale !== "zh-CN") return {};
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind === "single" && response.body.singleResult.errors) {
+            response.body.singleResult.errors = response.body.singleResult.errors.map((error) => inLocale(error, "zh-CN"));
+          }
+        },
+      };
+    },
+  };
+}

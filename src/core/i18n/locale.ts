@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { LRUCache } from "lru-cache";
 import Negotiator from "negotiator";
 
@@ -33,11 +32,3 @@ function negotiate(header: string, fallback: Locale): Locale {
   if (!chosen) return fallback;
   return chosen.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
 }
-
-const storage = new AsyncLocalStorage<Locale>();
-
-/** Runs work (one HTTP request) in a locale: error shaping inside it answers in that language. */
-export const runInLocale = <T>(locale: Locale, work: () => T): T => storage.run(locale, work);
-
-/** The locale of the request being served, or the fallback outside one. */
-export const currentLocale = (fallback: Locale = "zh-CN"): Locale => storage.getStore() ?? fallback;
