@@ -7,6 +7,8 @@ import { makeEnterprise, makeProject } from "../support/fixtures";
 
 let server: TestServer;
 let admin: { user: { id: string }; token: string };
+let firstCadre: { user: { id: string }; token: string };
+let firstProjectId: string;
 
 const BOARD = `query($first: Int) { taskBoard(first: $first) { edges { node { id title claimant { name } project { name manager { name } } } } } }`;
 const TICKETS = `query($first: Int) { serviceTickets(first: $first) { edges { node { id title project { name } assignee { name } } } } }`;
@@ -17,11 +19,13 @@ beforeAll(async () => {
   admin = await server.user("ADMIN");
   const { dataSource } = server.app.services;
   const cadres = await Promise.all(Array.from({ length: 10 }, () => server.user("CADRE")));
+  firstCadre = cadres[0];
   const enterprise = await makeEnterprise(server, "批量企业");
   const projects = [];
   for (let i = 0; i < 10; i++) {
     const project = await makeProject(server, enterprise.id);
     projects.push(project);
+    firstProjectId ??= project.id;
     const res = await server.gql(`mutation($input: AssignProjectManagerInput!) { assignProjectManager(input: $input) { id } }`, { input: { projectId: project.id, cadreId: cadres[i].user.id } }, admin.token);
     expect(res.errors).toBeUndefined();
   }
@@ -53,8 +57,46 @@ test("a taskBoard page with claimant, project and project.manager costs the same
   const five = await statementsFor(BOARD, 5);
   const fifty = await statementsFor(BOARD, 50);
   expect(fifty).toBe(five);
-  expect(fifty).toBe(3); // the caller; the page with its claimants and projects joined; the managers with their cadre
+  expect(fifty).toBe(2); // the caller; the page with its claimants, projects and their managers joined
 });
+
+/** The page statement of a board query, and its answer (statements after the caller's read). */
+async function pageStatement(query: string, variables: Record<string, unknown> = {}, token = admin.token) {
+  const { result, statements } = await countStatements(server, () => server.gql(query, variables, token));
+  expect(result.errors).toBeUndefined();
+  const pages = statements.filter((sql) => /FROM [`"]?board_task[`"]?/.test(sql) && /LIMIT/.test(sql));
+  expect(pages).toHaveLength(1);
+  return { result, statements, page: pages[0] };
+}
+
+test("a page joins the projects' managers only when the selection shows them, through fragments too, and each project's own", async () => {
+  const without = await pageStatement(`{ taskBoard(first: 10) { edges { node { id project { name } } } } }`);
+  expect(without.page).not.toMatch(/project_manager_assignment/);
+  const viaFragments = await pageStatement(
+    `query { taskBoard(first: 50) { edges { node { ...Task } } } } fragment Task on BoardTask { id project { ... on Project { code lead: manager { id name } } } }`,
+  );
+  expect(viaFragments.page).toMatch(/project_manager_assignment/);
+  expect(viaFragments.statements).toHaveLength(2);
+  // every joined manager is the one the project's own query gives
+  const managers = new Map<string, string>();
+  for (const { node } of viaFragments.result.data.taskBoard.edges) managers.set(node.project.code, node.project.lead.id);
+  expect(managers.size).toBe(10);
+  const byProject = await server.gql(`{ projects(first: 20) { edges { node { code manager { id } } } } }`, {}, admin.token);
+  for (const { node } of byProject.data.projects.edges) if (managers.has(node.code)) expect(managers.get(node.code)).toBe(node.manager.id);
+});
+
+test("myTasks and Project.boardTasks join the managers as taskBoard does", async () => {
+  const mine = await pageStatement(`{ myTasks(first: 5) { edges { node { project { manager { name } } } } } }`, {}, firstCadre.token);
+  expect(mine.page).toMatch(/project_manager_assignment/);
+  expect(mine.statements).toHaveLength(2);
+  expect(mine.result.data.myTasks.edges[0].node.project.manager.name).toBeTruthy();
+  const ofProject = await pageStatement(`query($id: ID!) { project(id: $id) { boardTasks(first: 5) { edges { node { project { manager { name } } } } } } }`, { id: firstProjectId });
+  expect(ofProject.page).toMatch(/project_manager_assignment/);
+  expect(ofProject.result.data.project.boardTasks.edges).toHaveLength(5);
+  const plain = await pageStatement(`{ myTasks(first: 5) { edges { node { id } } } }`, {}, firstCadre.token);
+  expect(plain.page).not.toMatch(/project_manager_assignment/);
+});
+
 
 test("a serviceTickets page with project and assignee costs the same few statements for 5 and for 50 tickets", async () => {
   const five = await statementsFor(TICKETS, 5);

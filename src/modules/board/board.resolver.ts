@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Remit } from "../policy/policy.service";
 import { described } from "../policy/remits";
 import type { RequestContext } from "../../core/context";
@@ -26,8 +27,13 @@ import { faultCorrectionService } from "./fault-correction.service";
 import { taskLifecycleService } from "./task-lifecycle.service";
 import { boardCapabilities } from "./board-capabilities";
 import { IdArg } from "../../core/validation";
+import { selectsPath } from "../../core/selection";
+import type { PageJoins } from "./board-query.service";
 
 export const BoardTaskConnection = ConnectionType(BoardTask);
+
+/** What a page of tasks joins into its statement for this selection (the projects' managers). */
+const pageJoinsOf = (info: GraphQLResolveInfo): PageJoins => ({ projectManager: selectsPath(info, ["edges", "node", "project", "manager"]) });
 
 @Resolver(() => BoardTask)
 export class BoardResolver {
@@ -35,11 +41,12 @@ export class BoardResolver {
   @Query(() => BoardTaskConnection, { description: "一榜双令 任务榜: the public board, readable by every signed-in user." })
   taskBoard(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg("filter", () => TaskBoardFilter, { nullable: true, description: "Which tasks; every task the caller may see when omitted." }) filter?: TaskBoardFilter,
     @Arg("orderBy", () => TaskBoardOrderEnum, { nullable: true, defaultValue: "DUE_AT_ASC", description: "The order (and so the cursor's key): soonest due first by default." }) orderBy?: TaskBoardOrder,
   ) {
-    return boardQueryService.taskBoard(ctx, args, filter ?? {}, orderBy);
+    return boardQueryService.taskBoard(ctx, args, filter ?? {}, orderBy, pageJoinsOf(info));
   }
 
   @Authorized()
@@ -52,10 +59,11 @@ export class BoardResolver {
   @Query(() => BoardTaskConnection, { description: "Tasks the caller claimed (held now or finished), soonest due first." })
   myTasks(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg("filter", () => MyTasksFilter, { nullable: true, description: "Which of the caller's tasks; all of them when omitted." }) filter?: MyTasksFilter,
   ) {
-    return boardQueryService.myTasks(ctx, args, filter ?? {});
+    return boardQueryService.myTasks(ctx, args, filter ?? {}, pageJoinsOf(info));
   }
 
   @Authorized()
@@ -264,11 +272,12 @@ export class ProjectBoardResolver {
   boardTasks(
     @Root() project: Project,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg("filter", () => TaskBoardFilter, { nullable: true, description: "Narrows the project's tasks; its projectId, if given, must be this project's." }) filter?: TaskBoardFilter,
     @Arg("orderBy", () => TaskBoardOrderEnum, { nullable: true, defaultValue: "DUE_AT_ASC", description: "Due time (soonest first) or publication (newest first)." }) orderBy?: TaskBoardOrder,
   ) {
-    return boardQueryService.forProject(ctx, project.id, args, filter ?? {}, orderBy);
+    return boardQueryService.forProject(ctx, project.id, args, filter ?? {}, orderBy, pageJoinsOf(info));
   }
 }
 

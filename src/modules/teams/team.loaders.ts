@@ -1,4 +1,4 @@
-import { In, IsNull } from "typeorm";
+import { In, IsNull, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { groupedLoader, keyedLoader } from "../../core/loaders";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
@@ -22,6 +22,19 @@ export const activeManagerLoader = (ctx: RequestContext) =>
         .getMany(),
     (a) => a.projectId,
   );
+
+/** A project read with joinActiveManager: its active assignment (with the cadre), null for none; undefined where it was not joined. */
+export type WithActiveManager = { activeManager?: ProjectManagerAssignment | null };
+
+/**
+ * Joins each project's active manager assignment and its cadre into a statement that reads
+ * projects as `projectAlias` (a board page), so that Project.manager needs no statement of its
+ * own: the unique index on active_project_id finds each in one lookup.
+ */
+export const joinActiveManager = <T extends ObjectLiteral>(query: SelectQueryBuilder<T>, projectAlias: string): SelectQueryBuilder<T> =>
+  query
+    .leftJoinAndMapOne(`${projectAlias}.activeManager`, ProjectManagerAssignment, "manager_assignment", `manager_assignment.activeProjectId = ${projectAlias}.id`)
+    .leftJoinAndSelect("manager_assignment.cadre", "manager");
 
 /** Every manager assignment of each project, newest first. */
 export const managerHistoryLoader = (ctx: RequestContext) =>

@@ -48,8 +48,8 @@ export class TeamResolver {
 @Resolver(() => Project)
 export class ProjectTeamResolver {
   @FieldResolver(() => User, { nullable: true, description: "项目经理人: the cadre leading the project's team; null until assigned." })
-  manager(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return teamService.managerOf(ctx, project.id);
+  manager(@Root() project: Project, @Ctx() ctx: RequestContext): User | null | Promise<User | null> {
+    return teamService.managerOf(ctx, project);
   }
 
   @FieldResolver(() => ServiceTeam, { description: "一项目一专班: the project's service team." })

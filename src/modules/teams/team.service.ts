@@ -10,7 +10,7 @@ import { onRaceLoss } from "../../core/unique";
 import { policyService, servedBy } from "../policy/policy.service";
 import { Department } from "../departments/department.entity";
 import { ProjectManagerAssignment } from "./project-manager-assignment.entity";
-import { activeManagerLoader, activeMembersLoader, managerHistoryLoader } from "./team.loaders";
+import { activeManagerLoader, activeMembersLoader, managerHistoryLoader, type WithActiveManager } from "./team.loaders";
 import type { AddTeamMemberInput, AssignProjectManagerInput, RemoveTeamMemberInput } from "./team.inputs";
 import { ServiceTeam, TeamMember } from "./team-member.entity";
 
@@ -128,14 +128,14 @@ export class TeamService {
 
   /** A project's team: its manager and members now serving. */
   async teamOf(ctx: RequestContext, projectId: string): Promise<ServiceTeam> {
-    const [manager, members] = await Promise.all([this.managerOf(ctx, projectId), activeMembersLoader(ctx).load(projectId)]);
+    const [manager, members] = await Promise.all([this.managerOf(ctx, { id: projectId }), activeMembersLoader(ctx).load(projectId)]);
     return { projectId, manager, members };
   }
 
-  /** The project's manager (a cadre), or null before one is assigned. */
-  async managerOf(ctx: RequestContext, projectId: string): Promise<User | null> {
-    const assignment = await activeManagerLoader(ctx).load(projectId);
-    return assignment?.cadre ?? null;
+  /** The project's manager (a cadre), or null before one is assigned: as the project's statement joined it, else loaded. */
+  managerOf(ctx: RequestContext, project: Pick<Project, "id"> & WithActiveManager): User | null | Promise<User | null> {
+    if (project.activeManager !== undefined) return project.activeManager?.cadre ?? null;
+    return activeManagerLoader(ctx).load(project.id).then((assignment) => assignment?.cadre ?? null);
   }
 
   /** Projects the calling cadre now manages, by project code. */
