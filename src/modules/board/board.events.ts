@@ -1,6 +1,5 @@
-import { filter, pipe } from "@graphql-yoga/subscription";
 import type { RequestContext } from "../../core/context";
-import { oncePerEvent } from "../../core/pubsub";
+import { keepEvents, oncePerEvent } from "../../core/pubsub";
 import { statusMatches } from "../../core/status-filter";
 import { User } from "../accounts/user.entity";
 import { findVisibleProject } from "../projects/project-access";
@@ -62,10 +61,7 @@ export class BoardEvents {
     // An ENTERPRISE user may follow only a project they may see (another's answers NOT_FOUND).
     if (wanted?.projectId) await findVisibleProject(ctx, wanted.projectId);
     const source = await boardFeedOf(ctx.app).subscribe();
-    return pipe(
-      source,
-      filter((event: BoardEventPayload) => matchesChangeFilter(event, wanted)),
-    ) as AsyncIterable<BoardEventPayload>;
+    return keepEvents(source, (event: BoardEventPayload) => matchesChangeFilter(event, wanted));
   }
 
   /** Loads the task as it is now, once per event for all subscribers (the loaders cache nothing). */

@@ -1,4 +1,4 @@
-import { filter, pipe } from "@graphql-yoga/subscription";
+import { keepEvents } from "../../core/pubsub";
 import { In, IsNull } from "typeorm";
 import type { RequestContext } from "../../core/context";
 import { badInput, notFound, zhLabel } from "../../core/errors";
@@ -96,7 +96,7 @@ export class NotificationService {
   /** The caller's own new notifications, live (on any instance: NOTIFICATION_ADDED crosses Redis). */
   subscribe(ctx: RequestContext): AsyncIterable<{ notificationId: string; recipientId: string }> {
     const user = ctx.requireUser();
-    return pipe(ctx.app.pubSub.subscribe("NOTIFICATION_ADDED"), filter((payload: { notificationId: string; recipientId: string }) => payload.recipientId === user.id));
+    return keepEvents(ctx.app.pubSub.subscribe("NOTIFICATION_ADDED"), (payload: { notificationId: string; recipientId: string }) => payload.recipientId === user.id);
   }
 
   /** What the notification says, in the caller's language. */

@@ -1,11 +1,10 @@
 import type { RequestContext } from "../../core/context";
-import { oncePerEvent } from "../../core/pubsub";
+import { keepEvents, oncePerEvent } from "../../core/pubsub";
 import { User } from "../accounts/user.entity";
 import { ServiceTicket } from "./service-ticket.entity";
 import { canSeeTicket } from "./ticket-access";
 import { teamService } from "../teams/team.service";
 import type { UrgentRequestEvent, UrgentRequestPayload } from "./urgent.events";
-import { filter, pipe } from "@graphql-yoga/subscription";
 import { findVisibleProject } from "../projects/project-access";
 
 /** Delivering urgent-request events: each to the subscribers allowed to see its ticket only. */
@@ -15,7 +14,7 @@ export class UrgentService {
    * subscriber must see the ticket now (ADMIN all; ENTERPRISE its enterprise's projects; CADRE
    * projects they manage or serve on, looked up in the database per event).
    */
-  async delivers(ctx: RequestContext, payload: UrgentRequestPayload, projectId?: string | null): Promise<boolean> {
+  delivers(ctx: RequestContext, payload: UrgentRequestPayload, projectId?: string | null): boolean | Promise<boolean> {
     if (projectId && payload.projectId !== projectId) return false;
     const user = ctx.user;
     if (!user) return false;
@@ -32,7 +31,7 @@ export class UrgentService {
   async subscribe(ctx: RequestContext, projectId?: string | null): Promise<AsyncIterable<UrgentRequestPayload>> {
     ctx.requireUser();
     if (projectId) await findVisibleProject(ctx, projectId);
-    return pipe(ctx.app.pubSub.subscribe("URGENT_REQUESTS"), filter((payload: UrgentRequestPayload) => this.delivers(ctx, payload, projectId)));
+    return keepEvents(ctx.app.pubSub.subscribe("URGENT_REQUESTS"), (payload: UrgentRequestPayload) => this.delivers(ctx, payload, projectId));
   }
 
   /** The event as the subscriber reads it: the ticket as it is now, the actor, the time. */
