@@ -450,7 +450,7 @@ export async function createHttpServer(services: AppServices, schema: GraphQLSch
     await matched.route.handle(ctx, { req, res, url, params: matched.params });
   }
 
-  const server = http.createServer((req, res) => serve(req, res));
+  const server = http.createServer(serve);
   async function serve(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
     // every answer of a request, GraphQL's and the HTTP layer's, in the locale it asks for

@@ -233,9 +233,6 @@ export function formatErrorInBothLocales(formatted: GraphQLFormattedError, error
   return english;
 }
 
-/** The error formatErrorInBothLocales shaped, in `locale`. */
-export const inLocale = (error: GraphQLFormattedError, locale: Locale): GraphQLFormattedError => (locale === "zh-CN" && (error as ShapedInBoth)[IN_CHINESE]) || error;
-
 /**
  * Answers each operation's errors in its caller's locale (RequestContext.locale), from the two
  * shapes formatErrorInBothLocales made. `reached` learns each request it served, by its budget
@@ -251,7 +248,7 @@ export function errorLocalePlugin(reached: WeakSet<object>): ApolloServerPlugin<
       return {
         async willSendResponse({ response }) {
           if (response.body.kind === "single" && response.body.singleResult.errors) {
-            response.body.singleResult.errors = response.body.singleResult.errors.map((error) => inLocale(error, "zh-CN"));
+            response.body.singleResult.errors = response.body.singleResult.errors.map((error) => (error as ShapedInBoth)[IN_CHINESE] ?? error);
           }
         },
       };

@@ -132,6 +132,12 @@ test("a lean statement's SQL text is built once per shape, and statements that d
   expect(statementShape(page().groupBy("task.status").expressionMap)).toBeNull();
   expect(statementShape(page().take(5).expressionMap)).toBeNull();
   expect(statementShape(page().setLock("pessimistic_write").expressionMap)).toBeNull();
+  expect(statementShape(page().useIndex("IDX_board_task_due").expressionMap)).toBeNull();
+  expect(statementShape(page().comment("report").expressionMap)).toBeNull();
+  expect(statementShape(page().maxExecutionTime(1000).expressionMap)).toBeNull();
+  expect(statementShape(page().having("COUNT(*) > 1").expressionMap)).toBeNull();
+  expect(statementShape(page().skip(5).expressionMap)).toBeNull();
+  expect(statementShape(page().addCommonTableExpression("SELECT 1 AS one", "ones").expressionMap)).toBeNull();
   expect(statementShape(page().expressionMap)).not.toBeNull();
 
   // a board page asked twice builds its statement's text once
